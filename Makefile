@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+export RISKGUARD_DATA_DIR ?= var
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/riskguard: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/riskguard
+
+run: install
+	$(BIN)/riskguard init
+	@TOKEN=$$($(BIN)/riskguard keys create --role screener --name demo-$$(date +%s)); \
+	echo; echo "demo screener API key: $$TOKEN"; echo; \
+	echo "try:"; \
+	echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/screen/ad -H 'Authorization: Bearer '$$TOKEN -H 'Content-Type: application/json' -d '{\"text\": \"全网最低价，最好的面霜\", \"category\": \"cosmetics\"}'"; \
+	echo
+	$(BIN)/riskguard serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check riskguard tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

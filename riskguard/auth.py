@@ -1,0 +1,129 @@
+"""API keys (stored only as SHA-256 hashes) and roles.
+
+A token looks like ``rg_<key id>_<secret>``; the key id finds the row, the hash of the whole token is
+compared in constant time. Tokens carry 256 bits of randomness, so a fast hash is the right tool here
+(a slow password hash protects low-entropy secrets, which these are not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import g, request
+from sqlalchemy import DateTime, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .db import Base
+from .errors import Forbidden, Unauthorized
+from .ids import utcnow
+
+__all__ = ["Role", "ApiKey", "Actor", "create_key", "authenticate", "require_roles", "current_actor"]
+
+
+class Role(StrEnum):
+    SCREENER = "screener"
+    ONBOARDING = "onboarding"
+    REVIEWER = "reviewer"
+    FINANCE = "finance"
+    FINANCE_APPROVER = "finance_approver"
+    PRIVACY_OFFICER = "privacy_officer"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is calling: recorded on every audit entry as ``key:<id>``."""
+
+    key_id: str
+    name: str
+    role: Role
+
+    @property
+    def ref(self) -> str:
+        return f"key:{self.key_id}"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_key(session: Session, *, role: Role | str, name: str) -> tuple[ApiKey, str]:
+    """Create a key; returns the row and the token, which is shown once and never stored."""
+    role = Role(role)
+    key_id = secrets.token_hex(8)
+    token = f"rg_{key_id}_{secrets.token_urlsafe(32)}"
+    row = ApiKey(id=key_id, name=name, role=role.value, token_hash=_hash(token), created_at=utcnow())
+    session.add(row)
+    return row, token
+
+
+def authenticate(session: Session, token: str) -> Actor | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "rg":
+        return None
+    row = session.execute(select(ApiKey).where(ApiKey.id == parts[1])).scalar_one_or_none()
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(row.token_hash, _hash(token)):
+        return None
+    return Actor(key_id=row.id, name=row.name, role=Role(row.role))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_actor() -> Actor:
+    actor = g.get("actor")
+    if actor is None:
+        raise Unauthorized("authentication required", code="unauthorized")
+    return actor
+
+
+def require_roles(*roles: Role) -> Callable[[F], F]:
+    """Let the request through only with a valid bearer token of one of ``roles`` (401, else 403)."""
+    allowed = frozenset(roles)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from .context import get_db  # late: the view module is imported before the app exists
+
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("missing bearer token", code="unauthorized")
+            with get_db().sessions() as session:
+                actor = authenticate(session, token.strip())
+            if actor is None:
+                raise Unauthorized("invalid or revoked token", code="unauthorized")
+            if actor.role not in allowed:
+                raise Forbidden(f"role {actor.role.value!r} may not call this endpoint", code="forbidden")
+            g.actor = actor
+            import structlog
+            structlog.contextvars.bind_contextvars(actor=actor.ref)
+            return view(*args, **kwargs)
+
+        wrapper.__rg_roles__ = sorted(r.value for r in allowed)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

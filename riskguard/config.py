@@ -1,0 +1,58 @@
+"""Settings from ``RISKGUARD_*`` environment variables.
+
+This is the only module that reads ``os.environ``; everything else receives a :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Settings", "PROJECT_ROOT"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"RISKGUARD_{name}")
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    rules_dir: Path = PROJECT_ROOT / "rules"
+    policies_dir: Path = PROJECT_ROOT / "policies"
+    audit_dir: Path = PROJECT_ROOT / "audit"
+    keyring_path: Path = Path("var/keyring.json")
+    master_key: str | None = None
+    max_body_bytes: int = 1_000_000
+    log_level: str = "INFO"
+    audit_origin: str = "riskguard.local/audit"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        data_dir = Path(_env("DATA_DIR", "var") or "var")
+        settings = cls(
+            data_dir=data_dir,
+            database_url=_env("DATABASE_URL", "") or "",
+            rules_dir=Path(_env("RULES_DIR", str(PROJECT_ROOT / "rules")) or ""),
+            policies_dir=Path(_env("POLICIES_DIR", str(PROJECT_ROOT / "policies")) or ""),
+            keyring_path=Path(_env("KEYRING", str(data_dir / "keyring.json")) or ""),
+            master_key=_env("MASTER_KEY"),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", "1000000") or 1_000_000),
+            log_level=_env("LOG_LEVEL", "INFO") or "INFO",
+            audit_origin=_env("AUDIT_ORIGIN", "riskguard.local/audit") or "riskguard.local/audit",
+        )
+        return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL; an SQLite file in the data directory unless one is configured."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'riskguard.db').resolve()}"

@@ -1,0 +1,114 @@
+"""Exception types with stable error codes, and the one JSON error handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+__all__ = [
+    "ApiError",
+    "BadRequest",
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "ServiceUnavailable",
+    "Unauthorized",
+    "register_error_handlers",
+]
+
+log = structlog.get_logger("riskguard.errors")
+
+
+class ApiError(Exception):
+    """An error with a stable ``code`` that the client can act on; never carries internal detail."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 details: dict[str, Any] | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.field = field
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}
+
+
+class BadRequest(ApiError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(ApiError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(ApiError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(ApiError):
+    status, code = 404, "not_found"
+
+
+class Conflict(ApiError):
+    status, code = 409, "conflict"
+
+
+class ServiceUnavailable(ApiError):
+    status, code = 503, "unavailable"
+
+
+def validation_error(err: ValidationError) -> ApiError:
+    """Turn a marshmallow error into a 400 naming the first offending field (dotted path)."""
+    messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+    field = _first_path(messages)
+    return BadRequest("invalid request body", code="validation_error", field=field,
+                      details={"fields": messages})
+
+
+def _first_path(messages: Any, prefix: str = "") -> str:
+    if isinstance(messages, dict) and messages:
+        key = next(iter(messages))
+        path = f"{prefix}.{key}" if prefix else str(key)
+        inner = messages[key]
+        return _first_path(inner, path) if isinstance(inner, dict) else path
+    return prefix or "_schema"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
+        return jsonify(err.to_dict()), err.status
+
+    @app.errorhandler(ValidationError)
+    def _validation(err: ValidationError):  # type: ignore[no-untyped-def]
+        api = validation_error(err)
+        return jsonify(api.to_dict()), api.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
+        code = (err.name or "error").lower().replace(" ", "_")
+        status = err.code or 500
+        if status == 413:
+            code = "body_too_large"
+        return jsonify({"error": {"code": code, "message": err.description or err.name}}), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+        log.exception("request.unhandled_error", error_type=type(err).__name__)
+        return jsonify({"error": {"code": "internal_error", "message": "internal error"}}), 500

@@ -1,0 +1,136 @@
+"""Fixtures: a real database per test (SQLite file and a throw-away PostgreSQL schema), the app,
+a client and API tokens by role. No database is mocked."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from riskguard import create_app, migrate
+from riskguard.auth import Role, create_key
+from riskguard.config import Settings
+from riskguard.db import Database
+from riskguard.keyring import Keyring
+
+PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+PG_AVAILABLE = _pg_available()
+if os.environ.get("CI") and not PG_AVAILABLE:  # CI must exercise PostgreSQL for real, never skip it
+    raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL not reachable")
+    schema = f"rgtest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'riskguard.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs twice: on an SQLite file and on a PostgreSQL schema."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+def _settings(tmp_path: Path, url: str) -> Settings:
+    keyring_path = tmp_path / "keyring.json"
+    if not keyring_path.exists():
+        Keyring.generate(keyring_path).save()
+    return Settings.from_env(data_dir=tmp_path, database_url=url, keyring_path=keyring_path,
+                             master_key=None, log_level="WARNING")
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[[str], Settings]:
+    return lambda url: _settings(tmp_path, url)
+
+
+@pytest.fixture
+def database(db_url: str) -> Iterator[Database]:
+    """A migrated database on both backends."""
+    db = Database(db_url)
+    migrate.upgrade(db)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    """The app on both backends (SQLite and PostgreSQL), schema migrated."""
+    settings = _settings(tmp_path, db_url)
+    db = Database(settings.sqlalchemy_url)
+    migrate.upgrade(db)
+    db.dispose()
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
+    """The app on SQLite only, for logic that does not depend on the database."""
+    settings = _settings(tmp_path, sqlite_url)
+    db = Database(settings.sqlalchemy_url)
+    migrate.upgrade(db)
+    db.dispose()
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def token(app) -> Callable[..., str]:  # type: ignore[no-untyped-def]
+    """``token("screener")`` creates a key of that role and returns its bearer token."""
+
+    def make(role: str | Role, name: str | None = None) -> str:
+        db: Database = app.extensions["riskguard"]["db"]
+        with db.transaction() as session:
+            _, tok = create_key(session, role=role, name=name or f"test-{role}")
+        return tok
+
+    return make
+
+
+@pytest.fixture
+def auth(token) -> Callable[..., dict[str, str]]:  # type: ignore[no-untyped-def]
+    """``auth("auditor")`` gives headers carrying a fresh token of that role."""
+    return lambda role, name=None: {"Authorization": f"Bearer {token(role, name)}"}
