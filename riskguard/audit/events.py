@@ -14,10 +14,26 @@ class Action(StrEnum):
     """Event tags, ``source:subject:action``."""
 
     SCREENING_DECIDED = "screening:content:decided"
+    REVIEW_CASE_OPENED = "review:case:opened"
     REVIEW_DECIDED = "review:case:decided"
+    MERCHANT_DECIDED = "onboarding:application:decided"
+    PAYOUT_BATCH_CHECKED = "payouts:batch:checked"
+    PAYOUT_OVERRIDDEN = "payouts:payout:overridden"
+    PAYOUT_BATCH_APPROVED = "payouts:batch:approved"
+    PII_DETECTED = "privacy:text:scanned"
+    PRIVACY_REVEALED = "privacy:record:revealed"
+    PRIVACY_ERASED = "privacy:subject:erased"
+    PRIVACY_PURGED = "privacy:retention:purged"
     KEY_CREATED = "auth:key:created"
     KEY_REVOKED = "auth:key:revoked"
+    KEK_ROTATED = "vault:kek:rotated"
+    KEK_REWRAPPED = "vault:kek:rewrapped"
+    KEK_RETIRED = "vault:kek:retired"
     POLICY_LOADED = "rulebook:policy:loaded"
+    AUDIT_QUERIED = "audit:entries:queried"
+    AUDIT_EXPORTED = "audit:entries:exported"
+    AUDIT_REPORT_RUN = "audit:report:run"
+    AUDIT_CHECKPOINT = "audit:checkpoint:signed"
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,22 @@
-"""Privacy domain (not built yet)."""
+"""Personal data: PII detection and redaction (``pii``), and the encrypted vault (``vault``)."""
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
-__all__ = ["init_app"]
+from . import pii, vault
+
+__all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    """Register this domain's blueprint and services on ``app``."""
+    pii.init_app(app)
+    vault.init_app(app)
+
+
+def register_cli(main: click.Group) -> None:
+    for part in (pii, vault):
+        register = getattr(part, "register_cli", None)
+        if register is not None:
+            register(main)
