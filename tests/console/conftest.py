@@ -1,0 +1,107 @@
+"""Console fixtures: a signed-in test client, and a real Chromium driving the app served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from riskguard.auth import create_key
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--lang=zh-CN"]
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def console_login(token) -> Callable[..., str]:  # type: ignore[no-untyped-def]
+    """``console_login(client, "reviewer")`` signs ``client`` in with a fresh key; returns the token."""
+
+    def sign_in(client, role: str, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
+        tok = token(role, name)
+        page = client.get("/console/login")
+        res = client.post("/console/login", data={"csrf_token": csrf_from(page.text), "api_key": tok})
+        assert res.status_code == 302, res.text
+        return tok
+
+    return sign_in
+
+
+@pytest.fixture
+def live_server(sqlite_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app served by a werkzeug thread on a free port of 127.0.0.1."""
+    server = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (scripts/ensure-chromium.sh installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, tmp_path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser context (its own cookies) per test."""
+    context = _browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")  # type: ignore[attr-defined]
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def live_token(sqlite_app) -> Callable[..., str]:  # type: ignore[no-untyped-def]
+    """Like ``token`` but for the served SQLite app."""
+
+    def make(role: str, name: str | None = None) -> str:
+        with sqlite_app.extensions["riskguard"]["db"].transaction() as session:
+            _, tok = create_key(session, role=role, name=name or f"test-{role}")
+        return tok
+
+    return make
+
+
+@pytest.fixture
+def browser_login(live_server, live_token) -> Callable[..., str]:  # type: ignore[no-untyped-def]
+    """``browser_login(page, "auditor")`` signs the page in through the form; returns the token."""
+
+    def sign_in(pg, role: str, name: str | None = None, next_path: str = "") -> str:  # type: ignore[no-untyped-def]
+        tok = live_token(role, name)
+        pg.goto(f"{live_server}/console/login" + (f"?next={next_path}" if next_path else ""))
+        pg.fill("#api_key", tok)
+        pg.click("#sign-in")
+        pg.wait_for_load_state()
+        return tok
+
+    return sign_in
+
+
+def shoot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot for the README (docs/screenshots/<name>.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
