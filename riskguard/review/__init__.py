@@ -1,11 +1,20 @@
-"""Review domain (not built yet)."""
+"""The human review queue: automated ``review`` decisions (merchant onboarding, screening) wait here
+for a reviewer, and every human decision is an audit entry linked to the decision it overrides."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-__all__ = ["init_app"]
+from .service import CaseRequest, ReviewService
+
+__all__ = ["init_app", "CaseRequest", "ReviewService"]
 
 
 def init_app(app: Flask) -> None:
-    """Register this domain's blueprint and services on ``app``."""
+    from ..context import EXTENSION
+    from . import hooks, views
+
+    ext = app.extensions[EXTENSION]
+    service = ext.setdefault("review", ReviewService())  # onboarding may have created it first
+    ext.setdefault("decision_hooks", []).append(hooks.screening_hook(service))
+    app.register_blueprint(views.bp)

@@ -1,0 +1,43 @@
+"""Screening's decision hook: a ``review`` decision on an ad, listing or live-stream script opens a case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .service import CASE_KINDS, CaseRequest, ReviewService
+
+__all__ = ["screening_hook", "finding_summary"]
+
+
+def finding_summary(finding: Any) -> dict[str, Any]:
+    """What a case keeps of a screening finding: ids, law, span; never the matched text."""
+    out = {"rule_id": getattr(finding, "rule_id", None), "law": getattr(finding, "law", None),
+           "article": getattr(finding, "article", None), "severity": getattr(finding, "severity", None),
+           "message": getattr(finding, "message", None), "start": getattr(finding, "start", None),
+           "end": getattr(finding, "end", None)}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def screening_hook(service: ReviewService) -> Callable[[Session, Any, Any, Any], None]:
+    def hook(session: Session, decision: Any, item: Any, actor: Any) -> None:
+        if getattr(decision, "decision", None) != "review":
+            return
+        kind = getattr(item, "kind", None) or getattr(decision, "kind", None)
+        if kind not in CASE_KINDS:
+            return
+        findings = list(getattr(decision, "findings", ()) or ())
+        service.open_case(session, CaseRequest(
+            kind=kind, subject_type=kind, subject_id=str(getattr(item, "id", None) or decision.decision_id),
+            decision_id=decision.decision_id, automated_decision="review",
+            submitted_by=getattr(actor, "ref", str(actor)),
+            policy_revision=getattr(decision, "policy_revision", None),
+            categories=[c for c in [getattr(item, "category", None)] if c],
+            rule_ids=[f.rule_id for f in findings],
+            articles=[f"{f.law} {f.article}".strip() for f in findings],
+            findings=[finding_summary(f) for f in findings],
+        ))
+
+    return hook

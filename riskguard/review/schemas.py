@@ -1,0 +1,66 @@
+"""Request and response shapes of the review queue API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from .service import CASE_KINDS, HUMAN_DECISIONS
+
+__all__ = ["CaseListQuery", "DecisionBody", "CaseSchema", "CaseListSchema"]
+
+
+class CaseListQuery(Schema):
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "decided", "all"]))
+    kind = fields.String(load_default=None, validate=validate.OneOf(CASE_KINDS))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+
+
+class DecisionBody(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(HUMAN_DECISIONS))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class SubjectSchema(Schema):
+    type = fields.String()
+    id = fields.String()
+
+
+class FindingSummarySchema(Schema):
+    check = fields.String()
+    rule_id = fields.String()
+    field = fields.String()
+    law = fields.String()
+    article = fields.String()
+    severity = fields.String()
+    decision = fields.String()
+    message = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+
+
+class CaseSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    subject = fields.Nested(SubjectSchema)
+    decision_id = fields.String()
+    automated_decision = fields.String()
+    policy_revision = fields.String(allow_none=True)
+    submitted_by = fields.String()
+    categories = fields.List(fields.String())
+    top_severity = fields.String(allow_none=True)
+    rule_ids = fields.List(fields.String())
+    articles = fields.List(fields.String())
+    findings = fields.List(fields.Nested(FindingSummarySchema))
+    status = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    decision = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    subject_view = fields.Dict(allow_none=True)
+
+
+class CaseListSchema(Schema):
+    cases = fields.List(fields.Nested(CaseSchema))
+    next = fields.String(allow_none=True)

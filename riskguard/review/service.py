@@ -1,0 +1,176 @@
+"""The review queue: cases opened from automated ``review`` decisions, settled by a human.
+
+Other domains open cases inside their own transaction (the decision, its audit entry and the case
+commit together) and may register two hooks per case kind: ``on_decided`` (apply the human outcome to
+their own records, in the reviewer's transaction) and ``subject_view`` (a masked view of the subject
+for the reviewer). The review domain never reads another domain's tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..audit import Action, AuditEvent, record
+from ..errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
+from ..ids import new_id, utcnow
+from ..logging import redact_value
+from .models import CaseStatus, ReviewCase
+
+__all__ = ["CaseRequest", "ReviewService", "HUMAN_DECISIONS", "CASE_KINDS"]
+
+log = structlog.get_logger("riskguard.review")
+
+HUMAN_DECISIONS = ("allow", "block")
+CASE_KINDS = ("merchant_application", "ad", "listing", "livestream")
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+OutcomeHook = Callable[[Session, ReviewCase], None]
+SubjectView = Callable[[Session, str], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class CaseRequest:
+    """What a domain hands over to queue one automated decision for a human."""
+
+    kind: str
+    subject_type: str
+    subject_id: str
+    decision_id: str
+    automated_decision: str
+    submitted_by: str
+    policy_revision: str | None = None
+    categories: Sequence[str] = ()
+    rule_ids: Sequence[str] = ()
+    articles: Sequence[str] = ()
+    findings: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+
+
+def _record(session: Session, event: AuditEvent) -> None:
+    """Fail closed: no audit entry, no decision (the caller's transaction rolls back)."""
+    try:
+        record(session, event)
+    except Exception:  # noqa: BLE001 - any recording failure means the decision must not stand
+        log.error("review.audit_failed", action=str(event.action), subject_id=event.subject_id)
+        raise ServiceUnavailable("the decision could not be recorded; nothing was changed",
+                                 code="audit_unavailable") from None
+
+
+def top_severity(findings: Sequence[Mapping[str, Any]]) -> str | None:
+    ranks = [SEVERITIES.index(f["severity"]) for f in findings if f.get("severity") in SEVERITIES]
+    return SEVERITIES[min(ranks)] if ranks else None
+
+
+class ReviewService:
+    def __init__(self) -> None:
+        self._on_decided: dict[str, list[OutcomeHook]] = {}
+        self._subject_views: dict[str, SubjectView] = {}
+
+    # -- wiring -------------------------------------------------------------------------------
+    def on_decided(self, kind: str, hook: OutcomeHook) -> None:
+        self._on_decided.setdefault(kind, []).append(hook)
+
+    def register_subject_view(self, kind: str, view: SubjectView) -> None:
+        self._subject_views[kind] = view
+
+    # -- opening ------------------------------------------------------------------------------
+    def open_case(self, session: Session, req: CaseRequest) -> ReviewCase:
+        if req.kind not in CASE_KINDS:
+            raise ValueError(f"unknown case kind {req.kind!r}")
+        case = ReviewCase(
+            id=new_id("case"), kind=req.kind, subject_type=req.subject_type, subject_id=req.subject_id,
+            decision_id=req.decision_id, automated_decision=req.automated_decision,
+            policy_revision=req.policy_revision, submitted_by=req.submitted_by,
+            categories=sorted(set(req.categories)), top_severity=top_severity(req.findings),
+            rule_ids=sorted(set(req.rule_ids)), articles=sorted(set(req.articles)),
+            findings=[dict(f) for f in req.findings], status=CaseStatus.OPEN, created_at=utcnow(),
+        )
+        session.add(case)
+        session.flush()
+        _record(session, AuditEvent(
+            action=Action.REVIEW_CASE_OPENED, actor=req.submitted_by, subject_type="review_case",
+            subject_id=case.id, decision=req.automated_decision, rule_ids=case.rule_ids,
+            policy_revision=req.policy_revision, links={"decision": req.decision_id},
+            details={"kind": req.kind, "subject": {"type": req.subject_type, "id": req.subject_id},
+                     "articles": case.articles},
+        ))
+        log.info("review.case_opened", case_id=case.id, kind=req.kind, decision_id=req.decision_id)
+        return case
+
+    # -- reading ------------------------------------------------------------------------------
+    def get(self, session: Session, case_id: str) -> ReviewCase:
+        case = session.get(ReviewCase, case_id)
+        if case is None:
+            raise NotFound("no such review case", code="case_not_found")
+        return case
+
+    def find_by_decision(self, session: Session, decision_id: str) -> ReviewCase | None:
+        return session.execute(
+            select(ReviewCase).where(ReviewCase.decision_id == decision_id)).scalar_one_or_none()
+
+    def list(self, session: Session, *, status: str | None, kind: str | None, limit: int,
+             after: str | None = None) -> list[ReviewCase]:
+        """Oldest first (a queue), keyset-paged by ``after`` = the last case id of the previous page."""
+        query = select(ReviewCase)
+        if status:
+            query = query.where(ReviewCase.status == status)
+        if kind:
+            query = query.where(ReviewCase.kind == kind)
+        if after:
+            last = session.get(ReviewCase, after)
+            if last is None:
+                raise BadRequest("unknown cursor", code="invalid_cursor", field="after")
+            query = query.where(or_(ReviewCase.created_at > last.created_at,
+                                    and_(ReviewCase.created_at == last.created_at, ReviewCase.id > last.id)))
+        query = query.order_by(ReviewCase.created_at, ReviewCase.id).limit(limit)
+        return list(session.execute(query).scalars())
+
+    def subject_view(self, session: Session, case: ReviewCase) -> Mapping[str, Any] | None:
+        view = self._subject_views.get(case.kind)
+        return view(session, case.subject_id) if view else None
+
+    # -- deciding -----------------------------------------------------------------------------
+    def decide(self, session: Session, case_id: str, *, actor: str, decision: str,
+               reason: str) -> ReviewCase:
+        """Settle an open case; the audit entry links to (overrides) the automated decision."""
+        if decision not in HUMAN_DECISIONS:
+            raise BadRequest("decision must be allow or block", code="validation_error", field="decision")
+        reason = reason.strip()
+        if not reason:
+            raise BadRequest("a reason is required", code="reason_required", field="reason")
+        if redact_value(reason) != reason:
+            raise BadRequest("the reason must not contain personal data (numbers, e-mail addresses)",
+                             code="reason_contains_personal_data", field="reason")
+        case = self.get(session, case_id)
+        if case.submitted_by == actor:
+            raise Forbidden("the submitter of a decision cannot review it", code="reviewer_is_submitter")
+        if case.status != CaseStatus.OPEN:
+            raise Conflict("case already decided", code="case_already_decided")
+        now = utcnow()
+        # Conditional update: of two reviewers racing on one case exactly one wins.
+        result = session.execute(
+            update(ReviewCase).where(ReviewCase.id == case_id, ReviewCase.status == CaseStatus.OPEN)
+            .values(status=CaseStatus.DECIDED, decision=decision, reason=reason, decided_by=actor,
+                    decided_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("case already decided", code="case_already_decided")
+        session.refresh(case)
+        _record(session, AuditEvent(
+            action=Action.REVIEW_DECIDED, actor=actor, subject_type="review_case", subject_id=case.id,
+            decision=decision, rule_ids=case.rule_ids, policy_revision=case.policy_revision,
+            reason=reason, links={"overrides": case.decision_id},
+            details={"kind": case.kind, "subject": {"type": case.subject_type, "id": case.subject_id},
+                     "automated_decision": case.automated_decision, "articles": case.articles},
+        ))
+        for hook in self._on_decided.get(case.kind, ()):
+            hook(session, case)
+        log.info("review.case_decided", case_id=case.id, kind=case.kind, decision=decision,
+                 overrides=case.decision_id)
+        return case
+
