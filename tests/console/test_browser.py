@@ -1,0 +1,63 @@
+"""End-to-end in Debian's Chromium (headless, Playwright) against the app served on 127.0.0.1.
+
+Skipped when /usr/bin/chromium is absent (``scripts/ensure-chromium.sh`` installs it). Each test saves
+a screenshot of the page it checks to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import shoot
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_sign_in_and_home(page, live_server, browser_login) -> None:
+    page.goto(f"{live_server}/console/")
+    assert page.url.endswith("/console/login")
+    shoot(page, "01-sign-in")
+    browser_login(page, "auditor", name="审计员小王")
+    assert page.url.endswith("/console/")
+    assert page.locator("h1").inner_text().startswith("欢迎")
+    assert page.locator("header nav a[data-area=audit]").count() == 1
+    assert page.locator("header nav a[data-area=review]").count() == 0
+    shoot(page, "02-home")
+
+
+def test_wrong_key_is_refused(page, live_server) -> None:
+    page.goto(f"{live_server}/console/login")
+    page.fill("#api_key", "rg_0123456789abcdef_not-a-real-secret")
+    page.click("#sign-in")
+    assert page.locator("p.error").is_visible()
+    assert page.url.endswith("/console/login")
+
+
+def test_cookie_is_httponly_and_strict(page, live_server, browser_login) -> None:
+    browser_login(page, "reviewer")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    cookie = cookies["rg_console"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/console"
+    assert cookie["expires"] > 0
+    assert page.evaluate("document.cookie") == ""  # not readable from scripts
+
+
+def test_reviewer_cannot_open_the_audit_explorer(page, live_server, browser_login) -> None:
+    browser_login(page, "reviewer")
+    response = page.goto(f"{live_server}/console/audit")
+    assert response.status == 403
+    assert "无权" in page.locator("#error-message").inner_text()
+    shoot(page, "09-forbidden")
+
+
+def test_language_switch_and_sign_out(page, live_server, browser_login) -> None:
+    browser_login(page, "reviewer")
+    page.click("#lang-switch")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#sign-out").inner_text() == "Sign out"
+    page.click("#sign-out")
+    page.wait_for_load_state()
+    assert page.url.endswith("/console/login")
+    assert page.goto(f"{live_server}/console/").url.endswith("/console/login")
+    assert page.locator("button#sign-in").inner_text() == "Sign in"  # the language outlives the session
