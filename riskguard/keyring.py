@@ -14,19 +14,46 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
+import click
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-__all__ = ["Keyring", "KeyringError"]
+__all__ = ["Keyring", "KeyringError", "KeyProvider"]
 
 SECRET_NAMES = ("digest", "blind_index", "session", "audit_signing")
 
 
-class KeyringError(Exception):
-    """The keyring is missing, unreadable, malformed or too widely readable."""
+class KeyringError(click.ClickException):
+    """The keyring is missing, unreadable, malformed or too widely readable, or a key is unknown/retired.
+
+    A ``ClickException`` so that every CLI command reports it as one clear line, without a trace.
+    """
+
+
+@runtime_checkable
+class KeyProvider(Protocol):
+    """Wraps and unwraps data keys under versioned key-encryption keys (KEKs).
+
+    :class:`Keyring` is the local implementation (file or master key). A KMS or Vault-transit provider
+    implements the same five members and never hands KEK material to the process.
+    """
+
+    @property
+    def current_kek_version(self) -> int: ...
+
+    @property
+    def retired_below(self) -> int: ...
+
+    def wrap_key(self, version: int, data_key: bytes, aad: bytes) -> bytes: ...
+
+    def unwrap_key(self, version: int, wrapped: bytes, aad: bytes) -> bytes: ...
+
+    def refresh(self) -> None: ...
 
 
 def _b64(data: bytes) -> str:
@@ -68,7 +95,23 @@ class Keyring:
             raise KeyringError("RISKGUARD_MASTER_KEY must hold at least 32 bytes")
         secrets = {name: _hkdf(master, f"secret:{name}") for name in SECRET_NAMES}
         keks = {v: _hkdf(master, f"kek:{v}") for v in range(1, kek_versions + 1)}
-        return cls(secrets=secrets, keks=keks)
+        return cls(secrets=secrets, keks=keks, meta={"_master": master})
+
+    def use_versions(self, current: int, minimum: int) -> None:
+        """Master-key mode: adopt the KEK version range recorded in the database (see the vault).
+
+        Derived keys need no storage; only which versions exist and which are retired is state.
+        """
+        master = self.meta.get("_master")
+        if master is None:
+            raise KeyringError("only a master-key keyring derives versions; a file keyring stores them")
+        self.keks = {v: _hkdf(master, f"kek:{v}") for v in range(max(1, minimum), current + 1)}
+        self.min_kek_version = max(1, minimum)
+
+    @property
+    def derived(self) -> bool:
+        """True for a keyring derived from ``RISKGUARD_MASTER_KEY`` (nothing on disk)."""
+        return "_master" in self.meta
 
     @classmethod
     def load(cls, path: Path) -> Keyring:
@@ -87,8 +130,13 @@ class Keyring:
         missing = [n for n in SECRET_NAMES if n not in secrets]
         if missing or not keks:
             raise KeyringError(f"keyring {path} lacks {', '.join(missing) or 'key-encryption keys'}")
-        return cls(secrets=secrets, keks=keks, min_kek_version=min_version, path=path,
-                   meta={k: v for k, v in raw.items() if k not in ("secrets", "keks", "min_kek_version")})
+        if any(len(key) != 32 for key in (*keks.values(), *secrets.values())):
+            raise KeyringError(f"keyring {path} holds a key that is not 32 bytes")
+        meta = {k: v for k, v in raw.items() if k not in ("secrets", "keks", "min_kek_version")}
+        if min_version > max(keks) or not any(v >= min_version for v in keks):
+            raise KeyringError(f"keyring {path} retires every key version (minimum {min_version})")
+        meta["_mtime_ns"] = path.stat().st_mtime_ns
+        return cls(secrets=secrets, keks=keks, min_kek_version=min_version, path=path, meta=meta)
 
     @classmethod
     def load_or_create(cls, path: Path) -> Keyring:
@@ -104,7 +152,7 @@ class Keyring:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {
             "format": "riskguard-keyring/1",
-            **self.meta,
+            **{k: v for k, v in self.meta.items() if not k.startswith("_")},
             "secrets": {k: _b64(v) for k, v in self.secrets.items()},
             "keks": {str(k): _b64(v) for k, v in sorted(self.keks.items())},
             "min_kek_version": self.min_kek_version,
@@ -117,6 +165,7 @@ class Keyring:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
+        self.meta["_mtime_ns"] = self.path.stat().st_mtime_ns
 
     # -- access -------------------------------------------------------------------------------
     def secret(self, name: str) -> bytes:
@@ -136,6 +185,63 @@ class Keyring:
             return self.keks[version]
         except KeyError as exc:
             raise KeyringError(f"unknown key version {version}") from exc
+
+    # -- KeyProvider ---------------------------------------------------------------------------
+    @property
+    def retired_below(self) -> int:
+        return self.min_kek_version
+
+    def wrap_key(self, version: int, data_key: bytes, aad: bytes) -> bytes:
+        """``nonce | AES-256-GCM(KEK_version, data_key, aad)``."""
+        nonce = os.urandom(12)
+        return nonce + AESGCM(self.kek(version)).encrypt(nonce, data_key, aad)
+
+    def unwrap_key(self, version: int, wrapped: bytes, aad: bytes) -> bytes:
+        wrapped = bytes(wrapped)
+        try:
+            return AESGCM(self.kek(version)).decrypt(wrapped[:12], wrapped[12:], aad)
+        except InvalidTag:
+            raise KeyringError(f"wrapped key failed authentication under key version {version}") from None
+
+    def refresh(self) -> None:
+        """Reload a file keyring changed on disk by ``riskguard keys rotate/retire`` in another process."""
+        if self.path is None or not self.path.exists():
+            return
+        mtime = self.path.stat().st_mtime_ns
+        if mtime == self.meta.get("_mtime_ns"):
+            return
+        fresh = Keyring.load(self.path)
+        self.secrets, self.keks, self.min_kek_version = fresh.secrets, fresh.keks, fresh.min_kek_version
+        self.meta = fresh.meta
+
+    # -- rotation and retirement ----------------------------------------------------------------
+    def rotate(self) -> int:
+        """Add a KEK version (random for a file keyring, HKDF-derived for a master key); returns it."""
+        version = self.current_kek_version + 1
+        master = self.meta.get("_master")
+        self.keks[version] = _hkdf(master, f"kek:{version}") if master else os.urandom(32)
+        if self.path is not None:
+            self.save()
+        return version
+
+    def retire(self, min_version: int, *, destroy: bool = False) -> list[int]:
+        """Refuse decryption under versions below ``min_version``; ``destroy`` also deletes them.
+
+        Returns the versions destroyed. The newest version can never be retired.
+        """
+        if min_version > self.current_kek_version:
+            raise KeyringError(f"cannot retire the current key version {self.current_kek_version}")
+        if min_version < self.min_kek_version:
+            raise KeyringError(f"versions below {self.min_kek_version} are already retired")
+        self.min_kek_version = min_version
+        destroyed = []
+        if destroy:
+            destroyed = sorted(v for v in self.keks if v < min_version)
+            for version in destroyed:
+                del self.keks[version]
+        if self.path is not None:
+            self.save()
+        return destroyed
 
     def signing_key(self) -> Ed25519PrivateKey:
         """The audit checkpoint signing key (Ed25519), derived from its 32-byte seed."""

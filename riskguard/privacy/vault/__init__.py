@@ -1,11 +1,78 @@
-"""Privacy: vault (not built yet)."""
+"""The privacy vault: field encryption with per-subject keys, blind indexes, reveal and erasure.
+
+Public API (stable; see docs/vault.md)::
+
+    from riskguard.privacy.vault import (
+        Encrypted, VaultRecord,                 # models: column type + mixin
+        ERASED, is_erased,                      # what erased fields read as
+        new_subject_id, erase_subject, subject_status,
+        blind_index, find_candidates, find_records,
+        register_record_type,                   # make a model revealable via the API
+        VaultError, CiphertextError, KeyUnavailable, SubjectErased, PlaintextRefused,
+    )
+
+    class MerchantApplication(VaultRecord, Base):
+        __tablename__ = "merchant_applications"
+        __vault_subject__ = "legal_rep_subject_id"
+        __vault_record_type__ = "merchant_application"
+        __vault_blind_indexes__ = {"legal_rep_id_number": "id_number", "legal_rep_phone": "phone",
+                                   "bank_account": "bank_account"}
+        id: Mapped[str] = mapped_column(String(40), primary_key=True)          # set before flush
+        legal_rep_subject_id: Mapped[str] = mapped_column(String(128), index=True)
+        legal_rep_id_number: Mapped[str | None] = mapped_column(Encrypted(), nullable=True)
+"""
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
-__all__ = ["init_app"]
+from . import models as _models  # noqa: F401 - registers the vault tables on Base.metadata
+from .api import (
+    Erasure,
+    IndexHit,
+    blind_index,
+    erase_subject,
+    find_candidates,
+    find_records,
+    new_subject_id,
+    subject_status,
+)
+from .column import Encrypted, VaultRecord
+from .errors import CiphertextError, KeyUnavailable, PlaintextRefused, SubjectErased, VaultError
+from .registry import RecordType, get_record_type, register_record_type
+from .service import ERASED, Erased, Vault, current_vault, is_erased, use_vault
+
+__all__ = [
+    "Encrypted", "VaultRecord", "ERASED", "Erased", "is_erased",
+    "new_subject_id", "erase_subject", "subject_status", "Erasure",
+    "blind_index", "find_candidates", "find_records", "IndexHit",
+    "RecordType", "register_record_type", "get_record_type",
+    "Vault", "current_vault", "use_vault", "build_vault",
+    "VaultError", "CiphertextError", "KeyUnavailable", "SubjectErased", "PlaintextRefused",
+    "init_app", "register_cli",
+]
+
+
+def build_vault(settings, keyring) -> Vault:  # type: ignore[no-untyped-def]
+    """The vault for these settings and keyring (the app factory's, or the CLI's)."""
+    from .policy import load_policy
+
+    policy = load_policy(settings.policies_dir / "privacy.yaml")
+    return Vault(keyring, policy, blind_secret=keyring.secret("blind_index"))
 
 
 def init_app(app: Flask) -> None:
-    """Register this part's blueprint and services on ``app``."""
+    """Register the vault service (``get_service("vault")``) and the reveal/erase API."""
+    from ...context import EXTENSION
+    from .views import blueprint
+
+    ext = app.extensions[EXTENSION]
+    ext["vault"] = build_vault(ext["settings"], ext["keyring"])
+    app.register_blueprint(blueprint)
+
+
+def register_cli(main: click.Group) -> None:
+    from .cli import register
+
+    register(main)

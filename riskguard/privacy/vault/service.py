@@ -1,0 +1,249 @@
+"""The vault service: per-subject data keys (envelope encryption), field sealing, blind indexes, shredding.
+
+Data keys are cached unwrapped for ``cache_ttl`` seconds (default 30) so that reading a page of records
+does not unwrap a key per field. An erasure evicts this process's cache at once; other processes stop
+using the destroyed key within ``cache_ttl``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import structlog
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ...ids import utcnow
+from ...keyring import KeyProvider, KeyringError
+from . import blind, crypto
+from .errors import CiphertextError, KeyUnavailable, SubjectErased, VaultError
+from .models import BlindIndexEntry, KekState, SubjectKey
+from .policy import PrivacyPolicy
+
+__all__ = ["Vault", "Erased", "ERASED", "is_erased", "current_vault", "use_vault", "SESSION_KEY", "Sealed"]
+
+log = structlog.get_logger("riskguard.vault")
+SESSION_KEY = "riskguard.vault"
+_active: ContextVar[Vault | None] = ContextVar("riskguard_vault", default=None)
+
+
+class Erased(str):
+    """What a field of an erased (crypto-shredded) subject reads as: the string ``"ERASED"``."""
+
+    __slots__ = ()
+
+
+ERASED = Erased("ERASED")
+
+
+def is_erased(value: object) -> bool:
+    return isinstance(value, Erased)
+
+
+class Sealed(bytes):
+    """A field ciphertext made by the vault; the only value an encrypted column accepts."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class _DataKey:
+    key_id: bytes
+    aead: AESGCM | None  # None: shredded
+    expires: float
+
+
+class Vault:
+    """Envelope encryption with one data key per data subject, wrapped by the provider's KEKs."""
+
+    def __init__(self, keys: KeyProvider, policy: PrivacyPolicy, *, blind_secret: bytes,
+                 cache_ttl: float = 30.0, cache_size: int = 100_000) -> None:
+        self.keys = keys
+        self.policy = policy
+        self.cache_ttl = cache_ttl
+        self._cache: OrderedDict[str, _DataKey] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._blind_secret = blind_secret
+        self._field_keys: dict[str, bytes] = {}
+        self._versions_checked = 0.0
+
+    # -- KEK versions ------------------------------------------------------------------------------
+    def sync_versions(self, conn: Connection, *, force: bool = False) -> None:
+        """Pick up rotations made by another process: file keyrings reload, master-key ones read the DB."""
+        now = time.monotonic()
+        if not force and now - self._versions_checked < min(self.cache_ttl, 5.0):
+            return
+        self._versions_checked = now
+        self.keys.refresh()
+        if getattr(self.keys, "derived", False):
+            row = conn.execute(select(KekState.current_version, KekState.min_version)
+                               .where(KekState.id == 1)).first()
+            if row is not None:
+                self.keys.use_versions(row.current_version, row.min_version)  # type: ignore[attr-defined]
+
+    # -- data keys ---------------------------------------------------------------------------------
+    def _cached(self, subject_id: str) -> _DataKey | None:
+        with self._lock:
+            entry = self._cache.get(subject_id)
+            if entry is None:
+                return None
+            if entry.expires < time.monotonic():
+                del self._cache[subject_id]
+                return None
+            self._cache.move_to_end(subject_id)
+            return entry
+
+    def _remember(self, subject_id: str, entry: _DataKey) -> _DataKey:
+        with self._lock:
+            self._cache[subject_id] = entry
+            self._cache.move_to_end(subject_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return entry
+
+    def forget(self, subject_id: str | None = None) -> None:
+        with self._lock:
+            if subject_id is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(subject_id, None)
+
+    def _unwrap_row(self, subject_id: str, key_id_hex: str, wrapped: bytes | None, version: int) -> _DataKey:
+        expires = time.monotonic() + self.cache_ttl
+        key_id = bytes.fromhex(key_id_hex)
+        if wrapped is None:
+            return _DataKey(key_id, None, expires)
+        try:
+            data_key = self.keys.unwrap_key(version, wrapped, crypto.dek_aad(subject_id, key_id, version))
+        except KeyringError as exc:
+            log.error("vault.key_unavailable", subject_id=subject_id, kek_version=version)
+            raise KeyUnavailable(f"data key of subject {subject_id} cannot be unwrapped: {exc.message}") \
+                from None
+        return _DataKey(key_id, AESGCM(data_key), expires)
+
+    def _load_key(self, conn: Connection, subject_id: str, *, create: bool) -> _DataKey | None:
+        entry = self._cached(subject_id)
+        if entry is not None:
+            return entry
+        self.sync_versions(conn)
+        row = conn.execute(select(SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
+                           .where(SubjectKey.subject_id == subject_id)).first()
+        if row is None and create:
+            self._create_key(conn, subject_id)
+            row = conn.execute(select(SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
+                               .where(SubjectKey.subject_id == subject_id)).first()
+        if row is None:
+            return None
+        return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, row.wrapped_key,
+                                                           row.kek_version))
+
+    def _create_key(self, conn: Connection, subject_id: str) -> None:
+        version = self.keys.current_kek_version
+        key_id = crypto.new_key_id()
+        try:
+            wrapped = self.keys.wrap_key(version, crypto.new_data_key(),
+                                         crypto.dek_aad(subject_id, key_id, version))
+        except KeyringError as exc:
+            raise KeyUnavailable(f"cannot wrap a new data key: {exc.message}") from None
+        values = {"subject_id": subject_id, "key_id": key_id.hex(), "wrapped_key": wrapped,
+                  "kek_version": version, "created_at": utcnow()}
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(SubjectKey.__table__).values(**values)
+                     .on_conflict_do_nothing(index_elements=["subject_id"]))
+        log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
+
+    # -- fields ------------------------------------------------------------------------------------
+    def encrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str], plaintext: str) -> Sealed:
+        """Seal ``plaintext`` for ``where = (table, column, row id)`` under the subject's data key."""
+        if not subject_id:
+            raise VaultError("a vault record needs its data subject id set before it is written",
+                             code="subject_missing")
+        entry = self._load_key(conn, subject_id, create=True)
+        if entry is None or entry.aead is None:
+            raise SubjectErased(f"subject {subject_id} was erased; no new personal data can be stored")
+        return Sealed(crypto.seal(entry.aead, entry.key_id, plaintext, where))
+
+    def decrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str],
+                blob: bytes) -> str:
+        """The plaintext, :data:`ERASED` if the subject was shredded, or a :class:`CiphertextError`."""
+        _, key_id = crypto.header(blob)
+        entry = self._load_key(conn, subject_id, create=False)
+        if entry is None:
+            raise CiphertextError(f"no data key for the subject of {where[0]}.{where[1]} row {where[2]}")
+        if entry.aead is None:
+            return ERASED
+        if entry.key_id != key_id:
+            raise CiphertextError(f"ciphertext of {where[0]}.{where[1]} row {where[2]} was made under "
+                                  "another data key (copied from another subject?)")
+        return crypto.open_sealed(entry.aead, blob, where)
+
+    def subject_state(self, conn: Connection, subject_id: str) -> str:
+        """``"active"``, ``"erased"`` or ``"unknown"`` (no data key)."""
+        row = conn.execute(select(SubjectKey.shredded_at).where(SubjectKey.subject_id == subject_id)).first()
+        if row is None:
+            return "unknown"
+        return "erased" if row.shredded_at is not None else "active"
+
+    # -- blind indexes -----------------------------------------------------------------------------
+    def blind_index(self, field: str, value: str) -> str:
+        spec = self.policy.blind_indexes.get(field)
+        if spec is None:
+            raise VaultError(f"no blind index {field!r} in the privacy policy", code="unknown_blind_index")
+        key = self._field_keys.get(field)
+        if key is None:
+            key = self._field_keys[field] = blind.field_key(self._blind_secret, field)
+        return blind.compute(key, spec, value)
+
+    # -- erasure -----------------------------------------------------------------------------------
+    def shred(self, session: Session, subject_id: str) -> tuple[str, int]:
+        """Destroy the subject's data key and blind-index values. Returns (previous state, indexes removed)."""
+        conn = session.connection()
+        state = self.subject_state(conn, subject_id)
+        removed = conn.execute(delete(BlindIndexEntry).where(BlindIndexEntry.subject_id == subject_id)).rowcount
+        if state == "active":
+            conn.execute(update(SubjectKey).where(SubjectKey.subject_id == subject_id)
+                         .values(wrapped_key=None, shredded_at=utcnow()))
+        self.forget(subject_id)
+        session.info.setdefault("riskguard.vault.shredded", set()).add(subject_id)
+        return state, int(removed or 0)
+
+
+def current_vault(session: Session | None = None) -> Vault:
+    """The vault for ``session``: bound on the session, activated with :func:`use_vault`, or the app's."""
+    if session is not None:
+        bound = session.info.get(SESSION_KEY)
+        if bound is not None:
+            return bound
+    active = _active.get()
+    if active is not None:
+        return active
+    from flask import has_app_context
+
+    if has_app_context():
+        from ...context import get_service
+
+        try:
+            return get_service("vault")
+        except KeyError:
+            pass
+    raise VaultError("no vault is active (use the app context, use_vault(), or bind it to the session)",
+                     code="vault_unavailable", status=503)
+
+
+@contextmanager
+def use_vault(vault: Vault) -> Iterator[Vault]:
+    """Make ``vault`` the active one outside a Flask app context (CLI, benchmarks, scripts)."""
+    token = _active.set(vault)
+    try:
+        yield vault
+    finally:
+        _active.reset(token)

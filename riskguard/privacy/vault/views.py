@@ -1,0 +1,142 @@
+"""HTTP for the vault: reveal a record's personal data with a reason, erase a data subject."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from flask import Blueprint, jsonify, request
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+
+from ...audit import Action, AuditEvent, record
+from ...auth import Role, current_actor, require_roles
+from ...context import get_db, get_service
+from ...errors import BadRequest, NotFound, ServiceUnavailable
+from ...http import documented, query_args
+from ...ids import new_id
+from .api import erase_subject, subject_status
+from .errors import VaultError
+from .registry import get_record_type, mask
+from .schemas import ErasureSchema, RevealQuerySchema, RevealSchema, SubjectSchema
+from .service import Vault, is_erased
+
+__all__ = ["blueprint"]
+
+log = structlog.get_logger("riskguard.vault")
+blueprint = Blueprint("vault", __name__, url_prefix="/v1/privacy")
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
+_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+def _reason(header: str, vault: Vault) -> str | None:
+    """``<reason>:<reference>`` from the policy's vocabulary, or None if the header is absent."""
+    raw = request.headers.get(header)
+    if raw is None or not raw.strip():
+        return None
+    kind, _, ref = raw.strip().partition(":")
+    if kind not in vault.policy.reveal_reasons or not _REF.match(ref):
+        raise BadRequest(f"{header} must be '<reason>:<reference>' with reason one of "
+                         f"{', '.join(sorted(vault.policy.reveal_reasons))}", code="invalid_reason",
+                         field=header)
+    return f"{kind}:{ref}"
+
+
+def _checked_id(value: str, what: str) -> str:
+    if not _ID.match(value):
+        raise BadRequest(f"malformed {what}", code="validation_error", field=what)
+    return value
+
+
+@blueprint.get("/records/<record_type>/<record_id>")
+@require_roles(Role.PRIVACY_OFFICER, Role.REVIEWER, Role.ONBOARDING, Role.AUDITOR)
+@query_args(RevealQuerySchema)
+@documented("Read a record's personal data: clear for a privacy officer giving X-Reveal-Reason "
+            "(audited), masked otherwise", response=RevealSchema, tags=["privacy"])
+def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    vault: Vault = get_service("vault")
+    kind = get_record_type(record_type)
+    if kind is None:
+        raise NotFound(f"unknown record type {record_type!r}", code="unknown_record_type")
+    _checked_id(record_id, "record_id")
+    wanted = tuple(query["fields"].split(",")) if query.get("fields") else kind.fields
+    unknown = [f for f in wanted if f not in kind.fields]
+    if unknown:
+        raise BadRequest(f"unknown field(s): {', '.join(unknown)}", code="unknown_field", field="fields")
+    actor = current_actor()
+    reason = _reason("X-Reveal-Reason", vault)
+    clear = reason is not None and actor.role is Role.PRIVACY_OFFICER
+    reveal_id = new_id("rvl") if clear else None
+    try:
+        with get_db().transaction() as session:
+            pk = inspect(kind.model).primary_key
+            row = session.get(kind.model, record_id.split("/") if len(pk) > 1 else record_id)
+            if row is None:
+                raise NotFound(f"no {record_type} {record_id}", code="record_not_found")
+            subject = getattr(row, kind.model.__vault_subject__)
+            values: dict[str, Any] = {}
+            for name in wanted:
+                value = getattr(row, name)
+                if clear or value is None or is_erased(value):
+                    values[name] = value if value is None else str(value)
+                else:
+                    policy = vault.policy.field(kind.table, kind.column_of(name))
+                    values[name] = mask(policy.mask if policy else "full", value)
+            erased = any(is_erased(v) for v in (getattr(row, f) for f in kind.fields)) or \
+                vault.subject_state(session.connection(), subject) == "erased"
+            if clear:
+                record(session, AuditEvent(
+                    action=Action.PRIVACY_REVEALED, actor=actor.ref, subject_type=record_type,
+                    subject_id=record_id, reason=reason, policy_revision=vault.policy.revision,
+                    links={"reveal": reveal_id or ""},
+                    details={"fields": sorted(wanted), "data_subject": subject,
+                             "subject_status": "erased" if erased else "active"}))
+    except (VaultError, NotFound):
+        raise
+    except SQLAlchemyError as exc:
+        log.error("vault.reveal_failed", record_type=record_type, record_id=record_id,
+                  error_type=type(exc).__name__)
+        raise ServiceUnavailable("the reveal could not be recorded; nothing was revealed",
+                                 code="audit_unavailable") from None
+    log.info("vault.record_read", record_type=record_type, record_id=record_id, revealed=clear,
+             fields=sorted(wanted), reveal_id=reveal_id)
+    return jsonify({"record_type": record_type, "record_id": record_id,
+                    "subject_status": "erased" if erased else "active", "revealed": clear,
+                    "reveal_id": reveal_id, "policy_revision": vault.policy.revision, "fields": values})
+
+
+@blueprint.delete("/subjects/<subject_id>")
+@require_roles(Role.PRIVACY_OFFICER)
+@documented("Erase a data subject by crypto-shredding its data key and blind indexes (PIPL Art. 47); "
+            "optional X-Erasure-Reason", response=ErasureSchema, tags=["privacy"])
+def erase(subject_id: str):  # type: ignore[no-untyped-def]
+    vault: Vault = get_service("vault")
+    _checked_id(subject_id, "subject_id")
+    reason = _reason("X-Erasure-Reason", vault)
+    try:
+        with get_db().transaction() as session:
+            erasure = erase_subject(session, subject_id, actor=current_actor().ref, reason=reason)
+            if erasure is None:
+                raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
+    except NotFound:
+        raise
+    except SQLAlchemyError as exc:
+        vault.forget(subject_id)
+        log.error("vault.erase_failed", subject_id=subject_id, error_type=type(exc).__name__)
+        raise ServiceUnavailable("the erasure could not be recorded; nothing was erased",
+                                 code="audit_unavailable") from None
+    return jsonify(ErasureSchema().dump(erasure))
+
+
+@blueprint.get("/subjects/<subject_id>")
+@require_roles(Role.PRIVACY_OFFICER, Role.AUDITOR)
+@documented("Whether the vault holds live data for a subject or it was erased", response=SubjectSchema,
+            tags=["privacy"])
+def subject(subject_id: str):  # type: ignore[no-untyped-def]
+    _checked_id(subject_id, "subject_id")
+    with get_db().sessions() as session:
+        status = subject_status(session, subject_id)
+    if status == "unknown":
+        raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
+    return jsonify({"subject_id": subject_id, "status": status})

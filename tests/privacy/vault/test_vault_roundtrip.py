@@ -1,0 +1,41 @@
+"""Encrypt on write, decrypt on read, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+
+from riskguard.ids import new_id
+from riskguard.privacy.vault import ERASED, erase_subject, new_subject_id
+
+from .conftest import Person
+
+VALUES = {"name": "张三", "id_number": "11010519491231002X", "phone": "13812345678"}
+
+
+def _add(database, subject=None, **values):  # type: ignore[no-untyped-def]
+    person = Person(id=new_id("p"), subject_id=subject or new_subject_id(), **values)
+    with database.transaction() as session:
+        session.add(person)
+    return person
+
+
+def test_round_trip_and_no_plaintext_at_rest(vault, database) -> None:
+    person = _add(database, **VALUES)
+    assert person.id_number == VALUES["id_number"]  # plaintext restored on the instance after flush
+    with database.sessions() as session:
+        loaded = session.get(Person, person.id)
+        assert {k: getattr(loaded, k) for k in VALUES} == VALUES
+    with database.engine.connect() as conn:
+        raw = conn.execute(text("SELECT name, id_number, phone FROM vault_test_people")).one()
+    for stored, plain in zip(raw, VALUES.values(), strict=True):
+        assert plain.encode() not in bytes(stored)
+        assert bytes(stored)[0] == 1
+
+
+def test_erased_subject_reads_as_sentinel(vault, database) -> None:
+    person = _add(database, **VALUES)
+    with database.transaction() as session:
+        assert erase_subject(session, person.subject_id, actor="test").status == "erased"
+    with database.sessions() as session:
+        loaded = session.scalars(select(Person)).one()
+        assert [getattr(loaded, k) for k in VALUES] == [ERASED] * 3
