@@ -1,1 +1,14 @@
-"""The rules engine: load and check rule packs and policies, normalise text, match, decide."""
+"""The rules engine: load and check rule packs and policies, normalise text, match, decide.
+
+``load_rulebook(rules_dir, policies_dir)`` gives a :class:`Rulebook` (cached per content hash);
+``evaluate(book, ScreenInput(...))`` gives a :class:`Decision`. See rules/FORMAT.md for the data.
+"""
+
+from __future__ import annotations
+
+from .decisions import evaluate
+from .loader import Rulebook, RulebookError, load_rulebook
+from .model import CATEGORIES, ENGINE_ERROR, KINDS, Decision, Finding, ScreenInput
+
+__all__ = ["load_rulebook", "Rulebook", "RulebookError", "evaluate", "Decision", "Finding", "ScreenInput",
+           "KINDS", "CATEGORIES", "ENGINE_ERROR"]

@@ -1,11 +1,32 @@
-"""Screening domain (not built yet)."""
+"""Screening of ads, listings and live-stream scripts before they go live.
+
+``init_app`` loads the rulebook once (a broken pack stops start-up, naming file, rule and field) and
+registers it as the service ``"rulebook"``; ``register_cli`` adds ``riskguard screen`` and
+``riskguard rules test|lint``.
+"""
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
-__all__ = ["init_app"]
+__all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    """Register this domain's blueprint and services on ``app``."""
+    from ..context import EXTENSION
+    from ..rulebook import load_rulebook
+    from .views import bp
+
+    ext = app.extensions[EXTENSION]
+    settings = ext["settings"]
+    ext["rulebook"] = load_rulebook(settings.rules_dir, settings.policies_dir)
+    ext.setdefault("decision_hooks", [])
+    app.register_blueprint(bp)
+
+
+def register_cli(main: click.Group) -> None:
+    from .cli import rules, screen
+
+    main.add_command(screen)
+    main.add_command(rules)

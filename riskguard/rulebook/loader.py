@@ -1,0 +1,301 @@
+"""Load rule packs, variant maps and policies; check them against their schemas; compile once.
+
+A broken file stops start-up with a :class:`RulebookError` naming the file, the rule id and the field.
+The compiled :class:`Rulebook` is cached per content hash, so every app built in one process (tests,
+gunicorn workers after fork) shares one compiled automaton per revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import structlog
+import yaml
+
+from . import detectors
+from .engine import Engine, pinyin_spelling
+from .model import KINDS, Citation, Context, Exemption, Numbering, Policy, Rule
+from .normalise import Normaliser
+
+__all__ = ["Rulebook", "RulebookError", "load_rulebook", "FORMAT_VERSION"]
+
+FORMAT_VERSION = "1"
+ALL = "_all"
+log = structlog.get_logger("riskguard.rulebook")
+_lock = threading.Lock()
+_cache: dict[str, Rulebook] = {}
+
+
+class RulebookError(Exception):
+    """A rule pack, variant map or policy that cannot be loaded."""
+
+    def __init__(self, file: str, message: str, *, rule_id: str | None = None, field: str | None = None):
+        self.file, self.rule_id, self.field = file, rule_id, field
+        where = file + (f": rule {rule_id}" if rule_id else "") + (f": field {field}" if field else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Rulebook:
+    """Every loaded rule and policy, the compiled engines, and the revision stamped on decisions."""
+
+    revision: str
+    rules: dict[str, Rule]
+    policies: dict[str, Policy]
+    normaliser: Normaliser
+    files: list[str]
+    engines: dict[str, Engine] = field(default_factory=dict)
+    rule_actions: dict[str, str | None] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def engine(self, policy: str) -> Engine:
+        return self.engines[policy]
+
+    def policy_for(self, kind: str, name: str | None = None) -> Policy:
+        if name is not None:
+            return self.policies[name]
+        for policy in self.policies.values():
+            if kind in policy.default_for:
+                return policy
+        raise KeyError(kind)
+
+    def all_rules_policy(self) -> Policy:
+        return Policy(name=ALL, source="", packs=tuple(sorted({r.pack for r in self.rules.values()})),
+                      actions={"critical": "block", "high": "block", "medium": "review", "low": "review",
+                               "info": "allow"})
+
+
+@cache
+def _schema(name: str) -> jsonschema.protocols.Validator:
+    raw = json.loads((Path(__file__).parent / name).read_text("utf-8"))
+    return jsonschema.Draft202012Validator(raw)
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates → ISO strings, so the JSON schema sees what the author wrote."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, bool) else k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _read_yaml(path: Path, rel: str) -> tuple[Any, bytes]:
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise RulebookError(rel, f"not valid YAML{where}") from None
+    return _plain(data), raw
+
+
+def _check(data: Any, schema: str, rel: str) -> None:
+    errors = sorted(_schema(schema).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)),))
+    if not errors:
+        return
+    err = jsonschema.exceptions.best_match(errors)
+    path = list(err.absolute_path)
+    rule_id = None
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        rule = data["rules"][path[1]]
+        rule_id = rule.get("id", f"#{path[1]}") if isinstance(rule, dict) else f"#{path[1]}"
+        path = path[2:]
+    dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+    raise RulebookError(rel, err.message, rule_id=rule_id, field=dotted or None)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _compile(source: str, normaliser: Normaliser, rel: str, rule_id: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(normaliser.pattern(source))
+    except re.error as exc:
+        raise RulebookError(rel, f"regex does not compile ({exc.msg})", rule_id=rule_id, field=where) from None
+
+
+def _terms(values: list[str], normaliser: Normaliser, rel: str, rule_id: str, where: str,
+           pinyin: bool = False) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, value in enumerate(values):
+        term = normaliser.term(value)
+        if not term:
+            raise RulebookError(rel, "term is empty after normalisation", rule_id=rule_id, field=f"{where}[{i}]")
+        out.append(term)
+        if pinyin and (spelled := pinyin_spelling(normaliser.full_term(value))):
+            out.append(spelled)
+    return tuple(dict.fromkeys(out))
+
+
+def _example(value: Any) -> dict[str, Any]:
+    return {"text": value} if isinstance(value, str) else dict(value)
+
+
+def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser) -> Rule:
+    rid = raw["id"]
+    cit = raw["citation"]
+    match = raw.get("match") or {}
+    pinyin = match.get("pinyin", True)
+    for name in match.get("detectors", []):
+        if name not in detectors.names():
+            raise RulebookError(rel, f"unknown detector {name!r}", rule_id=rid, field="match.detectors")
+    ctx = raw.get("context") or {}
+    scope = raw.get("scope") or {}
+    exemptions = tuple(
+        Exemption(id=ex["id"], window=ex.get("window", 20),
+                  terms=_terms(ex.get("terms", []), normaliser, rel, rid, f"exemptions[{i}].terms"),
+                  patterns=tuple(_compile(p, normaliser, rel, rid, f"exemptions[{i}].patterns[{j}]")
+                                 for j, p in enumerate(ex.get("patterns", []))),
+                  whole_term=_terms(ex.get("whole_term", []), normaliser, rel, rid,
+                                    f"exemptions[{i}].whole_term", pinyin=pinyin))
+        for i, ex in enumerate(raw.get("exemptions") or []))
+    examples = raw.get("examples") or {}
+    return Rule(
+        id=rid, pack=pack, source=rel,
+        citation=Citation(law=cit["law"], short=cit.get("short", cit["law"]), article=str(cit["article"]),
+                          numbering=tuple(Numbering(str(n["article"]), _day(n.get("effective_from")),
+                                                    _day(n.get("effective_to")))
+                                          for n in cit.get("numbering", []))),
+        severity=raw["severity"], action=raw.get("action"),
+        kinds=frozenset(scope.get("kinds") or KINDS),
+        categories=frozenset(scope["categories"]) if scope.get("categories") is not None else None,
+        exclude_categories=frozenset(scope.get("exclude_categories") or ()),
+        effective_from=_day(raw.get("effective_from")), effective_to=_day(raw.get("effective_to")),
+        terms=tuple(match.get("terms", [])),
+        patterns=tuple(_compile(p, normaliser, rel, rid, f"match.patterns[{i}]")
+                       for i, p in enumerate(match.get("patterns", []))),
+        compact_patterns=tuple(_compile(p, normaliser, rel, rid, f"match.compact_patterns[{i}]")
+                               for i, p in enumerate(match.get("compact_patterns", []))),
+        detectors=tuple(match.get("detectors", [])), pinyin=pinyin,
+        when=dict(raw.get("when") or {}),
+        context=Context(window=ctx.get("window"),
+                        **{k: _terms(ctx.get(k, []), normaliser, rel, rid, f"context.{k}")
+                           for k in ("requires_any", "forbids_any", "document_requires_any",
+                                     "document_forbids_any")}),
+        exemptions=exemptions, message=raw["message"], suggestion=raw["suggestion"],
+        must_match=tuple(_example(e) for e in examples.get("must_match", [])),
+        must_not_match=tuple(_example(e) for e in examples.get("must_not_match", [])),
+    )
+
+
+def _variant_maps(rules_dir: Path) -> tuple[dict[str, str], dict[str, str], list[tuple[str, bytes]]]:
+    chars: dict[str, str] = {}
+    phrases: dict[str, str] = {}
+    files: list[tuple[str, bytes]] = []
+    for path in sorted((rules_dir / "normalisation").glob("*.yaml")):
+        rel = path.relative_to(rules_dir).as_posix()
+        data, raw = _read_yaml(path, rel)
+        files.append((rel, raw))
+        if data is None:
+            continue
+        if not isinstance(data, dict) or set(data) - {"chars", "phrases", "description", "title"}:
+            raise RulebookError(rel, "a variant map has only `chars` and `phrases`", field="_root")
+        for key, value in (data.get("chars") or {}).items():
+            if not (isinstance(key, str) and isinstance(value, str) and len(key) == 1 and len(value) == 1):
+                raise RulebookError(rel, "chars maps one character to one character", field=f"chars.{key}")
+            chars[key] = value
+        for key, value in (data.get("phrases") or {}).items():
+            if not (isinstance(key, str) and isinstance(value, str) and key and value):
+                raise RulebookError(rel, "phrases maps text to text", field=f"phrases.{key}")
+            phrases[key] = value
+    return chars, phrases, files
+
+
+def _policy(data: dict[str, Any], rel: str) -> Policy:
+    thresholds = data.get("thresholds") or {}
+    return Policy(name=data["policy"], source=rel, packs=tuple(data["packs"]), actions=dict(data["actions"]),
+                  default_for=tuple(data.get("default_for", [])),
+                  exclude_rules=frozenset(data.get("exclude_rules", [])),
+                  review_at_findings=thresholds.get("review_at_findings"),
+                  block_at_findings=thresholds.get("block_at_findings"),
+                  max_findings=thresholds.get("max_findings", 200))
+
+
+def _revision(files: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(f"riskguard-rulebook-{FORMAT_VERSION}\n".encode())
+    for rel, raw in sorted(files):
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True) -> Rulebook:
+    """Read and check every file; compile (or reuse the compiled rulebook of the same content)."""
+    rules_dir, policies_dir = Path(rules_dir), Path(policies_dir)
+    chars, phrases, files = _variant_maps(rules_dir)
+    packs: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(rules_dir.rglob("*.yaml")):
+        rel = path.relative_to(rules_dir).as_posix()
+        if rel.startswith("normalisation/"):
+            continue
+        data, raw = _read_yaml(path, rel)
+        files.append(("rules/" + rel, raw))
+        _check(data, "rule_schema.json", rel)
+        packs.append((rel, data))
+    policy_data: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(policies_dir.glob("*.yaml")) if policies_dir.is_dir() else []:
+        rel = "policies/" + path.name
+        data, raw = _read_yaml(path, rel)
+        if not isinstance(data, dict) or data.get("type") != "screening":
+            continue  # another domain's policy (e.g. payouts)
+        files.append((rel, raw))
+        _check(data, "policy_schema.json", rel)
+        policy_data.append((rel, data))
+    revision = _revision(files)
+    if use_cache and (hit := _cache.get(revision)) is not None:
+        return hit
+    with _lock:
+        if use_cache and (hit := _cache.get(revision)) is not None:
+            return hit
+        book = _compile_book(revision, chars, phrases, packs, policy_data, [r for r, _ in files])
+        if use_cache:
+            _cache[revision] = book
+    log.info("rulebook.loaded", revision=revision, rules=len(book.rules), policies=sorted(book.policies),
+             warnings=len(book.warnings))
+    return book
+
+
+def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
+                  packs: list[tuple[str, dict[str, Any]]], policy_data: list[tuple[str, dict[str, Any]]],
+                  files: list[str]) -> Rulebook:
+    normaliser = Normaliser(chars, phrases)
+    rules: dict[str, Rule] = {}
+    for rel, data in packs:
+        for raw in data["rules"]:
+            if raw["id"] in rules:
+                raise RulebookError(rel, f"duplicate rule id (also in {rules[raw['id']].source})",
+                                    rule_id=raw["id"], field="id")
+            rules[raw["id"]] = _rule(raw, data["pack"], rel, normaliser)
+    book = Rulebook(revision=revision, rules=rules, policies={}, normaliser=normaliser, files=files,
+                    rule_actions={rid: r.action for rid, r in rules.items()})
+    known_packs = {r.pack for r in rules.values()}
+    for rel, data in policy_data:
+        policy = _policy(data, rel)
+        if policy.name in book.policies:
+            raise RulebookError(rel, "duplicate policy name", field="policy")
+        for name in policy.packs:
+            if name not in known_packs:
+                book.warnings.append(f"{rel}: policy {policy.name} names pack {name!r}, which has no rules")
+        for kind in policy.default_for:
+            if any(kind in p.default_for for p in book.policies.values()):
+                raise RulebookError(rel, f"a second default policy for kind {kind!r}", field="default_for")
+        book.policies[policy.name] = policy
+    for policy in [*book.policies.values(), book.all_rules_policy()]:
+        chosen = [r for r in rules.values() if r.pack in policy.packs and r.id not in policy.exclude_rules]
+        book.engines[policy.name] = Engine(chosen, normaliser)
+    for warning in book.warnings:
+        log.warning("rulebook.warning", detail=warning)
+    return book

@@ -1,0 +1,178 @@
+"""What the rule packs and policies say once loaded, and what screening produces.
+
+``Rule`` and ``Policy`` are the validated, normalised form of the YAML; ``Finding`` and ``Decision``
+are the engine's output. Nothing here knows about HTTP or the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+__all__ = ["KINDS", "CATEGORIES", "SEVERITIES", "ACTIONS", "Citation", "Exemption", "Context", "Rule",
+           "Policy", "Finding", "Decision", "ScreenInput", "ENGINE_ERROR"]
+
+KINDS = ("ad", "listing", "livestream")
+CATEGORIES = ("general", "apparel", "cosmetics", "food", "health_food", "medical_device_class2",
+              "medical_device_class3", "drug", "publications", "education", "finance", "agriculture")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+ACTIONS = ("allow", "review", "block")  # in increasing order of strictness
+ENGINE_ERROR = "ENGINE_ERROR"
+
+
+@dataclass(frozen=True)
+class Numbering:
+    article: str
+    effective_from: date | None
+    effective_to: date | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    law: str
+    short: str
+    article: str
+    numbering: tuple[Numbering, ...] = ()
+
+    def article_on(self, day: date) -> str:
+        """The article number in force on ``day`` (renumbered laws), else the current one."""
+        for n in self.numbering:
+            if (n.effective_from is None or n.effective_from <= day) and (
+                    n.effective_to is None or day <= n.effective_to):
+                return n.article
+        return self.article
+
+
+@dataclass(frozen=True)
+class Exemption:
+    id: str
+    window: int | None
+    terms: tuple[str, ...]          # compact-normalised
+    patterns: tuple[Any, ...]       # compiled, run on the full view
+    whole_term: tuple[str, ...]     # compact-normalised (plus pinyin spellings)
+
+
+@dataclass(frozen=True)
+class Context:
+    window: int | None = None
+    requires_any: tuple[str, ...] = ()
+    forbids_any: tuple[str, ...] = ()
+    document_requires_any: tuple[str, ...] = ()
+    document_forbids_any: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.requires_any or self.forbids_any or self.document_requires_any
+                    or self.document_forbids_any)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pack: str
+    source: str                          # file the rule came from, relative to rules/
+    citation: Citation
+    severity: str
+    action: str | None
+    kinds: frozenset[str]
+    categories: frozenset[str] | None
+    exclude_categories: frozenset[str]
+    effective_from: date | None
+    effective_to: date | None
+    terms: tuple[str, ...]               # as written
+    patterns: tuple[Any, ...]            # compiled, full view
+    compact_patterns: tuple[Any, ...]    # compiled, compact view
+    detectors: tuple[str, ...]
+    pinyin: bool
+    when: dict[str, bool]
+    context: Context
+    exemptions: tuple[Exemption, ...]
+    message: str
+    suggestion: str
+    must_match: tuple[dict[str, Any], ...]
+    must_not_match: tuple[dict[str, Any], ...]
+
+    @property
+    def document_level(self) -> bool:
+        return not (self.terms or self.patterns or self.compact_patterns or self.detectors)
+
+    def applies(self, kind: str, category: str, day: date) -> bool:
+        if kind not in self.kinds or category in self.exclude_categories:
+            return False
+        if self.categories is not None and category not in self.categories:
+            return False
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return self.effective_to is None or day <= self.effective_to
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    source: str
+    packs: tuple[str, ...]
+    actions: dict[str, str]
+    default_for: tuple[str, ...] = ()
+    exclude_rules: frozenset[str] = frozenset()
+    review_at_findings: int | None = None
+    block_at_findings: int | None = None
+    max_findings: int = 200
+
+
+@dataclass(frozen=True)
+class ScreenInput:
+    """One thing to screen, with the request-level facts rules may depend on."""
+
+    text: str
+    kind: str = "ad"
+    category: str = "general"
+    has_purchase_link: bool = False
+    labelled_as_ad: bool = False
+    registration_numbers: tuple[str, ...] = ()
+    published_at: date | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    law: str
+    article: str
+    severity: str
+    start: int
+    end: int
+    matched: str
+    message: str
+    suggestion: str
+    action: str = "review"
+    via: str = field(default="", compare=False)  # which term/pattern/detector fired (lint, not API)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule_id": self.rule_id, "law": self.law, "article": self.article, "severity": self.severity,
+                "start": self.start, "end": self.end, "matched": self.matched, "message": self.message,
+                "suggestion": self.suggestion}
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision_id: str
+    decision: str
+    policy: str
+    policy_revision: str
+    kind: str
+    category: str
+    findings: tuple[Finding, ...]
+    subject_id: str | None = None
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return sorted({f.rule_id for f in self.findings})
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"decision_id": self.decision_id}
+        if self.subject_id is not None:
+            body["id"] = self.subject_id
+        body.update(decision=self.decision, policy=self.policy, policy_revision=self.policy_revision,
+                    findings=[f.as_dict() for f in self.findings])
+        return body

@@ -1,0 +1,231 @@
+"""Text normalisation that defeats evasion while keeping a map back to the original characters.
+
+Two views of every text are built:
+
+* the **full** view: each character NFKC-folded (full-width → half-width, circled digits → digits),
+  converted traditional → simplified (OpenCC ``t2s``), case-folded, mapped through the variant
+  characters of ``rules/normalisation/*.yaml`` and the Chinese-numeral digits, then the variant
+  phrases applied. Invisible format characters are dropped. Regex ``patterns`` run here.
+* the **compact** view: the same, with every character that is not a letter or digit removed, so that
+  ``最*好``, ``最 好`` and ``最.佳`` all read ``最好``/``最佳``. Terms match here.
+
+Each view carries ``starts``/``ends``: for view character ``i``, the original characters
+``text[starts[i]:ends[i]]`` produced it. A span ``[a, b)`` of a view maps back to
+``text[starts[a]:ends[b - 1]]``, so findings always slice the original text exactly.
+
+Characters are converted one at a time (cached), which keeps the map exact; OpenCC's phrase-level
+conversions are the only thing given up, and they do not change what the rules look for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick_rs
+import opencc
+
+__all__ = ["Normaliser", "View", "Normalised", "CHINESE_DIGITS"]
+
+CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+                  "七": "7", "八": "8", "九": "9", "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5",
+                  "陆": "6", "柒": "7", "捌": "8", "玖": "9"}
+
+_FORMAT_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cs", "Co", "Cn"})
+_SEPARATORS = re.compile(r"[\W_]+")
+
+_t2s = opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One normalised form of a text with the original span of each of its characters."""
+
+    text: str
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` that produced view characters ``[start, end)``."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def view_span(self, start: int, end: int) -> tuple[int, int]:
+        """The view characters produced by original ``[start, end)`` (for windows around a finding)."""
+        lo = bisect_left(self.starts, start)
+        return lo, max(lo, bisect_left(self.starts, end))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    original: str
+    full: View
+    compact: View
+
+
+class _CharMap(dict[str, str]):
+    """``str.translate`` table filled on first sight of a character: C speed after warm-up."""
+
+    def __init__(self, variants: Mapping[str, str]) -> None:
+        super().__init__()
+        self._variants = variants
+        self.irregular: set[str] = set()  # characters that fold to zero or several characters
+
+    def __missing__(self, key: int) -> str:  # type: ignore[override]
+        value = _fold(chr(key), self._variants)
+        if len(value) != 1:
+            self.irregular.add(chr(key))
+        self[key] = value  # type: ignore[index]
+        return value
+
+
+def _fold(ch: str, variants: Mapping[str, str]) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        if unicodedata.category(c) in _FORMAT_CATEGORIES:
+            continue
+        for d in _t2s.convert(c).casefold():
+            d = variants.get(d, d)
+            d = CHINESE_DIGITS.get(d, d)
+            if not d.isascii() and (digit := unicodedata.digit(d, None)) is not None:
+                d = str(digit)  # ❶, ➀, ⓵ … which NFKC leaves alone
+            out.append(d)
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _identity(n: int) -> tuple[range, range]:
+    return range(n), range(1, n + 1)
+
+
+class Normaliser:
+    """Builds both views of a text; the same instance normalises rule terms at load time."""
+
+    def __init__(self, chars: Mapping[str, str] | None = None, phrases: Mapping[str, str] | None = None) -> None:
+        self._variants = {k.casefold(): v.casefold() for k, v in (chars or {}).items()}
+        self._table = _CharMap(self._variants)
+        self.phrase_keys = sorted({self.fold(k) for k in (phrases or {})})
+        self._full_phrases = self._phrase_automaton(phrases or {}, compact=False)
+        self._compact_phrases = self._phrase_automaton(phrases or {}, compact=True)
+
+    # -- building blocks ------------------------------------------------------------------------
+    def fold(self, text: str) -> str:
+        """Character-level folding only (no separator removal, no phrases)."""
+        return text.translate(self._table)
+
+    def _phrase_automaton(self, phrases: Mapping[str, str], *, compact: bool
+                          ) -> tuple[ahocorasick_rs.AhoCorasick, list[str]] | None:
+        keys: list[str] = []
+        values: list[str] = []
+        for key, value in phrases.items():
+            k, v = self.fold(key), self.fold(value)
+            if compact:
+                k, v = _SEPARATORS.sub("", k), _SEPARATORS.sub("", v)
+            if k and k != v and k not in keys:
+                keys.append(k)
+                values.append(v)
+        if not keys:
+            return None
+        return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST), values
+
+    def _folded_view(self, text: str) -> View:
+        folded = text.translate(self._table)
+        if self._table.irregular.isdisjoint(text):
+            starts, ends = _identity(len(text))
+            return View(folded, starts, ends)
+        chars: list[str] = []
+        starts_l: list[int] = []
+        ends_l: list[int] = []
+        for i, ch in enumerate(text):
+            out = self._table[ord(ch)]
+            chars.append(out)
+            starts_l.extend([i] * len(out))
+            ends_l.extend([i + 1] * len(out))
+        return View("".join(chars), starts_l, ends_l)
+
+    @staticmethod
+    def _strip(view: View) -> View:
+        if not _SEPARATORS.search(view.text):
+            return view
+        keep = [i for i, c in enumerate(view.text) if c.isalnum()]
+        return View("".join(view.text[i] for i in keep), [view.starts[i] for i in keep],
+                    [view.ends[i] for i in keep])
+
+    @staticmethod
+    def _apply_phrases(view: View, automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None) -> View:
+        if automaton is None:
+            return view
+        ac, values = automaton
+        hits = ac.find_matches_as_indexes(view.text)
+        if not hits:
+            return view
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for idx, s, e in hits:
+            chars.append(view.text[pos:s])
+            starts.extend(view.starts[pos:s])
+            ends.extend(view.ends[pos:s])
+            value = values[idx]
+            chars.append(value)
+            starts.extend([view.starts[s]] * len(value))
+            ends.extend([view.ends[e - 1]] * len(value))
+            pos = e
+        chars.append(view.text[pos:])
+        starts.extend(view.starts[pos:])
+        ends.extend(view.ends[pos:])
+        return View("".join(chars), starts, ends)
+
+    # -- public -----------------------------------------------------------------------------------
+    def normalise(self, text: str) -> Normalised:
+        base = self._folded_view(text)
+        full = self._apply_phrases(base, self._full_phrases)
+        compact = self._apply_phrases(self._strip(base), self._compact_phrases)
+        return Normalised(text, full, compact)
+
+    def term(self, text: str) -> str:
+        """A rule term in the compact form it is matched in."""
+        return self.normalise(text).compact.text
+
+    def full_term(self, text: str) -> str:
+        return self.normalise(text).full.text
+
+    def pattern(self, source: str) -> str:
+        """A regex source with its literal characters folded like the text (escapes left alone)."""
+        out: list[str] = []
+        i, n = 0, len(source)
+        while i < n:
+            c = source[i]
+            if c == "\\" and i + 1 < n:
+                nxt = source[i + 1]
+                if nxt == "N" and i + 2 < n and source[i + 2] == "{":
+                    close = source.find("}", i)
+                    close = n - 1 if close < 0 else close
+                    out.append(source[i:close + 1])
+                    i = close + 1
+                    continue
+                out.append(source[i:i + 2])
+                i += 2
+                continue
+            if c == "(" and source.startswith("(?", i):
+                j = i + 2
+                if j < n and source[j] == "P" and j + 1 < n and source[j + 1] in "<=":
+                    j += 2
+                while j < n and source[j].isalpha():
+                    j += 1
+                out.append(source[i:j])
+                i = j
+                continue
+            if c.isascii():
+                out.append(c.lower() if c.isalpha() else c)
+            else:
+                out.append(re.escape(self._table[ord(c)] or c))
+            i += 1
+        return "".join(out)

@@ -1,0 +1,170 @@
+"""``riskguard screen`` (JSON lines in, JSON lines out, offline) and ``riskguard rules test|lint``."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from typing import IO, Any
+
+import click
+from marshmallow import ValidationError
+
+from ..config import Settings
+from ..errors import validation_error
+from ..rulebook import KINDS, RulebookError, load_rulebook
+from .schemas import ScreenRequestSchema
+from .service import screen_text
+
+__all__ = ["screen", "rules"]
+
+PROGRESS_LINES = 1_000       # show a progress bar once this many lines have been read …
+PROGRESS_BYTES = 1_000_000   # … or at once when stdin is a file this large
+
+
+def _load(settings: Settings) -> Any:
+    from ..logging import configure_logging
+
+    configure_logging(settings.log_level)  # JSON on stderr: stdout carries only results
+    try:
+        return load_rulebook(settings.rules_dir, settings.policies_dir)
+    except RulebookError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD") from None
+
+
+def _input_size(stream: IO[bytes]) -> int:
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
+def _lines(stream: IO[bytes], show_progress: bool) -> Iterator[bytes]:
+    size = _input_size(stream)
+    bar = None
+    done = 0
+    try:
+        for n, line in enumerate(stream, 1):
+            if bar is None and show_progress and (size >= PROGRESS_BYTES or n >= PROGRESS_LINES):
+                from tqdm import tqdm
+
+                bar = tqdm(total=size or None, initial=done, unit="B" if size else "line",
+                           unit_scale=True, file=sys.stderr, desc="screening")
+            done += len(line) if size else 1
+            if bar is not None:
+                bar.update(len(line) if size else 1)
+            yield line
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _screen_line(book: Any, schema: ScreenRequestSchema, raw: bytes, kind: str, policy: str | None,
+                 as_of: date | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return {"id": None, "error": {"code": "invalid_utf8", "message": "line is not valid UTF-8"}}
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": {"code": "malformed_json", "message": f"malformed JSON at column {exc.colno}"}}
+    if not isinstance(data, dict):
+        return {"id": None, "error": {"code": "malformed_json", "message": "line must be a JSON object",
+                                      "field": "_line"}}
+    item_id = data.get("id") if isinstance(data.get("id"), str | int) else None
+    try:
+        body = schema.load(data)
+    except ValidationError as err:
+        api = validation_error(err)
+        return {"id": item_id, "error": {"code": api.code, "message": api.message, "field": api.field}}
+    decision = screen_text(book, kind=kind, policy=policy, as_of=as_of, **body)
+    out = decision.as_dict()
+    out.pop("decision_id", None)
+    return {"id": body.get("id"), **{k: v for k, v in out.items() if k != "id"}}
+
+
+@click.command()
+@click.option("--kind", required=True, type=click.Choice(KINDS))
+@click.option("--as-of", "as_of", callback=_day, help="day (YYYY-MM-DD) for items without published_at; "
+              "decides rule validity and which article numbering is cited (default today)")
+@click.option("--policy", default=None, help="a screening policy other than the kind's default")
+@click.option("--progress/--no-progress", default=None,
+              help="progress bar on stderr (default: when stdout is not a terminal and input is large)")
+@click.pass_obj
+def screen(settings: Settings, kind: str, as_of: date | None, policy: str | None, progress: bool | None) -> None:
+    """Screen JSON lines {id, text, category, ...} from stdin; one JSON line per input on stdout, in order.
+
+    A bad line gives {"id", "error"} and the rest go on. Offline: nothing is recorded.
+    """
+    book = _load(settings)
+    if policy is not None and policy not in book.policies:
+        raise click.BadParameter(f"unknown policy {policy!r}", param_hint="--policy")
+    schema = ScreenRequestSchema()
+    show = (not sys.stdout.isatty()) if progress is None else progress
+    out = sys.stdout
+    for raw in _lines(sys.stdin.buffer, show):
+        if not raw.strip():
+            continue
+        result = _screen_line(book, schema, raw.rstrip(b"\r\n"), kind, policy, as_of)
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+@click.group()
+def rules() -> None:
+    """Rule packs: run their examples, lint them."""
+
+
+@rules.command("test")
+@click.option("--rule", "rule_ids", multiple=True, help="only these rule ids")
+@click.pass_obj
+def rules_test(settings: Settings, rule_ids: tuple[str, ...]) -> None:
+    """Run every rule's must_match / must_not_match examples through the full engine."""
+    from ..rulebook.checks import run_examples
+
+    started = time.perf_counter()
+    book = _load(settings)
+    chosen = [book.rules[r] for r in rule_ids if r in book.rules] if rule_ids else None
+    unknown = [r for r in rule_ids if r not in book.rules]
+    if unknown:
+        raise click.BadParameter(f"unknown rule ids: {', '.join(unknown)}", param_hint="--rule")
+    count, failures = run_examples(book, chosen)
+    for failure in failures:
+        click.echo(f"FAIL {failure}")
+    rules_n = len(chosen) if chosen is not None else len(book.rules)
+    click.echo(f"{count - len(failures)}/{count} examples pass across {rules_n} rules "
+               f"(revision {book.revision[:12]}, {time.perf_counter() - started:.1f}s)")
+    if failures:
+        sys.exit(1)
+
+
+@rules.command("lint")
+@click.option("--strict", is_flag=True, help="warnings fail too")
+@click.pass_obj
+def rules_lint(settings: Settings, strict: bool) -> None:
+    """Check the packs beyond the schema: example counts, unexercised terms, policies, variant maps."""
+    from ..rulebook.checks import lint
+
+    book = _load(settings)
+    errors, warnings = lint(book)
+    for e in errors:
+        click.echo(f"ERROR {e}")
+    for w in warnings:
+        click.echo(f"WARN  {w}")
+    click.echo(f"{len(book.rules)} rules, {len(book.policies)} policies: {len(errors)} errors, "
+               f"{len(warnings)} warnings")
+    if errors or (strict and warnings):
+        sys.exit(1)

@@ -1,0 +1,78 @@
+"""HTTP only: ``POST /v1/screen/<kind>`` and ``POST /v1/screen/<kind>/batch`` (role ``screener``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from ..auth import Role, current_actor, require_roles
+from ..context import EXTENSION, get_db, get_keyring, get_service
+from ..errors import BadRequest
+from ..http import documented, json_body, query_args
+from ..rulebook import KINDS, ScreenInput
+from .schemas import (
+    ScreenBatchRequestSchema,
+    ScreenBatchResponseSchema,
+    ScreeningDecisionSchema,
+    ScreenPolicyQuerySchema,
+    ScreenRequestSchema,
+)
+from .service import screen_and_record, to_input
+
+__all__ = ["bp"]
+
+bp = Blueprint("screening", __name__, url_prefix="/v1/screen")
+
+
+def _known_kind(view: Callable[..., Any]) -> Callable[..., Any]:
+    """An unknown ``kind`` is a 400 naming the field, checked before the body is read."""
+
+    @wraps(view)
+    def wrapper(*args: Any, kind: str, **kwargs: Any) -> Any:
+        if kind not in KINDS:
+            raise BadRequest(f"kind must be one of {', '.join(KINDS)}", code="unknown_kind", field="kind")
+        return view(*args, kind=kind, **kwargs)
+
+    return wrapper
+
+
+def _policy(kind: str, query: dict[str, Any]) -> str | None:
+    name = query.get("policy")
+    if name is not None and name not in get_service("rulebook").policies:
+        raise BadRequest("unknown policy", code="unknown_policy", field="policy")
+    return name
+
+
+def _decide(kind: str, bodies: list[dict[str, Any]], policy: str | None) -> list[Any]:
+    items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
+    hooks = current_app.extensions[EXTENSION].get("decision_hooks", [])
+    return screen_and_record(db=get_db(), rulebook=get_service("rulebook"),
+                             digest_key=get_keyring().secret("digest"), actor=current_actor(),
+                             items=items, policy=policy, hooks=hooks)
+
+
+@bp.post("/<kind>")
+@documented("Screen one ad, listing or live-stream script", response=ScreeningDecisionSchema, tags=["screening"])
+@require_roles(Role.SCREENER)
+@_known_kind
+@query_args(ScreenPolicyQuerySchema)
+@json_body(ScreenRequestSchema)
+def screen_one(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
+    [decision] = _decide(kind, [body], _policy(kind, query))
+    return jsonify(decision.as_dict())
+
+
+@bp.post("/<kind>/batch")
+@documented("Screen up to 1,000 items of one kind in one call (recorded in one transaction)",
+            response=ScreenBatchResponseSchema, tags=["screening"])
+@require_roles(Role.SCREENER)
+@_known_kind
+@query_args(ScreenPolicyQuerySchema)
+@json_body(ScreenBatchRequestSchema)
+def screen_batch(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
+    decisions = _decide(kind, body["items"], _policy(kind, query))
+    revision = decisions[0].policy_revision if decisions else get_service("rulebook").revision
+    return jsonify({"policy_revision": revision, "decisions": [d.as_dict() for d in decisions]})
