@@ -61,3 +61,31 @@ def test_language_switch_and_sign_out(page, live_server, browser_login) -> None:
     assert page.url.endswith("/console/login")
     assert page.goto(f"{live_server}/console/").url.endswith("/console/login")
     assert page.locator("button#sign-in").inner_text() == "Sign in"  # the language outlives the session
+
+
+def test_resolve_a_review_case(page, live_server, sqlite_app, browser_login) -> None:
+    from .test_review_pages import AD_TEXT, open_case
+
+    sqlite_app.extensions["riskguard"]["review"].register_subject_view("ad", lambda _s, _id: {"text": AD_TEXT})
+    case_id = open_case(sqlite_app)
+    open_case(sqlite_app, kind="listing", category="food")
+    browser_login(page, "reviewer", name="审核员小李")
+    page.click("header nav a[data-area=review]")
+    page.wait_for_load_state()
+    assert page.locator(f"tr[data-case='{case_id}']").is_visible()
+    shoot(page, "05-review-queue")
+    page.click(f"tr[data-case='{case_id}'] a")
+    page.wait_for_load_state()
+    marks = page.locator("#marked-text mark.hit")
+    assert marks.count() == 2
+    assert marks.nth(0).inner_text().startswith("全网最低")
+    assert page.locator("#findings li").count() == 2
+    shoot(page, "06-review-case")
+    page.click("#decide-block")  # no reason: the browser's own check keeps the form from submitting
+    assert page.locator("#decide-form").is_visible()
+    page.fill("#reason", "绝对化用语，商家无法提供依据")
+    page.click("#decide-block")
+    page.wait_for_load_state()
+    assert page.locator("#case-decision").is_visible()
+    assert page.locator("#case-status").inner_text() == "decided"
+    assert page.locator("#decide-form").count() == 0

@@ -1,17 +1,124 @@
-"""The review queue (role as the review API): open cases, a case page, allow/block with a reason."""
+"""The review queue (roles as the review API): open cases with filters, a case page with the text
+highlighted and the application masked, and allow/block with a required reason.
+
+The review service pages by kind and status; the page filters that page further by category, severity
+and age (it reads at most ``SCAN`` cases, oldest first, and says so when it stops there).
+"""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
 
 from ...auth import Role
-from ...errors import ServiceUnavailable
+from ...context import get_db
+from ...errors import ApiError, ServiceUnavailable
+from ...ids import utcnow
 from .._blueprint import bp
-from .._session import console_roles
+from .._session import console_roles, signed_in_actor
+from ..highlight import highlight
+from ._services import rule_details, service_or_503
+
+log = structlog.get_logger("riskguard.console")
+
+SCAN = 200
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+REVIEW_ERRORS = {"reviewer_is_submitter", "case_already_decided", "reason_required",
+                 "reason_contains_personal_data", "validation_error", "case_not_found"}
+
+
+def _filters() -> dict[str, Any]:
+    from ...review.service import CASE_KINDS  # the review domain's public constants
+
+    args = request.args
+    kind = args.get("kind") if args.get("kind") in CASE_KINDS else None
+    severity = args.get("severity") if args.get("severity") in SEVERITIES else None
+    category = (args.get("category") or "").strip()[:40] or None
+    try:
+        min_age = max(0.0, float(args.get("min_age_hours") or 0))
+    except ValueError:
+        min_age = 0.0
+    return {"kind": kind, "severity": severity, "category": category, "min_age_hours": min_age,
+            "kinds": CASE_KINDS}
+
+
+def _keep(case: Any, f: dict[str, Any], now: Any) -> bool:
+    if f["category"] and f["category"] not in (case.categories or []):
+        return False
+    if f["severity"]:
+        if case.top_severity not in SEVERITIES:
+            return False
+        if SEVERITIES.index(case.top_severity) > SEVERITIES.index(f["severity"]):
+            return False
+    created = case.created_at if case.created_at.tzinfo else case.created_at.replace(tzinfo=now.tzinfo)
+    return now - created >= timedelta(hours=f["min_age_hours"])
 
 
 @bp.get("/review")
 @console_roles("review.list_cases", Role.REVIEWER)
 def review_queue() -> str:
-    raise ServiceUnavailable("review is not available", code="unavailable")
-    return render_template("console/review_queue.html", area="review")
+    service = service_or_503("review")
+    f = _filters()
+    now = utcnow()
+    with get_db().sessions() as session:
+        scanned = service.list(session, status="open", kind=f["kind"], limit=SCAN)
+        cases = [c for c in scanned if _keep(c, f, now)]
+        rows = [{"id": c.id, "kind": c.kind, "categories": c.categories, "severity": c.top_severity,
+                 "rules": c.rule_ids, "age_hours": (now - (c.created_at if c.created_at.tzinfo else
+                                                            c.created_at.replace(tzinfo=now.tzinfo)))
+                 .total_seconds() / 3600, "submitted_by": c.submitted_by} for c in cases]
+    return render_template("console/review_queue.html", area="review", cases=rows, f=f,
+                           severities=SEVERITIES, truncated=len(scanned) == SCAN)
+
+
+def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> tuple[str, int]:
+    service = service_or_503("review")
+    actor = signed_in_actor()
+    with get_db().sessions() as session:
+        case = service.get(session, case_id)
+        subject = service.subject_view(session, case)
+        findings = [dict(f) for f in case.findings]
+        for f in findings:
+            f.update({k: v for k, v in rule_details(f.get("rule_id")).items() if not f.get(k)})
+        text = subject.get("text") if isinstance(subject, dict) and isinstance(subject.get("text"), str) else None
+        fields = {k: v for k, v in (subject or {}).items() if k != "text"} if isinstance(subject, dict) else {}
+        html = render_template(
+            "console/review_case.html", area="review", case=case, findings=findings,
+            marked=highlight(text, findings) if text is not None else None, subject_fields=fields,
+            own_case=actor is not None and case.submitted_by == actor.ref, error=error,
+            form_reason=request.form.get("reason", "") if request.method == "POST" else "")
+    return html, status
+
+
+@bp.get("/review/<case_id>")
+@console_roles("review.get_case", Role.REVIEWER)
+def review_case(case_id: str) -> tuple[str, int]:
+    return _case_page(case_id)
+
+
+@bp.post("/review/<case_id>")
+@console_roles("review.decide", Role.REVIEWER)
+def review_decide(case_id: str) -> Response | tuple[str, int]:
+    service = service_or_503("review")
+    actor = signed_in_actor()
+    assert actor is not None  # the guard admitted a signed-in user
+    decision = request.form.get("decision", "")
+    reason = request.form.get("reason", "")
+    try:
+        with get_db().transaction() as session:
+            service.decide(session, case_id, actor=actor.ref, decision=decision, reason=reason)
+    except ApiError as err:
+        if err.code not in REVIEW_ERRORS:
+            raise
+        return _case_page(case_id, error=f"review.err.{err.code}", status=err.status)
+    except SQLAlchemyError:
+        log.error("console.review_decide_failed", case_id=case_id)
+        raise ServiceUnavailable("the decision could not be recorded", code="unavailable") from None
+    log.info("console.review_decided", case_id=case_id, decision=decision, actor=actor.ref)
+    flash("review.saved")
+    return redirect(url_for("console.review_case", case_id=case_id))
