@@ -1,11 +1,33 @@
-"""Privacy: pii (not built yet)."""
+"""PII detection and redaction: Presidio with Chinese recognizers, a light jieba NLP engine, no models.
+
+``init_app`` registers the ``/v1/pii`` blueprint, the ``pii`` service and the log redactor;
+``register_cli`` adds ``riskguard pii detect|redact``. Importing :mod:`.detectors` (the rulebook does it)
+registers the contact-detail detectors for rule packs.
+"""
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 
-__all__ = ["init_app"]
+from ...context import EXTENSION
+from ...logging import set_redactor
+from .logredact import redact_text
+
+__all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    """Register this part's blueprint and services on ``app``."""
+    from .service import PiiService
+    from .views import blueprint
+
+    set_redactor(redact_text)
+    keyring = app.extensions[EXTENSION]["keyring"]
+    app.extensions[EXTENSION]["pii"] = PiiService(keyring.secret("digest"))
+    app.register_blueprint(blueprint)
+
+
+def register_cli(main: click.Group) -> None:
+    from .cli import register_cli as register
+
+    register(main)

@@ -1,0 +1,155 @@
+"""Pure validators and normalisers for Chinese identifiers, shared by the PII recognizers and onboarding.
+
+No I/O, no app context: each function takes a string and answers. Validators accept the compact form
+(no spaces); call a normaliser first when the input may carry separators or full-width characters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+import phonenumbers
+
+__all__ = [
+    "USCC_CHARSET",
+    "cn_mobile_valid",
+    "luhn_valid",
+    "normalize_card",
+    "normalize_id",
+    "normalize_mobile",
+    "org_code_valid",
+    "resident_id_birth_date",
+    "resident_id_check_char",
+    "resident_id_valid",
+    "uscc_check_char",
+    "uscc_valid",
+]
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_SEPARATORS = str.maketrans("", "", " -\u00a0\u3000")
+
+
+def _compact(value: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), separators removed, upper-cased."""
+    return unicodedata.normalize("NFKC", value).translate(_SEPARATORS).upper()
+
+
+def normalize_id(value: str) -> str:
+    """A resident ID or USCC as written (spaces, hyphens, full-width, lower-case x) in compact form."""
+    return _compact(value)
+
+
+def normalize_card(value: str) -> str:
+    """A card number with its grouping spaces or hyphens removed."""
+    return _compact(value)
+
+
+def normalize_mobile(value: str) -> str:
+    """A mainland mobile number as its 11 national digits (drops +86 / 0086 / 86 and separators)."""
+    digits = _compact(value).lstrip("+")
+    for prefix in ("0086", "86"):
+        if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+            return digits[len(prefix):]
+    return digits
+
+
+# -- resident identity card (GB 11643-1999) ---------------------------------------------------------
+def resident_id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def resident_id_birth_date(value: str) -> date | None:
+    """The birth date in digits 7–14 of an 18-character ID, or None when it is not a real date."""
+    if len(value) != 18 or not value[6:14].isdigit():
+        return None
+    try:
+        return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def resident_id_valid(value: str, *, as_of: date | None = None) -> bool:
+    """GB 11643 check character and a real birth date between 1900 and ``as_of`` (default today).
+
+    The region code (digits 1–6) is only checked for a plausible province prefix: retired codes stay
+    on cards people still carry, so a code missing from today's list is not a reason to reject.
+    """
+    if len(value) != 18 or not value[:17].isascii() or not value[:17].isdigit():
+        return False
+    if value[17] not in "0123456789Xx":
+        return False
+    if not "11" <= value[:2] <= "91":
+        return False
+    born = resident_id_birth_date(value)
+    if born is None or born.year < 1900 or born > (as_of or date.today()):
+        return False
+    return resident_id_check_char(value[:17]) == value[17].upper()
+
+
+# -- unified social credit code (GB 32100-2015) ------------------------------------------------------
+def uscc_check_char(first17: str) -> str:
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def org_code_valid(code: str) -> bool:
+    """GB 11714 organisation code: 8 body characters and a mod-11 check (10 → X, 11 → 0)."""
+    if len(code) != 9:
+        return False
+    total = 0
+    for c, w in zip(code[:8], _ORG_WEIGHTS, strict=True):
+        if c.isdigit():
+            total += int(c) * w
+        elif "A" <= c <= "Z":
+            total += (ord(c) - 55) * w
+        else:
+            return False
+    check = 11 - total % 11
+    expected = "X" if check == 10 else "0" if check == 11 else str(check)
+    return code[8] == expected
+
+
+def uscc_valid(value: str) -> bool:
+    """GB 32100 check character over the 31-character set, and the embedded organisation code's check."""
+    if len(value) != 18 or any(c not in _USCC_VALUE for c in value):
+        return False
+    if not value[2:8].isdigit():  # administrative division code
+        return False
+    return uscc_check_char(value[:17]) == value[17] and org_code_valid(value[8:17])
+
+
+# -- cards and phones --------------------------------------------------------------------------------
+def luhn_valid(value: str) -> bool:
+    if not value.isascii() or not value.isdigit() or len(value) < 2:
+        return False
+    total = 0
+    for i, c in enumerate(reversed(value)):
+        d = ord(c) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+@lru_cache(maxsize=65536)
+def cn_mobile_valid(value: str) -> bool:
+    """An 11-digit mainland number (``+86`` allowed) in a range phonenumbers assigns to mobiles."""
+    digits = normalize_mobile(value)
+    if len(digits) != 11 or not digits.isdigit() or digits[0] != "1" or digits[1] < "3":
+        return False
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    return phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
+                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -1,0 +1,63 @@
+"""Construction of the Presidio analyzers: our recognizers, our NLP engine, no model from any hub.
+
+Two engines share the recognizer classes: ``structured`` (identifiers, contacts, cards; a regex
+tokenizer for context words) and ``full`` (adds PERSON and LOCATION from jieba part-of-speech tags).
+They are built once per process and reused: an ``AnalyzerEngine`` holds no per-request state.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+
+from .context import InPlaceContextEnhancer
+from .nlp import LANGUAGES, JiebaNlpEngine
+from .recognizers import POS_ENTITIES, STRUCTURED_ENTITIES, JiebaEntityRecognizer, structured_recognizers
+from .recognizers._tld import install_offline_extractor
+
+__all__ = ["ALL_ENTITIES", "PRIORITY", "get_analyzer", "resolve_overlaps", "supported_entities"]
+
+ALL_ENTITIES: tuple[str, ...] = STRUCTURED_ENTITIES + POS_ENTITIES
+# Which type wins when two recognizers claim the same span with the same score.
+PRIORITY = {name: i for i, name in enumerate((
+    "CN_RESIDENT_ID", "CN_USCC", "CREDIT_CARD", "BANK_CARD", "CN_MOBILE", "EMAIL_ADDRESS", "WECHAT_ID",
+    "QQ_NUMBER", "CN_PASSPORT", "IP_ADDRESS", "URL", "PERSON", "LOCATION"))}
+_lock = threading.Lock()
+
+
+def supported_entities() -> tuple[str, ...]:
+    return ALL_ENTITIES
+
+
+@cache
+def _build(pos_tagging: bool) -> AnalyzerEngine:
+    install_offline_extractor()
+    recognizers = []
+    for language in LANGUAGES:
+        recognizers.extend(structured_recognizers(language))
+    if pos_tagging:
+        recognizers.append(JiebaEntityRecognizer("zh"))
+    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
+    engine = JiebaNlpEngine(pos_tagging=pos_tagging)
+    enhancer = InPlaceContextEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.4,
+                                         context_prefix_count=5, context_suffix_count=0)
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=list(LANGUAGES),
+                          context_aware_enhancer=enhancer)
+
+
+def get_analyzer(*, pos_tagging: bool) -> AnalyzerEngine:
+    """The shared analyzer; ``pos_tagging`` adds PERSON and LOCATION (jieba, Chinese only)."""
+    with _lock:
+        return _build(pos_tagging)
+
+
+def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Keep one result per stretch of text: highest score, then type priority, then the longer span."""
+    ranked = sorted(results, key=lambda r: (-r.score, PRIORITY.get(r.entity_type, 99), r.start - r.end))
+    kept: list[RecognizerResult] = []
+    for result in ranked:
+        if all(result.end <= k.start or result.start >= k.end for k in kept):
+            kept.append(result)
+    return sorted(kept, key=lambda r: r.start)

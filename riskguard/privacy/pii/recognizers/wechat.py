@@ -1,0 +1,25 @@
+"""WECHAT_ID: a WeChat account name introduced by a contact word (微信, 薇信, 加V, vx, wx …).
+
+WeChat names are 6–20 characters, starting with a letter, then letters, digits, ``_`` or ``-``. A bare
+word of that shape is not a WeChat ID, so the pattern requires the contact word right before it (a
+variable-width look-behind; the span is the ID alone). Numbers given as WeChat contacts are phones or QQ
+numbers and are found by those recognizers.
+"""
+
+from __future__ import annotations
+
+from ._base import CnPatternRecognizer
+
+__all__ = ["CnWechatIdRecognizer", "WECHAT_WORDS"]
+
+WECHAT_WORDS = r"(?:微信号?|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat(?:\s*id)?|加\s*v|\+\s*v|加\s*微|私\s*v|威\s*信)"
+
+
+class CnWechatIdRecognizer(CnPatternRecognizer):
+    ENTITY = "WECHAT_ID"
+    PATTERNS = (
+        ("wechat_id", r"(?<=" + WECHAT_WORDS + r"\s*(?:号|id)?\s*[:：]?\s*)[A-Za-z][-_A-Za-z0-9]{5,19}"
+                      r"(?![-_A-Za-z0-9])", 0.7),
+    )
+    TRIGGERS = ("微", "薇", "威", "徽", "维", "v", "wx", "wechat", "weixin")
+    CONTEXT = ("微信", "加v", "vx", "wechat")

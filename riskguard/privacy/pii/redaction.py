@@ -1,0 +1,85 @@
+"""Redaction with presidio-anonymizer operators: replace with the type tag, mask, keyed hash.
+
+``replace``  → ``<CN_MOBILE>``
+``mask``     → every character but the last ``keep_last`` (default 4) becomes ``masking_char``
+``hash``     → ``<CN_MOBILE:3f9a…>``: HMAC-SHA256 under a key derived from the keyring's digest secret,
+               so one value always maps to one token (records stay joinable) and nobody without the
+               keyring can test a guess. The type is not part of the input, so the same number found as
+               CN_MOBILE or QQ_NUMBER gets the same token.
+``encrypt``  is not offered yet: it belongs to the vault (per-subject keys), whose API is in progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig
+from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
+
+__all__ = ["OPERATORS", "DEFAULT_OPERATOR", "RedactedItem", "Redactor", "token_key"]
+
+OPERATORS = ("replace", "mask", "hash")
+DEFAULT_OPERATOR: Mapping[str, Any] = {"type": "replace"}
+_TOKEN_HEX = 16
+
+
+def token_key(digest_secret: bytes) -> bytes:
+    """The hash operator's own key, separate from the audit digests' key."""
+    return hmac.new(digest_secret, b"riskguard/pii/redaction-token/v1", hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class RedactedItem:
+    type: str
+    start: int  # offsets in the redacted text
+    end: int
+    operator: str
+
+
+def _mask(keep_last: int, char: str) -> Callable[[str], str]:
+    def mask(value: str) -> str:
+        keep = min(keep_last, len(value) // 2) if len(value) <= keep_last * 2 else keep_last
+        return char * (len(value) - keep) + (value[len(value) - keep:] if keep else "")
+
+    return mask
+
+
+class Redactor:
+    def __init__(self, digest_secret: bytes) -> None:
+        self._key = token_key(digest_secret)
+        self._engine = AnonymizerEngine()
+
+    def token(self, entity_type: str, value: str) -> str:
+        mac = hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:_TOKEN_HEX]
+        return f"<{entity_type}:{mac}>"
+
+    def _config(self, entity_type: str, spec: Mapping[str, Any]) -> OperatorConfig:
+        kind = spec.get("type", "replace")
+        if kind == "replace":
+            return OperatorConfig("replace", {"new_value": f"<{entity_type}>"})
+        if kind == "mask":
+            fn = _mask(int(spec.get("keep_last", 4)), str(spec.get("masking_char", "*")))
+            return OperatorConfig("custom", {"lambda": fn})
+        if kind == "hash":
+            return OperatorConfig("custom", {"lambda": lambda value: self.token(entity_type, value)})
+        raise ValueError(f"unknown operator {kind!r}")
+
+    def redact(self, text: str, spans: list[tuple[str, int, int, float]],
+               operators: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[str, list[RedactedItem]]:
+        """``spans`` are (type, start, end, score) over ``text``, already free of overlaps."""
+        if not spans:
+            return text, []
+        operators = operators or {}
+        default = operators.get("DEFAULT", DEFAULT_OPERATOR)
+        configs = {t: self._config(t, operators.get(t, default)) for t in {s[0] for s in spans}}
+        kinds = {t: operators.get(t, default).get("type", "replace") for t in configs}
+        results = [AnonymizerResult(entity_type=t, start=s, end=e, score=sc) for t, s, e, sc in spans]
+        out = self._engine.anonymize(text=text, analyzer_results=results, operators=configs)
+        items = sorted((RedactedItem(type=i.entity_type, start=i.start, end=i.end, operator=kinds[i.entity_type])
+                        for i in out.items), key=lambda i: i.start)
+        return out.text, items

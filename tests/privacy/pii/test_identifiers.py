@@ -1,0 +1,118 @@
+"""Validators shared with onboarding: tables of values that must and must not pass."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from riskguard.identifiers import (
+    cn_mobile_valid,
+    luhn_valid,
+    normalize_id,
+    normalize_mobile,
+    org_code_valid,
+    resident_id_birth_date,
+    resident_id_check_char,
+    resident_id_valid,
+    uscc_check_char,
+    uscc_valid,
+)
+
+
+def _id(first17: str) -> str:
+    return first17 + resident_id_check_char(first17)
+
+
+def _uscc(body: str) -> str:
+    return body + uscc_check_char(body)
+
+
+VALID_IDS = [
+    _id("11010119900307451"),
+    _id("44030420001231002"),
+    _id("23230119560101001"),   # 绥化地区 code retired in 2000: still on cards people carry
+    _id("51323019800229123"),   # 29 February of a leap year
+    _id("65010219000101000"),   # born 1900-01-01
+]
+INVALID_IDS = [
+    ("check char", (lambda s: s[:17] + ("0" if s[17] != "0" else "1"))(_id("11010119900307451"))),
+    ("30 February", _id("11010119900230451")),
+    ("29 February, not a leap year", _id("11010119010229451")),
+    ("month 13", _id("11010119901301451")),
+    ("born in the future", _id("11010120990101451")),
+    ("born before 1900", _id("11010118990101451")),
+    ("17 characters", "11010119900307451"),
+    ("letter inside", "1101011990A307451X"),
+    ("province 00", _id("00010119900307451")),
+    ("full-width digits unnormalised", "１１０１０１１９９００３０７４５１４"),
+]
+
+
+@pytest.mark.parametrize("value", VALID_IDS)
+def test_resident_id_must_pass(value: str) -> None:
+    assert resident_id_valid(value)
+    assert resident_id_valid(value.lower())
+
+
+@pytest.mark.parametrize(("why", "value"), INVALID_IDS)
+def test_resident_id_must_fail(why: str, value: str) -> None:
+    assert not resident_id_valid(value), why
+
+
+def test_resident_id_as_of_and_birth_date() -> None:
+    value = _id("11010120200101123")
+    assert resident_id_birth_date(value) == date(2020, 1, 1)
+    assert resident_id_valid(value, as_of=date(2020, 1, 1))
+    assert not resident_id_valid(value, as_of=date(2019, 12, 31))
+    assert resident_id_birth_date(_id("11010119900230451")) is None
+
+
+def test_normalize_id_full_width_and_spaces() -> None:
+    assert resident_id_valid(normalize_id("１１０１０１ １９９００３０７ ４５１４"))
+    assert normalize_id("110101-19900307-451x").endswith("X")
+
+
+@pytest.mark.parametrize("value", ["91350100M000100Y43", "91440300708461136T", "12100000400010398P"])
+def test_uscc_must_pass(value: str) -> None:
+    assert uscc_valid(value)
+    assert org_code_valid(value[8:17])
+
+
+@pytest.mark.parametrize(("why", "value"), [
+    ("check character", "91350100M000100Y44"),
+    ("organisation code check", _uscc("91350100M00010019")),
+    ("letter I is not in the set", "91350100I000100Y43"),
+    ("lower case", "91350100m000100y43"),
+    ("17 characters", "91350100M000100Y4"),
+    ("region not digits", _uscc("91A50100M000100Y4")),
+])
+def test_uscc_must_fail(why: str, value: str) -> None:
+    assert not uscc_valid(value), why
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("4111111111111111", True), ("6222021234567890128", luhn_valid("6222021234567890128")),
+    ("4111111111111112", False), ("79927398713", True), ("79927398710", False), ("", False),
+    ("4111 1111", False), ("a4111111111111111", False),
+])
+def test_luhn(value: str, valid: bool) -> None:
+    assert luhn_valid(value) is valid
+
+
+@pytest.mark.parametrize("value", ["13800138000", "+8613800138000", "+86 138 0013 8000", "008618612345678",
+                                   "15912345678", "19912345678", "17612345678"])
+def test_mobile_must_pass(value: str) -> None:
+    assert cn_mobile_valid(value)
+
+
+@pytest.mark.parametrize("value", ["12345678901", "10086100861", "1380013800", "138001380001", "01012345678",
+                                   "+1 415 555 0100", "11111111111", "23800138000"])
+def test_mobile_must_fail(value: str) -> None:
+    assert not cn_mobile_valid(value)
+
+
+def test_normalize_mobile() -> None:
+    assert normalize_mobile("+86 138-0013-8000") == "13800138000"
+    assert normalize_mobile("0086 13800138000") == "13800138000"
+    assert normalize_mobile("8613800138000") == "13800138000"
