@@ -87,7 +87,7 @@ def lint(book: Rulebook) -> tuple[list[str], list[str]]:
         for term, n in Counter(book.normaliser.term(t) for t in rule.terms).items():
             if n > 1:
                 warnings.append(f"{rule.source}: {rule.id}: term {term!r} listed {n} times (after normalisation)")
-        for p in (*rule.patterns, *rule.compact_patterns):
+        for p in rule.patterns:
             for key in book.normaliser.phrase_keys:
                 if key in p.pattern:
                     warnings.append(f"{rule.source}: {rule.id}: pattern {p.pattern!r} contains {key!r}, which "

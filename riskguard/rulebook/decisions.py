@@ -44,7 +44,7 @@ def decide(policy: Policy, findings: Sequence[Finding], rule_actions: dict[str, 
         action = rule_actions.get(f.rule_id) or policy.actions.get(f.severity, "review")
         decided.append(replace(f, action=action))
         strictest = max(strictest, _RANK[action])
-    counted = sum(1 for f in decided if f.action != "allow")
+    counted = len(decided)
     if policy.block_at_findings and counted >= policy.block_at_findings:
         strictest = _RANK["block"]
     elif policy.review_at_findings and counted >= policy.review_at_findings:

@@ -2,14 +2,16 @@
 
 Terms of all rules go into ONE Aho-Corasick automaton (ahocorasick-rs, overlapping matches, character
 offsets) run over the compact view, so the cost of a text is flat in the number of terms. Patterns run
-over the full view, detectors over the original text. Each candidate then passes the rule's scope,
+over both views, detectors over the original text. Each candidate then passes the rule's scope,
 ``when``, ``context`` and ``exemptions`` before it becomes a :class:`Finding` with original offsets.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +20,7 @@ from pypinyin import lazy_pinyin
 
 from . import detectors
 from .model import Finding, Rule, ScreenInput
-from .normalise import Normalised, Normaliser
+from .normalise import Normalised, Normaliser, _t2s
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
 
@@ -30,10 +32,11 @@ REGISTRATION_NUMBER = re.compile(
 
 
 def pinyin_spelling(term: str) -> str | None:
-    """``最好`` → ``zuihao``; None for terms with fewer than two Chinese characters."""
+    """``最好`` / ``最好`` → ``zuihao``; None for terms with fewer than two Chinese characters."""
+    term = _t2s.convert(unicodedata.normalize("NFKC", term))
     if len(_HAN.findall(term)) < 2:
         return None
-    spelled = "".join(lazy_pinyin(term)).casefold()
+    spelled = "".join(c for c in "".join(lazy_pinyin(term)).casefold() if c.isalnum())
     return spelled if len(spelled) >= 4 else None
 
 
@@ -57,7 +60,7 @@ class Engine:
         for ri, rule in enumerate(self.rules):
             for term in rule.terms:
                 spellings = [normaliser.term(term)]
-                if rule.pinyin and (spelled := pinyin_spelling(normaliser.full_term(term))):
+                if rule.pinyin and (spelled := pinyin_spelling(term)):
                     spellings.append(spelled)
                 for key in spellings:
                     if not key:
@@ -72,7 +75,7 @@ class Engine:
         self.term_count = len(keys)
         self._ac = ahocorasick_rs.AhoCorasick(list(keys), matchkind=ahocorasick_rs.MATCHKIND_STANDARD) \
             if keys else None
-        self._pattern_rules = [i for i, r in enumerate(self.rules) if r.patterns or r.compact_patterns]
+        self._pattern_rules = [i for i, r in enumerate(self.rules) if r.patterns]
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
@@ -114,16 +117,16 @@ class Engine:
             if ri not in live:
                 continue
             rule = self.rules[ri]
-            for pattern in rule.patterns:
+            for pattern in rule.patterns:  # both views: "最 低 价" and "治愈率100%" alike
                 for m in pattern.finditer(full.text):
                     if m.end() > m.start():
                         os_, oe = full.original_span(m.start(), m.end())
                         cands.append((ri, os_, oe, None, pattern.pattern))
-            for pattern in rule.compact_patterns:
-                for m in pattern.finditer(compact.text):
-                    if m.end() > m.start():
-                        os_, oe = compact.original_span(m.start(), m.end())
-                        cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
+                if compact.text != full.text:
+                    for m in pattern.finditer(compact.text):
+                        if m.end() > m.start():
+                            os_, oe = compact.original_span(m.start(), m.end())
+                            cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
         if self._detector_rules:
             spans: dict[str, list[tuple[int, int, str]]] = {}
             for ri in self._detector_rules:
@@ -154,7 +157,7 @@ class Engine:
             out.append(Finding(rule_id=rule.id, law=rule.citation.law, article=rule.citation.article_on(day),
                                severity=rule.severity, start=os_, end=oe, matched=item.text[os_:oe],
                                message=rule.message, suggestion=rule.suggestion, via=via))
-        return _dedupe(out)
+        return _merge(out, item.text)
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word
@@ -224,17 +227,17 @@ def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end
     return False
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per rule and place: drop exact repeats and spans inside a longer one of the same rule."""
+def _merge(findings: list[Finding], text: str) -> list[Finding]:
+    """One finding per rule and stretch of text: overlapping matches of the same rule (``全网最低`` and
+    ``最低价``) become one finding over their union (``全网最低价``)."""
     findings.sort(key=lambda f: (f.rule_id, f.start, -f.end))
     out: list[Finding] = []
-    last: dict[str, int] = {}
     for f in findings:
-        reach = last.get(f.rule_id, -1)
-        if f.end <= reach:
+        last = out[-1] if out else None
+        if last is not None and last.rule_id == f.rule_id and f.start < last.end:
+            if f.end > last.end:
+                out[-1] = replace(last, end=f.end, matched=text[last.start:f.end], via=f"{last.via}|{f.via}")
             continue
         out.append(f)
-        last[f.rule_id] = f.end
     out.sort(key=lambda f: (f.start, f.end, f.rule_id))
     return out
-

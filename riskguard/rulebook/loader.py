@@ -136,7 +136,7 @@ def _terms(values: list[str], normaliser: Normaliser, rel: str, rule_id: str, wh
         if not term:
             raise RulebookError(rel, "term is empty after normalisation", rule_id=rule_id, field=f"{where}[{i}]")
         out.append(term)
-        if pinyin and (spelled := pinyin_spelling(normaliser.full_term(value))):
+        if pinyin and (spelled := pinyin_spelling(value)):
             out.append(spelled)
     return tuple(dict.fromkeys(out))
 
@@ -153,6 +153,7 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser) -> R
     for name in match.get("detectors", []):
         if name not in detectors.names():
             raise RulebookError(rel, f"unknown detector {name!r}", rule_id=rid, field="match.detectors")
+    _terms(match.get("terms", []), normaliser, rel, rid, "match.terms")  # none may fold to nothing
     ctx = raw.get("context") or {}
     scope = raw.get("scope") or {}
     exemptions = tuple(
@@ -178,8 +179,6 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser) -> R
         terms=tuple(match.get("terms", [])),
         patterns=tuple(_compile(p, normaliser, rel, rid, f"match.patterns[{i}]")
                        for i, p in enumerate(match.get("patterns", []))),
-        compact_patterns=tuple(_compile(p, normaliser, rel, rid, f"match.compact_patterns[{i}]")
-                               for i, p in enumerate(match.get("compact_patterns", []))),
         detectors=tuple(match.get("detectors", [])), pinyin=pinyin,
         when=dict(raw.get("when") or {}),
         context=Context(window=ctx.get("window"),
@@ -296,6 +295,6 @@ def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
     for policy in [*book.policies.values(), book.all_rules_policy()]:
         chosen = [r for r in rules.values() if r.pack in policy.packs and r.id not in policy.exclude_rules]
         book.engines[policy.name] = Engine(chosen, normaliser)
-    for warning in book.warnings:
-        log.warning("rulebook.warning", detail=warning)
+    if book.warnings:
+        log.warning("rulebook.warnings", count=len(book.warnings), details=book.warnings)
     return book

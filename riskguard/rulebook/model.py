@@ -81,8 +81,7 @@ class Rule:
     effective_from: date | None
     effective_to: date | None
     terms: tuple[str, ...]               # as written
-    patterns: tuple[Any, ...]            # compiled, full view
-    compact_patterns: tuple[Any, ...]    # compiled, compact view
+    patterns: tuple[Any, ...]            # compiled; run over the full and the compact view
     detectors: tuple[str, ...]
     pinyin: bool
     when: dict[str, bool]
@@ -95,7 +94,7 @@ class Rule:
 
     @property
     def document_level(self) -> bool:
-        return not (self.terms or self.patterns or self.compact_patterns or self.detectors)
+        return not (self.terms or self.patterns or self.detectors)
 
     def applies(self, kind: str, category: str, day: date) -> bool:
         if kind not in self.kinds or category in self.exclude_categories:

@@ -1,0 +1,86 @@
+"""The normaliser: evasion folding as a table, and the offset map as hypothesis properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskguard.rulebook import Rulebook, ScreenInput, evaluate, load_rulebook
+from riskguard.rulebook.normalise import Normaliser
+
+from .packs import VARIANTS, write_rulebook
+
+NORMALISER = Normaliser(VARIANTS["chars"], VARIANTS["phrases"])
+
+
+@pytest.mark.parametrize(("text", "compact"), [
+    ("最*好", "最好"), ("最 好", "最好"), ("最.佳", "最佳"), ("最\u200b佳", "最佳"), ("最_佳", "最佳"),
+    ("ＡＢＣ１２３", "abc123"), ("最佳選擇", "最佳选择"), ("ZuI HaO", "zuihao"), ("①②③", "123"),
+    ("❶➁⓷", "123"), ("一三八", "138"), ("壹贰叁", "123"), ("蕞佳", "最佳"), ("薇-信", "微信"),
+    ("加V", "加微信"), ("㍿", "株式会社"), ("Straße", "strasse"),
+])
+def test_compact_view_folds_evasions(text: str, compact: str) -> None:
+    assert NORMALISER.normalise(text).compact.text == compact
+
+
+@pytest.mark.parametrize(("text", "full"), [
+    ("最 好", "最 好"), ("ＧＢ／Ｔ　２３３４７", "gb/t 23347"), ("薇信", "微信"), ("a\u200bb", "ab"),
+])
+def test_full_view_keeps_separators(text: str, full: str) -> None:
+    assert NORMALISER.normalise(text).full.text == full
+
+
+@pytest.mark.parametrize(("source", "folded"), [
+    (r"最(?:低|便宜)價", r"最(?:低|便宜)价"), (r"\D\d+天", r"\D\d+天"), (r"GB/?T", r"gb/?t"),
+    (r"（Ｎ）", r"\(n\)"), (r"(?P<Name>x)(?P=Name)", r"(?P<Name>x)(?P=Name)"),
+])
+def test_pattern_sources_fold_literals_only(source: str, folded: str) -> None:
+    assert NORMALISER.pattern(source) == folded
+
+
+ALPHABET = st.sampled_from(list(
+    "最好佳第一次近后天低价全网顶级唯品質選擇頂蕞嶵加微信薇威vVxX zuihaojiaZUIHAO 0123456789①❶壹贰"
+    "*. ,，。！!-_/（）()％%\u200b\u200d\u0301\u3000ＡＢＣａ１２３㍿ßﬁİ🙂\t\n国药准字H械注准GB/T")) | st.characters(
+    blacklist_categories=("Cs",))
+TEXTS = st.text(alphabet=ALPHABET, max_size=80)
+
+
+@given(TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_offset_map_points_back_into_the_original(text: str) -> None:
+    norm = NORMALISER.normalise(text)
+    for view in (norm.full, norm.compact):
+        assert len(view.starts) == len(view.ends) == len(view.text)
+        assert list(view.starts) == sorted(view.starts)
+        for s, e in zip(view.starts, view.ends, strict=True):
+            assert 0 <= s < e <= len(text)
+
+
+@pytest.fixture(scope="module")
+def module_book(tmp_path_factory: pytest.TempPathFactory) -> Rulebook:
+    return load_rulebook(*write_rulebook(tmp_path_factory.mktemp("rb")))
+
+
+@given(text=TEXTS, kind=st.sampled_from(["ad", "listing", "livestream"]),
+       category=st.sampled_from(["general", "food", "drug", "finance"]), link=st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_findings_slice_the_original_text(module_book: Rulebook, text: str, kind: str, category: str,
+                                          link: bool) -> None:
+    decision = evaluate(module_book, ScreenInput(text=text, kind=kind, category=category, has_purchase_link=link))
+    assert decision.decision in ("allow", "review", "block")
+    for f in decision.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        assert text[f.start:f.end] == f.matched
+        assert f.rule_id != "ENGINE_ERROR"
+
+
+@given(prefix=TEXTS, suffix=TEXTS, sep=st.sampled_from(["", " ", "*", ".", "\u200b", "　", "-"]))
+@settings(max_examples=300, deadline=None)
+def test_a_term_split_by_separators_is_still_found(module_book: Rulebook, prefix: str, suffix: str,
+                                                   sep: str) -> None:
+    text = f"{prefix}。刷{sep}单。{suffix}"
+    decision = evaluate(module_book, ScreenInput(text=text))
+    start = len(prefix) + 1
+    assert any(f.rule_id == "aucl.9.fake-sales" and f.start <= start and f.end >= start + 2 + len(sep)
+               for f in decision.findings)
