@@ -10,13 +10,18 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from riskguard import create_app, migrate
 from riskguard.auth import create_key
+from riskguard.config import Settings
+from riskguard.db import Database
+from riskguard.keyring import Keyring
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--lang=zh-CN"]
+TEST_RULES = Path(__file__).resolve().parent / "rules"  # a small fixed pack: highlights stay predictable
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -24,6 +29,35 @@ def csrf_from(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def _console_app(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
+    keyring_path = tmp_path / "keyring.json"
+    if not keyring_path.exists():
+        Keyring.generate(keyring_path).save()
+    settings = Settings.from_env(data_dir=tmp_path, database_url=url, keyring_path=keyring_path,
+                                 master_key=None, log_level="WARNING", rules_dir=TEST_RULES)
+    db = Database(settings.sqlalchemy_url)
+    migrate.upgrade(db)
+    db.dispose()
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    """The app on both backends, screening with the console's test rule pack."""
+    application = _console_app(tmp_path, db_url)
+    yield application
+    application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
+    application = _console_app(tmp_path, sqlite_url)
+    yield application
+    application.extensions["riskguard"]["db"].dispose()
 
 
 @pytest.fixture

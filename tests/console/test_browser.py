@@ -63,6 +63,25 @@ def test_language_switch_and_sign_out(page, live_server, browser_login) -> None:
     assert page.locator("button#sign-in").inner_text() == "Sign in"  # the language outlives the session
 
 
+def test_screen_a_text_and_see_the_highlight(page, live_server, browser_login) -> None:
+    browser_login(page, "screener", name="客服小张")
+    page.click("header nav a[data-area=screening]")
+    page.wait_for_load_state()
+    page.fill("#text", "全网最低价！这款面霜效果最好，根治痘痘，7天见效。")
+    page.select_option("#kind", "ad")
+    page.select_option("#category", "cosmetics")
+    page.click("#screen-submit")
+    page.wait_for_load_state()
+    assert page.locator("#decision").get_attribute("data-decision") == "block"
+    marks = page.locator("#marked-text mark.hit")
+    assert [m.split("\n")[0].rstrip("0123456789,") for m in marks.all_inner_texts()] == [
+        "全网最低", "最好", "根治", "7天见效"]
+    colour = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # the stylesheet loaded and paints it
+    assert page.locator("#findings li").count() == 4
+    shoot(page, "03-screening")
+
+
 def test_resolve_a_review_case(page, live_server, sqlite_app, browser_login) -> None:
     from .test_review_pages import AD_TEXT, open_case
 
