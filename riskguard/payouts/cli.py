@@ -1,0 +1,96 @@
+"""``riskguard payouts check``: check a batch file offline (no database), JSON lines out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from ..config import Settings
+from .batch import BatchReadError, prepare, read_batch
+from .checks import check_batch, empty_history, history_from_batch
+from .policy import PolicyError, load_policy
+
+__all__ = ["payouts"]
+
+
+def _fmt(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    return {".csv": "csv", ".json": "json"}.get(suffix)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _read(path: Path, max_rows: int, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    try:
+        return read_batch(path.read_bytes(), fmt=_fmt(path), max_rows=max_rows, keep=keep)
+    except OSError as exc:
+        _fail(f"{path}: cannot read ({exc.strerror})")
+    except BatchReadError as exc:
+        _fail(f"{path}: {exc.message} [{exc.code}]")
+    raise AssertionError("unreachable")
+
+
+def load_history_file(path: Path) -> pd.DataFrame:
+    """A history file has the batch columns; ``paid_at`` (else ``created_at``) dates each payout."""
+    raw = _read(path, max_rows=10_000_000, keep=("paid_at",))
+    prepared = prepare(raw)
+    paid = None
+    if "paid_at" in raw.columns:
+        paid = pd.to_datetime(raw["paid_at"], errors="coerce", utc=True, format="ISO8601")
+        paid = paid.astype("datetime64[us, UTC]").fillna(prepared["created_at__ts"])
+    history = history_from_batch(prepared, paid)
+    return history[history["paid_at"].notna()].reset_index(drop=True)
+
+
+def _as_of(value: str | None) -> pd.Timestamp:
+    if not value:
+        return pd.Timestamp.now(tz="UTC")
+    try:
+        stamp = pd.Timestamp(value)
+    except ValueError:
+        _fail(f"--as-of {value!r} is not an ISO-8601 date or time")
+        raise
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _line(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+@click.group()
+def payouts() -> None:
+    """Payout batch checks."""
+
+
+@payouts.command("check")
+@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="earlier payouts (same columns, optional paid_at) for the statistics and repeat checks")
+@click.option("--as-of", "as_of", default=None, help="payout date, ISO-8601 (default: now)")
+@click.pass_obj
+def check(settings: Settings, input_path: Path, history_path: Path | None, as_of: str | None) -> None:
+    """Check a batch: one JSON line per input row, then a line with the summary and data quality."""
+    try:
+        policy = load_policy(settings.policies_dir)
+    except PolicyError as exc:
+        _fail(str(exc))
+        return
+    when = _as_of(as_of)
+    raw = _read(input_path, policy.max_rows)
+    history = load_history_file(history_path) if history_path else empty_history()
+    result = check_batch(raw, history, policy, when)
+    out = sys.stdout
+    ids = result.frame["payout_id"].tolist()
+    for i, payout_id in enumerate(ids):
+        out.write(_line({"payout_id": payout_id, "decision": result.decisions[i],
+                         "findings": result.findings[i]}) + "\n")
+    out.write(_line({"summary": result.summary, "data_quality": result.data_quality}) + "\n")
+    out.flush()

@@ -1,0 +1,74 @@
+"""Request and response shapes for the payouts API (responses are documented, not dumped: a batch can
+hold 100,000 payouts)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+__all__ = ["SubmitQuerySchema", "BatchQuerySchema", "ApproveSchema", "BatchSchema", "ApprovalSchema"]
+
+DECISION = validate.OneOf(["allow", "review", "block"])
+
+
+class SubmitQuerySchema(Schema):
+    as_of = fields.AwareDateTime(load_default=None, default_timezone=None,
+                                 metadata={"description": "the payout date the batch is checked for (default now)"})
+    format = fields.String(load_default=None, validate=validate.OneOf(["csv", "json"]))
+
+
+class BatchQuerySchema(Schema):
+    decision = fields.String(load_default=None, validate=DECISION)
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100_000))
+
+
+class OverrideSchema(Schema):
+    payout_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+
+
+class ApproveSchema(Schema):
+    exclude = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                          validate=validate.Length(max=100_000))
+    exclude_rows = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list,
+                               validate=validate.Length(max=100_000))
+    overrides = fields.List(fields.Nested(OverrideSchema), load_default=list,
+                            validate=validate.Length(max=100_000))
+
+
+class FindingSchema(Schema):
+    check = fields.String()
+    severity = fields.String()
+    column = fields.String()
+    values = fields.Dict()
+    message = fields.String()
+
+
+class PayoutSchema(Schema):
+    row = fields.Integer()
+    payout_id = fields.String(allow_none=True)
+    decision = fields.String(validate=DECISION)
+    status = fields.String()
+    findings = fields.List(fields.Nested(FindingSchema))
+
+
+class BatchSchema(Schema):
+    batch_id = fields.String()
+    status = fields.String()
+    preparer = fields.String()
+    data_quality = fields.Dict()
+    summary = fields.Dict()
+    payouts = fields.List(fields.Nested(PayoutSchema))
+
+
+class ApprovalSchema(Schema):
+    batch_id = fields.String()
+    status = fields.String()
+    preparer = fields.String()
+    approver = fields.String()
+    approved = fields.Integer()
+    excluded = fields.Integer()
+    overridden = fields.Integer()
+    amount_fen_approved = fields.Integer()
+    audit_entry = fields.Integer()
+    override_entries = fields.List(fields.Integer())

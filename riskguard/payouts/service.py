@@ -1,0 +1,175 @@
+"""The payout service: check and store a batch in one transaction, read it back, and load history.
+
+Approval (maker-checker) lives in :mod:`.approvals`. Every stored decision commits together with its
+audit entry; if the entry cannot be written nothing is stored and the caller answers 503.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import structlog
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ..audit import Action, AuditEvent, record
+from ..auth import Actor
+from ..db import Database
+from ..errors import ApiError, BadRequest, NotFound, ServiceUnavailable
+from ..ids import keyed_digest, new_id, utcnow
+from ..keyring import Keyring
+from .batch import BatchReadError, read_batch
+from .checks import BatchResult, check_batch, empty_history
+from .models import TEXT_LIMIT, PayoutBatch, PayoutItem
+from .policy import PayoutPolicy
+
+__all__ = ["PayoutService", "read_error"]
+
+log = structlog.get_logger("riskguard.payouts")
+HISTORY_STATUSES = ("pending", "approved")  # held and excluded payouts never moved money
+_TEXT = ("payout_id", "payee_id", "payee_type", "currency", "bank_account_token", "bank_account_changed_by",
+         "upline_payee_id", "created_by")
+
+
+def read_error(exc: BatchReadError) -> ApiError:
+    return BadRequest(exc.message, code=exc.code, status=exc.status)
+
+
+def _text(series: pd.Series) -> list[str | None]:
+    return [v if v is None or len(v) <= TEXT_LIMIT else v[:TEXT_LIMIT] for v in series.tolist()]
+
+
+def _times(series: pd.Series) -> list[datetime | None]:
+    return [None if pd.isna(v) else v.to_pydatetime() for v in series.tolist()]
+
+
+@dataclass
+class PayoutService:
+    db: Database
+    policy: PayoutPolicy
+    keyring: Keyring
+
+    # -- history ----------------------------------------------------------------------------------
+    def load_history(self, session: Session, as_of: pd.Timestamp) -> pd.DataFrame:
+        """Stored payouts of earlier batches within the policy's history window, as a history frame."""
+        since = (as_of - pd.Timedelta(days=float(self.policy.statistics["history_days"]))).to_pydatetime()
+        cols = (PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.payee_type, PayoutItem.amount_fen,
+                PayoutItem.period_start, PayoutItem.period_end, PayoutItem.bank_account_token,
+                PayoutItem.upline_payee_id, PayoutItem.paid_at)
+        rows = session.execute(select(*cols).where(PayoutItem.paid_at >= since,
+                                                   PayoutItem.paid_at < as_of.to_pydatetime(),
+                                                   PayoutItem.status.in_(HISTORY_STATUSES))).all()
+        if not rows:
+            return empty_history()
+        frame = pd.DataFrame(rows, columns=[c.key for c in cols])
+        frame["amount_fen"] = frame["amount_fen"].astype("float64")
+        for name in ("period_start", "period_end", "paid_at"):
+            frame[name] = pd.to_datetime(frame[name], utc=True).astype("datetime64[us, UTC]")
+        for name in ("payout_id", "payee_id", "payee_type", "bank_account_token", "upline_payee_id"):
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+        return frame
+
+    # -- submit -----------------------------------------------------------------------------------
+    def check(self, data: bytes, *, fmt: str | None, as_of: pd.Timestamp,
+              history: pd.DataFrame | None = None) -> BatchResult:
+        try:
+            raw = read_batch(data, fmt=fmt, max_rows=self.policy.max_rows)
+        except BatchReadError as exc:
+            raise read_error(exc) from None
+        if history is None:
+            with self.db.sessions() as session:
+                history = self.load_history(session, as_of)
+        return check_batch(raw, history, self.policy, as_of)
+
+    def submit(self, data: bytes, *, fmt: str | None, actor: Actor, as_of: pd.Timestamp | None = None
+               ) -> dict[str, Any]:
+        as_of = pd.Timestamp(utcnow()) if as_of is None else as_of
+        result = self.check(data, fmt=fmt, as_of=as_of)
+        batch_id = new_id("pb")
+        digest = keyed_digest(self.keyring.secret("digest"), data)
+        try:
+            with self.db.transaction() as session:
+                self._store(session, batch_id, result, actor, as_of, digest)
+        except ApiError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any storage or audit failure: nothing stored, 503
+            log.error("payouts.batch_store_failed", batch_id=batch_id, error_type=type(exc).__name__)
+            raise ServiceUnavailable("the batch could not be stored and recorded; nothing was stored",
+                                     code="audit_unavailable") from None
+        log.info("payouts.batch_checked", batch_id=batch_id, rows=result.summary["rows"],
+                 decisions=result.summary["decisions"], seconds=result.timings.get("total"))
+        return self._response(batch_id, "checked", actor.ref, result.data_quality, result.summary,
+                              result.payouts())
+
+    def _store(self, session: Session, batch_id: str, result: BatchResult, actor: Actor,
+               as_of: pd.Timestamp, digest: str) -> None:
+        now = utcnow()
+        batch = PayoutBatch(id=batch_id, status="checked", preparer=actor.ref,
+                            policy_revision=self.policy.revision, as_of=as_of.to_pydatetime(),
+                            row_count=len(result.frame), input_digest=digest,
+                            data_quality=result.data_quality, summary=result.summary, created_at=now)
+        session.add(batch)
+        session.flush()
+        f = result.frame
+        amount = f["amount_fen__v"].to_numpy()
+        amounts = [None if np.isnan(a) or a > 9e15 else int(a) for a in amount.tolist()]
+        columns = {name: _text(f[name]) for name in _TEXT}
+        starts, ends = _times(f["period_start__ts"]), _times(f["period_end__ts"])
+        paid_at = as_of.to_pydatetime()
+        decisions = result.decisions.tolist()
+        rows = [{"batch_id": batch_id, "row": i + 1, **{k: v[i] for k, v in columns.items()},
+                 "amount_fen": amounts[i], "period_start": starts[i], "period_end": ends[i],
+                 "paid_at": paid_at, "decision": decisions[i], "findings": result.findings[i],
+                 "status": "held" if decisions[i] == "block" else "pending"}
+                for i in range(len(f))]
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(PayoutItem), rows[start:start + 5000])
+        entry = record(session, AuditEvent(
+            action=Action.PAYOUT_BATCH_CHECKED, actor=actor.ref, subject_type="payout_batch",
+            subject_id=batch_id, decision=_batch_decision(result.summary["decisions"]),
+            rule_ids=sorted(result.summary["findings_by_check"]), policy_revision=self.policy.revision,
+            input_digest=digest,
+            details={"preparer": actor.ref, "rows": len(f), "decisions": result.summary["decisions"],
+                     "amount_fen": result.summary["amount_fen"], "as_of": as_of.isoformat(),
+                     "data_quality_success": result.data_quality["success"],
+                     "findings_by_check": result.summary["findings_by_check"]}))
+        batch.checked_entry = entry.idx
+
+    # -- read -------------------------------------------------------------------------------------
+    def get(self, batch_id: str, *, decision: str | None = None, offset: int = 0,
+            limit: int | None = None) -> dict[str, Any]:
+        with self.db.sessions() as session:
+            batch = session.get(PayoutBatch, batch_id)
+            if batch is None:
+                raise NotFound("no such payout batch", code="batch_not_found")
+            query = select(PayoutItem.row, PayoutItem.payout_id, PayoutItem.decision, PayoutItem.status,
+                           PayoutItem.findings).where(PayoutItem.batch_id == batch_id)
+            if decision:
+                query = query.where(PayoutItem.decision == decision)
+            total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            query = query.order_by(PayoutItem.row).offset(offset)
+            if limit is not None:
+                query = query.limit(limit)
+            payouts = [{"row": r.row, "payout_id": r.payout_id, "decision": r.decision, "status": r.status,
+                        "findings": r.findings} for r in session.execute(query)]
+        body = self._response(batch.id, batch.status, batch.preparer, batch.data_quality, batch.summary,
+                              payouts)
+        body.update({"as_of": batch.as_of.isoformat() if batch.as_of else None,
+                     "created_at": batch.created_at.isoformat(), "approved_by": batch.approved_by,
+                     "approved_at": batch.approved_at.isoformat() if batch.approved_at else None,
+                     "payouts_total": total, "offset": offset})
+        return body
+
+    @staticmethod
+    def _response(batch_id: str, status: str, preparer: str, data_quality: dict[str, Any],
+                  summary: dict[str, Any], payouts: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"batch_id": batch_id, "status": status, "preparer": preparer, "data_quality": data_quality,
+                "summary": summary, "payouts": payouts}
+
+
+def _batch_decision(counts: dict[str, int]) -> str:
+    return "block" if counts.get("block") else "review" if counts.get("review") else "allow"
