@@ -1,14 +1,41 @@
-"""The audit trail: every decision, override, decryption, key and policy change."""
+"""The tamper-evident audit trail: every decision, override, decryption, key and policy change.
+
+``record(session, AuditEvent(...))`` appends inside the caller's transaction; a sequencer integrates
+committed entries into an RFC 6962 Merkle tree; Ed25519-signed checkpoints (C2SP tlog-checkpoint) let
+auditors check inclusion and consistency without trusting the database. See ``audit/FORMAT.md``.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Flask
 
 from .events import Action, AuditEvent
-from .recorder import record
+from .recorder import Receipt, record
 
-__all__ = ["Action", "AuditEvent", "record", "init_app"]
+__all__ = ["Action", "AuditEvent", "Receipt", "record", "init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    """Attach the auditors' API (none yet)."""
+    """Bind the app's database to the log keys, register the service and the auditors' API."""
+    from ..context import EXTENSION
+    from .service import AuditLog
+
+    ext = app.extensions[EXTENSION]
+    log = AuditLog.create(ext["db"], ext["keyring"], ext["settings"])
+    ext["audit"] = log
+    ext["audit_keys"] = log.keys
+    try:
+        from .views import blueprint
+    except ImportError:  # pragma: no cover - during bring-up only
+        return
+    app.register_blueprint(blueprint)
+
+
+def register_cli(main: Any) -> None:
+    try:
+        from .cli import audit
+    except ImportError:  # pragma: no cover
+        return
+    main.add_command(audit)

@@ -1,46 +1,77 @@
 """The recording interface every domain calls: ``record(session, event)``.
 
-It writes inside the caller's transaction, so a decision and its audit entry commit together or not at
-all. If it raises, the caller must not return the decision as final (fail closed).
+It inserts the canonical entry inside the caller's transaction, so a decision and its audit entry
+commit together or not at all; if it raises, the caller must not return the decision (fail closed).
+The entry is durable once the caller commits ("acknowledged = committed"); it has no leaf index yet.
+The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
+transaction that commits late never leaves a gap. After a commit that recorded something, this process's
+sequencer is woken to integrate the queue; reads (API, CLI, verify) integrate first as well.
 """
 
 from __future__ import annotations
 
-import json
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from ..ids import utcnow
+from ..ids import new_id, utcnow
+from ._keys import engine_of, keys_for
+from .canonical import canonical_entry
 from .events import AuditEvent
 from .models import AuditEntry
 
-__all__ = ["record", "canonical_entry"]
+__all__ = ["record", "Receipt"]
+
+_PENDING_FLAG = "riskguard.audit.pending"
+_TABLE = AuditEntry.__table__
+_INSERT = insert(_TABLE)
 
 
-def canonical_entry(event: AuditEvent, created_at: str) -> bytes:
-    body = {
-        "v": 1,
-        "time": created_at,
-        "action": event.action,
-        "actor": event.actor,
-        "subject": {"type": event.subject_type, "id": event.subject_id},
-        "decision": event.decision,
-        "rule_ids": sorted(event.rule_ids),
-        "policy_revision": event.policy_revision,
-        "input_digest": event.input_digest,
-        "reason": event.reason,
-        "links": dict(event.links),
-        "details": dict(event.details),
-    }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+@dataclass(frozen=True)
+class Receipt:
+    """What ``record`` returns. ``idx`` (the leaf index) is assigned after commit by the sequencer;
+    use ``riskguard.audit.sequencer.index_of(db, entry_id)`` to look it up."""
+
+    entry_id: str
+    time: datetime
+    action: str
+    idx: int | None = None
 
 
-def record(session: Session, event: AuditEvent) -> AuditEntry:
+def _fit(value: str | None, limit: int, name: str) -> str | None:
+    if value is not None and len(value) > limit:
+        raise ValueError(f"audit field {name} is longer than {limit} characters")
+    return value
+
+
+def record(session: Session, event: AuditEvent) -> Receipt:
+    engine = engine_of(session.get_bind())
+    keys = keys_for(engine)
     now = utcnow()
-    row = AuditEntry(created_at=now, action=event.action, actor=event.actor,
-                     subject_type=event.subject_type, subject_id=event.subject_id,
-                     decision=event.decision, policy_revision=event.policy_revision,
-                     entry=canonical_entry(event, now.isoformat().replace("+00:00", "Z")))
-    session.add(row)
-    session.flush()
-    return row
+    entry_id = new_id("aud")
+    data = canonical_entry(event, entry_id, now)
+    session.execute(_INSERT, dict(
+        entry_id=entry_id, idx=None, created_at=now, action=_fit(str(event.action), 64, "action"),
+        actor=_fit(event.actor, 64, "actor"), subject_type=_fit(event.subject_type, 32, "subject_type"),
+        subject_id=_fit(event.subject_id, 128, "subject_id"), decision=_fit(event.decision, 32, "decision"),
+        policy_revision=_fit(event.policy_revision, 80, "policy_revision"), entry=data, mac=hmac.digest(keys.mac_key, data, "sha256")))
+    session.info[_PENDING_FLAG] = engine
+    return Receipt(entry_id=entry_id, time=now, action=str(event.action))
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    engine = session.info.pop(_PENDING_FLAG, None)
+    if engine is not None:
+        from .sequencer import wake
+
+        wake(engine)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_FLAG, None)

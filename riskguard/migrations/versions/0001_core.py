@@ -1,4 +1,4 @@
-"""core: API keys and the audit entries table
+"""core: API keys (the audit tables live on the audit branch)
 
 Revision ID: core_0001
 Revises:
@@ -23,21 +23,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     )
-    op.create_table(
-        "audit_entries",
-        sa.Column("idx", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
-                  autoincrement=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("action", sa.String(64), nullable=False, index=True),
-        sa.Column("actor", sa.String(64), nullable=False, index=True),
-        sa.Column("subject_type", sa.String(32), nullable=False),
-        sa.Column("subject_id", sa.String(128), nullable=False, index=True),
-        sa.Column("decision", sa.String(16), nullable=True),
-        sa.Column("policy_revision", sa.String(80), nullable=True),
-        sa.Column("entry", sa.LargeBinary(), nullable=False),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("audit_entries")
     op.drop_table("api_keys")

@@ -1,0 +1,179 @@
+"""The sequencer: gives committed pending entries contiguous leaf indexes and integrates them into the
+stored tree, in batches, under one lock (the tree head row).
+
+Taking the lock is the first statement of the transaction (an UPDATE of the head row): PostgreSQL then
+queues sequencers on the row lock, SQLite on its write lock, and neither can see a half-integrated batch.
+Each batch reads only committed pending rows, so an insert that commits late is simply integrated by a
+later batch; indexes come from the head's size, never from a database sequence, so there are no gaps,
+and the unique index on ``idx`` makes a duplicate impossible. Killing a sequencer rolls its batch back.
+Pending rows whose MAC does not verify (written by something other than the service) are quarantined,
+never integrated. A background thread per process and database wakes after every commit that recorded
+an entry and signs a checkpoint every ``checkpoint_interval`` seconds.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import struct
+import threading
+import time
+from typing import Any
+
+import structlog
+from sqlalchemy import Connection, Engine, bindparam, select, update
+
+from ..ids import utcnow
+from ._keys import LogKeys, keys_for
+from .merkle import Frontier, leaf_hash
+from .models import AuditEntry, AuditTree
+from .store import fetch_nodes
+
+__all__ = ["integrate", "wake", "seal", "lock_head", "IntegrityFailure", "index_of"]
+
+log = structlog.get_logger("riskguard.audit.sequencer")
+E = AuditEntry.__table__
+T = AuditTree.__table__
+BATCH = 5000
+QUARANTINED = b""  # leaf_hash of a pending row that failed its MAC
+
+
+class IntegrityFailure(RuntimeError):
+    """The stored tree does not match its head; the sequencer refuses to extend it."""
+
+
+def seal(keys: LogKeys, index: int, leaf: bytes) -> bytes:
+    return hmac.digest(keys.seal_key, struct.pack(">Q", index) + leaf, "sha256")
+
+
+def lock_head(conn: Connection) -> tuple[int, bytes]:
+    """Take the log lock (first statement of the transaction) and return the head's size and root."""
+    conn.execute(update(T).where(T.c.id == 1).values(size=T.c.size))
+    size, root = conn.execute(select(T.c.size, T.c.root).where(T.c.id == 1)).one()
+    return int(size), bytes(root)
+
+
+def load_frontier(conn: Connection, size: int, root: bytes) -> Frontier:
+    edge = Frontier.edge(size)
+    nodes = fetch_nodes(conn, edge)
+    frontier = Frontier(size, [nodes[n] for n in edge])
+    if frontier.root() != root:
+        raise IntegrityFailure(f"stored edge nodes do not give the head root at size {size}")
+    return frontier
+
+
+def _integrate_batch(engine: Engine, keys: LogKeys, limit: int) -> int:
+    with engine.connect() as conn:
+        size, root = lock_head(conn)
+        rows = conn.execute(
+            select(E.c.seq, E.c.entry, E.c.mac, E.c.entry_id)
+            .where(E.c.idx.is_(None), E.c.leaf_hash.is_(None)).order_by(E.c.seq).limit(limit)).all()
+        if not rows:
+            conn.rollback()
+            return 0
+        frontier = load_frontier(conn, size, root)
+        params: list[dict[str, Any]] = []
+        bad: list[dict[str, Any]] = []
+        for seq, entry, mac, entry_id in rows:
+            entry = bytes(entry)
+            if not hmac.compare_digest(bytes(mac), hmac.digest(keys.mac_key, entry, "sha256")):
+                bad.append({"s": seq, "l": QUARANTINED})
+                log.error("audit.entry.quarantined", seq=seq, entry_id=entry_id)
+                continue
+            index = frontier.size
+            lh = leaf_hash(entry)
+            created = frontier.append(lh)
+            params.append({"s": seq, "i": index, "l": lh, "n": b"".join(h for _, _, h in created),
+                           "z": seal(keys, index, lh)})
+        if params:
+            conn.execute(update(E).where(E.c.seq == bindparam("s")).values(
+                idx=bindparam("i"), leaf_hash=bindparam("l"), nodes=bindparam("n"), seal=bindparam("z")),
+                params)
+        if bad:
+            conn.execute(update(E).where(E.c.seq == bindparam("s")).values(leaf_hash=bindparam("l")), bad)
+        conn.execute(update(T).where(T.c.id == 1).values(size=frontier.size, root=frontier.root(),
+                                                          updated_at=utcnow()))
+        conn.commit()
+        return len(rows)
+
+
+def integrate(engine: Engine, keys: LogKeys | None = None, *, batch: int = BATCH) -> int:
+    """Integrate every committed pending entry; returns how many rows were taken off the queue."""
+    keys = keys or keys_for(engine)
+    total = 0
+    while True:
+        n = _integrate_batch(engine, keys, batch)
+        total += n
+        if n < batch:
+            return total
+
+
+def index_of(engine: Engine, entry_id: str) -> int | None:
+    integrate(engine)
+    with engine.connect() as conn:
+        return conn.execute(select(E.c.idx).where(E.c.entry_id == entry_id)).scalar_one_or_none()
+
+
+class _Worker:
+    IDLE_SECONDS = 10.0
+    BATCH_WINDOW = 0.02
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.event = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.last_checkpoint = 0.0
+
+    def wake(self) -> None:
+        with self.lock:
+            self.event.set()
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="audit-sequencer", daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            if not self.event.wait(self.IDLE_SECONDS):
+                with self.lock:
+                    if not self.event.is_set():
+                        self.thread = None
+                        with _workers_lock:
+                            if _workers.get(id(self.engine)) is self:
+                                del _workers[id(self.engine)]
+                        return
+            time.sleep(self.BATCH_WINDOW)  # let concurrent commits queue up: one batch integrates them all
+            self.event.clear()
+            try:
+                keys = keys_for(self.engine)
+                integrate(self.engine, keys)
+                if keys.checkpoint_interval and time.monotonic() - self.last_checkpoint >= \
+                        keys.checkpoint_interval:
+                    from .checkpoints import latest_checkpoint
+
+                    latest_checkpoint(self.engine, keys, integrate_first=False)
+                    self.last_checkpoint = time.monotonic()
+            except Exception as exc:  # noqa: BLE001 - entries stay queued; the next wake or read retries
+                log.error("audit.sequencer.failed", error_type=type(exc).__name__)
+
+
+_workers: dict[int, _Worker] = {}
+_workers_lock = threading.Lock()
+
+
+def wake(engine: Engine) -> None:
+    keys = keys_for(engine)
+    if not keys.background:
+        return
+    with _workers_lock:
+        worker = _workers.get(id(engine))
+        if worker is None or worker.engine is not engine:
+            worker = _workers[id(engine)] = _Worker(engine)
+    worker.wake()
+
+
+def _forget_workers() -> None:
+    _workers.clear()
+
+
+os.register_at_fork(after_in_child=_forget_workers)

@@ -1,0 +1,177 @@
+"""Offline verification of the stored log: re-hash every entry, rebuild the tree, check every signed
+checkpoint, and name the first bad index.
+
+What each alteration trips: edited entry bytes -> the leaf hash stored at sequencing; an edited leaf hash
+or a row moved to another index (swap, insert, renumbering) -> the seal, an HMAC over (index, leaf hash)
+under a key the database does not hold; a deleted row -> the gap; rows beyond the head -> the head;
+edited interior hashes -> the rebuilt nodes; a truncated and regrown log -> an entry recorded after the
+signed checkpoint that already covered its index, and the checkpoint root; edited filter columns -> the
+canonical entry they copy. The checkpoint roots are the trust anchor: everything else is cross-checked.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, func, select
+
+from ._keys import LogKeys
+from .canonical import format_time
+from .checkpoints import Checkpoint, CheckpointError, parse
+from .merkle import Frontier, leaf_hash
+from .models import AuditCheckpoint, AuditEntry, AuditTree
+
+__all__ = ["Problem", "VerifyReport", "verify_log"]
+
+E = AuditEntry.__table__
+T = AuditTree.__table__
+C = AuditCheckpoint.__table__
+MAX_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    index: int | None
+    kind: str
+    message: str
+
+
+@dataclass
+class VerifyReport:
+    size: int = 0
+    root: bytes = b""
+    entries_checked: int = 0
+    checkpoints_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_index(self) -> int | None:
+        indexes = [p.index for p in self.problems if p.index is not None]
+        return min(indexes) if indexes else None
+
+    def add(self, index: int | None, kind: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(index, kind, message))
+
+
+def _checkpoints(engine: Engine, keys: LogKeys, extra: Iterable[str], report: VerifyReport) -> list[Checkpoint]:
+    found: dict[int, Checkpoint] = {}
+    with engine.connect() as conn:
+        stored = conn.execute(select(C.c.tree_size, C.c.root, C.c.note).order_by(C.c.tree_size)).all()
+    notes = [(int(s), bytes(r), n, "stored") for s, r, n in stored] + [(None, None, n, "given") for n in extra]
+    for size, root, note, where in notes:
+        try:
+            cp = parse(note, keys.public_key, keys.origin)
+        except CheckpointError as exc:
+            report.add(None, "checkpoint_signature", f"{where} checkpoint (size {size}): {exc}")
+            continue
+        report.checkpoints_checked += 1
+        if size is not None and (cp.size != size or cp.root != root):
+            report.add(None, "checkpoint_row", f"stored checkpoint row {size} disagrees with its signed note")
+        other = found.get(cp.size)
+        if other is not None and other.root != cp.root:
+            report.add(cp.size - 1 if cp.size else None, "checkpoint_fork",
+                       f"two signed checkpoints of size {cp.size} have different roots")
+        found.setdefault(cp.size, cp)
+    return [found[s] for s in sorted(found)]
+
+
+def _check_columns(row, body: dict, report: VerifyReport) -> None:  # type: ignore[no-untyped-def]
+    subject = body.get("subject") or {}
+    expected = (body.get("id"), body.get("action"), body.get("actor"), subject.get("type"), subject.get("id"),
+                body.get("decision"), body.get("policy_revision"), body.get("time"))
+    stored = (row.entry_id, row.action, row.actor, row.subject_type, row.subject_id, row.decision,
+              row.policy_revision, format_time(row.created_at))
+    if expected != stored:
+        report.add(row.idx, "columns", f"entry {row.idx}: filter columns differ from the canonical entry")
+
+
+def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] = (), *,
+               page: int = 20000) -> VerifyReport:
+    report = VerifyReport()
+    checkpoints = _checkpoints(engine, keys, extra_checkpoints, report)
+    with engine.connect() as conn:
+        head_size, head_root = conn.execute(select(T.c.size, T.c.root).where(T.c.id == 1)).one()
+        quarantined = conn.execute(select(func.count()).select_from(E).where(
+            E.c.idx.is_(None), E.c.leaf_hash == b"")).scalar_one()
+    head_size, head_root = int(head_size), bytes(head_root)
+    report.size, report.root = head_size, head_root
+    if quarantined:
+        report.add(None, "quarantined", f"{quarantined} pending rows were not written by the service (bad MAC)")
+
+    frontier = Frontier()
+    by_size = {c.size: c for c in checkpoints}
+    cps = iter([(c.size, format_time(c.time) if c.time else None) for c in checkpoints])
+    cp = next(cps, None)
+    verified_upto = 0  # every leaf below this is covered by a checkpoint whose root matched
+    seal_key = keys.seal_key
+    cols = (E.c.idx, E.c.entry, E.c.leaf_hash, E.c.nodes, E.c.seal, E.c.entry_id, E.c.action, E.c.actor,
+            E.c.subject_type, E.c.subject_id, E.c.decision, E.c.policy_revision, E.c.created_at)
+    last = -1
+    broken = False
+    with engine.connect() as conn:
+        while not broken:
+            rows = conn.execute(select(*cols).where(E.c.idx > last).order_by(E.c.idx).limit(page)).all()
+            if not rows:
+                break
+            for row in rows:
+                i = row.idx
+                last = i
+                if i != frontier.size:
+                    report.add(frontier.size, "missing",
+                               f"entry {frontier.size} is missing (the next stored index is {i})")
+                    broken = True
+                    break
+                if i >= head_size:
+                    report.add(i, "beyond_head", f"entry {i} lies beyond the tree head ({head_size} entries)")
+                entry = bytes(row.entry)
+                lh = leaf_hash(entry)
+                stored_leaf = bytes(row.leaf_hash or b"")
+                if lh != stored_leaf:
+                    report.add(i, "altered", f"entry {i}: its bytes do not match the leaf hash sequenced")
+                if not hmac.compare_digest(bytes(row.seal or b""),
+                                           hmac.digest(seal_key, struct.pack(">Q", i) + stored_leaf, "sha256")):
+                    report.add(i, "seal", f"entry {i}: index or leaf hash changed after sequencing")
+                created = frontier.append(lh)
+                if b"".join(h for _, _, h in created) != bytes(row.nodes or b""):
+                    report.add(i, "nodes", f"entry {i}: stored interior hashes differ from the rebuilt tree")
+                try:
+                    body = json.loads(entry)
+                    _check_columns(row, body, report)
+                    when = body.get("time") or ""
+                except (ValueError, AttributeError):
+                    report.add(i, "malformed", f"entry {i} is not a canonical JSON entry")
+                    when = ""
+                while cp is not None and cp[0] <= i:
+                    cp = next(cps, None)
+                if cp is not None and cp[1] is not None and when > cp[1]:
+                    report.add(i, "regrown", f"entry {i} was recorded after checkpoint {cp[0]} "
+                                             "that already covered its index: the log was truncated and regrown")
+                report.entries_checked += 1
+                c = by_size.get(frontier.size)
+                if c is not None:
+                    if frontier.root() == c.root:
+                        verified_upto = c.size
+                    else:
+                        report.add(verified_upto, "checkpoint_root",
+                                   f"the root at size {c.size} differs from the signed checkpoint: an "
+                                   f"entry in [{verified_upto}, {c.size}) was altered")
+    n = frontier.size
+    for c in checkpoints:
+        if c.size == 0 and c.root != Frontier().root():
+            report.add(None, "checkpoint_root", "a signed empty checkpoint has a non-empty root")
+        if c.size > n:
+            report.add(n, "truncated", f"a signed checkpoint covers {c.size} entries but only {n} remain")
+    if not broken and n != head_size:
+        report.add(n, "truncated", f"the head says {head_size} entries, {n} are stored")
+    elif not broken and frontier.root() != head_root:
+        report.add(None, "head", "the head root differs from the rebuilt tree")
+    return report

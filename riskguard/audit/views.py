@@ -1,0 +1,293 @@
+"""HTTP only: the auditors' API under ``/v1/audit`` (role ``auditor``, read-only).
+
+Every query is itself recorded (``audit:*`` actions) before its answer is sent; if that record cannot be
+written the answer is a 503, never an unrecorded read. Reads integrate the sequencer's queue first so
+that everything acknowledged is visible.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+from flask import Blueprint, Response, jsonify, stream_with_context
+
+from ..auth import Role, current_actor, require_roles
+from ..context import get_keyring, get_service, get_settings
+from ..errors import BadRequest, NotFound, ServiceUnavailable
+from ..http import documented, query_args
+from ..ids import keyed_digest
+from .canonical import PersonalDataError
+from .checkpoints import verifier_key
+from .events import Action, AuditEvent
+from .query import (
+    CursorError,
+    EntryFilter,
+    decode_cursor,
+    encode_cursor,
+    export_csv,
+    export_jsonl,
+    iter_entries,
+    page_entries,
+)
+from .recorder import record
+from .reports import ReportError, load_reports, run_report
+from .schemas import (
+    CheckpointSchema,
+    ConsistencyQuery,
+    ConsistencySchema,
+    EntriesQuery,
+    EntryPageSchema,
+    EntrySchema,
+    ExportQuery,
+    ProofQuery,
+    ProofSchema,
+    ReportQuery,
+)
+from .service import AuditLog
+from .store import StoredTree
+
+__all__ = ["blueprint"]
+
+log = structlog.get_logger("riskguard.audit.api")
+blueprint = Blueprint("audit", __name__, url_prefix="/v1/audit")
+TAGS = ["audit"]
+FILTER_KEYS = ("actor", "action", "subject_type", "subject_id", "decision", "policy_revision", "since", "until")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _log() -> AuditLog:
+    return get_service("audit")
+
+
+def _integrate() -> None:
+    try:
+        _log().integrate()
+    except Exception as exc:  # noqa: BLE001 - any storage failure: the log is not readable right now
+        log.error("audit.integrate_failed", error_type=type(exc).__name__)
+        raise ServiceUnavailable("the audit log is unavailable", code="audit_unavailable") from None
+
+
+def _record_access(action: Action, what: str, details: dict[str, Any]) -> None:
+    """Record the auditor's query; fail closed (503) if it cannot be recorded."""
+    actor = current_actor()
+    event = AuditEvent(action=action, actor=actor.ref, subject_type="audit_log", subject_id=what,
+                       details=details)
+    try:
+        with _log().db.transaction() as session:
+            try:
+                record(session, event)
+            except PersonalDataError:  # a filter value looked like personal data: keep only its digest
+                key = get_keyring().secret("digest")
+                safe = {k: keyed_digest(key, str(v)) if isinstance(v, str) else v for k, v in details.items()}
+                record(session, AuditEvent(action=action, actor=actor.ref, subject_type="audit_log",
+                                           subject_id=what, details=safe))
+    except Exception as exc:  # noqa: BLE001 - fail closed
+        log.error("audit.access_record_failed", error_type=type(exc).__name__)
+        raise ServiceUnavailable("the query could not be recorded; nothing was returned",
+                                 code="audit_unavailable") from None
+
+
+def _filter(query: dict[str, Any]) -> EntryFilter:
+    return EntryFilter(**{k: query.get(k) for k in FILTER_KEYS})
+
+
+@blueprint.get("/entries")
+@require_roles(Role.AUDITOR)
+@query_args(EntriesQuery)
+@documented("Audit entries by filter, in log order (cursor pagination)", response=EntryPageSchema, tags=TAGS)
+def list_entries(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    try:
+        after = decode_cursor(query["cursor"]) if query["cursor"] else -1
+    except CursorError as exc:
+        raise BadRequest(str(exc), code="bad_cursor", field="cursor") from None
+    flt = _filter(query)
+    _integrate()
+    with _log().db.engine.connect() as conn:
+        tree = StoredTree(conn)
+        rows = page_entries(conn, flt, after=after, limit=query["limit"])
+    nxt = encode_cursor(rows[-1]["index"]) if len(rows) == query["limit"] else None
+    _record_access(Action.AUDIT_QUERIED, "entries", {**flt.as_details(), "returned": len(rows)})
+    return jsonify({"entries": rows, "next_cursor": nxt, "tree_size": tree.size})
+
+
+@blueprint.get("/entries/<int:index>")
+@require_roles(Role.AUDITOR)
+@documented("One audit entry by its leaf index", response=EntrySchema, tags=TAGS)
+def get_entry(index: int):  # type: ignore[no-untyped-def]
+    _integrate()
+    with _log().db.engine.connect() as conn:
+        rows = page_entries(conn, EntryFilter(), after=index - 1, limit=1)
+    if not rows or rows[0]["index"] != index:
+        raise NotFound(f"no audit entry {index}", code="entry_not_found")
+    _record_access(Action.AUDIT_QUERIED, "entry", {"index": index})
+    return jsonify(rows[0])
+
+
+@blueprint.get("/entries/<int:index>/proof")
+@require_roles(Role.AUDITOR)
+@query_args(ProofQuery)
+@documented("Inclusion proof of an entry against a checkpoint (latest if tree_size is absent)",
+            response=ProofSchema, tags=TAGS)
+def get_proof(index: int, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    audit = _log()
+    note = None
+    size = query["tree_size"]
+    if size is None:
+        try:
+            cp = audit.checkpoint()
+        except Exception as exc:  # noqa: BLE001
+            log.error("audit.checkpoint_failed", error_type=type(exc).__name__)
+            raise ServiceUnavailable("no checkpoint could be signed", code="audit_unavailable") from None
+        size, note = cp.size, cp.note
+    else:
+        _integrate()
+    with audit.db.engine.connect() as conn:
+        tree = StoredTree(conn)
+        if size > tree.size:
+            raise BadRequest(f"tree_size {size} exceeds the log size {tree.size}", code="tree_size_too_large",
+                             field="tree_size")
+        if index >= size:
+            raise NotFound(f"entry {index} is not in a tree of size {size}", code="entry_not_found")
+        proof = tree.inclusion(index, size)
+        root = tree.root_at(size)
+        entry = page_entries(conn, EntryFilter(), after=index - 1, limit=1)[0]
+        if note is None:
+            from sqlalchemy import select
+
+            from .models import AuditCheckpoint
+
+            note = conn.execute(select(AuditCheckpoint.note).where(
+                AuditCheckpoint.tree_size == size)).scalar_one_or_none()
+    _record_access(Action.AUDIT_QUERIED, "proof", {"index": index, "tree_size": size})
+    return jsonify({"index": index, "tree_size": size, "leaf_hash": entry["leaf_hash"], "root": _b64(root),
+                    "proof": [_b64(p) for p in proof], "checkpoint": note, "entry": entry})
+
+
+@blueprint.get("/checkpoints/latest")
+@require_roles(Role.AUDITOR)
+@documented("The latest signed checkpoint (signed now if the log grew)", response=CheckpointSchema, tags=TAGS)
+def latest_checkpoint():  # type: ignore[no-untyped-def]
+    audit = _log()
+    try:
+        cp = audit.checkpoint()
+    except Exception as exc:  # noqa: BLE001
+        log.error("audit.checkpoint_failed", error_type=type(exc).__name__)
+        raise ServiceUnavailable("no checkpoint could be signed", code="audit_unavailable") from None
+    _record_access(Action.AUDIT_QUERIED, "checkpoint", {"tree_size": cp.size})
+    return jsonify({**cp.to_dict(), "verifier_key": verifier_key(audit.keys.origin, audit.keys.public_key)})
+
+
+@blueprint.get("/consistency")
+@require_roles(Role.AUDITOR)
+@query_args(ConsistencyQuery)
+@documented("Consistency proof between two tree sizes", response=ConsistencySchema, tags=TAGS)
+def consistency(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    _integrate()
+    old, new = query["from_"], query["to"]
+    with _log().db.engine.connect() as conn:
+        tree = StoredTree(conn)
+        if new > tree.size:
+            raise BadRequest(f"to {new} exceeds the log size {tree.size}", code="tree_size_too_large", field="to")
+        proof = tree.consistency(old, new)
+        roots = tree.root_at(old), tree.root_at(new)
+    _record_access(Action.AUDIT_QUERIED, "consistency", {"from": old, "to": new})
+    return jsonify({"from": old, "to": new, "from_root": _b64(roots[0]), "to_root": _b64(roots[1]),
+                    "proof": [_b64(p) for p in proof]})
+
+
+def _stream(fmt: str, rows_factory) -> Response:  # type: ignore[no-untyped-def]
+    engine = _log().db.engine
+
+    def generate() -> Iterator[str]:
+        with engine.connect() as conn:
+            rows = rows_factory(conn)
+            yield from (export_csv(rows) if fmt == "csv" else export_jsonl(rows))
+
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    return Response(stream_with_context(generate()), mimetype=f"{mimetype}; charset=utf-8")
+
+
+@blueprint.get("/export")
+@require_roles(Role.AUDITOR)
+@query_args(ExportQuery)
+@documented("Streamed export (jsonl or csv, fixed columns) of the entries matching the filters", tags=TAGS)
+def export(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    flt = _filter(query)
+    _integrate()
+    with _log().db.engine.connect() as conn:
+        size = StoredTree(conn).size
+    _record_access(Action.AUDIT_EXPORTED, "export", {**flt.as_details(), "format": query["format"],
+                                                     "tree_size": size})
+    response = _stream(query["format"], lambda conn: iter_entries(conn, flt, upto=size))
+    response.headers["X-Audit-Tree-Size"] = str(size)
+    return response
+
+
+def _reports() -> dict[str, Any]:
+    try:
+        return load_reports(get_settings().audit_dir / "reports")
+    except ReportError as exc:
+        log.error("audit.reports_invalid", detail=str(exc))
+        raise ServiceUnavailable("the report definitions are invalid", code="reports_invalid") from None
+
+
+@blueprint.get("/reports")
+@require_roles(Role.AUDITOR)
+@documented("The named audit reports", tags=TAGS)
+def list_reports():  # type: ignore[no-untyped-def]
+    reports = _reports()
+    _record_access(Action.AUDIT_QUERIED, "reports", {})
+    return jsonify({"reports": [r.to_dict() for r in reports.values()]})
+
+
+@blueprint.get("/reports/<name>")
+@require_roles(Role.AUDITOR)
+@query_args(ReportQuery)
+@documented("Run a named audit report (json, jsonl or csv)", tags=TAGS)
+def run_named_report(name: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    report = _reports().get(name)
+    if report is None:
+        raise NotFound(f"no report {name!r}", code="report_not_found")
+    _integrate()
+    with _log().db.engine.connect() as conn:
+        size = StoredTree(conn).size
+        rows = None
+        if query["format"] == "json":
+            rows = list(run_report(conn, report, since=query["since"], until=query["until"], upto=size))
+    _record_access(Action.AUDIT_REPORT_RUN, name, {"format": query["format"], "tree_size": size,
+                                                   **{k: v.isoformat() for k in ("since", "until")
+                                                      if (v := query.get(k)) is not None}})
+    if rows is not None:
+        return jsonify({"report": report.to_dict(), "tree_size": size, "rows": rows,
+                        "finding": bool(report.expect_empty and rows)})
+    columns = report.columns
+    engine = _log().db.engine
+    since, until = query["since"], query["until"]
+
+    def generate() -> Iterator[str]:
+        with engine.connect() as conn:
+            rows_iter = run_report(conn, report, since=since, until=until, upto=size)
+            yield from (export_csv(rows_iter, columns) if query["format"] == "csv"
+                        else export_jsonl(rows_iter, columns))
+
+    mimetype = "text/csv" if query["format"] == "csv" else "application/x-ndjson"
+    return Response(stream_with_context(generate()), mimetype=f"{mimetype}; charset=utf-8")
+
+
+@blueprint.get("/public-key")
+@require_roles(Role.AUDITOR)
+@documented("The checkpoint verification key (signed-note verifier key and PEM)", tags=TAGS)
+def public_key():  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    keys = _log().keys
+    pem = keys.signing_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    _record_access(Action.AUDIT_QUERIED, "public-key", {})
+    return jsonify({"origin": keys.origin, "verifier_key": verifier_key(keys.origin, keys.public_key),
+                    "public_key_pem": pem})
