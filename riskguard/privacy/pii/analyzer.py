@@ -7,6 +7,7 @@ They are built once per process and reused: an ``AnalyzerEngine`` holds no per-r
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cache
 
@@ -34,6 +35,9 @@ def supported_entities() -> tuple[str, ...]:
 @cache
 def _build(pos_tagging: bool) -> AnalyzerEngine:
     install_offline_extractor()
+    # Presidio logs every registry lookup at INFO through the standard library; not useful per request.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+    logging.getLogger("presidio-anonymizer").setLevel(logging.WARNING)
     recognizers = []
     for language in LANGUAGES:
         recognizers.extend(structured_recognizers(language))

@@ -25,7 +25,7 @@ _PATTERN = regex.compile(
     r"|(?P<qq>(?<=(?:qq|扣扣|企鹅号?)\s*(?:号码?|群)?\s*[:：]?\s*)[1-9]\d{4,10}(?!\d))",
     regex.IGNORECASE,
 )
-_TRIGGER = regex.compile(r"\d{5}|@|微|薇|v|wx|qq|扣扣|企鹅", regex.IGNORECASE)
+_TRIGGER = regex.compile(r"\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d|@|微|薇|v|wx|qq|扣扣|企鹅", regex.IGNORECASE)
 
 
 def _replace(m: regex.Match[str]) -> str:

@@ -12,14 +12,14 @@ from .service import DEFAULT_THRESHOLD
 __all__ = [
     "MAX_BATCH",
     "MAX_TEXT",
-    "DetectBatchSchema",
-    "DetectResultSchema",
-    "DetectSchema",
-    "DetectBatchResultSchema",
-    "RedactBatchResultSchema",
-    "RedactBatchSchema",
-    "RedactResultSchema",
-    "RedactSchema",
+    "PiiDetectBatchSchema",
+    "PiiDetectResultSchema",
+    "PiiDetectSchema",
+    "PiiDetectBatchResultSchema",
+    "PiiRedactBatchResultSchema",
+    "PiiRedactBatchSchema",
+    "PiiRedactResultSchema",
+    "PiiRedactSchema",
 ]
 
 MAX_BATCH = 1000
@@ -40,7 +40,7 @@ class _DetectOptions(_Options):
                                   metadata={"description": "echo matched values (privacy_officer only)"})
 
 
-class OperatorSchema(Schema):
+class PiiOperatorSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(OPERATORS))
     keep_last = fields.Integer(load_default=4, validate=validate.Range(0, 8))
     masking_char = fields.String(load_default="*", validate=validate.Length(equal=1))
@@ -48,29 +48,29 @@ class OperatorSchema(Schema):
 
 class _RedactOptions(_Options):
     operators = fields.Dict(keys=fields.String(validate=validate.OneOf((*ALL_ENTITIES, "DEFAULT"))),
-                            values=fields.Nested(OperatorSchema), load_default=None,
+                            values=fields.Nested(PiiOperatorSchema), load_default=None,
                             metadata={"description": "operator per entity type, or DEFAULT"})
 
 
-class DetectSchema(_DetectOptions):
+class PiiDetectSchema(_DetectOptions):
     text = _text
 
 
-class DetectBatchSchema(_DetectOptions):
+class PiiDetectBatchSchema(_DetectOptions):
     texts = fields.List(fields.String(validate=validate.Length(max=MAX_TEXT)), required=True,
                         validate=validate.Length(min=1, max=MAX_BATCH))
 
 
-class RedactSchema(_RedactOptions):
+class PiiRedactSchema(_RedactOptions):
     text = _text
 
 
-class RedactBatchSchema(_RedactOptions):
+class PiiRedactBatchSchema(_RedactOptions):
     texts = fields.List(fields.String(validate=validate.Length(max=MAX_TEXT)), required=True,
                         validate=validate.Length(min=1, max=MAX_BATCH))
 
 
-class EntitySchema(Schema):
+class PiiEntitySchema(Schema):
     type = fields.String(required=True)
     start = fields.Integer(required=True)
     end = fields.Integer(required=True)
@@ -79,38 +79,38 @@ class EntitySchema(Schema):
     text = fields.String(metadata={"description": "the value itself, only with include_text"})
 
 
-class ItemSchema(Schema):
+class PiiItemSchema(Schema):
     type = fields.String(required=True)
     start = fields.Integer(required=True, metadata={"description": "offset in the redacted text"})
     end = fields.Integer(required=True)
     operator = fields.String(required=True)
 
 
-class DetectResultSchema(Schema):
+class PiiDetectResultSchema(Schema):
     scan_id = fields.String(required=True)
-    entities = fields.List(fields.Nested(EntitySchema), required=True)
+    entities = fields.List(fields.Nested(PiiEntitySchema), required=True)
 
 
-class _DetectItem(Schema):
-    entities = fields.List(fields.Nested(EntitySchema), required=True)
+class PiiDetectItemSchema(Schema):
+    entities = fields.List(fields.Nested(PiiEntitySchema), required=True)
 
 
-class DetectBatchResultSchema(Schema):
+class PiiDetectBatchResultSchema(Schema):
     scan_id = fields.String(required=True)
-    results = fields.List(fields.Nested(_DetectItem), required=True)
+    results = fields.List(fields.Nested(PiiDetectItemSchema), required=True)
 
 
-class RedactResultSchema(Schema):
+class PiiRedactResultSchema(Schema):
     scan_id = fields.String(required=True)
     text = fields.String(required=True)
-    items = fields.List(fields.Nested(ItemSchema), required=True)
+    items = fields.List(fields.Nested(PiiItemSchema), required=True)
 
 
-class _RedactItem(Schema):
+class PiiRedactItemSchema(Schema):
     text = fields.String(required=True)
-    items = fields.List(fields.Nested(ItemSchema), required=True)
+    items = fields.List(fields.Nested(PiiItemSchema), required=True)
 
 
-class RedactBatchResultSchema(Schema):
+class PiiRedactBatchResultSchema(Schema):
     scan_id = fields.String(required=True)
-    results = fields.List(fields.Nested(_RedactItem), required=True)
+    results = fields.List(fields.Nested(PiiRedactItemSchema), required=True)

@@ -19,14 +19,14 @@ from ...errors import Forbidden, ServiceUnavailable
 from ...http import documented, json_body
 from ...ids import new_id
 from .schemas import (
-    DetectBatchResultSchema,
-    DetectBatchSchema,
-    DetectResultSchema,
-    DetectSchema,
-    RedactBatchResultSchema,
-    RedactBatchSchema,
-    RedactResultSchema,
-    RedactSchema,
+    PiiDetectBatchResultSchema,
+    PiiDetectBatchSchema,
+    PiiDetectResultSchema,
+    PiiDetectSchema,
+    PiiRedactBatchResultSchema,
+    PiiRedactBatchSchema,
+    PiiRedactResultSchema,
+    PiiRedactSchema,
 )
 from .service import Detection, PiiService, entity_counts
 
@@ -81,9 +81,9 @@ def _record(operation: str, service: PiiService, texts: list[str], found: list[l
 
 @blueprint.post("/detect")
 @require_roles(*_ROLES)
-@json_body(DetectSchema)
+@json_body(PiiDetectSchema)
 @documented("Find personal information in a text (values are returned as keyed digests)",
-            response=DetectResultSchema, tags=["pii"])
+            response=PiiDetectResultSchema, tags=["pii"])
 def detect(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     include_text = _check_include_text(body)
     service: PiiService = get_service("pii")
@@ -94,8 +94,8 @@ def detect(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/detect/batch")
 @require_roles(*_ROLES)
-@json_body(DetectBatchSchema)
-@documented("Find personal information in up to 1,000 texts", response=DetectBatchResultSchema, tags=["pii"])
+@json_body(PiiDetectBatchSchema)
+@documented("Find personal information in up to 1,000 texts", response=PiiDetectBatchResultSchema, tags=["pii"])
 def detect_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     include_text = _check_include_text(body)
     service: PiiService = get_service("pii")
@@ -112,9 +112,9 @@ def _redaction(r: Any) -> dict[str, Any]:
 
 @blueprint.post("/redact")
 @require_roles(*_ROLES)
-@json_body(RedactSchema)
+@json_body(PiiRedactSchema)
 @documented("Redact personal information from a text (replace, mask or keyed hash)",
-            response=RedactResultSchema, tags=["pii"])
+            response=PiiRedactResultSchema, tags=["pii"])
 def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     service: PiiService = get_service("pii")
     result = service.redact(body["text"], operators=body["operators"], **_options(body))
@@ -125,8 +125,8 @@ def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blueprint.post("/redact/batch")
 @require_roles(*_ROLES)
-@json_body(RedactBatchSchema)
-@documented("Redact personal information from up to 1,000 texts", response=RedactBatchResultSchema,
+@json_body(PiiRedactBatchSchema)
+@documented("Redact personal information from up to 1,000 texts", response=PiiRedactBatchResultSchema,
             tags=["pii"])
 def redact_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     service: PiiService = get_service("pii")
