@@ -1,22 +1,23 @@
-"""``riskguard pii detect`` and ``riskguard pii redact``: JSON lines in, JSON lines out.
+"""``riskguard pii detect`` and ``riskguard pii redact``: JSON lines in, JSON lines out, offline.
 
-Input lines are ``{"id": ..., "text": ...}``. Output keeps input order, one line per input line. A line
-that is not valid JSON, not an object, or lacks a string ``text`` gives
-``{"id": <id or null>, "line": n, "error": {"code": ..., "message": ...}}`` on stdout, is counted, and
-processing goes on; the exit status is 1 if any line failed, 0 otherwise (usage errors: 2). Lines are
-analysed in batches so the analyzer set-up is amortised. Nothing about the text goes to stderr or logs.
+Input lines are ``{"id": ..., "text": ...}`` (other fields are ignored). Output keeps input order, one
+line per non-empty input line. Errors are handled as ``riskguard screen`` does: a line that is not UTF-8,
+not JSON, not an object, or fails the schema gives ``{"id": <id or null>, "error": {"code", "message",
+"field"?}}`` with the same codes, and the rest go on. Lines are analysed in batches so the analyzer
+set-up is amortised. Offline: nothing is recorded; nothing about the text goes to stderr or logs.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
 import click
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ...config import Settings
+from ...errors import validation_error
 from ...logging import set_redactor
 from .analyzer import ALL_ENTITIES
 from .logredact import redact_text
@@ -27,6 +28,15 @@ from .service import DEFAULT_THRESHOLD, PiiService
 __all__ = ["register_cli"]
 
 BATCH = 256
+Parsed = tuple[Any, str | None, dict[str, Any] | None]  # (id, text, error)
+
+
+class PiiLineSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.Raw(load_default=None)
+    text = fields.String(required=True, validate=validate.Length(max=1_000_000))
 
 
 def _digest_secret(settings: Settings, need_key: bool) -> bytes:
@@ -45,32 +55,32 @@ def _digest_secret(settings: Settings, need_key: bool) -> bytes:
         return os.urandom(32)
 
 
-def _lines(stream: IO[str]) -> Iterator[tuple[int, Any, str | None, dict[str, Any] | None]]:
-    """(line number, id, text, error) per non-empty input line."""
-    for n, raw in enumerate(stream, 1):
+def _parse(raw: bytes, schema: PiiLineSchema) -> Parsed:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, None, {"code": "invalid_utf8", "message": "line is not valid UTF-8"}
+    except json.JSONDecodeError as exc:
+        return None, None, {"code": "malformed_json", "message": f"malformed JSON at column {exc.colno}"}
+    if not isinstance(data, dict):
+        return None, None, {"code": "malformed_json", "message": "line must be a JSON object",
+                            "field": "_line"}
+    item_id = data.get("id") if isinstance(data.get("id"), str | int) else None
+    try:
+        body = schema.load(data)
+    except ValidationError as err:
+        api = validation_error(err)
+        return item_id, None, {"code": api.code, "message": api.message, "field": api.field}
+    return body["id"], body["text"], None
+
+
+def _batches(stream: IO[bytes]) -> Iterator[list[Parsed]]:
+    schema = PiiLineSchema()
+    batch: list[Parsed] = []
+    for raw in stream:
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield n, None, None, {"code": "malformed_json", "message": f"column {exc.colno}: {exc.msg}"}
-            continue
-        if not isinstance(obj, dict):
-            yield n, None, None, {"code": "malformed_json", "message": "a line must be a JSON object"}
-            continue
-        ident = obj.get("id")
-        text = obj.get("text")
-        if not isinstance(text, str):
-            yield n, ident, None, {"code": "validation_error", "message": "text must be a string",
-                                   "field": "text"}
-            continue
-        yield n, ident, text, None
-
-
-def _batches(stream: IO[str]) -> Iterator[list[tuple[int, Any, str | None, dict[str, Any] | None]]]:
-    batch = []
-    for item in _lines(stream):
-        batch.append(item)
+        batch.append(_parse(raw.rstrip(b"\r\n"), schema))
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -78,19 +88,19 @@ def _batches(stream: IO[str]) -> Iterator[list[tuple[int, Any, str | None, dict[
         yield batch
 
 
-def _run(mode: str, service: PiiService, src: IO[str], dst: IO[str], options: dict[str, Any],
+def _run(mode: str, service: PiiService, src: IO[bytes], dst: IO[str], options: dict[str, Any],
          operators: dict[str, Any] | None) -> int:
     failed = 0
     for batch in _batches(src):
-        texts = [t for _, _, t, err in batch if err is None]
+        texts = [t for _, t, err in batch if err is None]
         if mode == "detect":
             found = iter(service.detect_many(texts, **options)) if texts else iter(())
         else:
             done = iter(service.redact_many(texts, operators=operators, **options)) if texts else iter(())
-        for n, ident, _text, err in batch:
+        for ident, _text, err in batch:
             if err is not None:
                 failed += 1
-                out: dict[str, Any] = {"id": ident, "line": n, "error": err}
+                out: dict[str, Any] = {"id": ident, "error": err}
             elif mode == "detect":
                 out = {"id": ident, "entities": [{"type": d.type, "start": d.start, "end": d.end,
                                                   "score": d.score} for d in next(found)]}
@@ -102,7 +112,7 @@ def _run(mode: str, service: PiiService, src: IO[str], dst: IO[str], options: di
 
 
 def _common(fn: Any) -> Any:
-    fn = click.option("--input", "-i", "src", type=click.File("r", encoding="utf-8"), default="-",
+    fn = click.option("--input", "-i", "src", type=click.File("rb"), default="-",
                       show_default=True, help="JSON lines {id, text}")(fn)
     fn = click.option("--output", "-o", "dst", type=click.File("w", encoding="utf-8"), default="-",
                       show_default=True)(fn)
@@ -133,15 +143,14 @@ def register_cli(main: click.Group) -> None:
     @pii.command("detect")
     @_common
     @click.pass_obj
-    def detect(settings: Settings, src: IO[str], dst: IO[str], language: str, entities: str | None,
+    def detect(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
                threshold: float) -> None:
         """Write {id, entities: [{type, start, end, score}]} per input line."""
         options = _options(language, entities, threshold)
         service = PiiService(_digest_secret(settings, need_key=False))
         failed = _run("detect", service, src, dst, options, None)
         if failed:
-            click.echo(f"{failed} line(s) failed", err=True)
-            sys.exit(1)
+            click.echo(f"{failed} line(s) had errors", err=True)
 
     @pii.command("redact")
     @_common
@@ -149,7 +158,7 @@ def register_cli(main: click.Group) -> None:
     @click.option("--keep-last", type=click.IntRange(0, 8), default=4, show_default=True,
                   help="characters left visible by the mask operator")
     @click.pass_obj
-    def redact(settings: Settings, src: IO[str], dst: IO[str], language: str, entities: str | None,
+    def redact(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
                threshold: float, operator: str, keep_last: int) -> None:
         """Write {id, text} with personal information replaced, masked or hashed."""
         options = _options(language, entities, threshold)
@@ -157,5 +166,4 @@ def register_cli(main: click.Group) -> None:
         spec = {"DEFAULT": {"type": operator, "keep_last": keep_last, "masking_char": "*"}}
         failed = _run("redact", service, src, dst, options, spec)
         if failed:
-            click.echo(f"{failed} line(s) failed", err=True)
-            sys.exit(1)
+            click.echo(f"{failed} line(s) had errors", err=True)

@@ -1,4 +1,4 @@
-"""``riskguard pii detect|redact``: JSON lines in order, bad lines reported and counted, exit status."""
+"""``riskguard pii detect|redact``: JSON lines in order, bad lines reported in place as ``screen`` does."""
 
 from __future__ import annotations
 
@@ -49,19 +49,21 @@ def test_redact_operators(runner: CliRunner, operator: str, expect: str) -> None
     assert out["id"] == "a" and out["text"].startswith(expect)
 
 
-@pytest.mark.parametrize(("line", "code"), [
-    ("{not json", "malformed_json"),
-    ("[1, 2]", "malformed_json"),
-    ('{"id": 7}', "validation_error"),
-    ('{"id": 8, "text": 5}', "validation_error"),
+@pytest.mark.parametrize(("line", "code", "ident"), [
+    (b"{not json", "malformed_json", None),
+    (b"[1, 2]", "malformed_json", None),
+    (b'{"id": 7}', "validation_error", 7),
+    (b'{"id": 8, "text": 5}', "validation_error", 8),
+    (b'{"id": 9, "text": "\xff\xfe"}', "invalid_utf8", None),
 ])
-def test_bad_lines_are_reported_in_place(runner: CliRunner, line: str, code: str) -> None:
-    good = json.dumps({"id": "ok", "text": f"手机{MOBILE}"}, ensure_ascii=False)
-    result = runner.invoke(main, ["pii", "detect"], input=f"{good}\n{line}\n{good}\n")
-    assert result.exit_code == 1
+def test_bad_lines_are_reported_in_place(runner: CliRunner, line: bytes, code: str, ident: object) -> None:
+    good = json.dumps({"id": "ok", "text": f"手机{MOBILE}"}, ensure_ascii=False).encode()
+    result = runner.invoke(main, ["pii", "detect"], input=good + b"\n" + line + b"\n" + good + b"\n")
+    assert result.exit_code == 0
     out = _lines(result.stdout)
-    assert [o.get("id") for o in out][0] == "ok" and out[2]["id"] == "ok"
-    assert out[1]["error"]["code"] == code and out[1]["line"] == 2
+    assert [o.get("id") for o in out] == ["ok", ident, "ok"]
+    assert out[1]["error"]["code"] == code and "entities" not in out[1]
+    assert out[0]["entities"][0]["type"] == "CN_MOBILE"
 
 
 def test_unknown_entity_is_usage_error(runner: CliRunner) -> None:

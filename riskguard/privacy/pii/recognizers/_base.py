@@ -8,6 +8,7 @@ raise or lower the score from facts that do not gate the match (Luhn on bank car
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
 
 import regex
@@ -15,6 +16,9 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 __all__ = ["CnPatternRecognizer", "FLAGS", "FLAGS_CASED"]
+
+# Presidio logs each recognizer's construction and every registry lookup at INFO; not per-request news.
+logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
 
 FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 FLAGS_CASED = regex.DOTALL | regex.MULTILINE

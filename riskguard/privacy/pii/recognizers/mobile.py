@@ -15,7 +15,7 @@ NOT_A_PHONE = ("订单", "单号", "运单", "快递单", "物流单", "编号",
 class CnMobileRecognizer(CnPatternRecognizer):
     ENTITY = "CN_MOBILE"
     PATTERNS = (
-        ("cn_mobile", r"(?<![\d+＋])(?:(?:[+＋]|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)", 0.4),
+        ("cn_mobile", r"(?<![\d+＋])(?:(?:[+＋]|00|００)?[8８][6６][ -]?)?[1１]\d\d(?:[ -]?\d{4}){2}(?!\d)", 0.4),
     )
     CONTEXT = ("手机", "电话", "联系", "致电", "热线", "tel", "phone", "mobile", "call")
     NEGATIVE_CONTEXT = NOT_A_PHONE

@@ -13,8 +13,9 @@ class CnResidentIdRecognizer(CnPatternRecognizer):
 
     ENTITY = "CN_RESIDENT_ID"
     PATTERNS = (
-        ("resident_id", r"(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![\dA-Za-z])", 0.5),
-        ("resident_id_spaced", r"(?<![\dA-Za-z])[1-9]\d{5}[ -](?:18|19|20)\d{6}[ -]\d{3}[\dXx](?![\dA-Za-z])", 0.5),
+        # \d also matches full-width digits; the validator normalises before checking.
+        ("resident_id", r"(?<![\dA-Za-z])\d{17}[\dXxＸｘ](?![\dA-Za-z])", 0.5),
+        ("resident_id_spaced", r"(?<![\dA-Za-z])\d{6}[ -]\d{8}[ -]\d{3}[\dXxＸｘ](?![\dA-Za-z])", 0.5),
     )
     CONTEXT = ("身份证", "身份证号", "证件号", "公民身份", "居民身份", "id card", "identity")
 
