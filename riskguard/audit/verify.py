@@ -161,7 +161,8 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
                     if frontier.root() == c.root:
                         verified_upto = c.size
                     else:
-                        report.add(verified_upto, "checkpoint_root",
+                        located = any(p.index is not None and p.index >= verified_upto for p in report.problems)
+                        report.add(None if located else verified_upto, "checkpoint_root",
                                    f"the root at size {c.size} differs from the signed checkpoint: an "
                                    f"entry in [{verified_upto}, {c.size}) was altered")
     n = frontier.size

@@ -1,0 +1,55 @@
+"""Fixtures for the audit log without the web app: a log over the migrated test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from riskguard.audit import AuditEvent, Receipt, record
+from riskguard.audit.service import AuditLog
+from riskguard.config import Settings
+from riskguard.db import Database
+from riskguard.keyring import Keyring
+
+ORIGIN = "test.riskguard/audit"
+
+
+@pytest.fixture
+def keyring(tmp_path: Path) -> Keyring:
+    ring = Keyring.generate(tmp_path / "keyring.json")
+    ring.save()
+    return ring
+
+
+@pytest.fixture
+def audit_log(database: Database, keyring: Keyring, tmp_path: Path) -> AuditLog:
+    """The log on both backends, with the background sequencer off (tests integrate explicitly)."""
+    settings = Settings.from_env(data_dir=tmp_path, audit_origin=ORIGIN, extra={"audit_sequencer": False})
+    return AuditLog.create(database, keyring, settings)
+
+
+def event(i: int, **overrides: object) -> AuditEvent:
+    fields: dict = {"action": "screening:content:decided", "actor": f"key:actor{i % 3}", "subject_type": "ad",
+                    "subject_id": f"subj-{i:04d}", "decision": "block" if i % 2 else "allow",
+                    "rule_ids": ["adlaw.9-3.superlative"], "policy_revision": "rev-1",
+                    "details": {"n": i}}
+    fields.update(overrides)
+    return AuditEvent(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def append(audit_log: AuditLog) -> Callable[..., list[Receipt]]:
+    """``append(n)`` records n entries, one transaction each, and integrates them."""
+
+    def run(n: int, start: int = 0, integrate: bool = True, **overrides: object) -> list[Receipt]:
+        out = []
+        for i in range(start, start + n):
+            with audit_log.db.transaction() as session:
+                out.append(record(session, event(i, **overrides)))
+        if integrate:
+            audit_log.integrate()
+        return out
+
+    return run
