@@ -83,6 +83,15 @@ def suite_runner() -> SuiteRunner:
     return _runner
 
 
+def _raised(info: Any) -> bool:
+    """GX reports exceptions either flat or keyed by metric."""
+    if not info:
+        return False
+    if "raised_exception" in info:
+        return bool(info["raised_exception"])
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
 def _source_column(name: str) -> str:
     return name.split("__", 1)[0]
 
@@ -91,7 +100,10 @@ def run_suite(frame: pd.DataFrame, policy: PayoutPolicy, findings: Findings) -> 
     """Validate the prepared batch; failing rows become findings; returns the batch-level result."""
     runner = suite_runner()
     started = time.perf_counter()
-    result = runner.run(frame, {"currencies": list(policy.input["currencies"]),
+    gx_frame = frame.copy(deep=False)
+    for name in [c for c in frame.columns if c.endswith("__ts")]:  # GX compares naive UTC times
+        gx_frame[name] = frame[name].dt.tz_convert(None)
+    result = runner.run(gx_frame, {"currencies": list(policy.input["currencies"]),
                                 "payee_types": list(policy.input["payee_types"])})
     seconds = time.perf_counter() - started
     severity = policy.data_quality["severity"]
@@ -100,7 +112,7 @@ def run_suite(frame: pd.DataFrame, policy: PayoutPolicy, findings: Findings) -> 
         config = item.expectation_config
         meta = config.meta or {}
         res = item.result or {}
-        raised = bool(item.exception_info and item.exception_info.get("raised_exception"))
+        raised = _raised(item.exception_info)
         entry = {"check": meta.get("check", config.type), "expectation": config.type,
                  "column": meta.get("column"), "success": bool(item.success),
                  "unexpected_count": int(res.get("unexpected_count") or 0),
@@ -108,6 +120,11 @@ def run_suite(frame: pd.DataFrame, policy: PayoutPolicy, findings: Findings) -> 
         if raised:
             entry["error"] = "expectation could not be evaluated"
         report.append(entry)
+        if raised:  # fail closed: a check that could not run cannot clear any row
+            findings.add("dq.suite_error", "block", np.arange(len(frame)),
+                         "a data-quality expectation could not be evaluated", column=entry["column"],
+                         expectation=entry["check"])
+            continue
         rows = res.get("unexpected_index_list") or []
         if item.success or not rows:
             continue
