@@ -36,7 +36,10 @@ def _console_app(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
     if not keyring_path.exists():
         Keyring.generate(keyring_path).save()
     settings = Settings.from_env(data_dir=tmp_path, database_url=url, keyring_path=keyring_path,
-                                 master_key=None, log_level="WARNING", rules_dir=TEST_RULES)
+                                 master_key=None, log_level="WARNING", rules_dir=TEST_RULES,
+                                 # No background sequencer thread: it can still hold a connection when the
+                                 # test's PostgreSQL schema is dropped (deadlock); reads integrate anyway.
+                                 extra={"audit_sequencer": False})
     db = Database(settings.sqlalchemy_url)
     migrate.upgrade(db)
     db.dispose()
@@ -60,18 +63,30 @@ def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
     application.extensions["riskguard"]["db"].dispose()
 
 
+def make_token(application, role: str, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    with application.extensions["riskguard"]["db"].transaction() as session:
+        _, tok = create_key(session, role=role, name=name or f"test-{role}")
+    return tok
+
+
 @pytest.fixture
-def console_login(token) -> Callable[..., str]:  # type: ignore[no-untyped-def]
-    """``console_login(client, "reviewer")`` signs ``client`` in with a fresh key; returns the token."""
+def console_login() -> Callable[..., str]:
+    """``console_login(client, "reviewer")`` signs ``client`` in with a fresh key of its app."""
 
     def sign_in(client, role: str, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
-        tok = token(role, name)
+        tok = make_token(client.application, role, name)
         page = client.get("/console/login")
         res = client.post("/console/login", data={"csrf_token": csrf_from(page.text), "api_key": tok})
         assert res.status_code == 302, res.text
         return tok
 
     return sign_in
+
+
+@pytest.fixture
+def sclient(sqlite_app):  # type: ignore[no-untyped-def]
+    """A client on SQLite only, for behaviour that does not touch the database in a backend-specific way."""
+    return sqlite_app.test_client()
 
 
 @pytest.fixture
@@ -112,12 +127,7 @@ def page(_browser, tmp_path) -> Iterator[object]:  # type: ignore[no-untyped-def
 def live_token(sqlite_app) -> Callable[..., str]:  # type: ignore[no-untyped-def]
     """Like ``token`` but for the served SQLite app."""
 
-    def make(role: str, name: str | None = None) -> str:
-        with sqlite_app.extensions["riskguard"]["db"].transaction() as session:
-            _, tok = create_key(session, role=role, name=name or f"test-{role}")
-        return tok
-
-    return make
+    return lambda role, name=None: make_token(sqlite_app, role, name)
 
 
 @pytest.fixture

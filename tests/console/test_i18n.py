@@ -48,15 +48,15 @@ def test_every_used_key_exists_in_both_languages(key: str) -> None:
 
 @pytest.mark.parametrize("lang,expected,absent", [("zh", "使用 API 密钥登录", "Sign in with an API key"),
                                                   ("en", "Sign in with an API key", "使用 API 密钥登录")])
-def test_language_switch(client, lang: str, expected: str, absent: str) -> None:
-    page = client.get("/console/login")
-    res = client.post("/console/lang", data={"csrf_token": csrf_from(page.text), "lang": lang,
+def test_language_switch(sclient, lang: str, expected: str, absent: str) -> None:
+    page = sclient.get("/console/login")
+    res = sclient.post("/console/lang", data={"csrf_token": csrf_from(page.text), "lang": lang,
                                               "next": "/console/login"})
     assert res.status_code == 302 and res.headers["Location"] == "/console/login"
-    text = client.get("/console/login").text
+    text = sclient.get("/console/login").text
     assert expected in text and absent not in text
 
 
-def test_chinese_is_the_default(client) -> None:
-    text = client.get("/console/login").text
+def test_chinese_is_the_default(sclient) -> None:
+    text = sclient.get("/console/login").text
     assert 'lang="zh-CN"' in text and "登录" in text

@@ -34,9 +34,9 @@ def _marks(html: str) -> list[str]:
     ({"text": "<b>全网最低</b>", "kind": "livestream", "category": "general"},
      "block", ["全网最低"], {"adlaw.9-3.superlative"}),
 ])
-def test_screening_shows_decision_and_highlights(client, console_login, form, decision, marked, rules) -> None:
-    console_login(client, "screener")
-    res = _screen(client, **form)
+def test_screening_shows_decision_and_highlights(sclient, console_login, form, decision, marked, rules) -> None:
+    console_login(sclient, "screener")
+    res = _screen(sclient, **form)
     assert res.status_code == 200
     assert f'data-decision="{decision}"' in res.text
     assert _marks(res.text) == marked
@@ -44,9 +44,9 @@ def test_screening_shows_decision_and_highlights(client, console_login, form, de
     assert "<b>" not in res.text  # the pasted text is escaped
 
 
-def test_findings_show_law_article_message_and_fix(client, console_login) -> None:
-    console_login(client, "screener")
-    res = _screen(client, text="根治痘痘", kind="ad", category="cosmetics")
+def test_findings_show_law_article_message_and_fix(sclient, console_login) -> None:
+    console_login(sclient, "screener")
+    res = _screen(sclient, text="根治痘痘", kind="ad", category="cosmetics")
     for shown in ("广告法", "17", "非医疗产品宣称治疗功效", "删除疾病治疗相关表述"):
         assert shown in res.text
 
@@ -81,7 +81,7 @@ def test_every_shown_decision_is_in_the_audit_trail(app, client, console_login) 
     assert "全网最低" not in json.dumps(entries, ensure_ascii=False)  # a digest, never the text
 
 
-def test_screening_needs_the_csrf_token(client, console_login) -> None:
-    console_login(client, "screener")
-    res = client.post("/console/screening", data={"text": "最好", "kind": "ad", "category": "general"})
+def test_screening_needs_the_csrf_token(sclient, console_login) -> None:
+    console_login(sclient, "screener")
+    res = sclient.post("/console/screening", data={"text": "最好", "kind": "ad", "category": "general"})
     assert res.status_code == 400 and "data-decision" not in res.text
