@@ -13,7 +13,7 @@ from __future__ import annotations
 import regex
 
 from ...identifiers import cn_mobile_valid, normalize_card, normalize_id, resident_id_valid, uscc_valid
-from .recognizers.wechat import WECHAT_WORDS
+from .recognizers.wechat import WECHAT_LOOKBEHIND
 
 __all__ = ["redact_text"]
 
@@ -21,7 +21,7 @@ _PATTERN = regex.compile(
     r"(?P<email>(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
     r"|(?P<uscc>(?<![0-9A-Za-z])[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}(?![0-9A-Za-z]))"
     r"|(?P<digits>(?<![0-9A-Za-z_.])(?:\+?86[ -]?)?\d(?:[ -]?\d){10,18}[\dXx]?(?![0-9A-Za-z_]))"
-    r"|(?P<wechat>(?<=" + WECHAT_WORDS + r"\s*(?:号|id)?\s*[:：]?\s*)[A-Za-z][-_A-Za-z0-9]{5,19})"
+    r"|(?P<wechat>" + WECHAT_LOOKBEHIND + r"[A-Za-z][-_A-Za-z0-9]{5,19})"
     r"|(?P<qq>(?<=(?:qq|扣扣|企鹅号?)\s*(?:号码?|群)?\s*[:：]?\s*)[1-9]\d{4,10}(?!\d))",
     regex.IGNORECASE,
 )

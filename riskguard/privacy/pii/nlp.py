@@ -21,6 +21,8 @@ import jieba.posseg
 import regex
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
+from .names import looks_like_person, looks_like_place
+
 __all__ = ["JiebaNlpEngine", "LANGUAGES"]
 
 LANGUAGES = ("zh", "en")
@@ -89,9 +91,10 @@ class JiebaNlpEngine(NlpEngine):
                 continue
             tokens.append(word)
             starts.append(start)
-            if flag in _PERSON_TAGS and len(word) >= 2:
+            if flag in _PERSON_TAGS and looks_like_person(word):
                 entities.append((start, pos, "PERSON"))
-            elif flag in _PLACE_TAGS:
+            elif flag in _PLACE_TAGS and (looks_like_place(word) or (
+                    entities and entities[-1][2] == "LOCATION" and entities[-1][1] == start)):
                 if entities and entities[-1][2] == "LOCATION" and entities[-1][1] == start:
                     entities[-1] = (entities[-1][0], pos, "LOCATION")  # 广东省 + 深圳市 → one place
                 else:

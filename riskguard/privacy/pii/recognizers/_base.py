@@ -20,6 +20,7 @@ __all__ = ["CnPatternRecognizer", "FLAGS", "FLAGS_CASED"]
 # Presidio logs each recognizer's construction and every registry lookup at INFO; not per-request news.
 logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
 
+_CLAUSE_BREAK = regex.compile(r"[，。；！？,;!?\n]")
 FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 FLAGS_CASED = regex.DOTALL | regex.MULTILINE
 
@@ -56,14 +57,21 @@ class CnPatternRecognizer(PatternRecognizer):
             return results
         kept = []
         for result in results:
-            if self._negative is not None and self._negative.search(
-                    text, max(0, result.start - self.NEGATIVE_WINDOW), result.start):
+            if self._negative is not None and self._negated(text, result.start):
                 continue
             score = self.rescore(text, result)
             if score > 0:
                 result.score = score
                 kept.append(result)
         return kept
+
+    def _negated(self, text: str, start: int) -> bool:
+        """A negative word shortly before the match, in the same clause (订单号：… yes; 订单信息如下，… no)."""
+        assert self._negative is not None
+        for m in self._negative.finditer(text, max(0, start - self.NEGATIVE_WINDOW), start):
+            if not _CLAUSE_BREAK.search(text, m.end(), start):
+                return True
+        return False
 
     def rescore(self, text: str, result: RecognizerResult) -> float:
         """The final score of a match before context words are applied; 0 drops it."""

@@ -11,7 +11,7 @@ from presidio_analyzer import RecognizerResult
 
 from ....identifiers import luhn_valid, normalize_card, resident_id_valid
 from ._base import CnPatternRecognizer
-from .mobile import NOT_A_PHONE
+from .mobile import NOT_A_CARD
 
 __all__ = ["CnBankCardRecognizer"]
 
@@ -24,7 +24,7 @@ class CnBankCardRecognizer(CnPatternRecognizer):
     )
     CONTEXT = ("卡号", "银行卡", "储蓄卡", "借记卡", "信用卡", "开户行", "开户", "户名", "账号", "转账",
                "汇款", "收款", "银行", "card", "account")
-    NEGATIVE_CONTEXT = NOT_A_PHONE
+    NEGATIVE_CONTEXT = NOT_A_CARD
     NEGATIVE_WINDOW = 8
 
     def rescore(self, text: str, result: RecognizerResult) -> float:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from ....identifiers import cn_mobile_valid
 from ._base import CnPatternRecognizer
 
-__all__ = ["CnMobileRecognizer", "NOT_A_PHONE"]
+__all__ = ["CnMobileRecognizer", "NOT_A_CARD", "NOT_A_PHONE"]
 
 # Labels that say the digits after them are an order, parcel or product number, not a phone.
 NOT_A_PHONE = ("订单", "单号", "运单", "快递单", "物流单", "编号", "流水号", "交易号", "货号", "条码",
                "sku", "order", "tracking", "批次", "工单", "账单号")
+# Labels that say a long digit run is an identity number (possibly mistyped), not a card.
+NOT_A_CARD = (*NOT_A_PHONE, "身份证", "证件号", "身份号", "会员卡", "积分卡")
 
 
 class CnMobileRecognizer(CnPatternRecognizer):

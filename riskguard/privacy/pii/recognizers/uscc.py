@@ -18,6 +18,9 @@ class CnUsccRecognizer(CnPatternRecognizer):
     )
     CONTEXT = ("统一社会信用代码", "信用代码", "营业执照", "税号", "纳税人识别号", "uscc", "credit code")
     REGEX_FLAGS = FLAGS_CASED
+    # An all-digit code after 身份证 is a mistyped ID number, even when it happens to pass GB 32100.
+    NEGATIVE_CONTEXT = ("身份证", "证件号", "身份号")
+    NEGATIVE_WINDOW = 6
 
     def validate_result(self, pattern_text: str) -> bool:
         return uscc_valid(normalize_id(pattern_text))

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from ._base import CnPatternRecognizer
 
-__all__ = ["CnWechatIdRecognizer", "WECHAT_WORDS"]
+__all__ = ["CnWechatIdRecognizer", "WECHAT_LOOKBEHIND"]
 
-WECHAT_WORDS = r"(?:微信号?|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat(?:\s*id)?|加\s*v|\+\s*v|加\s*微|私\s*v|威\s*信)"
+# Contact words led by a Han character may touch the ID (加微信abc123); Latin ones (vx, wx) must stand
+# alone and be followed by a separator, or "型号wxan3qig0" would read as a WeChat ID.
+_HAN_WORDS = r"(?:微信号?|薇信|威信|徽信|维信|v信|加\s*v|\+\s*v|加\s*微|私\s*v)\s*(?:号|id)?\s*[:：]?\s*"
+_LATIN_WORDS = r"(?<![A-Za-z0-9])(?:vx|wx|weixin|wechat(?:\s*id)?)(?:\s*号?\s*[:：]\s*|\s+|号\s*)"
+WECHAT_LOOKBEHIND = rf"(?<={_HAN_WORDS}|{_LATIN_WORDS})"
 
 
 class CnWechatIdRecognizer(CnPatternRecognizer):
     ENTITY = "WECHAT_ID"
     PATTERNS = (
-        ("wechat_id", r"(?<=" + WECHAT_WORDS + r"\s*(?:号|id)?\s*[:：]?\s*)[A-Za-z][-_A-Za-z0-9]{5,19}"
-                      r"(?![-_A-Za-z0-9])", 0.7),
+        ("wechat_id", WECHAT_LOOKBEHIND + r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9])", 0.7),
     )
     TRIGGERS = ("微", "薇", "威", "徽", "维", "v", "wx", "wechat", "weixin")
     CONTEXT = ("微信", "加v", "vx", "wechat")
