@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from faker import Faker
@@ -24,8 +23,6 @@ from faker import Faker
 from riskguard.identifiers import (
     USCC_CHARSET,
     cn_mobile_valid,
-    luhn_valid,
-    resident_id_check_char,
     uscc_check_char,
 )
 
@@ -198,20 +195,16 @@ def build(n: int, seed: int = 20261126, *, named: bool = True) -> list[Sample]:
     out: list[Sample] = []
     for _ in range(n):
         s = Sample()
-        pieces: list[Callable[[], None]] = []
-        for _ in range(g.r.randint(1, 3)):
-            prefix, value, label = g.positive()
-            pieces.append(lambda p=prefix, v=value, lab=label: (s.add(p), s.add(v, lab)))
-        for _ in range(g.r.randint(1, 2)):
-            neg = g.negative()
-            pieces.append(lambda t=neg: s.add(t))
+        pieces: list[tuple[str, str, str | None]] = []  # (label word, value, gold type or None)
+        pieces += [g.positive() for _ in range(g.r.randint(1, 3))]
+        pieces += [("", g.negative(), None) for _ in range(g.r.randint(1, 2))]
         if named:
-            prefix, value, label = g.named()
-            pieces.append(lambda p=prefix, v=value, lab=label: (s.add(p), s.add(v, lab)))
+            pieces.append(g.named())
         g.r.shuffle(pieces)
-        for piece in pieces:
+        for prefix, value, label in pieces:
             s.add(g.r.choice(FILLER) + "，")
-            piece()
+            s.add(prefix)
+            s.add(value, label)
             s.add(g.r.choice(["，", "。", "；", " ", "！"]))
         s.add(g.r.choice(FILLER) + "。")
         out.append(s)

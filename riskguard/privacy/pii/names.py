@@ -41,7 +41,14 @@ def looks_like_person(word: str) -> bool:
     return word[0] in _SINGLE_SURNAMES
 
 
-def looks_like_place(word: str) -> bool:
-    if len(word) < 2 or not _han(word):
+_NOT_PLACES = frozenset({"东西", "城市", "中华", "华人", "中外", "国内", "国外", "海外", "各地", "当地", "本地", "外地",
+                         "全国", "大陆", "内地", "南北", "东南", "西北", "中原", "江湖", "天下", "人间", "长城"})
+
+
+def looks_like_place(word: str, *, tagged: bool = False) -> bool:
+    """``tagged``: jieba's dictionary tags the word ns; then only common non-address words are refused."""
+    if len(word) < 2 or not _han(word) or word in _NOT_PLACES:
         return False
+    if tagged:
+        return True
     return word in _PLACES or word.endswith(_PLACE_SUFFIXES) or word[:2] in _PLACES or word[:3] in _PLACES
