@@ -108,3 +108,49 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, browser_login) -> 
     assert page.locator("#case-decision").is_visible()
     assert page.locator("#case-status").inner_text() == "decided"
     assert page.locator("#decide-form").count() == 0
+
+
+def _screen_in(page, live_server, texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server}/console/screening")
+    for text in texts:
+        page.fill("#text", text)
+        page.click("#screen-submit")
+        page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("tamper", [False, True])
+def test_verify_an_audit_entry_proof(page, _browser, live_server, browser_login, tamper: bool) -> None:
+    screener = _browser.new_context()
+    browser_login(spage := screener.new_page(), "screener")
+    _screen_in(spage, live_server, ["全网最低价", "温和的面霜", "7天见效", "最好的面霜", "根治痘痘"])
+    screener.close()
+    browser_login(page, "auditor", name="审计员小王")
+    page.click("header nav a[data-area=audit]")
+    page.wait_for_load_state()
+    assert page.locator("#chart-decisions rect[data-outcome]").count() >= 1
+    assert page.locator("#entries tbody tr").count() >= 5
+    if not tamper:
+        shoot(page, "07-audit-explorer")
+    page.locator("#entries tbody tr[data-index='2'] a").click()
+    page.wait_for_load_state()
+    assert page.locator("#server-check").get_attribute("data-ok") == "true"
+    if tamper:  # a forged proof hash must fail in the browser, whatever the server said
+        page.evaluate("""() => { const el = document.getElementById('proof-data');
+            const d = JSON.parse(el.textContent); d.proof[0] = btoa('x'.repeat(32)); el.textContent = JSON.stringify(d); }""")
+    page.click("#verify-proof")
+    result = page.locator("#proof-result")
+    result.wait_for(state="visible")
+    page.wait_for_function("document.getElementById('proof-result').dataset.verified !== undefined")
+    assert result.get_attribute("data-verified") == ("false" if tamper else "true")
+    if not tamper:
+        shoot(page, "08-audit-proof")
+
+
+def test_audit_reports(page, live_server, browser_login) -> None:
+    browser_login(page, "auditor")
+    page.goto(f"{live_server}/console/audit/reports")
+    assert page.locator("#reports tr[data-report]").count() >= 1
+    page.locator("#reports tr[data-report='overrides'] a").click()
+    page.wait_for_load_state()
+    assert page.locator("#report-title").is_visible()
+    shoot(page, "10-audit-reports")

@@ -11,7 +11,6 @@
   const button = document.getElementById("verify-proof");
   const out = document.getElementById("proof-result");
   if (!dataEl || !button || !out) return;
-  const data = JSON.parse(dataEl.textContent);
   const text = JSON.parse(document.getElementById("proof-text").textContent);
 
   const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
@@ -65,17 +64,18 @@
     }
   }
 
-  function show(ok, lines) {
-    out.className = ok ? "ok" : "error";
-    out.dataset.verified = ok ? "true" : "false";
+  function show(state, lines) {
+    out.className = { "true": "ok", partial: "flash", "false": "error" }[state];
+    out.dataset.verified = state;
     out.replaceChildren(...lines.map((l) => { const p = document.createElement("div"); p.textContent = l; return p; }));
   }
 
   button.addEventListener("click", async () => {
     if (!window.crypto || !crypto.subtle) {
-      show(false, [text.insecure]);
+      show("false", [text.insecure]);
       return;
     }
+    const data = JSON.parse(dataEl.textContent);  // read at click time: what the page shows now
     const entry = b64(data.entry);
     const leaf = await sha256(concat(Uint8Array.of(0), entry));
     const root = await rootFromPath(leaf, data.index, data.tree_size, data.proof.map(b64));
@@ -87,8 +87,9 @@
     lines.push(`${rootOk ? "✓" : "✗"} ${text.root} ${root ? hex(root).slice(0, 16) + "…" : "—"} (${text.size} ${data.tree_size})`);
     if (note.supported === false) lines.push(`? ${text.no_ed25519}`);
     else lines.push(`${note.ok ? "✓" : "✗"} ${text.signature}`);
-    const ok = leafOk && rootOk && (note.ok || note.supported === false);
-    lines.unshift(ok ? text.verified : text.failed);
-    show(ok, lines);
+    const ok = leafOk && rootOk && note.ok;
+    const partial = !ok && leafOk && rootOk && note.supported === false;
+    lines.unshift(ok ? text.verified : partial ? text.no_ed25519 : text.failed);
+    show(ok ? "true" : partial ? "partial" : "false", lines);
   });
 })();

@@ -1,17 +1,106 @@
-"""The audit explorer (role as the audit API): search, entry detail with proof, reports, export, chart."""
+"""The audit explorer (roles as the auditors' API): search entries, a chart of decisions per day, the
+named reports and export. Entry detail with its inclusion proof is in ``audit_entry``.
+
+Every read is recorded in the trail before it is shown, as the API records its reads.
+"""
 
 from __future__ import annotations
 
-from flask import render_template
+from collections import Counter
+from datetime import timedelta
+from typing import Any
 
+from flask import Response, render_template, request, stream_with_context
+
+from ...audit import Action
 from ...auth import Role
-from ...errors import ServiceUnavailable
+from ...errors import NotFound
+from ...ids import utcnow
 from .._blueprint import bp
 from .._session import console_roles
+from ..charts import stacked_days
+from ..i18n import translate
+from ._audit import audit_log, integrate, read_filter, record_read
+
+PAGE = 50
+CHART_SCAN = 50_000  # entries read at most for the chart; the page says when it stopped there
+DECIDED = (Action.SCREENING_DECIDED, Action.REVIEW_DECIDED, Action.MERCHANT_DECIDED)
+
+
+def _decisions_per_day(days: int) -> tuple[list[tuple[str, dict[str, int]]], bool]:
+    from ...audit.query import EntryFilter, iter_entries
+
+    start = (utcnow() - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts: Counter[tuple[str, str]] = Counter()
+    scanned = 0
+    with audit_log().db.engine.connect() as conn:
+        for row in iter_entries(conn, EntryFilter(actions=tuple(a.value for a in DECIDED), since=start)):
+            if row.get("decision"):
+                counts[(row["time"][:10], row["decision"])] += 1
+            scanned += 1
+            if scanned >= CHART_SCAN:
+                break
+    series = []
+    for i in range(days):
+        day = (start + timedelta(days=i)).date().isoformat()
+        series.append((day, {o: n for (d, o), n in counts.items() if d == day}))
+    return series, scanned >= CHART_SCAN
 
 
 @bp.get("/audit")
-@console_roles("audit.search_entries", Role.AUDITOR)
-def audit_entries() -> str:
-    raise ServiceUnavailable("audit is not available", code="unavailable")
-    return render_template("console/audit_entries.html", area="audit")
+@console_roles("audit.list_entries", Role.AUDITOR)
+def audit_entries() -> tuple[str, int]:
+    from ...audit.query import page_entries
+
+    flt, raw, errors = read_filter()
+    try:
+        after = int(request.args.get("after", "-1"))
+        days = min(max(int(request.args.get("days", "30")), 1), 90)
+    except ValueError:
+        after, days = -1, 30
+    rows: list[dict[str, Any]] = []
+    series: list[Any] = []
+    truncated = False
+    if not errors:
+        integrate()
+        with audit_log().db.engine.connect() as conn:
+            rows = page_entries(conn, flt, after=after, limit=PAGE)
+        series, truncated = _decisions_per_day(days)
+        record_read(Action.AUDIT_QUERIED, "entries", {**flt.as_details(), "returned": len(rows)})
+    legend = {o: translate(f"decision.{o}") for o in ("allow", "review", "block")}
+    chart = stacked_days(series, title=translate("audit.chart"), legend=legend)
+    query = {k: v for k, v in raw.items() if v}
+    return render_template(
+        "console/audit_entries.html", area="audit", rows=rows, raw=raw, errors=errors, chart=chart,
+        days=days, chart_truncated=truncated, actions=[a.value for a in Action], query=query,
+        next_after=rows[-1]["index"] if len(rows) == PAGE else None), 400 if errors else 200
+
+
+@bp.get("/audit/export")
+@console_roles("audit.export", Role.AUDITOR)
+def audit_export() -> Response:
+    from ...audit.query import export_csv, export_jsonl, iter_entries
+    from ...audit.store import StoredTree
+
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "jsonl"):
+        raise NotFound("no such export format", code="not_found")
+    flt, _raw, errors = read_filter()
+    if errors:
+        raise NotFound("bad filter", code="not_found")
+    integrate()
+    engine = audit_log().db.engine
+    with engine.connect() as conn:
+        size = StoredTree(conn).size
+    record_read(Action.AUDIT_EXPORTED, "export", {**flt.as_details(), "format": fmt, "tree_size": size})
+
+    def generate():  # type: ignore[no-untyped-def]
+        with engine.connect() as conn:
+            rows = iter_entries(conn, flt, upto=size)
+            yield from (export_csv(rows) if fmt == "csv" else export_jsonl(rows))
+
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    response = Response(stream_with_context(generate()), content_type=f"{mimetype}; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="audit-{size}.{fmt}"'
+    response.headers["X-Audit-Tree-Size"] = str(size)
+    return response

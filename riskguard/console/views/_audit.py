@@ -1,0 +1,83 @@
+"""What the audit pages share: the audit log service, recording an auditor's reads exactly as the
+auditors' API does (before the answer is shown; a 503 if the record cannot be written), and filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from flask import request
+
+from ...audit import Action, AuditEvent, record
+from ...context import get_keyring
+from ...errors import ServiceUnavailable
+from ...ids import keyed_digest
+from .._session import signed_in_actor
+from ._services import service_or_503
+
+__all__ = ["audit_log", "integrate", "record_read", "read_filter", "FILTER_FIELDS"]
+
+log = structlog.get_logger("riskguard.console")
+FILTER_FIELDS = ("actor", "action", "subject_id", "decision", "since", "until")
+
+
+def audit_log() -> Any:
+    return service_or_503("audit")
+
+
+def integrate() -> None:
+    try:
+        audit_log().integrate()
+    except Exception as exc:  # noqa: BLE001 - any storage failure: the log is not readable right now
+        log.error("console.audit_integrate_failed", error_type=type(exc).__name__)
+        raise ServiceUnavailable("the audit log is unavailable", code="unavailable") from None
+
+
+def record_read(action: Action, what: str, details: dict[str, Any]) -> None:
+    """Record the auditor's read (fail closed); a value that looks like personal data keeps only its digest."""
+    from ...audit.canonical import PersonalDataError
+
+    actor = signed_in_actor()
+    assert actor is not None  # pages that read the log are guarded
+    try:
+        with audit_log().db.transaction() as session:
+            try:
+                record(session, AuditEvent(action=action, actor=actor.ref, subject_type="audit_log",
+                                           subject_id=what, details={**details, "via": "console"}))
+            except PersonalDataError:
+                key = get_keyring().secret("digest")
+                safe = {k: keyed_digest(key, str(v)) if isinstance(v, str) else v for k, v in details.items()}
+                record(session, AuditEvent(action=action, actor=actor.ref, subject_type="audit_log",
+                                           subject_id=what, details={**safe, "via": "console"}))
+    except Exception as exc:  # noqa: BLE001 - fail closed
+        log.error("console.audit_read_record_failed", error_type=type(exc).__name__)
+        raise ServiceUnavailable("the read could not be recorded; nothing was shown", code="unavailable") from None
+
+
+def _when(text: str) -> datetime | None:
+    """``2026-11-26T10:00`` (a datetime-local input, taken as UTC) or a date; None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def read_filter() -> tuple[Any, dict[str, str], dict[str, str]]:
+    """The ``EntryFilter`` from the query string, the raw form values, and errors by field."""
+    from ...audit.query import EntryFilter
+
+    raw = {k: (request.args.get(k) or "").strip()[:128] for k in FILTER_FIELDS}
+    errors: dict[str, str] = {}
+    times: dict[str, datetime | None] = {}
+    for key in ("since", "until"):
+        try:
+            times[key] = _when(raw[key])
+        except ValueError:
+            errors[key] = "invalid"
+            times[key] = None
+    flt = EntryFilter(actor=raw["actor"] or None, action=raw["action"] or None,
+                      subject_id=raw["subject_id"] or None, decision=raw["decision"] or None,
+                      since=times["since"], until=times["until"])
+    return flt, raw, errors
