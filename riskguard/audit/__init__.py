@@ -26,6 +26,18 @@ def init_app(app: Flask) -> None:
     log = AuditLog.create(ext["db"], ext["keyring"], ext["settings"])
     ext["audit"] = log
     ext["audit_keys"] = log.keys
+
+    @app.after_request
+    def _integrate_after_response(response):  # type: ignore[no-untyped-def]
+        from flask import g
+
+        from .sequencer import integrate_quietly
+
+        engines = g.pop("riskguard_audit_pending", None)
+        if engines:
+            response.call_on_close(lambda: integrate_quietly(engines))
+        return response
+
     try:
         from .views import blueprint
     except ImportError:  # pragma: no cover - during bring-up only

@@ -4,8 +4,8 @@ It inserts the canonical entry inside the caller's transaction, so a decision an
 commit together or not at all; if it raises, the caller must not return the decision (fail closed).
 The entry is durable once the caller commits ("acknowledged = committed"); it has no leaf index yet.
 The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
-transaction that commits late never leaves a gap. After a commit that recorded something, this process's
-sequencer is woken to integrate the queue; reads (API, CLI, verify) integrate first as well.
+transaction that commits late never leaves a gap. After a commit that recorded something the queue is
+integrated (after the response in a request, else by a background thread); reads integrate first too.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ def record(session: Session, event: AuditEvent) -> Receipt:
 def _after_commit(session: Session) -> None:
     engine = session.info.pop(_PENDING_FLAG, None)
     if engine is not None:
-        from .sequencer import wake
+        from .sequencer import after_commit
 
-        wake(engine)
+        after_commit(engine)
 
 
 @sa_event.listens_for(Session, "after_rollback")

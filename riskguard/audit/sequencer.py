@@ -7,8 +7,9 @@ Each batch reads only committed pending rows, so an insert that commits late is 
 later batch; indexes come from the head's size, never from a database sequence, so there are no gaps,
 and the unique index on ``idx`` makes a duplicate impossible. Killing a sequencer rolls its batch back.
 Pending rows whose MAC does not verify (written by something other than the service) are quarantined,
-never integrated. A background thread per process and database wakes after every commit that recorded
-an entry and signs a checkpoint every ``checkpoint_interval`` seconds.
+never integrated. After a request that recorded entries, the worker that served it integrates once the
+response is sent; outside requests (scripts, CLI) a background thread per process and database wakes
+after every commit that recorded an entry, and signs a checkpoint every ``checkpoint_interval`` seconds.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ import structlog
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from ..ids import utcnow
-from ._keys import LogKeys, keys_for
+from ._keys import LogKeys, bind, keys_for
 from .merkle import Frontier, leaf_hash
 from .models import AuditEntry, AuditTree
 from .store import fetch_nodes
 
-__all__ = ["integrate", "wake", "seal", "lock_head", "IntegrityFailure", "index_of"]
+__all__ = ["integrate", "wake", "after_commit", "integrate_quietly", "seal", "lock_head", "IntegrityFailure", "index_of"]
 
 log = structlog.get_logger("riskguard.audit.sequencer")
 E = AuditEntry.__table__
@@ -115,11 +116,15 @@ def index_of(engine: Engine, entry_id: str) -> int | None:
 
 
 class _Worker:
+    """Integrates in the background on its own unpooled engine, so that it never holds a connection of
+    the app's pool (which the app may dispose of at any time)."""
+
     IDLE_SECONDS = 10.0
     BATCH_WINDOW = 0.02
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, url: str, keys: LogKeys) -> None:
+        self.url = url
+        self.keys = keys
         self.event = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
@@ -133,42 +138,71 @@ class _Worker:
                 self.thread.start()
 
     def _run(self) -> None:
-        while True:
-            if not self.event.wait(self.IDLE_SECONDS):
-                with self.lock:
-                    if not self.event.is_set():
-                        self.thread = None
-                        with _workers_lock:
-                            if _workers.get(id(self.engine)) is self:
-                                del _workers[id(self.engine)]
-                        return
-            time.sleep(self.BATCH_WINDOW)  # let concurrent commits queue up: one batch integrates them all
-            self.event.clear()
-            try:
-                keys = keys_for(self.engine)
-                integrate(self.engine, keys)
-                if keys.checkpoint_interval and time.monotonic() - self.last_checkpoint >= \
-                        keys.checkpoint_interval:
-                    from .checkpoints import latest_checkpoint
+        from sqlalchemy.pool import NullPool
 
-                    latest_checkpoint(self.engine, keys, integrate_first=False)
-                    self.last_checkpoint = time.monotonic()
-            except Exception as exc:  # noqa: BLE001 - entries stay queued; the next wake or read retries
-                log.error("audit.sequencer.failed", error_type=type(exc).__name__)
+        from ..db import make_engine
+
+        engine = make_engine(self.url, poolclass=NullPool)
+        bind(engine, self.keys)
+        try:
+            while True:
+                if not self.event.wait(self.IDLE_SECONDS):
+                    with self.lock:
+                        if not self.event.is_set():
+                            self.thread = None
+                            return
+                time.sleep(self.BATCH_WINDOW)  # let concurrent commits queue up: one batch takes them all
+                self.event.clear()
+                self._integrate(engine)
+        finally:
+            engine.dispose()
+
+    def _integrate(self, engine: Engine) -> None:
+        try:
+            integrate(engine, self.keys)
+            interval = self.keys.checkpoint_interval
+            if interval and time.monotonic() - self.last_checkpoint >= interval:
+                from .checkpoints import latest_checkpoint
+
+                latest_checkpoint(engine, self.keys, integrate_first=False)
+                self.last_checkpoint = time.monotonic()
+        except Exception as exc:  # noqa: BLE001 - entries stay queued; the next wake or read retries
+            log.error("audit.sequencer.failed", error_type=type(exc).__name__)
 
 
-_workers: dict[int, _Worker] = {}
+_workers: dict[tuple[str, int], _Worker] = {}
 _workers_lock = threading.Lock()
+
+
+def after_commit(engine: Engine) -> None:
+    """A transaction that recorded entries committed. In a request, integrate once the response has
+    been sent (see ``init_app``); elsewhere, wake this process's background sequencer."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        pending = g.setdefault("riskguard_audit_pending", set())
+        pending.add(engine)
+        return
+    wake(engine)
+
+
+def integrate_quietly(engines: set[Engine]) -> None:
+    for engine in engines:
+        try:
+            integrate(engine)
+        except Exception as exc:  # noqa: BLE001 - entries stay queued; the next read integrates them
+            log.error("audit.sequencer.failed", error_type=type(exc).__name__)
 
 
 def wake(engine: Engine) -> None:
     keys = keys_for(engine)
     if not keys.background:
         return
+    url = engine.url.render_as_string(hide_password=False)
     with _workers_lock:
-        worker = _workers.get(id(engine))
-        if worker is None or worker.engine is not engine:
-            worker = _workers[id(engine)] = _Worker(engine)
+        worker = _workers.get((url, id(keys)))
+        if worker is None or worker.keys is not keys:
+            worker = _workers[(url, id(keys))] = _Worker(url, keys)
     worker.wake()
 
 
