@@ -19,7 +19,7 @@ __all__ = ["CnBankCardRecognizer"]
 class CnBankCardRecognizer(CnPatternRecognizer):
     ENTITY = "BANK_CARD"
     PATTERNS = (
-        ("card_compact", r"(?<!\d)[3-69３-６９]\d{15,18}(?!\d)", 0.3),
+        ("card_compact", r"(?<!\d)[3-69３-６９]\d{15,18}(?![\dXx])", 0.3),
         ("card_grouped", r"(?<!\d)[3-69３-６９]\d{3}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?!\d)", 0.3),
     )
     CONTEXT = ("卡号", "银行卡", "储蓄卡", "借记卡", "信用卡", "开户行", "开户", "户名", "账号", "转账",

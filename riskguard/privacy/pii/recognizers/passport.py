@@ -7,6 +7,7 @@ a context word (护照, passport, 证件) lifts it over.
 from __future__ import annotations
 
 from ._base import FLAGS_CASED, CnPatternRecognizer
+from .mobile import NOT_A_PHONE
 
 __all__ = ["CnPassportRecognizer"]
 
@@ -19,3 +20,6 @@ class CnPassportRecognizer(CnPatternRecognizer):
     )
     CONTEXT = ("护照", "passport", "证件", "出入境")
     REGEX_FLAGS = FLAGS_CASED
+    # 货号E12345678 is a product code even when 护照 appeared a few words earlier.
+    NEGATIVE_CONTEXT = (*NOT_A_PHONE, "型号", "款号", "规格")
+    NEGATIVE_WINDOW = 4
