@@ -1,0 +1,50 @@
+"""Licences (E-Commerce Law Art. 12): the business licence, and each category's qualifications."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ._base import CheckContext, Finding, finding
+
+__all__ = ["check_business_licence", "check_qualifications"]
+
+
+def check_business_licence(ctx: CheckContext) -> list[Finding]:
+    valid_until: date | None = ctx.application["business_license_valid_until"]
+    if valid_until is None:  # 长期: a licence without an end date
+        return []
+    field_name = "business_license_valid_until"
+    if valid_until < ctx.as_of:
+        return [finding(ctx, "licence_expired", field_name, valid_until=valid_until.isoformat())]
+    days = (valid_until - ctx.as_of).days
+    if days <= ctx.policy.licence_expiry_review_days:
+        return [finding(ctx, "licence_expiring", field_name, days=days)]
+    return []
+
+
+def check_qualifications(ctx: CheckContext) -> list[Finding]:
+    """Each category needs one of its required types; the best (latest-expiring) one is judged."""
+    held: dict[str, list[tuple[int, date | None]]] = {}
+    for index, qual in enumerate(ctx.application.get("qualifications") or ()):
+        held.setdefault(qual["type"], []).append((index, qual["valid_until"]))
+    out: list[Finding] = []
+    for category in ctx.application["categories"]:
+        required = ctx.policy.requirements[category]
+        if not required:
+            continue
+        candidates = [(t, i, until) for t in required for i, until in held.get(t, ())]
+        if not candidates:
+            out.append(finding(ctx, "qualification_missing", "qualifications", category=category,
+                               required=", ".join(required)))
+            continue
+        qtype, index, until = max(candidates, key=lambda c: date.max if c[2] is None else c[2])
+        field_name = f"qualifications.{index}.valid_until"
+        if until is None:
+            continue
+        if until < ctx.as_of:
+            out.append(finding(ctx, "qualification_expired", field_name, category=category, type=qtype,
+                               valid_until=until.isoformat()))
+        elif (until - ctx.as_of).days <= ctx.policy.qualification_expiry_review_days:
+            out.append(finding(ctx, "qualification_expiring", field_name, category=category, type=qtype,
+                               days=(until - ctx.as_of).days))
+    return out

@@ -1,0 +1,122 @@
+"""``riskguard merchants``: a dry-run review of applications in bulk, and block-list digests."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Any, TextIO
+
+import click
+from marshmallow import ValidationError
+
+from ..config import Settings
+
+__all__ = ["merchants"]
+
+
+@click.group()
+def merchants() -> None:
+    """Merchant onboarding checks."""
+
+
+def _app(settings: Settings) -> Any:
+    from .. import create_app
+    from ..keyring import KeyringError
+
+    try:
+        return create_app(settings)
+    except KeyringError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@merchants.command("review")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Evaluation date (YYYY-MM-DD); default today in the policy's time zone.")
+@click.option("--no-duplicates", is_flag=True,
+              help="Skip the duplicate search against stored applications (no database needed).")
+@click.pass_obj
+def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) -> None:
+    """Check JSON-lines applications from SOURCE (default stdin) and write {id, decision, findings}
+    per line to stdout. Nothing is stored or audited. Exit 1 if any line was invalid."""
+    from ..context import get_db, get_keyring, get_service
+    from ..errors import validation_error
+    from .schemas import ApplicationSchema
+
+    app = _app(settings)
+    schema = ApplicationSchema()
+    invalid = 0
+    with app.app_context():
+        service, rulebook = get_service("onboarding"), get_service("rulebook")
+        day: date = as_of.date() if as_of else service.today()
+        digest_key = get_keyring().secret("digest")
+        session = None if no_duplicates else get_db().sessions()
+        if session is not None:
+            _probe(session)
+        try:
+            lookup = service.duplicate_lookup(session) if session is not None else None
+            for number, line in enumerate(source, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    raw = json.loads(line)
+                    if not isinstance(raw, dict):
+                        raise ValueError
+                    application = schema.load(raw)
+                except (ValueError, ValidationError) as exc:
+                    invalid += 1
+                    error = (validation_error(exc).to_dict()["error"] if isinstance(exc, ValidationError)
+                             else {"code": "malformed_json", "message": "line is not a JSON object"})
+                    ident = raw.get("id") if isinstance(exc, ValidationError) and isinstance(raw, dict) \
+                        and isinstance(raw.get("id"), str) else None
+                    _emit({"line": number, "id": ident, "error": error})
+                    continue
+                result = service.evaluate(application, as_of=day, rulebook=rulebook, digest_key=digest_key,
+                                          duplicates=lookup)
+                _emit({"id": result.application_id, "decision": result.decision,
+                       "findings": [f.to_dict() for f in result.findings]})
+        finally:
+            if session is not None:
+                session.rollback()
+                session.close()
+    if invalid:
+        sys.exit(1)
+
+
+def _probe(session: Any) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .models import MerchantApplication
+
+    try:
+        session.execute(select(MerchantApplication.id).limit(1)).all()
+    except SQLAlchemyError:
+        raise click.ClickException("the database is not reachable or not initialised (run `riskguard "
+                                   "init`), so duplicates cannot be checked; pass --no-duplicates to "
+                                   "skip that check") from None
+
+
+def _emit(body: dict[str, Any]) -> None:
+    click.echo(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+
+
+@merchants.command("digest")
+@click.pass_obj
+def digest(settings: Settings) -> None:
+    """Read one resident ID number per line on stdin; print its keyed digest for the policy's
+    ``block_lists.legal_rep_id_digests`` (the number itself never goes into the policy file)."""
+    from .. import identifiers
+    from ..ids import keyed_digest
+    from ..keyring import Keyring, KeyringError
+
+    try:
+        keyring = (Keyring.from_master_key(settings.master_key) if settings.master_key
+                   else Keyring.load(settings.keyring_path))
+    except KeyringError as exc:
+        raise click.ClickException(str(exc)) from None
+    key = keyring.secret("digest")
+    for line in sys.stdin:
+        if line.strip():
+            click.echo(keyed_digest(key, identifiers.normalize_id(line.strip())))

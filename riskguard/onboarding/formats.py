@@ -1,0 +1,16 @@
+"""The application format's closed vocabularies (the API contract; the policy must cover them)."""
+
+from __future__ import annotations
+
+__all__ = ["CATEGORIES", "QUALIFICATION_TYPES", "DECISIONS", "SEVERITIES"]
+
+CATEGORIES = (
+    "general", "apparel", "cosmetics", "food", "health_food", "medical_device_class2",
+    "medical_device_class3", "drug", "publications", "education", "finance", "agriculture",
+)
+QUALIFICATION_TYPES = (
+    "food_business_license", "prepackaged_food_filing", "medical_device_class2_filing",
+    "medical_device_business_license", "drug_business_license", "publication_business_license",
+)
+DECISIONS = ("allow", "review", "block")  # in rising order of strictness
+SEVERITIES = ("info", "low", "medium", "high", "critical")

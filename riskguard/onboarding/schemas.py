@@ -1,0 +1,111 @@
+"""The merchant application format (strict: unknown fields, wrong types, unknown categories are 400s),
+and the response shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .formats import CATEGORIES, DECISIONS, QUALIFICATION_TYPES
+
+__all__ = ["ApplicationSchema", "DecisionSchema", "ApplicationViewSchema", "FindingSchema"]
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("must not be blank")
+
+
+def _text(max_len: int, *, required: bool = True, **kwargs: Any) -> fields.String:
+    return fields.String(required=required, validate=[validate.Length(min=1, max=max_len), _not_blank],
+                         **kwargs)
+
+
+class LegalRepSchema(Schema):
+    name = _text(64)
+    id_number = _text(32)
+    phone = _text(32)
+
+
+class BankAccountSchema(Schema):
+    number = fields.String(required=True, validate=validate.Regexp(
+        r"^[0-9][0-9 \-]{6,38}[0-9]$", error="digits (spaces or hyphens between groups allowed)"))
+    holder = _text(200)
+    bank = _text(100)
+
+
+class QualificationSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_TYPES))
+    number = _text(64)
+    valid_until = fields.Date(required=True, allow_none=True)
+
+
+class ApplicationSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$", error="1-64 letters, digits, _ . : -"))
+    business_name = _text(200)
+    store_name = _text(100)
+    store_description = fields.String(load_default="", validate=validate.Length(max=5000))
+    uscc = _text(32)
+    business_license_valid_until = fields.Date(required=True, allow_none=True)
+    legal_rep = fields.Nested(LegalRepSchema, required=True)
+    contact_phone = _text(32)
+    bank_account = fields.Nested(BankAccountSchema, required=True)
+    registered_address = _text(300)
+    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True,
+                             validate=validate.Length(min=1, max=len(CATEGORIES)))
+    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list,
+                                 validate=validate.Length(max=50))
+
+    @validates_schema
+    def _distinct_categories(self, data: dict[str, Any], **_: Any) -> None:
+        cats = data.get("categories") or []
+        if len(set(cats)) != len(cats):
+            raise ValidationError("categories must not repeat", field_name="categories")
+
+
+class FindingSchema(Schema):
+    check = fields.String()
+    field = fields.String()
+    decision = fields.String(validate=validate.OneOf(DECISIONS))
+    severity = fields.String()
+    law = fields.String()
+    article = fields.String()
+    message = fields.String()
+    rule_id = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+    suggestion = fields.String()
+    other_application = fields.String()
+
+
+class DecisionSchema(Schema):
+    application_id = fields.String()
+    decision_id = fields.String()
+    decision = fields.String(validate=validate.OneOf(DECISIONS))
+    policy_revision = fields.String()
+    evaluated_on = fields.Date()
+    review_case_id = fields.String(allow_none=True)
+    findings = fields.List(fields.Nested(FindingSchema))
+
+
+class ApplicationViewSchema(Schema):
+    """An application as stored, personal fields masked."""
+
+    id = fields.String()
+    business_name = fields.String()
+    store_name = fields.String()
+    store_description = fields.String()
+    uscc = fields.String()
+    business_license_valid_until = fields.Date(allow_none=True)
+    legal_rep = fields.Dict()
+    contact_phone = fields.String()
+    bank_account = fields.Dict()
+    registered_address = fields.String()
+    categories = fields.List(fields.String())
+    qualifications = fields.List(fields.Dict())
+    decision = fields.Nested(DecisionSchema)
+    final_decision = fields.String(allow_none=True)
+    submitted_by = fields.String()
+    created_at = fields.DateTime()
