@@ -22,5 +22,6 @@ AREAS: tuple[Area, ...] = (
     Area("screening", "console.screening", "screening.screen_one", (Role.SCREENER,)),
     Area("review", "console.review_queue", "review.list_cases", (Role.REVIEWER,)),
     Area("audit", "console.audit_entries", "audit.list_entries", (Role.AUDITOR,)),
-    Area("payouts", "console.payout_batches", "payouts.list_batches", (Role.FINANCE, Role.FINANCE_APPROVER)),
+    Area("payouts", "console.payout_batches", "payouts.get_batch",
+         (Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN)),
 )

@@ -154,3 +154,30 @@ def test_audit_reports(page, live_server, browser_login) -> None:
     page.wait_for_load_state()
     assert page.locator("#report-title").is_visible()
     shoot(page, "10-audit-reports")
+
+
+def test_payout_batch_submit_and_approve(page, _browser, live_server, browser_login, tmp_path) -> None:
+    from .payouts_data import batch_csv
+
+    upload = tmp_path / "batch.csv"
+    upload.write_bytes(batch_csv(over_net=True))
+    maker = _browser.new_context()
+    browser_login(mpage := maker.new_page(), "finance", name="财务小陈")
+    mpage.click("header nav a[data-area=payouts]")
+    mpage.set_input_files("#batch", str(upload))
+    mpage.click("#submit-batch-button")
+    mpage.wait_for_load_state()
+    batch_url = mpage.url
+    assert mpage.locator("#approve-batch").count() == 0  # the maker cannot approve
+    maker.close()
+    browser_login(page, "finance_approver", name="审批人老周")
+    page.goto(batch_url)
+    assert page.locator("#chart-benford rect[data-digit]").count() == 9
+    assert page.locator("#held tbody tr").count() == 3
+    shoot(page, "11-payout-batch")
+    page.check("#held tr[data-row='2'] input[value=override]")
+    page.fill("#held tr[data-row='2'] input[name=reason_2]", "商户补充了退款单据，已核实")
+    page.click("#approve-batch")
+    page.wait_for_load_state()
+    assert page.locator("#batch-status").inner_text() == "approved"
+    assert page.locator("#approve-batch").count() == 0

@@ -19,7 +19,7 @@ MAY_OPEN = {
     "screening": {Role.SCREENER},
     "review": {Role.REVIEWER},
     "audit": {Role.AUDITOR},
-    "payouts": {Role.FINANCE, Role.FINANCE_APPROVER},
+    "payouts": {Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN},  # as GET /v1/payouts/batches/<id>
 }
 
 
