@@ -20,11 +20,11 @@ from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, register_reco
 from riskguard.privacy.vault.policy import FieldPolicy, PrivacyPolicy, load_policy
 
 
-class TestBase(DeclarativeBase):
+class VaultTestBase(DeclarativeBase):
     pass
 
 
-class Person(VaultRecord, TestBase):
+class Person(VaultRecord, VaultTestBase):
     __tablename__ = "vault_test_people"
     __vault_subject__ = "subject_id"
     __vault_record_type__ = "vault_test_person"
@@ -74,7 +74,7 @@ def keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Keyring:
 @pytest.fixture
 def vault(keyring: Keyring, database: Database) -> Iterator[Vault]:
     """A vault over ``database`` (SQLite and PostgreSQL) with the test table created."""
-    TestBase.metadata.create_all(database.engine)
+    VaultTestBase.metadata.create_all(database.engine)
     v = make_vault(keyring)
     with use_vault(v):
         yield v
@@ -84,6 +84,6 @@ def vault(keyring: Keyring, database: Database) -> Iterator[Vault]:
 def vault_app(app):  # type: ignore[no-untyped-def]
     """The app (both backends) with the test table and test policy fields."""
     ext = app.extensions["riskguard"]
-    TestBase.metadata.create_all(ext["db"].engine)
+    VaultTestBase.metadata.create_all(ext["db"].engine)
     ext["vault"].policy = with_test_fields(ext["vault"].policy)
     return app
