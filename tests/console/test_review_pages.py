@@ -4,6 +4,7 @@ highlights and masked fields, deciding with a reason, and the submitter never de
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -43,7 +44,7 @@ def with_subjects(app):  # type: ignore[no-untyped-def]
     service = app.extensions["riskguard"]["review"]
     service.register_subject_view("ad", lambda _s, _id: {"text": AD_TEXT})
     service.register_subject_view("merchant_application",
-                                  lambda _s, _id: {"legal_name": "张*", "id_number": "110***********1234"})
+                                  lambda _s, _id: {"legal_rep": {"name": "张*", "id_number": "110***********1234"}})
     return service
 
 
@@ -88,7 +89,7 @@ def test_application_fields_are_shown_masked(app, client, console_login, with_su
          "field": "licence"}])
     console_login(client, "reviewer")
     res = client.get(f"/console/review/{case_id}")
-    assert "110***********1234" in res.text and "张*" in res.text
+    assert "110***********1234" in res.text and "张*" in res.text and "legal_rep.id_number" in res.text
     assert "licence_expiring" in res.text
 
 
@@ -157,3 +158,24 @@ def test_deciding_needs_the_csrf_token(app, client, console_login) -> None:
 def test_unknown_case_is_404(client, console_login) -> None:
     console_login(client, "reviewer")
     assert client.get("/console/review/case_nope").status_code == 404
+
+
+def test_merchant_application_case_end_to_end(app, client, console_login, auth) -> None:
+    """An application submitted through the onboarding API opens a case; the page shows its masked
+    fields and highlights the store description's finding."""
+    from onboarding.builders import application  # the onboarding tests' valid-application builder
+
+    body = application(store_description="本店面霜7天见效，支持七天无理由退货。", categories=["cosmetics"])
+    res = client.post("/v1/merchants/applications", json=body, headers=auth("onboarding"))
+    assert res.status_code in (200, 201), res.get_json()
+    case_id = res.get_json()["review_case_id"]
+    assert case_id
+    console_login(client, "reviewer")
+    page = client.get(f"/console/review/{case_id}").text
+    assert re.findall(r'<mark class="hit"[^>]*>(.*?)<sup>', page) == ["7天见效"]
+    assert 'data-field="store_description"' in page
+    table = re.search(r'<table id="subject-fields">(.*?)</table>', page, re.S).group(1)
+    for raw in (body["legal_rep"]["id_number"], body["legal_rep"]["phone"], body["contact_phone"],
+                body["bank_account"]["number"], body["uscc"]):
+        assert raw not in page  # personal fields are shown masked, never in full
+    assert "legal_rep.id_number" in table and "bank_account.number" in table

@@ -7,6 +7,7 @@ and age (it reads at most ``SCAN`` cases, oldest first, and says so when it stop
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -76,6 +77,40 @@ def review_queue() -> str:
                            severities=SEVERITIES, truncated=len(scanned) == SCAN)
 
 
+def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """Nested masked fields as ``legal_rep.name`` rows; lists joined; the decision block left out (its
+    findings are listed beside the text)."""
+    out: dict[str, str] = {}
+    for key, inner in (value or {}).items():
+        name = f"{prefix}{key}"
+        if name in ("text", "decision", "id"):
+            continue
+        if isinstance(inner, dict):
+            out.update(_flatten(inner, f"{name}."))
+        elif isinstance(inner, list):
+            out[name] = ", ".join(str(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)
+                                  for v in inner)
+        elif inner is not None:
+            out[name] = str(inner)
+    return out
+
+
+def _marked_texts(subject: Any, findings: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """The subject's texts with their findings' spans highlighted: ``text`` for screened content, and each
+    field (``store_description`` …) that findings point into. Numbers stay those of the findings list."""
+    if not isinstance(subject, dict):
+        return []
+    texts = []
+    if isinstance(subject.get("text"), str):
+        texts.append(("text", highlight(subject["text"], [f if not f.get("field") else {} for f in findings])))
+    for name in sorted({f["field"] for f in findings if isinstance(f.get("field"), str)}):
+        value = subject.get(name)
+        own = [f if f.get("field") == name else {} for f in findings]
+        if isinstance(value, str) and any(isinstance(f.get("start"), int) for f in own):
+            texts.append((name, highlight(value, own)))
+    return texts
+
+
 def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> tuple[str, int]:
     service = service_or_503("review")
     actor = signed_in_actor()
@@ -85,11 +120,10 @@ def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> 
         findings = [dict(f) for f in case.findings]
         for f in findings:
             f.update({k: v for k, v in rule_details(f.get("rule_id")).items() if not f.get(k)})
-        text = subject.get("text") if isinstance(subject, dict) and isinstance(subject.get("text"), str) else None
-        fields = {k: v for k, v in (subject or {}).items() if k != "text"} if isinstance(subject, dict) else {}
         html = render_template(
             "console/review_case.html", area="review", case=case, findings=findings,
-            marked=highlight(text, findings) if text is not None else None, subject_fields=fields,
+            texts=_marked_texts(subject, findings),
+            subject_fields=_flatten(subject) if isinstance(subject, dict) else {},
             own_case=actor is not None and case.submitted_by == actor.ref, error=error,
             form_reason=request.form.get("reason", "") if request.method == "POST" else "")
     return html, status
