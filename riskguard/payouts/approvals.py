@@ -112,7 +112,7 @@ class ApprovalService:
                            details={"count": len(unresolved),
                                     "rows": [{"row": i.row, "payout_id": i.payout_id} for i in unresolved[:_SHOW]]})
         now = utcnow()
-        checked = str(batch.checked_entry)
+        checked = batch.checked_entry or ""
         override_entries = []
         for spec in overrides:
             item = by_id[spec["payout_id"]][0]
@@ -126,12 +126,12 @@ class ApprovalService:
                 subject_id=f"{batch_id}#{item.row}", decision="allow",
                 rule_ids=sorted({f["check"] for f in item.findings}),
                 policy_revision=batch.policy_revision,
-                links={"batch": batch_id, "overrides": f"audit:{checked}"},
-                details={"payout_id": item.payout_id, "row": item.row, "original_decision": item.decision,
+                links={"batch": batch_id, "overrides": checked},
+                details={"row": item.row, "original_decision": item.decision,
                          "preparer": batch.preparer, "approver": actor.ref, "override_id": row.id,
                          "reason_digest": keyed_digest(self.keyring.secret("digest"), spec["reason"])}))
-            row.audit_entry = entry.idx
-            override_entries.append(entry.idx)
+            row.audit_entry = entry.entry_id
+            override_entries.append(entry.entry_id)
         excluded = sorted(excluded_rows)
         for chunk in _chunks(excluded):
             session.execute(update(PayoutItem).where(PayoutItem.batch_id == batch_id, PayoutItem.row.in_(chunk))
@@ -145,18 +145,18 @@ class ApprovalService:
             action=Action.PAYOUT_BATCH_APPROVED, actor=actor.ref, subject_type="payout_batch",
             subject_id=batch_id, decision="approved", policy_revision=batch.policy_revision,
             input_digest=batch.input_digest,
-            links={"checked": f"audit:{checked}",
-                   **{f"override_{n + 1}": f"audit:{idx}" for n, idx in enumerate(override_entries)}},
+            links={"checked": checked, **{f"override_{n + 1}": e for n, e in enumerate(override_entries)}},
             details={"preparer": batch.preparer, "approver": actor.ref, "approved": len(approved),
                      "excluded": len(excluded), "overridden": len(override_entries),
                      "amount_fen_approved": amount, "override_entries": override_entries,
                      "excluded_rows": excluded[:1000]}))
-        batch.status, batch.approved_by, batch.approved_at, batch.approval_entry = "approved", actor.ref, now, entry.idx
+        batch.status, batch.approved_by, batch.approved_at, batch.approval_entry = ("approved", actor.ref, now,
+                                                                                    entry.entry_id)
         log.info("payouts.batch_approved", batch_id=batch_id, approved=len(approved), excluded=len(excluded),
                  overridden=len(override_entries))
         return {"batch_id": batch_id, "status": "approved", "preparer": batch.preparer, "approver": actor.ref,
                 "approved": len(approved), "excluded": len(excluded), "overridden": len(override_entries),
-                "amount_fen_approved": amount, "audit_entry": entry.idx, "override_entries": override_entries}
+                "amount_fen_approved": amount, "audit_entry": entry.entry_id, "override_entries": override_entries}
 
     @staticmethod
     def _refuse_if(items: list[Any], test: Any, message: str, code: str) -> None:

@@ -61,6 +61,8 @@ def _cell(value: Any) -> str | None:
         return str(value).lower()
     if isinstance(value, str):
         return value.strip() or None
+    if isinstance(value, float) and value != value:  # NaN: pandas' marker for a missing key
+        return None
     if isinstance(value, int | float):
         return repr(value)
     return json.dumps(value, ensure_ascii=False)
@@ -125,7 +127,18 @@ def frame_from_rows(frame: pd.DataFrame, *, max_rows: int, keep: tuple[str, ...]
         if name not in frame.columns:
             frame[name] = np.full(len(frame), None, dtype=object)
     extra = [c for c in keep if c in frame.columns]
-    return frame.loc[:, [*ALL_COLUMNS, *extra]].reset_index(drop=True).astype(object)
+    frame = frame.loc[:, [*ALL_COLUMNS, *extra]].reset_index(drop=True)
+    return pd.DataFrame({name: _none_for_missing(frame[name]) for name in frame.columns}, dtype=object)
+
+
+def _none_for_missing(column: pd.Series) -> np.ndarray:
+    """Text cells as an object array with ``None`` (pandas may have stored NaN for missing cells)."""
+    values = column.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values
 
 
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:

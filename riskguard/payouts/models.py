@@ -29,10 +29,10 @@ class PayoutBatch(Base):
     data_quality: Mapped[dict[str, Any]] = mapped_column(JSON)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    checked_entry: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    checked_entry: Mapped[str | None] = mapped_column(String(40), nullable=True)  # audit entry id
     approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    approval_entry: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    approval_entry: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class PayoutItem(Base):
@@ -71,4 +71,4 @@ class PayoutOverride(Base):
     reason: Mapped[str] = mapped_column(Text)  # operator text: kept here, only its digest is audited
     actor: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    audit_entry: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    audit_entry: Mapped[str | None] = mapped_column(String(40), nullable=True)

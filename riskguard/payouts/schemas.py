@@ -70,5 +70,5 @@ class ApprovalSchema(Schema):
     excluded = fields.Integer()
     overridden = fields.Integer()
     amount_fen_approved = fields.Integer()
-    audit_entry = fields.Integer()
-    override_entries = fields.List(fields.Integer())
+    audit_entry = fields.String()
+    override_entries = fields.List(fields.String())

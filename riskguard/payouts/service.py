@@ -55,13 +55,14 @@ class PayoutService:
 
     # -- history ----------------------------------------------------------------------------------
     def load_history(self, session: Session, as_of: pd.Timestamp) -> pd.DataFrame:
-        """Stored payouts of earlier batches within the policy's history window, as a history frame."""
+        """Stored payouts of earlier batches paid up to ``as_of`` (the same day included: a resubmitted
+        batch is caught) within the policy's history window, as a history frame."""
         since = (as_of - pd.Timedelta(days=float(self.policy.statistics["history_days"]))).to_pydatetime()
         cols = (PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.payee_type, PayoutItem.amount_fen,
                 PayoutItem.period_start, PayoutItem.period_end, PayoutItem.bank_account_token,
                 PayoutItem.upline_payee_id, PayoutItem.paid_at)
         rows = session.execute(select(*cols).where(PayoutItem.paid_at >= since,
-                                                   PayoutItem.paid_at < as_of.to_pydatetime(),
+                                                   PayoutItem.paid_at <= as_of.to_pydatetime(),
                                                    PayoutItem.status.in_(HISTORY_STATUSES))).all()
         if not rows:
             return empty_history()
@@ -137,7 +138,7 @@ class PayoutService:
                      "amount_fen": result.summary["amount_fen"], "as_of": as_of.isoformat(),
                      "data_quality_success": result.data_quality["success"],
                      "findings_by_check": result.summary["findings_by_check"]}))
-        batch.checked_entry = entry.idx
+        batch.checked_entry = entry.entry_id
 
     # -- read -------------------------------------------------------------------------------------
     def get(self, batch_id: str, *, decision: str | None = None, offset: int = 0,

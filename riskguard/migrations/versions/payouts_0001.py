@@ -28,10 +28,10 @@ def upgrade() -> None:
         sa.Column("data_quality", sa.JSON(), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("checked_entry", sa.BigInteger(), nullable=True),
+        sa.Column("checked_entry", sa.String(40), nullable=True),
         sa.Column("approved_by", sa.String(64), nullable=True),
         sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("approval_entry", sa.BigInteger(), nullable=True),
+        sa.Column("approval_entry", sa.String(40), nullable=True),
     )
     op.create_table(
         "payout_items",
@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("actor", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("audit_entry", sa.BigInteger(), nullable=True),
+        sa.Column("audit_entry", sa.String(40), nullable=True),
     )
 
 

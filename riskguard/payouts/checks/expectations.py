@@ -39,6 +39,7 @@ class SuiteRunner:
     gx_version: str
     suite: Any
     validation: Any
+    order: dict[str, int]  # check -> position in the suite file, for a stable report
 
     @classmethod
     def build(cls, suite_path: Path = SUITE_PATH) -> SuiteRunner:
@@ -62,7 +63,8 @@ class SuiteRunner:
                                                        meta=spec.get("meta", {})))
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name="payout-batch", data=definition, suite=suite))
-        return cls(gx_version=gx.__version__, suite=suite, validation=validation)
+        order = {e.get("meta", {}).get("check", e["type"]): i for i, e in enumerate(spec["expectations"])}
+        return cls(gx_version=gx.__version__, suite=suite, validation=validation, order=order)
 
     def run(self, frame: pd.DataFrame, parameters: dict[str, Any]) -> Any:
         with _lock:  # one validation at a time per process: the context is shared
@@ -134,6 +136,7 @@ def run_suite(frame: pd.DataFrame, policy: PayoutPolicy, findings: Findings) -> 
         values = {_source_column(c): frame[_source_column(c)].to_numpy(dtype=object) for c in columns}
         findings.add(entry["check"], severity, rows_arr, meta.get("message", config.type),
                      column=entry["column"], **values)
+    report.sort(key=lambda e: runner.order.get(e["check"], len(runner.order)))
     return {"suite": runner.suite.name, "engine": f"great_expectations {runner.gx_version}",
             "success": bool(result.success), "statistics": {k: (round(v, 4) if isinstance(v, float) else v)
                                                            for k, v in result.statistics.items()},

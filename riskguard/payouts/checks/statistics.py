@@ -118,7 +118,7 @@ def benford_report(amounts: pd.Series, min_rows: int) -> dict[str, Any]:
 
 def run_statistics(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as_of: pd.Timestamp,
                    out: Findings) -> dict[str, Any]:
-    window = h[(h["paid_at"] < as_of) & (h["paid_at"] >= as_of - pd.Timedelta(
+    window = h[(h["paid_at"] <= as_of) & (h["paid_at"] >= as_of - pd.Timedelta(
         days=float(policy.statistics["history_days"])))]
     _amount_z(f, window, policy, out)
     _count_z(f, window, policy, as_of, out)

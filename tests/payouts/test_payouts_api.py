@@ -1,0 +1,270 @@
+"""HTTP round trips on SQLite and PostgreSQL: submit, read, approve (maker-checker), and the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from payout_gen import AS_OF, clean, inject
+from sqlalchemy import func, select, text
+
+from riskguard.audit.models import AuditEntry
+from riskguard.payouts.models import PayoutBatch, PayoutItem, PayoutOverride
+
+AS_OF_Q = {"as_of": AS_OF.isoformat()}
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    return pd.DataFrame(rows).to_csv(index=False).encode("utf-8")
+
+
+def submit(client, headers, rows, *, as_of=AS_OF, kind="csv"):  # type: ignore[no-untyped-def]
+    if kind == "csv":
+        body, ctype = csv_bytes(rows), "text/csv"
+    else:
+        body, ctype = json.dumps({"payouts": rows}).encode("utf-8"), "application/json"
+    return client.post("/v1/payouts/batches", data=body, content_type=ctype,
+                       query_string={"as_of": as_of.isoformat()}, headers=headers)
+
+
+def entries(app, action: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    with app.extensions["riskguard"]["db"].sessions() as session:
+        rows = session.execute(select(AuditEntry).where(AuditEntry.action == action)
+                               .order_by(AuditEntry.seq)).scalars().all()
+        return [json.loads(r.entry) for r in rows]
+
+
+def small(seed: int = 7) -> list[dict]:
+    return clean(seed, payees=40).rows
+
+
+# -- roles -------------------------------------------------------------------------------------------
+ROLES = ["screener", "onboarding", "reviewer", "finance", "finance_approver", "privacy_officer", "auditor",
+         "admin"]
+ALLOWED = {
+    "submit": {"finance"},
+    "read": {"finance", "finance_approver", "auditor", "admin"},
+    "approve": {"finance_approver"},
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(ALLOWED))
+def test_role_matrix(app, client, auth, endpoint: str) -> None:  # type: ignore[no-untyped-def]
+    """Every role against one endpoint (one app per endpoint and backend: building an app is slow)."""
+    seen = {}
+    for n, role in enumerate(ROLES):
+        made = submit(client, auth("finance", "maker"), [dict(r, payout_id=f"{r['payout_id']}-{n}")
+                                                         for r in small(100 + n)])
+        assert made.status_code == 201
+        batch_id = made.get_json()["batch_id"]
+        headers = auth(role, f"caller-{role}")
+        if endpoint == "submit":
+            resp = submit(client, headers, [dict(r, payout_id=f"{r['payout_id']}-s{n}") for r in small(200 + n)])
+        elif endpoint == "read":
+            resp = client.get(f"/v1/payouts/batches/{batch_id}", headers=headers)
+        else:
+            resp = client.post(f"/v1/payouts/batches/{batch_id}/approve", json={}, headers=headers)
+        seen[role] = resp.status_code
+        if role not in ALLOWED[endpoint]:
+            assert resp.get_json()["error"]["code"] == "forbidden"
+    assert seen == {role: (201 if endpoint == "submit" else 200) if role in ALLOWED[endpoint] else 403
+                    for role in ROLES}
+
+
+@pytest.mark.parametrize("endpoint", ["/v1/payouts/batches", "/v1/payouts/batches/pb_x/approve"])
+def test_no_token_is_401(client, endpoint: str) -> None:  # type: ignore[no-untyped-def]
+    assert client.post(endpoint, data=b"x", content_type="text/csv").status_code == 401
+
+
+# -- submit and read ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_submit_stores_batch_with_decisions_and_audit(app, client, auth, kind: str) -> None:  # type: ignore[no-untyped-def]
+    g = inject("merchant_over_net", payees=40)
+    resp = submit(client, auth("finance"), g.rows, kind=kind)
+    assert resp.status_code == 201, resp.get_json()
+    body = resp.get_json()
+    assert [p["payout_id"] for p in body["payouts"]] == [r["payout_id"] for r in g.rows]
+    blocked = {p["payout_id"] for p in body["payouts"] if p["decision"] == "block"}
+    assert blocked == {pid for pid, (_, d) in g.expected.items() if d == "block"}
+    assert body["data_quality"]["success"] is True and body["data_quality"]["expectations"]
+    assert body["summary"]["policy_revision"].startswith("payout-review/")
+    read = client.get(f"/v1/payouts/batches/{body['batch_id']}", headers=auth("auditor")).get_json()
+    assert read["payouts_total"] == len(g.rows) and read["status"] == "checked"
+    assert [p["decision"] for p in read["payouts"]] == [p["decision"] for p in body["payouts"]]
+    only_blocked = client.get(f"/v1/payouts/batches/{body['batch_id']}", query_string={"decision": "block"},
+                              headers=auth("auditor")).get_json()
+    assert {p["payout_id"] for p in only_blocked["payouts"]} == blocked
+    [entry] = entries(app, "payouts:batch:checked")
+    assert entry["subject"]["id"] == body["batch_id"] and entry["decision"] == "block"
+    assert entry["details"]["preparer"] == body["preparer"]
+    assert entry["input_digest"].startswith("hmac-sha256:")
+    assert "rule.merchant_over_net" in entry["rule_ids"]
+    raw = json.dumps(entry, ensure_ascii=False)
+    assert g.rows[0]["bank_account_token"] not in raw and g.rows[0]["payee_id"] not in raw
+
+
+@pytest.mark.parametrize(("body", "ctype", "status", "code"), [
+    (b"\xff\xfe\x00garbage", "text/csv", 400, "invalid_encoding"),
+    (b"just,some,columns\n1,2,3\n", "text/csv", 400, "missing_columns"),
+    (b"{not json", "application/json", 400, "malformed_json"),
+    (b'{"payouts": 5}', "application/json", 400, "malformed_batch"),
+    (b"[1, 2]", "application/json", 400, "malformed_batch"),
+    (b"", "text/csv", 400, "empty_batch"),
+    (b"payout_id,payee_id,payee_type,amount_fen,currency,period_start,period_end,bank_account_token,created_by,"
+     b"created_at\n", "text/csv", 400, "empty_batch"),
+])
+def test_unreadable_batches_are_4xx_and_store_nothing(app, client, auth, body: bytes, ctype: str, status: int,
+                                                      code: str) -> None:  # type: ignore[no-untyped-def]
+    resp = client.post("/v1/payouts/batches", data=body, content_type=ctype, headers=auth("finance"),
+                       query_string=AS_OF_Q)
+    assert resp.status_code == status and resp.get_json()["error"]["code"] == code
+    with app.extensions["riskguard"]["db"].sessions() as session:
+        assert session.execute(select(func.count()).select_from(PayoutBatch)).scalar_one() == 0
+
+
+def test_too_many_rows_is_413(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    service = app.extensions["riskguard"]["payouts"]
+    service.policy = type(service.policy)(**{**service.policy.__dict__, "input": {**service.policy.input,
+                                                                                  "max_rows": 10}})
+    resp = submit(client, auth("finance"), small())
+    assert resp.status_code == 413 and resp.get_json()["error"]["code"] == "too_many_rows"
+
+
+def test_audit_failure_stores_nothing_and_answers_503(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    headers = auth("finance")
+    db = app.extensions["riskguard"]["db"]
+    with db.transaction() as session:
+        session.execute(text("DROP TABLE audit_entries"))
+    resp = submit(client, headers, small())
+    assert resp.status_code == 503 and resp.get_json()["error"]["code"] == "audit_unavailable"
+    with db.sessions() as session:
+        assert session.execute(select(func.count()).select_from(PayoutBatch)).scalar_one() == 0
+        assert session.execute(select(func.count()).select_from(PayoutItem)).scalar_one() == 0
+
+
+def test_stored_batches_are_the_history(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    g = clean(3, payees=30)
+    headers = auth("finance")
+    by_week: dict[str, list[dict]] = {}
+    for row in g.history:
+        by_week.setdefault(row["paid_at"], []).append({k: v for k, v in row.items() if k != "paid_at"})
+    for paid_at, rows in sorted(by_week.items()):
+        assert submit(client, headers, rows, as_of=pd.Timestamp(paid_at)).status_code == 201
+    rows = [dict(r) for r in g.rows]
+    rows[0].update(amount_fen=str(int(rows[0]["amount_fen"]) * 10), gross_sales_fen=str(10**12))
+    rows[1]["payout_id"] = g.history[1]["payout_id"]
+    body = submit(client, headers, rows).get_json()
+    first, second = body["payouts"][0], body["payouts"][1]
+    assert "stat.amount_z" in [f["check"] for f in first["findings"]]
+    assert "rule.duplicate_payout_id" in [f["check"] for f in second["findings"]]
+    assert all(p["decision"] == "allow" for p in body["payouts"][2:])
+
+
+# -- approval ----------------------------------------------------------------------------------------
+def _approve(client, headers, batch_id, **body):  # type: ignore[no-untyped-def]
+    return client.post(f"/v1/payouts/batches/{batch_id}/approve", json=body, headers=headers)
+
+
+def test_preparer_cannot_approve_even_with_an_approver_key(app, client, token) -> None:  # type: ignore[no-untyped-def]
+    tok = token("finance")
+    made = submit(client, {"Authorization": f"Bearer {tok}"}, small()).get_json()
+    # the same key cannot hold two roles; the check is on the key identity in the stored batch
+    db = app.extensions["riskguard"]["db"]
+    approver = token("finance_approver", "approver")
+    approver_ref = "key:" + approver.split("_")[1]
+    with db.transaction() as session:
+        session.get(PayoutBatch, made["batch_id"]).preparer = approver_ref
+    resp = _approve(client, {"Authorization": f"Bearer {approver}"}, made["batch_id"])
+    assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "approver_is_preparer"
+
+
+@pytest.mark.parametrize(("column", "code"), [("created_by", "approver_created_payouts"),
+                                              ("bank_account_changed_by", "approver_changed_bank_details")])
+@pytest.mark.parametrize("who", ["name", "ref"])
+def test_approver_named_in_rows_is_refused_unless_excluded(app, client, auth, token, column: str, code: str,
+                                                           who: str) -> None:  # type: ignore[no-untyped-def]
+    approver = token("finance_approver", "bob@finance")
+    identity = "bob@finance" if who == "name" else "key:" + approver.split("_")[1]
+    rows = small()
+    rows[3][column] = identity
+    batch_id = submit(client, auth("finance"), rows).get_json()["batch_id"]
+    headers = {"Authorization": f"Bearer {approver}"}
+    refused = _approve(client, headers, batch_id)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == code
+    assert refused.get_json()["error"]["details"]["rows"] == [{"row": 4, "payout_id": rows[3]["payout_id"]}]
+    other = _approve(client, auth("finance_approver", "carol"), batch_id)
+    assert other.status_code == 200
+    rows = [dict(r, payout_id=r["payout_id"] + "x") for r in small(9)]
+    rows[3][column] = identity
+    again = submit(client, auth("finance"), rows).get_json()
+    ok = _approve(client, headers, again["batch_id"], exclude=[rows[3]["payout_id"]])
+    assert ok.status_code == 200 and ok.get_json()["excluded"] == 1
+
+
+def test_blocked_payouts_must_be_excluded_or_overridden(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    g = inject("self_dealing_account", payees=40)
+    g.rows[0]["amount_fen"] = "-5"
+    preparer = auth("finance", "maker")
+    made = submit(client, preparer, g.rows).get_json()
+    batch_id = made["batch_id"]
+    blocked = [p for p in made["payouts"] if p["decision"] == "block"]
+    assert len(blocked) == 2
+    approver = auth("finance_approver", "checker")
+    refused = _approve(client, approver, batch_id)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "blocked_payouts_unresolved"
+    assert refused.get_json()["error"]["details"]["count"] == 2
+    review = next(p for p in made["payouts"] if p["decision"] == "review")
+    allowed = next(p for p in made["payouts"] if p["decision"] == "allow")
+    bad = [
+        ({"exclude": ["nope"]}, 400, "unknown_payout"),
+        ({"overrides": [{"payout_id": allowed["payout_id"], "reason": "looks fine to me"}]}, 400,
+         "nothing_to_override"),
+        ({"exclude": [blocked[0]["payout_id"]],
+          "overrides": [{"payout_id": blocked[0]["payout_id"], "reason": "both at once"}]}, 400,
+         "conflicting_actions"),
+        ({"overrides": [{"payout_id": blocked[1]["payout_id"], "reason": ""}]}, 400, "validation_error"),
+        ({"exclude_rows": [10_000]}, 400, "unknown_row"),
+    ]
+    for body, status, code in bad:
+        resp = _approve(client, approver, batch_id, **body)
+        assert (resp.status_code, resp.get_json()["error"]["code"]) == (status, code), body
+    reason = "contract amendment 2026-11 moves this distributor's payouts to the merchant's account"
+    done = _approve(client, approver, batch_id, exclude_rows=[1],
+                    overrides=[{"payout_id": blocked[1]["payout_id"], "reason": reason},
+                               {"payout_id": review["payout_id"], "reason": "checked with the merchant"}])
+    assert done.status_code == 200, done.get_json()
+    result = done.get_json()
+    assert (result["approved"], result["excluded"], result["overridden"]) == (len(g.rows) - 1, 1, 2)
+    assert _approve(client, approver, batch_id).status_code == 409
+    read = client.get(f"/v1/payouts/batches/{batch_id}", headers=approver).get_json()
+    assert read["status"] == "approved" and read["approved_by"] == result["approver"]
+    statuses = {p["row"]: p["status"] for p in read["payouts"]}
+    assert statuses[1] == "excluded" and set(statuses.values()) == {"excluded", "approved"}
+    [approval] = entries(app, "payouts:batch:approved")
+    overrides = entries(app, "payouts:payout:overridden")
+    [checked] = entries(app, "payouts:batch:checked")
+    assert approval["details"]["preparer"] == made["preparer"] != approval["details"]["approver"]
+    assert approval["actor"] == result["approver"]
+    assert approval["links"]["checked"] == checked["id"]
+    assert result["audit_entry"] == approval["id"]
+    assert sorted(approval["details"]["override_entries"]) == sorted(o["id"] for o in overrides)
+    assert sorted(v for k, v in approval["links"].items() if k.startswith("override_")) == sorted(
+        o["id"] for o in overrides)
+    for entry in overrides:
+        assert entry["links"] == {"batch": batch_id, "overrides": checked["id"]}
+        assert entry["details"]["reason_digest"].startswith("hmac-sha256:")
+        assert reason not in json.dumps(entry, ensure_ascii=False)
+    with app.extensions["riskguard"]["db"].sessions() as session:
+        stored = session.execute(select(PayoutOverride.reason)).scalars().all()
+    assert reason in stored
+
+
+def test_preparer_approver_report_query(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    """The auditors' "approved by their preparer" report needs preparer and approver on each approval."""
+    batch_id = submit(client, auth("finance", "m"), small()).get_json()["batch_id"]
+    assert _approve(client, auth("finance_approver", "c"), batch_id).status_code == 200
+    [approval] = entries(app, "payouts:batch:approved")
+    same = [e for e in entries(app, "payouts:batch:approved") if e["details"]["preparer"] == e["details"]["approver"]]
+    assert same == [] and approval["details"]["preparer"].startswith("key:")
