@@ -77,7 +77,7 @@ def load_public_key(path: Path) -> tuple[bytes, str | None]:
         if not isinstance(key, Ed25519PublicKey):
             raise Unusable("the public key is not Ed25519")
         return key.public_bytes(Encoding.Raw, PublicFormat.Raw), None
-    parts = text.rsplit("+", 2)
+    parts = text.split("+", 2)  # names hold no "+", base64 may
     if len(parts) != 3:
         raise Unusable("the public key is neither PEM nor a verifier key")
     raw = base64.b64decode(parts[2])

@@ -35,7 +35,8 @@ class AuditLog:
     def checkpoint(self) -> Checkpoint:
         return latest_checkpoint(self.db.engine, self.keys)
 
-    def verify(self, extra_checkpoints: Iterable[str] = (), *, integrate_first: bool = True) -> VerifyReport:
+    def verify(self, extra_checkpoints: Iterable[str] = (), *, integrate_first: bool = True,
+               deep: bool = True) -> VerifyReport:
         if integrate_first:
             self.integrate()
-        return verify_log(self.db.engine, self.keys, extra_checkpoints)
+        return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep)

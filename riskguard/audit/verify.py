@@ -11,18 +11,19 @@ canonical entry they copy. The checkpoint roots are the trust anchor: everything
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, String, func, select, type_coerce
 
 from ._keys import LogKeys
 from .canonical import format_time
 from .checkpoints import Checkpoint, CheckpointError, parse
-from .merkle import Frontier, leaf_hash
+from .merkle import Frontier
 from .models import AuditCheckpoint, AuditEntry, AuditTree
 
 __all__ = ["Problem", "VerifyReport", "verify_log"]
@@ -84,18 +85,35 @@ def _checkpoints(engine: Engine, keys: LogKeys, extra: Iterable[str], report: Ve
     return [found[s] for s in sorted(found)]
 
 
-def _check_columns(row, body: dict, report: VerifyReport) -> None:  # type: ignore[no-untyped-def]
-    subject = body.get("subject") or {}
-    expected = (body.get("id"), body.get("action"), body.get("actor"), subject.get("type"), subject.get("id"),
-                body.get("decision"), body.get("policy_revision"), body.get("time"))
-    stored = (row.entry_id, row.action, row.actor, row.subject_type, row.subject_id, row.decision,
-              row.policy_revision, format_time(row.created_at))
-    if expected != stored:
-        report.add(row.idx, "columns", f"entry {row.idx}: filter columns differ from the canonical entry")
+def _time_text(value: object) -> str:
+    if isinstance(value, str):  # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" (UTC)
+        return value.replace(" ", "T", 1) + ("Z" if "." in value else ".000000Z")
+    return format_time(value)  # type: ignore[arg-type]
+
+
+def _check_columns(i: int, entry: bytes, copies: tuple, report: VerifyReport) -> None:  # type: ignore[type-arg]
+    try:
+        body = json.loads(entry)
+        subject = body["subject"]
+        expected = (body["id"], body["action"], body["actor"], subject["type"], subject["id"], body["decision"],
+                    body["policy_revision"], body["time"])
+    except (ValueError, KeyError, TypeError):
+        report.add(i, "malformed", f"entry {i} is not a canonical JSON entry")
+        return
+    if expected != (*copies[:-1], _time_text(copies[-1])):
+        report.add(i, "columns", f"entry {i}: filter columns differ from the canonical entry")
+
+
+def _entry_time(entry: bytes) -> bytes:
+    """The top-level ``time`` of a canonical v1 entry without parsing it: keys are sorted, so the last
+    ``"time":"`` is the top-level one (only ``v`` follows it)."""
+    at = entry.rfind(b'"time":"')
+    return entry[at + 8:at + 35] if at >= 0 else b""
 
 
 def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] = (), *,
-               page: int = 20000) -> VerifyReport:
+               deep: bool = True, page: int = 20000) -> VerifyReport:
+    """``deep`` also parses every entry and checks the filter columns copied from it."""
     report = VerifyReport()
     checkpoints = _checkpoints(engine, keys, extra_checkpoints, report)
     with engine.connect() as conn:
@@ -108,13 +126,18 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
         report.add(None, "quarantined", f"{quarantined} pending rows were not written by the service (bad MAC)")
 
     frontier = Frontier()
+    append = frontier.append
     by_size = {c.size: c for c in checkpoints}
-    cps = iter([(c.size, format_time(c.time) if c.time else None) for c in checkpoints])
+    cps = iter([(c.size, format_time(c.time).encode() if c.time else None) for c in checkpoints])
     cp = next(cps, None)
     verified_upto = 0  # every leaf below this is covered by a checkpoint whose root matched
     seal_key = keys.seal_key
-    cols = (E.c.idx, E.c.entry, E.c.leaf_hash, E.c.nodes, E.c.seal, E.c.entry_id, E.c.action, E.c.actor,
-            E.c.subject_type, E.c.subject_id, E.c.decision, E.c.policy_revision, E.c.created_at)
+    pack = struct.Struct(">Q").pack
+    digest, sha256 = hmac.digest, hashlib.sha256
+    cols = [E.c.idx, E.c.entry, E.c.leaf_hash, E.c.nodes, E.c.seal]
+    if deep:
+        cols += [E.c.entry_id, E.c.action, E.c.actor, E.c.subject_type, E.c.subject_id, E.c.decision,
+                 E.c.policy_revision, type_coerce(E.c.created_at, String())]
     last = -1
     broken = False
     with engine.connect() as conn:
@@ -123,7 +146,7 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
             if not rows:
                 break
             for row in rows:
-                i = row.idx
+                i, entry, stored_leaf, nodes, sealed = row[:5]
                 last = i
                 if i != frontier.size:
                     report.add(frontier.size, "missing",
@@ -132,30 +155,23 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
                     break
                 if i >= head_size:
                     report.add(i, "beyond_head", f"entry {i} lies beyond the tree head ({head_size} entries)")
-                entry = bytes(row.entry)
-                lh = leaf_hash(entry)
-                stored_leaf = bytes(row.leaf_hash or b"")
+                entry = bytes(entry)
+                lh = sha256(b"\x00" + entry).digest()
+                stored_leaf = bytes(stored_leaf or b"")
                 if lh != stored_leaf:
                     report.add(i, "altered", f"entry {i}: its bytes do not match the leaf hash sequenced")
-                if not hmac.compare_digest(bytes(row.seal or b""),
-                                           hmac.digest(seal_key, struct.pack(">Q", i) + stored_leaf, "sha256")):
+                if bytes(sealed or b"") != digest(seal_key, pack(i) + stored_leaf, "sha256"):
                     report.add(i, "seal", f"entry {i}: index or leaf hash changed after sequencing")
-                created = frontier.append(lh)
-                if b"".join(h for _, _, h in created) != bytes(row.nodes or b""):
+                created = append(lh)
+                if (b"".join(h for _, _, h in created) if created else b"") != bytes(nodes or b""):
                     report.add(i, "nodes", f"entry {i}: stored interior hashes differ from the rebuilt tree")
-                try:
-                    body = json.loads(entry)
-                    _check_columns(row, body, report)
-                    when = body.get("time") or ""
-                except (ValueError, AttributeError):
-                    report.add(i, "malformed", f"entry {i} is not a canonical JSON entry")
-                    when = ""
+                if deep:
+                    _check_columns(i, entry, tuple(row[5:]), report)
                 while cp is not None and cp[0] <= i:
                     cp = next(cps, None)
-                if cp is not None and cp[1] is not None and when > cp[1]:
+                if cp is not None and cp[1] is not None and _entry_time(entry) > cp[1]:
                     report.add(i, "regrown", f"entry {i} was recorded after checkpoint {cp[0]} "
                                              "that already covered its index: the log was truncated and regrown")
-                report.entries_checked += 1
                 c = by_size.get(frontier.size)
                 if c is not None:
                     if frontier.root() == c.root:
@@ -165,6 +181,7 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
                         report.add(None if located else verified_upto, "checkpoint_root",
                                    f"the root at size {c.size} differs from the signed checkpoint: an "
                                    f"entry in [{verified_upto}, {c.size}) was altered")
+    report.entries_checked = frontier.size
     n = frontier.size
     for c in checkpoints:
         if c.size == 0 and c.root != Frontier().root():

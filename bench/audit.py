@@ -1,0 +1,287 @@
+"""Audit log benchmarks: appends/s (single and concurrent writers, SQLite and PostgreSQL), verify time
+and proof latency on a large log, each with a same-run baseline.
+
+    .venv/bin/python bench/audit.py [--appends 3000] [--procs 4 --threads 4] [--verify-size 1000000]
+                                    [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test | --no-pg]
+
+* appends, baseline  — a plain INSERT of a row of the same shape into a scratch table, one per transaction,
+                       through the same SQLAlchemy session path (what any write costs here)
+* appends, record    — ``record()`` one entry per transaction (acknowledged = committed), background
+                       sequencer integrating meanwhile; then the time until every entry is integrated
+* appends, record x10 — ten entries per caller transaction
+* concurrent         — P processes x T threads, one entry per transaction, sequencers racing
+* verify N           — ``verify_log`` over a generated log of N sequenced entries (SQLite), against a
+                       baseline that only re-hashes the same entries in memory (RFC 6962 leaves + tree)
+* proofs at N        — inclusion and consistency proofs from the stored tree (one query each)
+
+Figures depend on machine load; this 2-core machine is shared with other work, so run it more than once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, create_engine, insert, text  # noqa: E402
+
+from riskguard import migrate  # noqa: E402
+from riskguard.audit import (  # noqa: E402
+    AuditEvent,
+    merkle,  # noqa: E402
+    record,
+)
+from riskguard.audit.canonical import canonical_entry  # noqa: E402
+from riskguard.audit.models import AuditEntry, AuditTree  # noqa: E402
+from riskguard.audit.sequencer import seal  # noqa: E402
+from riskguard.audit.service import AuditLog  # noqa: E402
+from riskguard.audit.store import StoredTree  # noqa: E402
+from riskguard.config import Settings  # noqa: E402
+from riskguard.db import Database  # noqa: E402
+from riskguard.ids import new_id, utcnow  # noqa: E402
+from riskguard.keyring import Keyring  # noqa: E402
+
+E = AuditEntry.__table__
+ORIGIN = "bench.riskguard/audit"
+
+
+def event(i: int, t: int = 0) -> AuditEvent:
+    return AuditEvent(action="screening:content:decided", actor=f"key:bench{t}", subject_type="ad",
+                      subject_id=f"ad_{t}_{i}", decision="allow" if i % 3 else "block",
+                      rule_ids=["adlaw.9-3.superlative"], policy_revision="rev-1",
+                      input_digest="hmac-sha256:" + "ab" * 32, details={"findings": i % 4})
+
+
+def open_log(url: str, ring_path: Path, background: bool = True) -> AuditLog:
+    db = Database(url) if url.startswith("sqlite") else Database(url, pool_size=20)
+    return AuditLog.create(db, Keyring.load(ring_path), Settings.from_env(
+        audit_origin=ORIGIN, extra={"audit_sequencer": background, "audit_checkpoint_interval": 0}))
+
+
+def drain(log: AuditLog) -> float:
+    start = time.perf_counter()
+    log.integrate()
+    return time.perf_counter() - start
+
+
+def bench_baseline(db: Database, n: int) -> float:
+    scratch = Table("bench_plain", MetaData(), Column("id", Integer, primary_key=True),
+                    Column("entry_id", String(40)), Column("action", String(64)), Column("actor", String(64)),
+                    Column("subject_id", String(128)), Column("entry", LargeBinary))
+    scratch.create(db.engine, checkfirst=True)
+    stmt = insert(scratch)
+    body = canonical_entry(event(0), new_id("aud"), utcnow())
+    start = time.perf_counter()
+    for i in range(n):
+        with db.transaction() as session:
+            session.execute(stmt, {"entry_id": new_id("aud"), "action": "screening:content:decided",
+                                   "actor": "key:bench", "subject_id": f"ad_{i}", "entry": body})
+    return n / (time.perf_counter() - start)
+
+
+def bench_record(log: AuditLog, n: int, per_txn: int) -> tuple[float, float]:
+    start = time.perf_counter()
+    for i in range(0, n, per_txn):
+        with log.db.transaction() as session:
+            for j in range(per_txn):
+                record(session, event(i + j))
+    acked = time.perf_counter() - start
+    drained = drain(log)
+    return n / acked, n / (acked + drained)
+
+
+def writer_main(url: str, ring: str, threads: int, per_thread: int) -> None:
+    log = open_log(url, Path(ring))
+
+    def work(t: int) -> None:
+        for i in range(per_thread):
+            with log.db.transaction() as session:
+                record(session, event(i, t))
+
+    workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
+def bench_concurrent(log: AuditLog, ring: Path, procs: int, threads: int, per_thread: int) -> tuple[float, float]:
+    cmd = [sys.executable, __file__, "--_writer", log.db.url, str(ring), str(threads), str(per_thread)]
+    start = time.perf_counter()
+    running = [subprocess.Popen(cmd) for _ in range(procs)]
+    for p in running:
+        if p.wait() != 0:
+            raise SystemExit("a writer process failed")
+    acked = time.perf_counter() - start
+    drained = drain(log)
+    n = procs * threads * per_thread
+    return n / acked, n / (acked + drained)
+
+
+def generate(log: AuditLog, n: int, chunk: int = 20000) -> float:
+    """Write n already-sequenced entries straight into storage (exactly what the sequencer would write)."""
+    keys = log.keys
+    frontier = merkle.Frontier()
+    start = time.perf_counter()
+    now = utcnow()
+    with log.db.engine.begin() as conn:
+        for lo in range(0, n, chunk):
+            rows = []
+            for i in range(lo, min(n, lo + chunk)):
+                entry_id = new_id("aud")
+                data = canonical_entry(event(i, i % 8), entry_id, now)
+                lh = merkle.leaf_hash(data)
+                nodes = b"".join(h for _, _, h in frontier.append(lh))
+                rows.append({"seq": i + 1, "entry_id": entry_id, "idx": i, "created_at": now,
+                             "action": "screening:content:decided", "actor": f"key:bench{i % 8}",
+                             "subject_type": "ad", "subject_id": f"ad_{i % 8}_{i}",
+                             "decision": "allow" if i % 3 else "block", "policy_revision": "rev-1",
+                             "entry": data, "mac": hmac.digest(keys.mac_key, data, "sha256"), "leaf_hash": lh,
+                             "nodes": nodes, "seal": seal(keys, i, lh)})
+            conn.execute(insert(E), rows)
+        conn.execute(AuditTree.__table__.update().values(size=n, root=frontier.root(), updated_at=now))
+    return time.perf_counter() - start
+
+
+def bench_verify(log: AuditLog, n: int) -> tuple[float, float, float, bool]:
+    log.checkpoint()
+    with log.db.engine.connect() as conn:
+        entries = [bytes(e) for (e,) in conn.execute(text("SELECT entry FROM audit_entries ORDER BY idx"))]
+    start = time.perf_counter()
+    frontier = merkle.Frontier()
+    for e in entries:
+        frontier.append(merkle.leaf_hash(e))
+    frontier.root()
+    baseline = time.perf_counter() - start
+    del entries
+    start = time.perf_counter()
+    fast = log.verify(integrate_first=False, deep=False)
+    fast_s = time.perf_counter() - start
+    start = time.perf_counter()
+    deep = log.verify(integrate_first=False)
+    return fast_s, time.perf_counter() - start, baseline, fast.ok and deep.ok
+
+
+def bench_proofs(log: AuditLog, n: int, count: int = 1000) -> dict[str, float]:
+    rnd = random.Random(7)
+    out: dict[str, float] = {}
+    with log.db.engine.connect() as conn:
+        tree = StoredTree(conn)
+        times = []
+        for _ in range(count):
+            i = rnd.randrange(n)
+            t0 = time.perf_counter()
+            proof = tree.inclusion(i, n)
+            times.append(time.perf_counter() - t0)
+        entry, _ = tree.leaf(i)
+        assert merkle.verify_inclusion(entry, i, n, proof, tree.root)
+        out["inclusion_p50_ms"] = statistics.median(times) * 1000
+        out["inclusion_p99_ms"] = sorted(times)[int(count * 0.99)] * 1000
+        times = []
+        for _ in range(count // 4):
+            m = rnd.randrange(1, n)
+            t0 = time.perf_counter()
+            tree.consistency(m, n)
+            times.append(time.perf_counter() - t0)
+        out["consistency_p50_ms"] = statistics.median(times) * 1000
+        t0 = time.perf_counter()
+        for _ in range(count):
+            proof = merkle.inclusion_path(i, n, lambda lo, hi: b"\0" * 32)
+        out["baseline_path_only_ms"] = (time.perf_counter() - t0) / count * 1000
+    return out
+
+
+def pg_schema(url: str) -> tuple[str, callable] | None:  # type: ignore[valid-type]
+    try:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        schema = f"rgbench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001
+        print(f"PostgreSQL not reachable ({type(exc).__name__}); skipping it")
+        return None
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{url}?options=-csearch_path%3D{schema}", drop
+
+
+def run_appends(name: str, url: str, ring: Path, args: argparse.Namespace) -> None:
+    db = Database(url)
+    migrate.upgrade(db)
+    print(f"\n== appends on {name} ==")
+    print(f"baseline plain INSERT, 1/txn      : {bench_baseline(db, args.appends):8.0f} rows/s")
+    db.dispose()
+    log = open_log(url, ring)
+    acked, integrated = bench_record(log, args.appends, 1)
+    print(f"record(), 1 entry/txn             : {acked:8.0f} appends/s acknowledged, "
+          f"{integrated:8.0f}/s including integration")
+    acked, integrated = bench_record(log, args.appends, 10)
+    print(f"record(), 10 entries/txn          : {acked:8.0f} appends/s acknowledged, "
+          f"{integrated:8.0f}/s including integration")
+    per = max(1, args.appends // (args.procs * args.threads))
+    acked, integrated = bench_concurrent(log, ring, args.procs, args.threads, per)
+    print(f"{args.procs} procs x {args.threads} threads, 1 entry/txn : {acked:8.0f} appends/s acknowledged, "
+          f"{integrated:8.0f}/s including integration")
+    report = log.verify()
+    print(f"log after the runs: {report.entries_checked} entries, verify ok={report.ok}")
+    log.db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--appends", type=int, default=3000)
+    parser.add_argument("--procs", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--verify-size", type=int, default=1_000_000)
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--_writer", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args._writer:
+        url, ring, threads, per = args._writer
+        writer_main(url, ring, int(threads), int(per))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        ring = Path(tmp) / "keyring.json"
+        Keyring.generate(ring).save()
+        run_appends("SQLite (WAL, synchronous=NORMAL)", f"sqlite:///{tmp}/append.db", ring, args)
+        if not args.no_pg and (pg := pg_schema(args.pg)):
+            url, drop = pg
+            try:
+                run_appends("PostgreSQL 15 (local, synchronous_commit on)", url, ring, args)
+            finally:
+                drop()
+        n = args.verify_size
+        url = f"sqlite:///{tmp}/verify.db"
+        db = Database(url)
+        migrate.upgrade(db)
+        db.dispose()
+        log = open_log(url, ring, background=False)
+        print(f"\n== verify and proofs, SQLite, {n:,} entries ==")
+        print(f"generated {n:,} sequenced entries in {generate(log, n):.1f}s")
+        seconds, deep, baseline, ok = bench_verify(log, n)
+        print(f"verify (hashes, seals, nodes, checkpoints, times): {seconds:8.2f} s (ok={ok}); "
+              f"{n / seconds:,.0f} entries/s")
+        print(f"verify --deep (also parses entries, checks filter columns): {deep:8.2f} s")
+        print(f"baseline: re-hash only, in memory : {baseline:8.2f} s")
+        for key, value in bench_proofs(log, n).items():
+            print(f"{key:34s}: {value:8.3f} ms")
+        log.db.dispose()
+
+
+if __name__ == "__main__":
+    main()
