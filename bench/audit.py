@@ -102,6 +102,8 @@ def bench_record(log: AuditLog, n: int, per_txn: int) -> tuple[float, float]:
 
 def writer_main(url: str, ring: str, threads: int, per_thread: int) -> None:
     log = open_log(url, Path(ring))
+    print("ready", flush=True)
+    sys.stdin.readline()  # start together: imports and connections are not part of the figure
 
     def work(t: int) -> None:
         for i in range(per_thread):
@@ -117,8 +119,15 @@ def writer_main(url: str, ring: str, threads: int, per_thread: int) -> None:
 
 def bench_concurrent(log: AuditLog, ring: Path, procs: int, threads: int, per_thread: int) -> tuple[float, float]:
     cmd = [sys.executable, __file__, "--_writer", log.db.url, str(ring), str(threads), str(per_thread)]
+    running = [subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for _ in range(procs)]
+    for p in running:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
     start = time.perf_counter()
-    running = [subprocess.Popen(cmd) for _ in range(procs)]
+    for p in running:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
     for p in running:
         if p.wait() != 0:
             raise SystemExit("a writer process failed")
@@ -129,25 +138,33 @@ def bench_concurrent(log: AuditLog, ring: Path, procs: int, threads: int, per_th
 
 
 def generate(log: AuditLog, n: int, chunk: int = 20000) -> float:
-    """Write n already-sequenced entries straight into storage (exactly what the sequencer would write)."""
+    """Write n already-sequenced entries straight into storage (what the sequencer would have written).
+    Entries come from a canonical template (sorted keys, as ``canonical_entry`` writes them)."""
     keys = log.keys
     frontier = merkle.Frontier()
     start = time.perf_counter()
     now = utcnow()
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    template = ('{{"action":"screening:content:decided","actor":"key:bench{t}","decision":"{d}",'
+                '"details":{{"findings":{f}}},"id":"{id}","input_digest":"hmac-sha256:' + "ab" * 32 + '",'
+                '"links":{{}},"policy_revision":"rev-1","reason":null,"rule_ids":["adlaw.9-3.superlative"],'
+                '"subject":{{"id":"ad_{t}_{i}","type":"ad"}},"time":"' + stamp + '","v":1}}')
+    mac_key = keys.mac_key
     with log.db.engine.begin() as conn:
         for lo in range(0, n, chunk):
             rows = []
             for i in range(lo, min(n, lo + chunk)):
-                entry_id = new_id("aud")
-                data = canonical_entry(event(i, i % 8), entry_id, now)
+                entry_id = f"aud_{uuid.uuid4().hex}"
+                t, d = i % 8, "allow" if i % 3 else "block"
+                data = template.format(t=t, d=d, f=i % 4, id=entry_id, i=i).encode()
                 lh = merkle.leaf_hash(data)
                 nodes = b"".join(h for _, _, h in frontier.append(lh))
                 rows.append({"seq": i + 1, "entry_id": entry_id, "idx": i, "created_at": now,
-                             "action": "screening:content:decided", "actor": f"key:bench{i % 8}",
-                             "subject_type": "ad", "subject_id": f"ad_{i % 8}_{i}",
-                             "decision": "allow" if i % 3 else "block", "policy_revision": "rev-1",
-                             "entry": data, "mac": hmac.digest(keys.mac_key, data, "sha256"), "leaf_hash": lh,
-                             "nodes": nodes, "seal": seal(keys, i, lh)})
+                             "action": "screening:content:decided", "actor": f"key:bench{t}",
+                             "subject_type": "ad", "subject_id": f"ad_{t}_{i}", "decision": d,
+                             "policy_revision": "rev-1", "entry": data,
+                             "mac": hmac.digest(mac_key, data, "sha256"), "leaf_hash": lh, "nodes": nodes,
+                             "seal": seal(keys, i, lh)})
             conn.execute(insert(E), rows)
         conn.execute(AuditTree.__table__.update().values(size=n, root=frontier.root(), updated_at=now))
     return time.perf_counter() - start
