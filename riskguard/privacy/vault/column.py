@@ -24,7 +24,7 @@ from .errors import PlaintextRefused, VaultError
 from .models import BlindIndexEntry
 from .service import Sealed, current_vault
 
-__all__ = ["Encrypted", "VaultRecord", "encrypted_columns", "record_type_of"]
+__all__ = ["Encrypted", "VaultRecord", "encrypted_columns", "record_type_of", "plaintext_violations"]
 
 
 class Encrypted(TypeDecorator[Any]):
@@ -187,3 +187,22 @@ def _on_load(target: Any, context: Any) -> None:
 @event.listens_for(VaultRecord, "refresh", propagate=True)
 def _on_refresh(target: Any, context: Any, attrs: Any) -> None:
     _open(target, context.session, set(attrs) if attrs is not None else None)
+
+
+def plaintext_violations(metadata: Any, policy: Any) -> list[str]:
+    """Policy fields marked ``encrypted: true`` that a table in ``metadata`` stores otherwise.
+
+    A listed table that is not in ``metadata`` is not a violation (that domain holds no rows yet); a
+    listed column missing from a present table is one (the policy and the model disagree).
+    """
+    problems = []
+    for (table, column), field in sorted(policy.fields.items()):
+        if not field.encrypted or table not in metadata.tables:
+            continue
+        col = metadata.tables[table].columns.get(column)
+        if col is None:
+            problems.append(f"{table}.{column}: listed in policies/privacy.yaml but the table has no such column")
+        elif not isinstance(col.type, Encrypted):
+            problems.append(f"{table}.{column}: {field.classification} data stored as {col.type!r}, "
+                            "not Encrypted()")
+    return problems

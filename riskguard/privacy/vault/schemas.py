@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-__all__ = ["RevealQuerySchema", "RevealSchema", "ErasureSchema", "SubjectSchema"]
+__all__ = ["VaultRevealQuerySchema", "VaultRevealSchema", "VaultErasureSchema", "VaultSubjectSchema"]
 
 _FIELD_LIST = validate.Regexp(r"^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$",
                               error="fields must be comma-separated field names")
 
 
-class RevealQuerySchema(Schema):
+class VaultRevealQuerySchema(Schema):
     fields = fields.String(load_default=None, validate=[validate.Length(max=500), _FIELD_LIST],
                            metadata={"description": "comma-separated field names (default: all)"})
 
 
-class RevealSchema(Schema):
+class VaultRevealSchema(Schema):
     record_type = fields.String(required=True)
     record_id = fields.String(required=True)
     subject_status = fields.String(required=True, metadata={"enum": ["active", "erased"]})
@@ -26,13 +26,13 @@ class RevealSchema(Schema):
                          metadata={"description": 'plaintext, masked text, "ERASED", or null'})
 
 
-class ErasureSchema(Schema):
+class VaultErasureSchema(Schema):
     subject_id = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": ["erased", "already_erased"]})
     blind_indexes_removed = fields.Integer(required=True)
     erased_at = fields.String(required=True)
 
 
-class SubjectSchema(Schema):
+class VaultSubjectSchema(Schema):
     subject_id = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": ["active", "erased"]})

@@ -19,7 +19,7 @@ from ...ids import new_id
 from .api import erase_subject, subject_status
 from .errors import VaultError
 from .registry import get_record_type, mask
-from .schemas import ErasureSchema, RevealQuerySchema, RevealSchema, SubjectSchema
+from .schemas import VaultErasureSchema, VaultRevealQuerySchema, VaultRevealSchema, VaultSubjectSchema
 from .service import Vault, is_erased
 
 __all__ = ["blueprint"]
@@ -51,9 +51,9 @@ def _checked_id(value: str, what: str) -> str:
 
 @blueprint.get("/records/<record_type>/<record_id>")
 @require_roles(Role.PRIVACY_OFFICER, Role.REVIEWER, Role.ONBOARDING, Role.AUDITOR)
-@query_args(RevealQuerySchema)
+@query_args(VaultRevealQuerySchema)
 @documented("Read a record's personal data: clear for a privacy officer giving X-Reveal-Reason "
-            "(audited), masked otherwise", response=RevealSchema, tags=["privacy"])
+            "(audited), masked otherwise", response=VaultRevealSchema, tags=["privacy"])
 def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
     vault: Vault = get_service("vault")
     kind = get_record_type(record_type)
@@ -109,7 +109,7 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ig
 @blueprint.delete("/subjects/<subject_id>")
 @require_roles(Role.PRIVACY_OFFICER)
 @documented("Erase a data subject by crypto-shredding its data key and blind indexes (PIPL Art. 47); "
-            "optional X-Erasure-Reason", response=ErasureSchema, tags=["privacy"])
+            "optional X-Erasure-Reason", response=VaultErasureSchema, tags=["privacy"])
 def erase(subject_id: str):  # type: ignore[no-untyped-def]
     vault: Vault = get_service("vault")
     _checked_id(subject_id, "subject_id")
@@ -126,12 +126,12 @@ def erase(subject_id: str):  # type: ignore[no-untyped-def]
         log.error("vault.erase_failed", subject_id=subject_id, error_type=type(exc).__name__)
         raise ServiceUnavailable("the erasure could not be recorded; nothing was erased",
                                  code="audit_unavailable") from None
-    return jsonify(ErasureSchema().dump(erasure))
+    return jsonify(VaultErasureSchema().dump(erasure))
 
 
 @blueprint.get("/subjects/<subject_id>")
 @require_roles(Role.PRIVACY_OFFICER, Role.AUDITOR)
-@documented("Whether the vault holds live data for a subject or it was erased", response=SubjectSchema,
+@documented("Whether the vault holds live data for a subject or it was erased", response=VaultSubjectSchema,
             tags=["privacy"])
 def subject(subject_id: str):  # type: ignore[no-untyped-def]
     _checked_id(subject_id, "subject_id")

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from riskguard.config import PROJECT_ROOT
+from riskguard.audit.service import AuditLog
+from riskguard.config import PROJECT_ROOT, Settings
 from riskguard.db import Database
 from riskguard.ids import utcnow
 from riskguard.keyring import Keyring
@@ -72,7 +73,15 @@ def keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Keyring:
 
 
 @pytest.fixture
-def vault(keyring: Keyring, database: Database) -> Iterator[Vault]:
+def audit_log(database: Database, keyring: Keyring, tmp_path: Path) -> AuditLog:
+    """The audit log of ``database`` with the background sequencer off (it would race the schema drop)."""
+    settings = Settings.from_env(data_dir=tmp_path, keyring_path=keyring.path,
+                                 extra={"audit_sequencer": False})
+    return AuditLog.create(database, keyring, settings)
+
+
+@pytest.fixture
+def vault(keyring: Keyring, database: Database, audit_log: AuditLog) -> Iterator[Vault]:
     """A vault over ``database`` (SQLite and PostgreSQL) with the test table created."""
     VaultTestBase.metadata.create_all(database.engine)
     v = make_vault(keyring)

@@ -112,7 +112,7 @@ def test_bad_reveal_requests(client, auth, person, suffix: str, headers: dict, s
 @pytest.mark.parametrize(("url", "code"), [("/v1/privacy/records/nope/p_1", "unknown_record_type"),
                                            ("/v1/privacy/records/vault_test_person/p_missing", "record_not_found"),
                                            ("/v1/privacy/subjects/subj_missing", "subject_not_found")])
-def test_not_found(client, auth, url: str, code: str) -> None:
+def test_not_found(vault_app, client, auth, url: str, code: str) -> None:
     res = client.get(url, headers={**auth(Role.PRIVACY_OFFICER), **REASON})
     assert res.status_code == 404 and res.get_json()["error"]["code"] == code
 

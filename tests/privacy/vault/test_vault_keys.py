@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from riskguard.audit.models import AuditEntry
+from riskguard.audit.service import AuditLog
+from riskguard.config import Settings
 from riskguard.ids import new_id
 from riskguard.keyring import Keyring, KeyringError
 from riskguard.privacy.vault import KeyUnavailable, new_subject_id, use_vault
@@ -112,11 +114,12 @@ def test_retired_version_refuses_old_backup_key(vault, database, keyring) -> Non
         _phones(database, Keyring.load(keyring.path))
 
 
-def test_master_key_rotation_state_lives_in_the_database(database, monkeypatch) -> None:
+def test_master_key_rotation_state_lives_in_the_database(database, monkeypatch, tmp_path) -> None:
     master = base64.b64encode(b"m" * 32).decode()
     monkeypatch.setenv("RISKGUARD_MASTER_KEY", master)
     VaultTestBase.metadata.create_all(database.engine)
     keys = Keyring.from_master_key(master)
+    AuditLog.create(database, keys, Settings.from_env(data_dir=tmp_path, extra={"audit_sequencer": False}))
     with use_vault(make_vault(keys)):
         people = _people(database, 3)
     assert rotate(database, keys) == 2

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from riskguard.ids import new_id
-from riskguard.privacy.vault import ERASED, erase_subject, new_subject_id
+from riskguard.privacy.vault import ERASED, erase_subject, is_erased, new_subject_id
 
 from .conftest import Person
 
@@ -32,10 +32,42 @@ def test_round_trip_and_no_plaintext_at_rest(vault, database) -> None:
         assert bytes(stored)[0] == 1
 
 
-def test_erased_subject_reads_as_sentinel(vault, database) -> None:
+def test_erased_subject_reads_as_sentinel_and_audit_verifies(vault, database, audit_log) -> None:
     person = _add(database, **VALUES)
+    other = _add(database, **VALUES)
     with database.transaction() as session:
         assert erase_subject(session, person.subject_id, actor="test").status == "erased"
     with database.sessions() as session:
-        loaded = session.scalars(select(Person)).one()
+        loaded = session.get(Person, person.id)
         assert [getattr(loaded, k) for k in VALUES] == [ERASED] * 3
+        assert all(is_erased(getattr(loaded, k)) for k in VALUES)
+        kept = session.get(Person, other.id)  # another subject is untouched
+        assert {k: getattr(kept, k) for k in VALUES} == VALUES
+    report = audit_log.verify()
+    assert report.ok, report.problems
+    assert report.size >= 1
+
+
+def test_expired_attributes_reload_decrypted(vault, database) -> None:
+    person = _add(database, **VALUES)
+    with database.sessions() as session:
+        loaded = session.get(Person, person.id)
+        session.expire(loaded)
+        assert loaded.phone == VALUES["phone"]
+        session.refresh(loaded, ["name"])
+        assert loaded.name == VALUES["name"]
+
+
+def test_updating_one_field_keeps_the_others(vault, database) -> None:
+    person = _add(database, **VALUES)
+    with database.engine.connect() as conn:
+        before = conn.execute(text("SELECT name, phone FROM vault_test_people")).one()
+    with database.transaction() as session:
+        loaded = session.get(Person, person.id)
+        loaded.phone = "13900001111"
+        loaded.note = "updated"
+    with database.engine.connect() as conn:
+        after = conn.execute(text("SELECT name, phone FROM vault_test_people")).one()
+    assert bytes(after[0]) == bytes(before[0]) and bytes(after[1]) != bytes(before[1])
+    with database.sessions() as session:
+        assert session.get(Person, person.id).phone == "13900001111"
