@@ -31,6 +31,8 @@ def stacked_days(days: Sequence[tuple[str, Mapping[str, int]]], *, title: str,
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(counts.values()) for _, counts in days]
     ymax = _nice_max(max(totals, default=0))
+    if ymax < 40:  # counts: whole-number gridlines
+        ymax = max(4, math.ceil(ymax / 4) * 4)
     parts = [f'<svg class="chart" id="chart-decisions" role="img" xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" aria-label="{escape(title)}">',
              f'<title>{escape(title)}</title>']

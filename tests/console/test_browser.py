@@ -47,7 +47,7 @@ def test_reviewer_cannot_open_the_audit_explorer(page, live_server, browser_logi
     response = page.goto(f"{live_server}/console/audit")
     assert response.status == 403
     assert "无权" in page.locator("#error-message").inner_text()
-    shoot(page, "09-forbidden")
+    shoot(page, "10-forbidden")
 
 
 def test_language_switch_and_sign_out(page, live_server, browser_login) -> None:
@@ -56,6 +56,7 @@ def test_language_switch_and_sign_out(page, live_server, browser_login) -> None:
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#sign-out").inner_text() == "Sign out"
+    shoot(page, "11-home-english")
     page.click("#sign-out")
     page.wait_for_load_state()
     assert page.url.endswith("/console/login")
@@ -92,14 +93,14 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, browser_login) -> 
     page.click("header nav a[data-area=review]")
     page.wait_for_load_state()
     assert page.locator(f"tr[data-case='{case_id}']").is_visible()
-    shoot(page, "05-review-queue")
+    shoot(page, "04-review-queue")
     page.click(f"tr[data-case='{case_id}'] a")
     page.wait_for_load_state()
     marks = page.locator("#marked-text mark.hit")
     assert marks.count() == 2
     assert marks.nth(0).inner_text().startswith("全网最低")
     assert page.locator("#findings li").count() == 2
-    shoot(page, "06-review-case")
+    shoot(page, "05-review-case")
     page.click("#decide-block")  # no reason: the browser's own check keeps the form from submitting
     assert page.locator("#decide-form").is_visible()
     page.fill("#reason", "绝对化用语，商家无法提供依据")
@@ -130,7 +131,7 @@ def test_verify_an_audit_entry_proof(page, _browser, live_server, browser_login,
     assert page.locator("#chart-decisions rect[data-outcome]").count() >= 1
     assert page.locator("#entries tbody tr").count() >= 5
     if not tamper:
-        shoot(page, "07-audit-explorer")
+        shoot(page, "06-audit-explorer")
     page.locator("#entries tbody tr[data-index='2'] a").click()
     page.wait_for_load_state()
     assert page.locator("#server-check").get_attribute("data-ok") == "true"
@@ -143,7 +144,7 @@ def test_verify_an_audit_entry_proof(page, _browser, live_server, browser_login,
     page.wait_for_function("document.getElementById('proof-result').dataset.verified !== undefined")
     assert result.get_attribute("data-verified") == ("false" if tamper else "true")
     if not tamper:
-        shoot(page, "08-audit-proof")
+        shoot(page, "07-audit-proof")
 
 
 def test_audit_reports(page, live_server, browser_login) -> None:
@@ -153,7 +154,7 @@ def test_audit_reports(page, live_server, browser_login) -> None:
     page.locator("#reports tr[data-report='overrides'] a").click()
     page.wait_for_load_state()
     assert page.locator("#report-title").is_visible()
-    shoot(page, "10-audit-reports")
+    shoot(page, "08-audit-reports")
 
 
 def test_payout_batch_submit_and_approve(page, _browser, live_server, browser_login, tmp_path) -> None:
@@ -174,7 +175,7 @@ def test_payout_batch_submit_and_approve(page, _browser, live_server, browser_lo
     page.goto(batch_url)
     assert page.locator("#chart-benford rect[data-digit]").count() == 9
     assert page.locator("#held tbody tr").count() == 3
-    shoot(page, "11-payout-batch")
+    shoot(page, "09-payout-batch")
     page.check("#held tr[data-row='2'] input[value=override]")
     page.fill("#held tr[data-row='2'] input[name=reason_2]", "商户补充了退款单据，已核实")
     page.click("#approve-batch")

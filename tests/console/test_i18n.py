@@ -31,7 +31,16 @@ def _built_keys() -> set[str]:
     keys |= {f"{prefix}.{a.name}" for a in AREAS for prefix in ("nav", "home.desc")}
     keys |= {f"decision.{d}" for d in ("allow", "review", "block")}
     keys |= {f"kind.{k}" for k in ("ad", "listing", "livestream")}
-    return keys | {"login.failed", "login.expired", "login.signed_out"}
+    from riskguard.console.views.payouts import PAYOUT_ERRORS
+    from riskguard.console.views.review import REVIEW_ERRORS
+
+    keys |= {f"review.err.{code}" for code in REVIEW_ERRORS}
+    keys |= {f"payouts.err.{code}" for code in PAYOUT_ERRORS | {"empty", "reason_required"}}
+    keys |= {f"proof.{k}" for k in ("verified", "failed", "leaf", "root", "size", "signature", "no_ed25519",
+                                    "insecure")}
+    keys |= {f"error.{code}" for code in ("forbidden", "not_found", "csrf_failed", "unavailable")}
+    return keys | {"login.failed", "login.expired", "login.signed_out", "review.saved", "payouts.approved",
+                   "payouts.bad_id", "chart.observed", "chart.expected", "audit.chart"}
 
 
 def test_templates_use_keys() -> None:

@@ -62,8 +62,8 @@ def test_decisions_chart_draws_one_rect_per_count(days: list) -> None:
     assert len(bars) == sum(1 for _, c in days for n in c.values() if n)
     assert sum(int(b.get("data-count")) for b in bars) == sum(sum(c.values()) for _, c in days)
     if bars:  # heights are proportional to the counts
-        per_unit = {round(float(b.get("height")) / int(b.get("data-count")), 3) for b in bars}
-        assert len(per_unit) == 1
+        per_unit = [float(b.get("height")) / int(b.get("data-count")) for b in bars]
+        assert max(per_unit) - min(per_unit) < 0.06  # equal up to the 0.1 px rounding of the SVG
     assert "<t>" not in svg
 
 

@@ -166,3 +166,14 @@ def test_security_headers(sclient) -> None:
     assert res.headers["X-Content-Type-Options"] == "nosniff"
     assert res.headers["Cache-Control"] == "no-store"
     assert "https://" not in res.text  # nothing loaded from elsewhere
+
+
+def test_every_console_page_mirrors_an_existing_api_endpoint(sqlite_app) -> None:
+    """A renamed API endpoint must not leave a page on its fallback roles unnoticed."""
+    guarded = {name: view.__rg_console__ for name, view in sqlite_app.view_functions.items()
+               if name.startswith("console.") and hasattr(view, "__rg_console__")}
+    assert len(guarded) >= 12
+    for name, (api_endpoint, fallback) in guarded.items():
+        api_view = sqlite_app.view_functions.get(api_endpoint)
+        assert api_view is not None, (name, api_endpoint)
+        assert sorted(api_view.__rg_roles__) == sorted(fallback), name
