@@ -186,10 +186,22 @@ def after_commit(engine: Engine) -> None:
     wake(engine)
 
 
+_last_checkpoint: dict[int, float] = {}
+
+
 def integrate_quietly(engines: set[Engine]) -> None:
+    """Integrate after a response; also sign the periodic checkpoint when it is due."""
     for engine in engines:
         try:
-            integrate(engine)
+            keys = keys_for(engine)
+            integrate(engine, keys)
+            interval = keys.checkpoint_interval
+            now = time.monotonic()
+            if interval and now - _last_checkpoint.get(id(keys), 0.0) >= interval:
+                from .checkpoints import latest_checkpoint
+
+                _last_checkpoint[id(keys)] = now
+                latest_checkpoint(engine, keys, integrate_first=False)
         except Exception as exc:  # noqa: BLE001 - entries stay queued; the next read integrates them
             log.error("audit.sequencer.failed", error_type=type(exc).__name__)
 
