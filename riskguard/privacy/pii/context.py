@@ -1,11 +1,17 @@
-"""Presidio's lemma context enhancer without its per-call deep copy of every result.
+"""Presidio's lemma context enhancer without its per-call deep copy and its quadratic window lookup.
 
 ``LemmaContextAwareEnhancer.enhance_using_context`` deep-copies all results before scoring them; the
-analyzer hands it fresh results it never reuses, and the copy was a quarter of the analysis time. This
-subclass keeps Presidio's own window, lemma and matching helpers and changes only that.
+analyzer hands it fresh results it never reuses, and the copy was a quarter of the analysis time. Its
+window lookup also scans every token for every result and tests keywords against a list, which is
+quadratic: a 100,000-character text with 8,000 phone numbers took 40 s. This subclass keeps Presidio's
+rules (the token holding the match, ``context_prefix_count`` keywords before it and
+``context_suffix_count`` after, lemma keywords without stop words and punctuation, Presidio's matching
+mode and score arithmetic) with a binary search and a set.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer, LemmaContextAwareEnhancer
@@ -41,3 +47,25 @@ class InPlaceContextEnhancer(LemmaContextAwareEnhancer):
                     result.analysis_explanation.set_supportive_context_word(found)
                     result.analysis_explanation.set_improved_score(result.score)
         return raw_results
+
+    def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
+        tokens, starts, lemmas = nlp_artifacts.tokens, nlp_artifacts.tokens_indices, nlp_artifacts.lemmas
+        if not tokens:
+            return [""]
+        keywords = getattr(nlp_artifacts, "_rg_keywords", None)
+        if keywords is None:
+            keywords = frozenset(nlp_artifacts.keywords)
+            nlp_artifacts._rg_keywords = keywords  # type: ignore[attr-defined]
+        i = max(bisect_right(starts, start) - 1, 0)
+        if starts[i] != start and starts[i] + len(tokens[i]) <= start and i + 1 < len(tokens):
+            i += 1  # the match starts in a gap (whitespace): Presidio takes the next token
+        found: list[str] = []
+        for step, count in ((-1, self.context_prefix_count), (1, self.context_suffix_count)):
+            j, remaining = i, count + 1
+            while 0 <= j < len(lemmas) and remaining > 0:
+                lemma = lemmas[j].lower()
+                if lemma in keywords:
+                    found.append(lemma)
+                    remaining -= 1
+                j += step
+        return list(set(found))

@@ -147,3 +147,22 @@ def test_digests_are_keyed_and_offsets_index_the_text(service: PiiService) -> No
     assert text[d.start:d.end] == MOBILE
     assert d.text_digest == service.digest(MOBILE) != PiiService(b"j" * 32).digest(MOBILE)
     assert MOBILE not in d.text_digest
+
+
+@pytest.mark.parametrize("text", [
+    ("手机13800138000，邮箱a@b.com，加微信abc_12345 " * 3000)[:100_000],
+    "a." * 50_000,
+    "1" * 100_000,
+    "@a" * 50_000,
+])
+def test_largest_texts_stay_linear(service: PiiService, text: str) -> None:
+    """A 100,000-character body (the API limit) is analysed in seconds, not minutes."""
+    import time
+
+    started = time.process_time()
+    found = service.detect(text)
+    assert time.process_time() - started < 20
+    if text.startswith("手机"):  # every whole repetition yields its phone, e-mail and WeChat ID
+        assert len(found) >= 3 * text.count("手机13800138000，邮箱a@b.com，加微信abc_12345 ")
+    else:
+        assert found == []

@@ -19,7 +19,7 @@ class CnEmailRecognizer(CnPatternRecognizer):
     PATTERNS = (
         ("email", r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?"
                   r"@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}"
-                  r"[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])", 0.5),
+                  r"[A-Za-z0-9])?){0,6}\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])", 0.5),
     )
     TRIGGERS = ("@",)
     CONTEXT = ("邮箱", "邮件", "电邮", "email", "e-mail", "mail")

@@ -10,7 +10,8 @@ from ._tld import has_public_suffix
 
 __all__ = ["CnUrlRecognizer"]
 
-_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+"
+# At most 8 labels after the first: bounds backtracking on "a.a.a.a…" runs.
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){1,8}"
 _TAIL = r"(?::\d{1,5})?(?:[/?#][^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\"'<>()（）]*)?"
 
 
