@@ -90,16 +90,12 @@ def _read_csv(text: str) -> pd.DataFrame:
     if "\x00" in text:
         raise BatchReadError("malformed_csv", "file is not CSV text (NUL bytes)")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_values=[""],
                             skipinitialspace=True, quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise BatchReadError("malformed_csv", f"cannot read as CSV ({type(exc).__name__})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    out = pd.DataFrame(index=frame.index)
-    for name in frame.columns:
-        col = frame[name].astype(object).str.strip()
-        out[name] = col.where(col != "", None).astype(object)
-    return out
+    return frame
 
 
 def read_batch(data: bytes, *, fmt: str | None = None, max_rows: int, keep: tuple[str, ...] = ()

@@ -20,7 +20,7 @@ from .expectations import run_suite
 from .rules import HISTORY_COLUMNS, empty_history, run_rules
 from .statistics import run_statistics
 
-__all__ = ["BatchResult", "check_batch", "history_from_batch", "HISTORY_COLUMNS", "empty_history"]
+__all__ = ["BatchResult", "check_batch", "encode", "history_from_batch", "HISTORY_COLUMNS", "empty_history"]
 
 
 @dataclass
@@ -49,6 +49,22 @@ def history_from_batch(prepared: pd.DataFrame, paid_at: pd.Series | None = None)
     })
 
 
+def encode(frame: pd.DataFrame, hist: pd.DataFrame) -> None:
+    """Integer codes shared by batch and history (``_payee``, ``_upline``, ``_account``; -1 = missing):
+    hashing the text once lets every rule and statistic group and join on integers."""
+    n, m = len(frame), len(hist)
+    people = np.concatenate([frame["payee_id"].to_numpy(dtype=object), hist["payee_id"].to_numpy(dtype=object),
+                             frame["upline_payee_id"].to_numpy(dtype=object),
+                             hist["upline_payee_id"].to_numpy(dtype=object)])
+    codes, _ = pd.factorize(people)
+    frame["_payee"], hist["_payee"] = codes[:n], codes[n:n + m]
+    frame["_upline"], hist["_upline"] = codes[n + m:2 * n + m], codes[2 * n + m:]
+    accounts = np.concatenate([frame["bank_account_token"].to_numpy(dtype=object),
+                               hist["bank_account_token"].to_numpy(dtype=object)])
+    acodes, _ = pd.factorize(accounts)
+    frame["_account"], hist["_account"] = acodes[:n], acodes[n:]
+
+
 def _summary(frame: pd.DataFrame, decisions: np.ndarray, findings: Findings, policy: PayoutPolicy,
              as_of: pd.Timestamp, benford: dict[str, Any]) -> dict[str, Any]:
     amounts = frame["amount_fen__v"].fillna(0).to_numpy()
@@ -67,7 +83,8 @@ def check_batch(raw: pd.DataFrame, history: pd.DataFrame | None, policy: PayoutP
     as_of = pd.Timestamp(as_of).tz_convert("UTC") if pd.Timestamp(as_of).tzinfo else \
         pd.Timestamp(as_of).tz_localize("UTC")
     frame = prepare(raw)
-    hist = empty_history() if history is None else history
+    hist = empty_history() if history is None else history.copy(deep=False)
+    encode(frame, hist)
     timings["prepare"] = time.perf_counter() - started
     findings = Findings(len(frame))
     mark = time.perf_counter()

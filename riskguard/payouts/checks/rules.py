@@ -19,6 +19,7 @@ __all__ = ["HISTORY_COLUMNS", "RULES", "run_rules", "empty_history"]
 
 HISTORY_COLUMNS = ("payout_id", "payee_id", "payee_type", "amount_fen", "period_start", "period_end",
                    "bank_account_token", "upline_payee_id", "paid_at")
+# Rules also read the integer codes added by ``checks.encode``: ``_payee``, ``_upline``, ``_account``.
 COMMISSION_TYPES = ("kol", "distributor")
 
 
@@ -58,11 +59,19 @@ def duplicate_payout_id(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, 
 _PAYMENT_KEY = ["payee_id", "period_start__ts", "period_end__ts", "amount_fen__v"]
 
 
+def _payment_keys(payee: np.ndarray, start: pd.Series, end: pd.Series, amount: pd.Series
+                  ) -> tuple[pd.MultiIndex, np.ndarray]:
+    valid = (payee >= 0) & start.notna().to_numpy() & end.notna().to_numpy() & amount.notna().to_numpy()
+    index = pd.MultiIndex.from_arrays([payee, start.array.asi8, end.array.asi8,
+                                       amount.to_numpy(dtype="float64")])
+    return index, valid
+
+
 def duplicate_payment(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as_of: pd.Timestamp,
                       out: Findings) -> None:
     sev = policy.rule("duplicate_payment")["severity"]
-    valid = f[_PAYMENT_KEY].notna().all(axis=1)
-    key = f.loc[:, _PAYMENT_KEY]
+    key, valid = _payment_keys(f["_payee"].to_numpy(), f["period_start__ts"], f["period_end__ts"],
+                               f["amount_fen__v"])
     again = valid & key.duplicated(keep="first")
     values = dict(payee_id=f["payee_id"].to_numpy(dtype=object), period_start=f["period_start"].to_numpy(object),
                   period_end=f["period_end"].to_numpy(dtype=object), amount_fen=f["amount_fen__v"].to_numpy())
@@ -71,9 +80,9 @@ def duplicate_payment(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as
                 "same payee, period and amount already paid earlier in this batch",
                 first_row=_first_row(f, _PAYMENT_KEY), **values)
     if len(h):
-        past = pd.MultiIndex.from_frame(h[["payee_id", "period_start", "period_end", "amount_fen"]].dropna())
-        seen = pd.MultiIndex.from_frame(key.set_axis(["payee_id", "period_start", "period_end", "amount_fen"],
-                                                     axis=1)).isin(past)
+        past, past_valid = _payment_keys(h["_payee"].to_numpy(), h["period_start"], h["period_end"],
+                                         h["amount_fen"])
+        seen = key.isin(past[past_valid])
         out.add("rule.duplicate_payment", sev, _rows(valid & seen),
                 "same payee, period and amount already paid in an earlier batch", seen_in="history", **values)
 
@@ -126,24 +135,39 @@ def bank_account_recent_change(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutP
 def shared_account(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as_of: pd.Timestamp,
                    out: Findings) -> None:
     rule = policy.rule("shared_account")
-    cols = ["bank_account_token", "payee_id", "payee_type"]
-    seen = pd.concat([f[cols], h[cols].drop_duplicates()], ignore_index=True).dropna().drop_duplicates()
-    per_account = seen.groupby("bank_account_token")["payee_id"].nunique()
-    shared_accounts = per_account.index[per_account > 1]
-    if len(shared_accounts) == 0:
+    account = np.concatenate([f["_account"].to_numpy(), h["_account"].to_numpy()]).astype(np.int64)
+    payee = np.concatenate([f["_payee"].to_numpy(), h["_payee"].to_numpy()]).astype(np.int64)
+    merchant = np.concatenate([(f["payee_type"] == "merchant").to_numpy(bool),
+                               (h["payee_type"] == "merchant").to_numpy(bool)])
+    ok = (account >= 0) & (payee >= 0)
+    if not ok.any():
         return
-    shared = seen[seen["bank_account_token"].isin(shared_accounts)]
-    payees = shared.groupby("bank_account_token")["payee_id"].agg(lambda s: sorted(set(s)))
-    merchants = shared[shared["payee_type"] == "merchant"].groupby("bank_account_token")["payee_id"].agg(set)
-    flagged = f["bank_account_token"].isin(shared_accounts) & f["payee_id"].notna()
+    width = int(payee.max()) + 1
+    pairs = np.unique(account[ok] * width + payee[ok])
+    payees_per_account = np.bincount(pairs // width, minlength=int(account.max()) + 1)
+    fa, fp = f["_account"].to_numpy(), f["_payee"].to_numpy()
+    flagged = (fa >= 0) & (fp >= 0)
+    flagged[flagged] = payees_per_account[fa[flagged]] > 1
     idx = _rows(flagged)
+    if idx.size == 0:
+        return
+    shared = np.unique(fa[idx])
+    pair_acc, pair_pay = pairs // width, pairs % width
+    keep = np.isin(pair_acc, shared)
+    owners: dict[int, list[int]] = {}
+    for a, p in zip(pair_acc[keep].tolist(), pair_pay[keep].tolist(), strict=True):
+        owners.setdefault(a, []).append(p)
+    merchant_pairs = set((account[ok & merchant] * width + payee[ok & merchant]).tolist())
+    text = np.concatenate([f["payee_id"].to_numpy(dtype=object), h["payee_id"].to_numpy(dtype=object)])
+    on_shared = ok & np.isin(account, shared)
+    names = dict(zip(payee[on_shared].tolist(), text[on_shared].tolist(), strict=True))
     others = np.full(len(f), None, dtype=object)
     cross = np.zeros(len(f), dtype=bool)
     for i in idx.tolist():  # only rows on shared accounts: few
-        account, payee = f.at[i, "bank_account_token"], f.at[i, "payee_id"]
-        others[i] = [p for p in payees[account] if p != payee][:5]
-        owners = merchants.get(account, set())
-        cross[i] = f.at[i, "payee_type"] != "merchant" and bool(owners - {payee})
+        a, p = int(fa[i]), int(fp[i])
+        rest = [q for q in owners[a] if q != p]
+        others[i] = sorted(str(names[q]) for q in rest)[:5]
+        cross[i] = f.at[i, "payee_type"] != "merchant" and any(a * width + q in merchant_pairs for q in rest)
     values = dict(payee_id=f["payee_id"].to_numpy(dtype=object), other_payees=others)
     out.add("rule.shared_account.cross_type", rule["cross_type_severity"], idx[cross[idx]],
             "payout into an account that belongs to a merchant (self-dealing)", column="bank_account_token",
@@ -158,17 +182,26 @@ def distribution_depth(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, a
     upline chain counts as unbounded depth."""
     rule = policy.rule("distribution_depth")
     review_at, block_at = int(rule["review_levels"]), int(rule["block_levels"])
-    edges = pd.concat([f[["payee_id", "upline_payee_id"]], h[["payee_id", "upline_payee_id"]]],
-                      ignore_index=True).dropna().drop_duplicates()
-    edges = edges[edges["payee_id"] != edges["upline_payee_id"]]
-    level = pd.Series(0, index=pd.Index(f["payee_id"].dropna().unique()), dtype="int64")
-    current = pd.Index(edges["payee_id"].unique())
-    for depth in range(1, block_at + 1):
-        current = pd.Index(edges.loc[edges["payee_id"].isin(current), "upline_payee_id"].unique())
-        level[level.index.isin(current)] = depth
-        if current.empty:
-            break
-    levels = f["payee_id"].map(level).fillna(0).astype("int64").to_numpy()
+    child = np.concatenate([f["_payee"].to_numpy(), h["_payee"].to_numpy()]).astype(np.int64)
+    parent = np.concatenate([f["_upline"].to_numpy(), h["_upline"].to_numpy()]).astype(np.int64)
+    ok = (child >= 0) & (parent >= 0) & (child != parent)
+    payee = f["_payee"].to_numpy()
+    levels = np.zeros(len(f), dtype=np.int64)
+    if ok.any():
+        width = int(max(child.max(), parent.max(), payee.max())) + 1
+        edges = np.unique(child[ok] * width + parent[ok])
+        child, parent = edges // width, edges % width
+        level = np.zeros(width, dtype=np.int64)
+        current = np.zeros(width, dtype=bool)
+        current[child] = True
+        for depth in range(1, block_at + 1):
+            above = np.zeros(width, dtype=bool)
+            above[parent[current[child]]] = True
+            level[above] = depth
+            current = above
+            if not current.any():
+                break
+        levels = np.where(payee >= 0, level[np.clip(payee, 0, None)], 0)
     commission = f["payee_type"].isin(COMMISSION_TYPES).to_numpy()
     values = dict(payee_id=f["payee_id"].to_numpy(dtype=object), levels=levels)
     out.add("rule.distribution_depth", "block", _rows(commission & (levels >= block_at)),

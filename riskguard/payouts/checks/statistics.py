@@ -29,18 +29,29 @@ def robust_z(x: np.ndarray, median: np.ndarray, mad: np.ndarray, floor: np.ndarr
     return K * (x - median) / np.maximum(mad, floor)
 
 
+def _per_payee(codes: np.ndarray, values: np.ndarray, width: int) -> np.ndarray:
+    """Scatter per-payee values (indexed by code) back onto rows; NaN for unknown payees."""
+    out = np.full(len(codes), np.nan)
+    known = (codes >= 0) & (codes < width)
+    out[known] = values[codes[known]]
+    return out
+
+
 def _amount_z(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, out: Findings) -> None:
     cfg = policy.stat("amount_z")
-    hist = h.loc[h["amount_fen"].notna(), ["payee_id", "amount_fen"]]
-    if hist.empty:
+    keep = h["amount_fen"].notna().to_numpy() & (h["_payee"].to_numpy() >= 0)
+    if not keep.any():
         return
-    grouped = hist.groupby("payee_id")["amount_fen"]
-    stats = grouped.agg(["median", "count"])
-    deviation = (hist["amount_fen"] - hist["payee_id"].map(stats["median"])).abs()
-    stats["mad"] = deviation.groupby(hist["payee_id"]).median()
-    median = f["payee_id"].map(stats["median"]).to_numpy(dtype="float64")
-    mad = f["payee_id"].map(stats["mad"]).to_numpy(dtype="float64")
-    count = f["payee_id"].map(stats["count"]).fillna(0).to_numpy()
+    code = h["_payee"].to_numpy()[keep]
+    amount_h = h["amount_fen"].to_numpy()[keep]
+    width = int(code.max()) + 1
+    grouped = pd.Series(amount_h).groupby(code)
+    median_by = grouped.median().reindex(range(width)).to_numpy()
+    count_by = np.bincount(code, minlength=width).astype("float64")
+    mad_by = pd.Series(np.abs(amount_h - median_by[code])).groupby(code).median().reindex(range(width)).to_numpy()
+    payee = f["_payee"].to_numpy()
+    median, mad = _per_payee(payee, median_by, width), _per_payee(payee, mad_by, width)
+    count = np.nan_to_num(_per_payee(payee, count_by, width))
     floor = np.maximum(float(cfg["mad_floor_fen"]), float(cfg["mad_floor_ratio"]) * median)
     amount = f["amount_fen__v"].to_numpy()
     with np.errstate(invalid="ignore"):
@@ -52,27 +63,31 @@ def _amount_z(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, out: Findi
             threshold=cfg["threshold"])
 
 
+def _batch_counts(f: pd.DataFrame) -> np.ndarray:
+    payee = f["_payee"].to_numpy()
+    counts = np.bincount(payee[payee >= 0], minlength=int(payee.max()) + 1 if len(payee) else 0)
+    return np.where(payee >= 0, counts[np.clip(payee, 0, None)], np.nan).astype("float64")
+
+
 def _count_z(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as_of: pd.Timestamp,
              out: Findings) -> None:
     cfg = policy.stat("count_z")
     period = float(cfg["period_days"])
     periods = max(1, int(float(policy.statistics["history_days"]) // period))
-    age = ((as_of - h["paid_at"]) / pd.Timedelta(days=period)).to_numpy()
-    slot = np.floor(age)
-    keep = (slot >= 0) & (slot < periods)
-    hist = pd.DataFrame({"payee_id": h["payee_id"].to_numpy()[keep], "slot": slot[keep].astype(np.int64)})
-    if hist.empty:
+    slot = np.floor(((as_of - h["paid_at"]) / pd.Timedelta(days=period)).to_numpy())
+    code = h["_payee"].to_numpy()
+    keep = (slot >= 0) & (slot < periods) & (code >= 0)
+    if not keep.any():
         return
-    table = hist.groupby(["payee_id", "slot"]).size().unstack(fill_value=0)
-    table = table.reindex(columns=range(periods), fill_value=0)
-    matrix = table.to_numpy(dtype="float64")
-    median = np.median(matrix, axis=1)
-    mad = np.median(np.abs(matrix - median[:, None]), axis=1)
-    stats = pd.DataFrame({"median": median, "mad": mad, "count": matrix.sum(axis=1)}, index=table.index)
-    batch_count = f.groupby("payee_id")["payee_id"].transform("size").to_numpy(dtype="float64")
-    med = f["payee_id"].map(stats["median"]).to_numpy(dtype="float64")
-    dev = f["payee_id"].map(stats["mad"]).to_numpy(dtype="float64")
-    hist_count = f["payee_id"].map(stats["count"]).fillna(0).to_numpy()
+    width = int(code[keep].max()) + 1
+    matrix = np.bincount(code[keep] * periods + slot[keep].astype(np.int64),
+                         minlength=width * periods).reshape(width, periods).astype("float64")
+    median_by = np.median(matrix, axis=1)
+    mad_by = np.median(np.abs(matrix - median_by[:, None]), axis=1)
+    payee = f["_payee"].to_numpy()
+    med, dev = _per_payee(payee, median_by, width), _per_payee(payee, mad_by, width)
+    hist_count = np.nan_to_num(_per_payee(payee, matrix.sum(axis=1), width))
+    batch_count = _batch_counts(f)
     with np.errstate(invalid="ignore"):
         z = robust_z(batch_count, med, dev, np.full(len(f), float(cfg["mad_floor"])))
         hit = (hist_count >= int(cfg["min_history"])) & (z >= float(cfg["threshold"]))
@@ -85,11 +100,16 @@ def _count_z(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as_of: pd.T
 def _velocity(f: pd.DataFrame, h: pd.DataFrame, policy: PayoutPolicy, as_of: pd.Timestamp,
               out: Findings) -> None:
     cfg = policy.stat("velocity")
-    recent = h.loc[h["paid_at"] >= as_of - pd.Timedelta(days=float(cfg["window_days"])), "payee_id"]
-    earlier = f["payee_id"].map(recent.value_counts()).fillna(0).to_numpy()
-    in_batch = f.groupby("payee_id")["payee_id"].transform("size").fillna(0).to_numpy(dtype="float64")
-    total = earlier + in_batch
-    hit = f["payee_id"].notna().to_numpy() & (total > int(cfg["max_payouts"]))
+    recent = h["_payee"].to_numpy()[(h["paid_at"] >= as_of - pd.Timedelta(days=float(cfg["window_days"])))
+                                     .to_numpy()]
+    recent = recent[recent >= 0]
+    payee = f["_payee"].to_numpy()
+    earlier = np.zeros(len(f))
+    if recent.size:
+        by_payee = np.bincount(recent).astype("float64")
+        earlier = np.nan_to_num(_per_payee(payee, by_payee, len(by_payee)))
+    total = earlier + np.nan_to_num(_batch_counts(f))
+    hit = (payee >= 0) & (total > int(cfg["max_payouts"]))
     out.add("stat.velocity", cfg["severity"], np.flatnonzero(hit),
             "too many payouts to this payee within the window", column="payee_id",
             payouts_in_window=total, max_payouts=cfg["max_payouts"], window_days=cfg["window_days"])
