@@ -1,0 +1,51 @@
+"""screen_text: the no-database entry point other domains call."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rulebook.packs import write_rulebook
+
+from riskguard.rulebook import Rulebook, load_rulebook
+from riskguard.screening.service import screen_text
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Rulebook:
+    return load_rulebook(*write_rulebook(tmp_path))
+
+
+@pytest.mark.parametrize(("kwargs", "decision", "rules"), [
+    ({"kind": "listing", "text": "最好的店"}, "block", {"adlaw.9-3.superlative"}),
+    ({"kind": "listing", "text": "欢迎光临小店"}, "allow", set()),
+    ({"kind": "listing", "text": "加微信下单"}, "block", {"platform.diversion.wechat"}),
+    ({"kind": "ad", "text": "点击购买", "has_purchase_link": True}, "block", {"iam.9.unlabelled"}),
+    ({"kind": "ad", "text": "点击购买", "has_purchase_link": True, "labelled_as_ad": True}, "allow", set()),
+    ({"kind": "ad", "text": "最好", "policy": "lenient"}, "allow", {"adlaw.9-3.superlative"}),
+    ({"kind": "ad", "text": "本品降血压", "category": "drug", "registration_numbers": ["国药准字H20000000"]},
+     "allow", set()),
+])
+def test_screen_text(book: Rulebook, kwargs: dict, decision: str, rules: set[str]) -> None:
+    result = screen_text(book, **kwargs)
+    assert result.decision == decision
+    assert {f.rule_id for f in result.findings} == rules
+    assert result.policy_revision == book.revision
+
+
+@pytest.mark.parametrize(("flags", "article"), [
+    ({"published_at": date(2025, 1, 1)}, "8"),
+    ({"as_of": date(2025, 1, 1)}, "8"),
+    ({"as_of": date(2026, 1, 1)}, "9"),
+    ({"published_at": date(2026, 1, 1), "as_of": date(2025, 1, 1)}, "9"),  # the content's own date wins
+])
+def test_dates_choose_the_article_numbering(book: Rulebook, flags: dict, article: str) -> None:
+    result = screen_text(book, kind="ad", text="刷单", **flags)
+    assert [f.article for f in result.findings] == [article]
+
+
+@pytest.mark.parametrize("kwargs", [{"kind": "tweet"}, {"kind": "ad", "category": "toys"}])
+def test_unknown_kind_or_category_is_refused(book: Rulebook, kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        screen_text(book, text="x", **kwargs)
