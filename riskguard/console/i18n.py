@@ -79,6 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "finding.message": ("问题", "Problem"),
     "finding.suggestion": ("修改建议", "Fix"),
     "finding.evidence": ("原文", "Evidence"),
+    "finding.field": ("字段", "Field"),
     # review queue
     "review.title": ("审核队列", "Review queue"),
     "review.case": ("案件", "Case"),
