@@ -7,7 +7,6 @@ field, so equal values in different fields do not share an index.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -60,7 +59,7 @@ def field_key(secret: bytes, field: str) -> bytes:
 
 def compute(key: bytes, spec: BlindIndexSpec, value: str) -> str:
     """The stored index value: the first ``spec.bits`` bits of the HMAC, as fixed-width hex."""
-    digest = hmac.new(key, normalise(spec, value).encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.digest(key, NORMALISE[spec.normalise](value).encode("utf-8"), "sha256")
     bits = spec.bits
     number = int.from_bytes(digest[:4], "big") >> (32 - bits)
     return format(number, f"0{(bits + 3) // 4}x")

@@ -11,6 +11,7 @@ A wrapped data key is ``nonce | AES-GCM(KEK_v, data key, AAD = "rgdek1" | subjec
 
 from __future__ import annotations
 
+import functools
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -25,6 +26,7 @@ FORMAT_VERSION = 1
 KEY_ID_BYTES = 16
 NONCE_BYTES = 12
 _HEADER = 1 + KEY_ID_BYTES + NONCE_BYTES
+_VERSION_BYTE = bytes([FORMAT_VERSION])
 _TAG = 16
 
 
@@ -36,8 +38,20 @@ def _parts(*parts: str | bytes) -> bytes:
     return bytes(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _aad_prefix(table: str, column: str) -> bytes:
+    return _parts(f"rgv{FORMAT_VERSION}", table, column)
+
+
+_KEY_ID_LEN = KEY_ID_BYTES.to_bytes(4, "big")
+
+
 def field_aad(table: str, column: str, row_id: str, key_id: bytes) -> bytes:
-    return _parts(f"rgv{FORMAT_VERSION}", table, column, row_id, key_id)
+    """The same bytes as ``_parts("rgv1", table, column, row_id, key_id)``, built faster (hot path)."""
+    row = row_id.encode("utf-8")
+    if len(key_id) != KEY_ID_BYTES:
+        return _parts(f"rgv{FORMAT_VERSION}", table, column, row_id, key_id)
+    return b"".join((_aad_prefix(table, column), len(row).to_bytes(4, "big"), row, _KEY_ID_LEN, key_id))
 
 
 def dek_aad(subject_id: str, key_id: bytes, kek_version: int) -> bytes:
@@ -54,9 +68,10 @@ def new_key_id() -> bytes:
 
 def header(blob: bytes) -> tuple[int, bytes]:
     """``(format version, key id)`` of a field ciphertext, or :class:`CiphertextError`."""
-    if not isinstance(blob, bytes | bytearray | memoryview):
-        raise CiphertextError("stored value is not a vault ciphertext")
-    blob = bytes(blob)
+    if not isinstance(blob, bytes):
+        if not isinstance(blob, bytearray | memoryview):
+            raise CiphertextError("stored value is not a vault ciphertext")
+        blob = bytes(blob)
     if len(blob) < _HEADER + _TAG:
         raise CiphertextError("ciphertext is truncated")
     if blob[0] != FORMAT_VERSION:
@@ -67,15 +82,17 @@ def header(blob: bytes) -> tuple[int, bytes]:
 def seal(aead: AESGCM, key_id: bytes, plaintext: str, aad_without_key: tuple[str, str, str]) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     aad = field_aad(*aad_without_key, key_id)
-    return bytes([FORMAT_VERSION]) + key_id + nonce + aead.encrypt(nonce, plaintext.encode("utf-8"), aad)
+    return b"".join((_VERSION_BYTE, key_id, nonce, aead.encrypt(nonce, plaintext.encode("utf-8"), aad)))
 
 
-def open_sealed(aead: AESGCM, blob: bytes, aad_without_key: tuple[str, str, str]) -> str:
-    _, key_id = header(blob)
+def open_sealed(aead: AESGCM, blob: bytes, aad_without_key: tuple[str, str, str],
+                key_id: bytes | None = None) -> str:
+    """Decrypt; ``key_id`` is the header's, when the caller has already checked it with :func:`header`."""
+    if key_id is None:
+        _, key_id = header(blob)
     blob = bytes(blob)
-    nonce = blob[1 + KEY_ID_BYTES:_HEADER]
     try:
-        data = aead.decrypt(nonce, blob[_HEADER:], field_aad(*aad_without_key, key_id))
+        data = aead.decrypt(blob[1 + KEY_ID_BYTES:_HEADER], blob[_HEADER:], field_aad(*aad_without_key, key_id))
     except InvalidTag:
         table, column, row_id = aad_without_key
         raise CiphertextError(f"ciphertext of {table}.{column} for row {row_id} failed authentication "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -69,7 +68,7 @@ class Vault:
         self.keys = keys
         self.policy = policy
         self.cache_ttl = cache_ttl
-        self._cache: OrderedDict[str, _DataKey] = OrderedDict()
+        self._cache: dict[str, _DataKey] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._blind_secret = blind_secret
@@ -92,22 +91,17 @@ class Vault:
 
     # -- data keys ---------------------------------------------------------------------------------
     def _cached(self, subject_id: str) -> _DataKey | None:
-        with self._lock:
-            entry = self._cache.get(subject_id)
-            if entry is None:
-                return None
-            if entry.expires < time.monotonic():
-                del self._cache[subject_id]
-                return None
-            self._cache.move_to_end(subject_id)
-            return entry
+        entry = self._cache.get(subject_id)  # a dict read is atomic; no lock on the hot path
+        if entry is None or entry.expires < time.monotonic():
+            return None
+        return entry
 
     def _remember(self, subject_id: str, entry: _DataKey) -> _DataKey:
         with self._lock:
+            self._cache.pop(subject_id, None)
             self._cache[subject_id] = entry
-            self._cache.move_to_end(subject_id)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            while len(self._cache) > self._cache_size:  # evict the oldest-fetched (FIFO)
+                del self._cache[next(iter(self._cache))]
         return entry
 
     def forget(self, subject_id: str | None = None) -> None:
@@ -184,7 +178,7 @@ class Vault:
         if entry.key_id != key_id:
             raise CiphertextError(f"ciphertext of {where[0]}.{where[1]} row {where[2]} was made under "
                                   "another data key (copied from another subject?)")
-        return crypto.open_sealed(entry.aead, blob, where)
+        return crypto.open_sealed(entry.aead, blob, where, key_id)
 
     def subject_state(self, conn: Connection, subject_id: str) -> str:
         """``"active"``, ``"erased"`` or ``"unknown"`` (no data key)."""
