@@ -11,6 +11,7 @@ __all__ = ["EntriesQuery", "ExportQuery", "ProofQuery", "ConsistencyQuery", "Rep
            "EntryPageSchema", "CheckpointSchema", "ProofSchema", "ConsistencySchema"]
 
 MAX_LIMIT = 1000
+MAX_INDEX = 2**62  # far beyond any log; keeps values inside BIGINT
 _TEXT = validate.Length(min=1, max=128)
 
 
@@ -48,12 +49,12 @@ class ExportQuery(_Filters):
 
 
 class ProofQuery(Schema):
-    tree_size = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    tree_size = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_INDEX))
 
 
 class ConsistencyQuery(Schema):
-    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=0))
-    to = fields.Integer(required=True, validate=validate.Range(min=0))
+    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=0, max=MAX_INDEX))
+    to = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_INDEX))
 
     @validates_schema
     def _order(self, data: dict[str, Any], **_: Any) -> None:

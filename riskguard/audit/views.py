@@ -35,6 +35,7 @@ from .query import (
 from .recorder import record
 from .reports import ReportError, load_reports, run_report
 from .schemas import (
+    MAX_INDEX,
     CheckpointSchema,
     ConsistencyQuery,
     ConsistencySchema,
@@ -120,6 +121,8 @@ def list_entries(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @require_roles(Role.AUDITOR)
 @documented("One audit entry by its leaf index", response=EntrySchema, tags=TAGS)
 def get_entry(index: int):  # type: ignore[no-untyped-def]
+    if index > MAX_INDEX:
+        raise NotFound(f"no audit entry {index}", code="entry_not_found")
     _integrate()
     with _log().db.engine.connect() as conn:
         rows = page_entries(conn, EntryFilter(), after=index - 1, limit=1)
@@ -135,6 +138,8 @@ def get_entry(index: int):  # type: ignore[no-untyped-def]
 @documented("Inclusion proof of an entry against a checkpoint (latest if tree_size is absent)",
             response=ProofSchema, tags=TAGS)
 def get_proof(index: int, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    if index > MAX_INDEX:
+        raise NotFound(f"no audit entry {index}", code="entry_not_found")
     audit = _log()
     note = None
     size = query["tree_size"]

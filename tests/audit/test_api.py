@@ -79,6 +79,9 @@ def test_bad_entry_queries_are_json_4xx(client, auth, query: str, status: int, c
     ("/v1/audit/consistency?from=-1&to=1", 400, "validation_error"),
     ("/v1/audit/entries/99", 404, "entry_not_found"),
     ("/v1/audit/entries/-1", 404, "not_found"),
+    ("/v1/audit/entries/99999999999999999999999", 404, "entry_not_found"),
+    ("/v1/audit/entries/99999999999999999999999/proof", 404, "entry_not_found"),
+    ("/v1/audit/consistency?from=0&to=99999999999999999999999", 400, "validation_error"),
     ("/v1/audit/entries/0/proof?tree_size=0", 400, "validation_error"),
     ("/v1/audit/entries/0/proof?tree_size=99", 400, "tree_size_too_large"),
     ("/v1/audit/entries/3/proof?tree_size=2", 404, "entry_not_found"),
@@ -267,3 +270,13 @@ def test_requests_that_record_are_integrated_and_checkpointed(app, client, auth)
             AuditEntry.idx.is_(None))).scalar_one()
         checkpoints = conn.execute(select(func.count()).select_from(AuditCheckpoint)).scalar_one()
     assert pending == 0 and checkpoints >= 1
+
+
+def test_a_filter_value_that_looks_personal_is_logged_as_a_digest(app, client, auth) -> None:
+    _seed(app, [_ev(1)])
+    headers = auth("auditor")
+    res = client.get("/v1/audit/entries?subject_id=13812345678", headers=headers)
+    assert res.status_code == 200 and res.get_json()["entries"] == []
+    access = client.get("/v1/audit/entries?action=audit:entries:queried", headers=headers).get_json()["entries"]
+    assert access[0]["details"]["subject_id"].startswith("hmac-sha256:")
+    assert "13812345678" not in access[0]["canonical"]
