@@ -8,7 +8,8 @@ the machine only ever slows a round down):
 * baseline  — Presidio ``AnalyzerEngine`` with the ``no_op`` NLP engine and only its own default
               (English) pattern recognizers, ``language="en"`` (the only language they are registered for)
 * structured — riskguard's recognizers, batch call, PERSON/LOCATION off
-* full       — the same plus PERSON/LOCATION from jieba
+* full       — the same plus PERSON/LOCATION from jieba around candidates (the service's default)
+* full, whole-text jieba — PERSON/LOCATION with jieba over every Han run (the slower alternative)
 * log redactor — the structlog redaction pass over the same strings
 
 It also counts how many of the e-mail addresses and card numbers planted in the texts each side finds.
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pii_evalset import FILLER, build  # noqa: E402
 
-from riskguard.privacy.pii.analyzer import STRUCTURED_ENTITIES  # noqa: E402
+from riskguard.privacy.pii.analyzer import STRUCTURED_ENTITIES, build_analyzer  # noqa: E402
 from riskguard.privacy.pii.logredact import redact_text  # noqa: E402
 from riskguard.privacy.pii.recognizers._tld import install_offline_extractor  # noqa: E402
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
@@ -101,11 +102,16 @@ def main() -> None:
     for t in texts[:20]:
         base.analyze(t, language="en")
 
-    runs: dict[str, list[tuple[float, float]]] = {"baseline": [], "structured": [], "full": [], "log_redactor": []}
+    whole = build_analyzer(pos_tagging=True, windowed=False)
+    for t in texts[:20]:
+        whole.analyze(t, language="zh")
+    runs: dict[str, list[tuple[float, float]]] = {"baseline": [], "structured": [], "full": [], "whole": [],
+                                                  "log_redactor": []}
     for _ in range(args.rounds):
         runs["baseline"].append(timed(lambda: [base.analyze(t, language="en") for t in texts], len(texts)))
         runs["structured"].append(timed(lambda: service.detect_many(texts, entities=structured), len(texts)))
         runs["full"].append(timed(lambda: service.detect_many(texts), len(texts)))
+        runs["whole"].append(timed(lambda: [whole.analyze(t, language="zh") for t in texts], len(texts)))
         runs["log_redactor"].append(timed(lambda: [redact_text(t) for t in texts], len(texts)))
 
     ours = [[(d.type, d.start, d.end) for d in found] for found in service.detect_many(texts)]
@@ -120,6 +126,7 @@ def main() -> None:
     labels = {"baseline": "Presidio no_op + default recognizers (en)",
               "structured": "riskguard structured (PERSON/LOCATION off)",
               "full": "riskguard all entities (PERSON/LOCATION on)",
+              "whole": "  same, jieba over the whole text",
               "log_redactor": "riskguard log redactor (same strings)"}
     base_wall = max(w for w, _ in runs["baseline"])
     base_cpu = max(c for _, c in runs["baseline"])

@@ -19,7 +19,7 @@ from .nlp import LANGUAGES, JiebaNlpEngine
 from .recognizers import POS_ENTITIES, STRUCTURED_ENTITIES, JiebaEntityRecognizer, structured_recognizers
 from .recognizers._tld import install_offline_extractor
 
-__all__ = ["ALL_ENTITIES", "PRIORITY", "get_analyzer", "resolve_overlaps", "supported_entities"]
+__all__ = ["ALL_ENTITIES", "PRIORITY", "build_analyzer", "get_analyzer", "resolve_overlaps", "supported_entities"]
 
 ALL_ENTITIES: tuple[str, ...] = STRUCTURED_ENTITIES + POS_ENTITIES
 # Which type wins when two recognizers claim the same span with the same score.
@@ -35,6 +35,12 @@ def supported_entities() -> tuple[str, ...]:
 
 @cache
 def _build(pos_tagging: bool) -> AnalyzerEngine:
+    return build_analyzer(pos_tagging=pos_tagging)
+
+
+def build_analyzer(*, pos_tagging: bool, windowed: bool = True) -> AnalyzerEngine:
+    """A new analyzer (the service shares ``get_analyzer``'s); ``windowed=False`` runs jieba over the
+    whole text instead of around candidates (slower, for comparison in bench/pii.py)."""
     install_offline_extractor()
     # Presidio logs every registry lookup at INFO through the standard library; not useful per request.
     logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
@@ -45,7 +51,7 @@ def _build(pos_tagging: bool) -> AnalyzerEngine:
     if pos_tagging:
         recognizers.append(JiebaEntityRecognizer("zh"))
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
-    engine = JiebaNlpEngine(pos_tagging=pos_tagging)
+    engine = JiebaNlpEngine(pos_tagging=pos_tagging, windowed=windowed)
     enhancer = InPlaceContextEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.4,
                                          context_prefix_count=5, context_suffix_count=0)
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=list(LANGUAGES),
