@@ -52,6 +52,7 @@ class OnboardingPolicy:
     screening_kind: str
     screening_fields: tuple[str, ...]
     screening_cap: str | None
+    screening_ignore_rules: frozenset[str]
     individual_business_prefixes: tuple[str, ...]
     rep_may_hold_for_individual_business: bool
     requirements: dict[str, tuple[str, ...]]
@@ -115,6 +116,7 @@ def _parse(raw: Any) -> OnboardingPolicy:
         screening_policy=str(_get(scr, "policy", "screening.")),
         screening_kind=str(_get(scr, "kind", "screening.")),
         screening_fields=tuple(_get(scr, "fields", "screening.")), screening_cap=cap,
+        screening_ignore_rules=frozenset(str(r) for r in scr.get("ignore_rules") or ()),
         individual_business_prefixes=tuple(str(p) for p in _get(
             settle, "individual_business_prefixes", "settlement.")),
         rep_may_hold_for_individual_business=bool(_get(

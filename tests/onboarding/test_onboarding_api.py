@@ -295,3 +295,21 @@ def test_builders_make_valid_identifiers(mk: Any) -> None:
     value = mk()
     assert identifiers.resident_id_valid(value) or identifiers.cn_mobile_valid(value) or \
         identifiers.luhn_valid(value)
+
+
+# -- the decision, end to end ---------------------------------------------------------------------
+@pytest.mark.parametrize(("overrides", "decision", "checks"), [
+    ({}, "allow", set()),
+    ({"store_description": "有问题加VX：shop8888"}, "review", {"content"}),
+    ({"bank_account.number": card(valid=False)}, "review", {"card_luhn"}),
+    ({"contact_phone": "010-62345678"}, "review", {"phone_invalid"}),
+    ({"legal_rep.id_number": resident_id(date.today() - timedelta(days=365 * 10))}, "block", {"rep_minor"}),
+    ({"categories": ["drug"]}, "block", {"qualification_missing"}),
+    ({"categories": ["drug"], "bank_account.number": card(valid=False)}, "block",
+     {"qualification_missing", "card_luhn"}),
+])
+def test_decision_table(sclient, sauth, overrides: dict[str, Any], decision: str, checks: set[str]) -> None:
+    result = submit(sclient, sauth(Role.ONBOARDING), application(**overrides))
+    assert result["decision"] == decision
+    assert {f["check"] for f in result["findings"]} == checks
+    assert (result["review_case_id"] is not None) is (decision == "review")

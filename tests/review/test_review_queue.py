@@ -45,17 +45,17 @@ ENDPOINTS = [("get", "/v1/review/cases"), ("get", "/v1/review/cases/{id}"),
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_role_matrix(app, client, auth, role: Role, method: str, path: str) -> None:
-    case = open_case(app)
+def test_role_matrix(module_app, sclient, sauth, role: Role, method: str, path: str) -> None:
+    case = open_case(module_app)
     body = {"decision": "allow", "reason": "licence renewal confirmed by phone call"}
-    res = getattr(client, method)(path.format(id=case.id), headers=auth(role),
-                                  json=body if method == "post" else None)
+    res = getattr(sclient, method)(path.format(id=case.id), headers=sauth(role),
+                                   json=body if method == "post" else None)
     assert res.status_code == (200 if role is Role.REVIEWER else 403), res.get_json()
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_no_token_is_401(client, method: str, path: str) -> None:
-    assert getattr(client, method)(path.format(id="case_x")).status_code == 401
+def test_no_token_is_401(sclient, method: str, path: str) -> None:
+    assert getattr(sclient, method)(path.format(id="case_x")).status_code == 401
 
 
 @pytest.mark.parametrize("decision", ["allow", "block"])
@@ -107,9 +107,11 @@ def test_submitter_cannot_review_own_decision(app, client, token) -> None:
     ({"decision": "allow", "reason": 5}, "reason", "validation_error"),
     ({"decision": "allow", "reason": "ok", "extra": 1}, "extra", "validation_error"),
 ])
-def test_bad_decision_bodies(app, client, auth, body: dict[str, Any], field: str, code: str | None) -> None:
+def test_bad_decision_bodies(module_app, sclient, sauth, body: dict[str, Any], field: str,
+                             code: str | None) -> None:
+    app = module_app
     case = open_case(app)
-    res = client.post(f"/v1/review/cases/{case.id}/decision", json=body, headers=auth(Role.REVIEWER))
+    res = sclient.post(f"/v1/review/cases/{case.id}/decision", json=body, headers=sauth(Role.REVIEWER))
     assert res.status_code == 400
     err = res.get_json()["error"]
     assert err["field"] == field
@@ -119,11 +121,11 @@ def test_bad_decision_bodies(app, client, auth, body: dict[str, Any], field: str
         assert session.get(ReviewCase, case.id).status == "open"
 
 
-def test_unknown_case_is_404(client, auth) -> None:
-    res = client.post("/v1/review/cases/case_nope/decision", json={"decision": "allow", "reason": "ok"},
-                      headers=auth(Role.REVIEWER))
+def test_unknown_case_is_404(sclient, sauth) -> None:
+    res = sclient.post("/v1/review/cases/case_nope/decision", json={"decision": "allow", "reason": "ok"},
+                       headers=sauth(Role.REVIEWER))
     assert res.status_code == 404
-    assert client.get("/v1/review/cases/case_nope", headers=auth(Role.REVIEWER)).status_code == 404
+    assert sclient.get("/v1/review/cases/case_nope", headers=sauth(Role.REVIEWER)).status_code == 404
 
 
 def test_listing_filters_and_pages(app, client, auth) -> None:
@@ -149,8 +151,8 @@ def test_listing_filters_and_pages(app, client, auth) -> None:
 
 @pytest.mark.parametrize("query", ["kind=poster", "status=closed", "limit=0", "limit=500", "limit=x",
                                    "after=case_unknown"])
-def test_bad_list_queries(client, auth, query: str) -> None:
-    res = client.get(f"/v1/review/cases?{query}", headers=auth(Role.REVIEWER))
+def test_bad_list_queries(sclient, sauth, query: str) -> None:
+    res = sclient.get(f"/v1/review/cases?{query}", headers=sauth(Role.REVIEWER))
     assert res.status_code == 400
     assert res.get_json()["error"]["field"] in query
 
@@ -170,7 +172,15 @@ def test_audit_failure_fails_closed(app, client, auth, monkeypatch) -> None:
         assert session.get(ReviewCase, case.id).status == "open"
 
 
-def test_outcome_hooks_and_subject_view(app, client, auth) -> None:
+def test_outcome_hooks_and_subject_view(sqlite_app) -> None:  # its own app: it registers hooks
+    app, client = sqlite_app, sqlite_app.test_client()
+
+    def auth(role: Role) -> dict[str, str]:
+        from riskguard.auth import create_key
+
+        with app.extensions["riskguard"]["db"].transaction() as session:
+            return {"Authorization": f"Bearer {create_key(session, role=role, name='t')[1]}"}
+
     service = app.extensions["riskguard"]["review"]
     seen: list[tuple[str, str]] = []
     service.on_decided("ad", lambda session, case: seen.append((case.id, case.decision)))

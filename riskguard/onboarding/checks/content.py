@@ -36,10 +36,11 @@ def check_content(ctx: CheckContext) -> list[Finding]:
             revision = getattr(result, "policy_revision", None)
             if revision:
                 revisions.add(str(revision))
-            if result.decision == "allow":
+            kept = [f for f in result.findings if f.rule_id not in policy.screening_ignore_rules]
+            if result.decision == "allow" or not kept:
                 continue
             decision = _cap(result.decision, policy.screening_cap)
-            for f in result.findings:
+            for f in kept:
                 key = (field_name, f.rule_id, f.start, f.end)
                 if key in seen:
                     continue
