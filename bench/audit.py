@@ -32,6 +32,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, create_engine, insert, text  # noqa: E402
 
