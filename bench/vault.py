@@ -21,7 +21,8 @@ import uuid
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import String, create_engine, func, insert, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,7 +31,7 @@ from riskguard.config import PROJECT_ROOT  # noqa: E402
 from riskguard.db import Database  # noqa: E402
 from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.logging import configure_logging  # noqa: E402
-from riskguard.privacy.vault import Vault, use_vault  # noqa: E402
+from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, use_vault  # noqa: E402
 from riskguard.privacy.vault.api import find_candidates  # noqa: E402
 from riskguard.privacy.vault.models import BlindIndexEntry  # noqa: E402
 from riskguard.privacy.vault.policy import load_policy  # noqa: E402
@@ -39,17 +40,23 @@ PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://pos
 FIELD = "x" * 100
 
 
-def rate(fn, seconds: float) -> float:  # type: ignore[no-untyped-def]
-    """Calls per second of ``fn(i)`` over about ``seconds``."""
-    n, start = 0, time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for _ in range(1000):
-            fn(n)
-            n += 1
-        now = time.perf_counter()
-        if now >= deadline:
-            return n / (now - start)
+def rate(fn, seconds: float, windows: int = 5) -> float:  # type: ignore[no-untyped-def]
+    """Calls per second of ``fn(i)``: the best of ``windows`` windows of ``seconds / windows`` each, so
+    that a burst of other work on this shared machine does not decide the figure."""
+    best, n = 0.0, 0
+    for _ in range(windows):
+        count, start = 0, time.perf_counter()
+        deadline = start + seconds / windows
+        while True:
+            for _ in range(500):
+                fn(n)
+                n += 1
+            count += 500
+            now = time.perf_counter()
+            if now >= deadline:
+                best = max(best, count / (now - start))
+                break
+    return best
 
 
 def crypto_figures(vault: Vault, db: Database, subjects: int, seconds: float) -> None:
@@ -67,11 +74,49 @@ def crypto_figures(vault: Vault, db: Database, subjects: int, seconds: float) ->
     raw_enc = rate(lambda i: aead.encrypt(os.urandom(12), data, b"aad"), seconds)
     raw_dec = rate(lambda i: aead.decrypt(nonce, raw_ct, b"aad"), seconds)
     bi = rate(lambda i: vault.blind_index("phone", f"138{i:08d}"), seconds)
+    print("throughput: best of 5 windows, one thread (= one core)")
     print(f"encrypt 100-byte field, {subjects} subjects, keys cached: {enc:>10,.0f} /s   "
           f"(baseline raw AES-256-GCM: {raw_enc:,.0f} /s)")
     print(f"decrypt 100-byte field, keys cached:                  {dec:>10,.0f} /s   "
           f"(baseline raw AES-256-GCM: {raw_dec:,.0f} /s)")
     print(f"blind index (normalise + HKDF-keyed HMAC-SHA256):     {bi:>10,.0f} /s")
+
+
+class _BenchBase(DeclarativeBase):
+    pass
+
+
+class _Person(VaultRecord, _BenchBase):
+    __tablename__ = "vault_bench_people"
+    __vault_subject__ = "subject_id"
+    __vault_blind_indexes__ = {"id_number": "id_number", "phone": "phone"}
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(Encrypted())
+    id_number: Mapped[str | None] = mapped_column(Encrypted())
+    phone: Mapped[str | None] = mapped_column(Encrypted())
+
+
+def orm_figures(vault: Vault, db: Database, records: int) -> None:
+    """Whole records through the ORM hooks: 3 encrypted fields and 2 blind indexes each."""
+    _BenchBase.metadata.create_all(db.engine)
+    vault.forget()
+    with use_vault(vault):
+        t = time.perf_counter()
+        with db.transaction() as session:
+            session.add_all(_Person(id=f"p{i}", subject_id=f"subj_{i}", name="张三丰",
+                                    id_number=f"110105{i:011d}X"[:18], phone=f"13{i:09d}") for i in range(records))
+        write = time.perf_counter() - t
+        vault.forget()
+        t = time.perf_counter()
+        with db.sessions() as session:
+            rows = session.scalars(select(_Person)).all()
+        read = time.perf_counter() - t
+    assert len(rows) == records and rows[0].phone == "13000000000"
+    print(f"ORM insert, new subject per record (key created + wrapped), 3 fields + 2 blind indexes: "
+          f"{records / write:,.0f} records/s")
+    print(f"ORM load and decrypt, cold key cache (one unwrap per subject):                  "
+          f"{records / read:,.0f} records/s")
 
 
 def load_index(db: Database, vault: Vault, rows: int) -> list[str]:
@@ -144,6 +189,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--subjects", type=int, default=1000)
+    parser.add_argument("--records", type=int, default=5000, help="records for the ORM figures")
     parser.add_argument("--seconds", type=float, default=2.0, help="per throughput figure")
     parser.add_argument("--backends", default="sqlite,postgres")
     args = parser.parse_args()
@@ -173,6 +219,7 @@ def main() -> None:
                 migrate.upgrade(db)
                 if backend == "sqlite":
                     crypto_figures(vault, db, args.subjects, args.seconds)
+                orm_figures(vault, db, args.records)
                 vault.forget()
                 lookup_figures(backend, db, vault, args.rows, args.lookups)
             finally:
