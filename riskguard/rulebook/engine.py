@@ -19,8 +19,9 @@ import ahocorasick_rs
 from pypinyin import lazy_pinyin
 
 from . import detectors
-from .model import Finding, Rule, ScreenInput
+from .model import Exemption, Finding, Rule, ScreenInput
 from .normalise import Normalised, Normaliser, _t2s
+from .prefilter import required_literals
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
 
@@ -75,7 +76,22 @@ class Engine:
         self.term_count = len(keys)
         self._ac = ahocorasick_rs.AhoCorasick(list(keys), matchkind=ahocorasick_rs.MATCHKIND_STANDARD) \
             if keys else None
-        self._pattern_rules = [i for i, r in enumerate(self.rules) if r.patterns]
+        self._patterns: list[tuple[int, re.Pattern[str]]] = [
+            (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
+        self._always: list[int] = []
+        literal_ids: dict[str, int] = {}
+        self._literal_owners: list[list[int]] = []
+        for pi, (_, pattern) in enumerate(self._patterns):
+            literals = required_literals(pattern)
+            if literals is None:
+                self._always.append(pi)
+                continue
+            for lit in literals:
+                if lit not in literal_ids:
+                    literal_ids[lit] = len(self._literal_owners)
+                    self._literal_owners.append([])
+                self._literal_owners[literal_ids[lit]].append(pi)
+        self._prefilter = ahocorasick_rs.AhoCorasick(list(literal_ids)) if literal_ids else None
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
@@ -113,20 +129,19 @@ class Engine:
                 for ri, term in owners:
                     if ri in live:
                         cands.append((ri, os_, oe, (s, e), term))
-        for ri in self._pattern_rules:
+        for pi in self._patterns_to_run(full.text, compact.text):
+            ri, pattern = self._patterns[pi]
             if ri not in live:
                 continue
-            rule = self.rules[ri]
-            for pattern in rule.patterns:  # both views: "最 低 价" and "治愈率100%" alike
-                for m in pattern.finditer(full.text):
+            for m in pattern.finditer(full.text):  # both views: "最 低 价" and "治愈率100%" alike
+                if m.end() > m.start():
+                    os_, oe = full.original_span(m.start(), m.end())
+                    cands.append((ri, os_, oe, None, pattern.pattern))
+            if compact.text != full.text:
+                for m in pattern.finditer(compact.text):
                     if m.end() > m.start():
-                        os_, oe = full.original_span(m.start(), m.end())
-                        cands.append((ri, os_, oe, None, pattern.pattern))
-                if compact.text != full.text:
-                    for m in pattern.finditer(compact.text):
-                        if m.end() > m.start():
-                            os_, oe = compact.original_span(m.start(), m.end())
-                            cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
+                        os_, oe = compact.original_span(m.start(), m.end())
+                        cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
         if self._detector_rules:
             spans: dict[str, list[tuple[int, int, str]]] = {}
             for ri in self._detector_rules:
@@ -158,6 +173,16 @@ class Engine:
                                severity=rule.severity, start=os_, end=oe, matched=item.text[os_:oe],
                                message=rule.message, suggestion=rule.suggestion, via=via))
         return _merge(out, item.text)
+
+    def _patterns_to_run(self, full: str, compact: str) -> list[int]:
+        """Patterns whose required literals occur in either view, plus those that have none."""
+        if self._prefilter is None:
+            return self._always
+        hit: set[int] = set(self._always)
+        for text in (full, compact) if compact != full else (full,):
+            for idx, _, _ in self._prefilter.find_matches_as_indexes(text, overlapping=True):
+                hit.update(self._literal_owners[idx])
+        return sorted(hit)
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word
@@ -209,11 +234,11 @@ def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end
         return False
     compact = norm.compact.text
     s, e = span
+    matched = compact[s:e]
     for ex in rule.exemptions:
-        for word in ex.whole_term:
-            n = len(word)
-            for p in range(max(0, e - n), min(s, len(compact) - n) + 1):
-                if compact.startswith(word, p):
+        if ex.whole_term:
+            for word in _covering(ex, matched):  # only words containing the match can cover it
+                if compact.find(word, max(0, e - len(word)), s + len(word)) >= 0:
                     return True
         if ex.terms:
             around = _window(compact, span, ex.window)
@@ -225,6 +250,20 @@ def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end
             if any(p.search(around) for p in ex.patterns):
                 return True
     return False
+
+
+_covering_cache: dict[tuple[int, str], tuple[str, ...]] = {}
+
+
+def _covering(ex: Exemption, matched: str) -> tuple[str, ...]:
+    key = (id(ex), matched)
+    words = _covering_cache.get(key)
+    if words is None:
+        words = tuple(w for w in ex.whole_term if matched and matched in w and len(w) > len(matched))
+        if len(_covering_cache) > 100_000:
+            _covering_cache.clear()
+        _covering_cache[key] = words
+    return words
 
 
 def _merge(findings: list[Finding], text: str) -> list[Finding]:
