@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -16,7 +17,8 @@ from riskguard.config import Settings
 from riskguard.db import Database
 from riskguard.keyring import Keyring
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; RISKGUARD_TEST_CHROMIUM points elsewhere (or at nothing, to check the skip).
+CHROMIUM = Path(os.environ.get("RISKGUARD_TEST_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -105,6 +107,8 @@ def live_server(sqlite_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def _browser() -> Iterator[object]:
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):  # as for PostgreSQL: CI must run the browser tests, never skip them
+            pytest.fail(f"{CHROMIUM} is missing on CI (run scripts/ensure-chromium.sh)")
         pytest.skip("Debian chromium is not installed (scripts/ensure-chromium.sh installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
