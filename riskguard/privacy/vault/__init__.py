@@ -27,6 +27,8 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from ...config import Settings
+from ...keyring import KeyProvider
 from . import models as _models  # noqa: F401 - registers the vault tables on Base.metadata
 from .api import (
     Erasure,
@@ -54,12 +56,12 @@ __all__ = [
 ]
 
 
-def build_vault(settings, keyring) -> Vault:  # type: ignore[no-untyped-def]
+def build_vault(settings: Settings, keyring: KeyProvider) -> Vault:
     """The vault for these settings and keyring (the app factory's, or the CLI's)."""
     from .policy import load_policy
 
     policy = load_policy(settings.policies_dir / "privacy.yaml")
-    return Vault(keyring, policy, blind_secret=keyring.secret("blind_index"))
+    return Vault(keyring, policy, blind_secret=keyring.secret("blind_index"))  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:

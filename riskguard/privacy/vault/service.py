@@ -207,7 +207,6 @@ class Vault:
             conn.execute(update(SubjectKey).where(SubjectKey.subject_id == subject_id)
                          .values(wrapped_key=None, shredded_at=utcnow()))
         self.forget(subject_id)
-        session.info.setdefault("riskguard.vault.shredded", set()).add(subject_id)
         return state, int(removed or 0)
 
 
