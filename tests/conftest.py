@@ -46,9 +46,14 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+        # application_name tags every connection of this test, so teardown can end stragglers (e.g. a
+        # background audit sequencer still integrating) instead of deadlocking on DROP SCHEMA.
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+                         {"name": schema})
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
