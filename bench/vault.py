@@ -20,11 +20,14 @@ import time
 import uuid
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import String, create_engine, func, insert, select, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+# bench/ holds other scripts (e.g. bench/http.py) that would shadow standard modules: run from the root.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+from sqlalchemy import String, create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column  # noqa: E402
 
 from riskguard import migrate  # noqa: E402
 from riskguard.config import PROJECT_ROOT  # noqa: E402
