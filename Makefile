@@ -20,12 +20,14 @@ run: install
 	$(BIN)/riskguard init
 	@TOKEN=$$($(BIN)/riskguard keys create --role screener --name demo-$$(date +%s)); \
 	echo; echo "demo screener API key: $$TOKEN"; echo; \
+	echo "web console: http://$(HOST):$(PORT)/console/ (sign in with the key)"; echo; \
 	echo "try:"; \
 	echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/screen/ad -H 'Authorization: Bearer '$$TOKEN -H 'Content-Type: application/json' -d '{\"text\": \"全网最低价，最好的面霜\", \"category\": \"cosmetics\"}'"; \
 	echo
 	$(BIN)/riskguard serve --host $(HOST) --port $(PORT)
 
 test: install
+	sh scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: install

@@ -3,7 +3,7 @@
 # Idempotent: does nothing when /usr/bin/chromium and /usr/bin/chromedriver are already present.
 set -eu
 
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list 2>/dev/null | grep -qi wqy; then
     exit 0
 fi
 
@@ -20,4 +20,5 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium chromium-driver
+# fonts-wqy-microhei: a CJK font, so that the Chinese interface renders in screenshots
+$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei
