@@ -19,6 +19,12 @@ Prints texts/s, p50/p99 latency and peak RSS for each. Figures depend on machine
 
 from __future__ import annotations
 
+import os
+import sys
+
+if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    sys.path.pop(0)  # bench/http.py must not shadow the standard library's http package
+
 import argparse
 import json
 import random
@@ -27,7 +33,6 @@ import resource
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -164,8 +169,9 @@ def main() -> None:
     rows = []
     for config in ("re 1x", "engine 1x", "re 10x", "engine 10x"):
         out = subprocess.run([sys.executable, __file__, "--child", config, "--texts", str(args.texts),
-                              "--baseline-texts", str(args.baseline_texts)], capture_output=True, text=True,
-                             check=True)
+                              "--baseline-texts", str(args.baseline_texts)], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"{config} failed:\n{out.stderr}")
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
     lengths = [len(t) for t in make_texts(args.texts)]

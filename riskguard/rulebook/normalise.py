@@ -100,6 +100,23 @@ def _fold(ch: str, variants: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+class _PlusOne(Sequence[int]):
+    """``ends`` of a view whose characters each came from exactly one original character."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, starts: Sequence[int]) -> None:
+        self._starts = starts
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [s + 1 for s in self._starts[index]]
+        return self._starts[index] + 1
+
+
 @lru_cache(maxsize=64)
 def _identity(n: int) -> tuple[range, range]:
     return range(n), range(1, n + 1)
@@ -159,7 +176,7 @@ class Normaliser:
             keep.extend(range(run.start(), run.end()))
         text = _SEPARATORS.sub("", view.text)
         if isinstance(view.starts, range):
-            return View(text, keep, [i + 1 for i in keep])
+            return View(text, keep, _PlusOne(keep))
         return View(text, [view.starts[i] for i in keep], [view.ends[i] for i in keep])
 
     @staticmethod
