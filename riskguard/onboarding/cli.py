@@ -15,6 +15,12 @@ from ..config import Settings
 __all__ = ["merchants"]
 
 
+class SetupError(click.ClickException):
+    """The command cannot run as configured (exit 2, like a usage error)."""
+
+    exit_code = 2
+
+
 @click.group()
 def merchants() -> None:
     """Merchant onboarding checks."""
@@ -27,7 +33,7 @@ def _app(settings: Settings) -> Any:
     try:
         return create_app(settings)
     except KeyringError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise SetupError(str(exc)) from None
 
 
 @merchants.command("review")
@@ -93,7 +99,7 @@ def _probe(session: Any) -> None:
     try:
         session.execute(select(MerchantApplication.id).limit(1)).all()
     except SQLAlchemyError:
-        raise click.ClickException("the database is not reachable or not initialised (run `riskguard "
+        raise SetupError("the database is not reachable or not initialised (run `riskguard "
                                    "init`), so duplicates cannot be checked; pass --no-duplicates to "
                                    "skip that check") from None
 
@@ -115,7 +121,7 @@ def digest(settings: Settings) -> None:
         keyring = (Keyring.from_master_key(settings.master_key) if settings.master_key
                    else Keyring.load(settings.keyring_path))
     except KeyringError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise SetupError(str(exc)) from None
     key = keyring.secret("digest")
     for line in sys.stdin:
         if line.strip():

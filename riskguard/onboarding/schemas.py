@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from .formats import CATEGORIES, DECISIONS, QUALIFICATION_TYPES
 
-__all__ = ["ApplicationSchema", "DecisionSchema", "ApplicationViewSchema", "FindingSchema"]
+__all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema"]
 
 
 def _not_blank(value: str) -> None:
@@ -22,20 +22,20 @@ def _text(max_len: int, *, required: bool = True, **kwargs: Any) -> fields.Strin
                          **kwargs)
 
 
-class LegalRepSchema(Schema):
+class MerchantLegalRepSchema(Schema):
     name = _text(64)
     id_number = _text(32)
     phone = _text(32)
 
 
-class BankAccountSchema(Schema):
+class MerchantBankAccountSchema(Schema):
     number = fields.String(required=True, validate=validate.Regexp(
         r"^[0-9][0-9 \-]{6,38}[0-9]$", error="digits (spaces or hyphens between groups allowed)"))
     holder = _text(200)
     bank = _text(100)
 
 
-class QualificationSchema(Schema):
+class MerchantQualificationSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_TYPES))
     number = _text(64)
     valid_until = fields.Date(required=True, allow_none=True)
@@ -49,13 +49,13 @@ class ApplicationSchema(Schema):
     store_description = fields.String(load_default="", validate=validate.Length(max=5000))
     uscc = _text(32)
     business_license_valid_until = fields.Date(required=True, allow_none=True)
-    legal_rep = fields.Nested(LegalRepSchema, required=True)
+    legal_rep = fields.Nested(MerchantLegalRepSchema, required=True)
     contact_phone = _text(32)
-    bank_account = fields.Nested(BankAccountSchema, required=True)
+    bank_account = fields.Nested(MerchantBankAccountSchema, required=True)
     registered_address = _text(300)
     categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True,
                              validate=validate.Length(min=1, max=len(CATEGORIES)))
-    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list,
+    qualifications = fields.List(fields.Nested(MerchantQualificationSchema), load_default=list,
                                  validate=validate.Length(max=50))
 
     @validates_schema
@@ -65,7 +65,7 @@ class ApplicationSchema(Schema):
             raise ValidationError("categories must not repeat", field_name="categories")
 
 
-class FindingSchema(Schema):
+class MerchantFindingSchema(Schema):
     check = fields.String()
     field = fields.String()
     decision = fields.String(validate=validate.OneOf(DECISIONS))
@@ -80,14 +80,14 @@ class FindingSchema(Schema):
     other_application = fields.String()
 
 
-class DecisionSchema(Schema):
+class MerchantDecisionSchema(Schema):
     application_id = fields.String()
     decision_id = fields.String()
     decision = fields.String(validate=validate.OneOf(DECISIONS))
     policy_revision = fields.String()
     evaluated_on = fields.Date()
     review_case_id = fields.String(allow_none=True)
-    findings = fields.List(fields.Nested(FindingSchema))
+    findings = fields.List(fields.Nested(MerchantFindingSchema))
 
 
 class ApplicationViewSchema(Schema):
@@ -105,7 +105,7 @@ class ApplicationViewSchema(Schema):
     registered_address = fields.String()
     categories = fields.List(fields.String())
     qualifications = fields.List(fields.Dict())
-    decision = fields.Nested(DecisionSchema)
+    decision = fields.Nested(MerchantDecisionSchema)
     final_decision = fields.String(allow_none=True)
     submitted_by = fields.String()
     created_at = fields.DateTime()

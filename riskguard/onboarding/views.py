@@ -12,7 +12,7 @@ from ..context import get_db, get_keyring, get_service
 from ..http import documented, json_body
 from ..privacy.vault.registry import mask
 from .models import MerchantApplication
-from .schemas import ApplicationSchema, ApplicationViewSchema, DecisionSchema
+from .schemas import ApplicationSchema, ApplicationViewSchema, MerchantDecisionSchema
 
 __all__ = ["bp", "masker"]
 
@@ -35,7 +35,7 @@ def masker() -> Callable[[str, Any], Any]:
 @require_roles(Role.ONBOARDING)
 @json_body(ApplicationSchema)
 @documented("Submit a merchant application: stored through the vault, checked, decided",
-            response=DecisionSchema, tags=["onboarding"])
+            response=MerchantDecisionSchema, tags=["onboarding"])
 def submit(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     service = get_service("onboarding")
     with get_db().transaction() as session:

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from .service import CASE_KINDS, HUMAN_DECISIONS
 
-__all__ = ["CaseListQuery", "DecisionBody", "CaseSchema", "CaseListSchema"]
+__all__ = ["CaseListQuery", "CaseDecisionBody", "CaseSchema", "CaseListSchema"]
 
 
 class CaseListQuery(Schema):
@@ -16,17 +16,17 @@ class CaseListQuery(Schema):
     after = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
 
 
-class DecisionBody(Schema):
+class CaseDecisionBody(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(HUMAN_DECISIONS))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
 
 
-class SubjectSchema(Schema):
+class CaseSubjectSchema(Schema):
     type = fields.String()
     id = fields.String()
 
 
-class FindingSummarySchema(Schema):
+class CaseFindingSchema(Schema):
     check = fields.String()
     rule_id = fields.String()
     field = fields.String()
@@ -42,7 +42,7 @@ class FindingSummarySchema(Schema):
 class CaseSchema(Schema):
     id = fields.String()
     kind = fields.String()
-    subject = fields.Nested(SubjectSchema)
+    subject = fields.Nested(CaseSubjectSchema)
     decision_id = fields.String()
     automated_decision = fields.String()
     policy_revision = fields.String(allow_none=True)
@@ -51,7 +51,7 @@ class CaseSchema(Schema):
     top_severity = fields.String(allow_none=True)
     rule_ids = fields.List(fields.String())
     articles = fields.List(fields.String())
-    findings = fields.List(fields.Nested(FindingSummarySchema))
+    findings = fields.List(fields.Nested(CaseFindingSchema))
     status = fields.String()
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)

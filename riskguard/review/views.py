@@ -12,7 +12,7 @@ from ..context import get_db, get_service
 from ..errors import ServiceUnavailable
 from ..http import documented, json_body, query_args
 from .models import ReviewCase
-from .schemas import CaseListQuery, CaseListSchema, CaseSchema, DecisionBody
+from .schemas import CaseDecisionBody, CaseListQuery, CaseListSchema, CaseSchema
 
 __all__ = ["bp", "case_json"]
 
@@ -61,7 +61,7 @@ def get_case(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/cases/<case_id>/decision")
 @require_roles(Role.REVIEWER)
-@json_body(DecisionBody)
+@json_body(CaseDecisionBody)
 @documented("Settle a case (allow or block) with a reason; never the submitter's own",
             response=CaseSchema, tags=["review"])
 def decide(case_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]

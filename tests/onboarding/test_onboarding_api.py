@@ -313,3 +313,52 @@ def test_decision_table(sclient, sauth, overrides: dict[str, Any], decision: str
     assert result["decision"] == decision
     assert {f["check"] for f in result["findings"]} == checks
     assert (result["review_case_id"] is not None) is (decision == "review")
+
+
+def test_logs_carry_no_personal_data(sclient, sauth) -> None:
+    import logging
+
+    import structlog
+    from structlog.testing import capture_logs
+
+    body = application(contact_phone="010-62345678")  # a finding, so the decision is logged with checks
+    saved = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+    try:
+        with capture_logs() as logs:
+            result = submit(sclient, sauth(Role.ONBOARDING), body)
+    finally:
+        structlog.configure(**saved)
+    events = [e for e in logs if e["event"] == "merchant.decided"]
+    assert [e["decision_id"] for e in events] == [result["decision_id"]]
+    text = json.dumps(logs, ensure_ascii=False, default=str)
+    for secret in (body["legal_rep"]["id_number"], body["legal_rep"]["phone"], body["bank_account"]["number"],
+                   body["legal_rep"]["name"], body["registered_address"], "62345678"):
+        assert secret not in text
+
+
+def test_openapi_documents_the_endpoints(sclient) -> None:
+    paths = sclient.get("/openapi.json").get_json()["paths"]
+    assert {"post"} <= set(paths["/v1/merchants/applications"])
+    assert "get" in paths["/v1/merchants/applications/{application_id}"]
+    assert "get" in paths["/v1/review/cases"] and "post" in paths["/v1/review/cases/{case_id}/decision"]
+    body = paths["/v1/merchants/applications"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]
+
+
+@pytest.mark.parametrize(("role", "reason", "clear"), [
+    (Role.PRIVACY_OFFICER, "kyc_review:CASE-2026-1", True),
+    (Role.PRIVACY_OFFICER, None, False),
+    (Role.REVIEWER, "kyc_review:CASE-2026-1", False),
+])
+def test_reveal_through_the_vault(sclient, sauth, role: Role, reason: str | None, clear: bool) -> None:
+    body = application()
+    submit(sclient, sauth(Role.ONBOARDING), body)
+    headers = {**sauth(role), **({"X-Reveal-Reason": reason} if reason else {})}
+    res = sclient.get(f"/v1/privacy/records/merchant_application/{body['id']}", headers=headers)
+    assert res.status_code == 200, res.get_json()
+    fields = res.get_json()["fields"]
+    assert set(fields) == {"uscc", "legal_rep_name", "legal_rep_id_number", "legal_rep_phone", "contact_phone",
+                           "bank_account", "bank_account_holder", "registered_address"}
+    assert (fields["legal_rep_id_number"] == body["legal_rep"]["id_number"]) is clear
+    assert (fields["bank_account"] == body["bank_account"]["number"]) is clear

@@ -96,3 +96,17 @@ def test_digest_matches_the_block_list_check(cli_env, tmp_path: Path) -> None:
     key = Keyring.load(tmp_path / "keyring.json").secret("digest")
     assert result.stdout.strip() == keyed_digest(key, number.upper())
     assert number not in result.stdout
+
+
+def test_uninitialised_database_needs_no_duplicates(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    Keyring.generate(tmp_path / "keyring.json").save()
+    monkeypatch.setenv("RISKGUARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RISKGUARD_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("RISKGUARD_KEYRING", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("RISKGUARD_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
+    body = json.dumps(application()) + "\n"
+    refused = CliRunner().invoke(main, ["merchants", "review"], input=body)
+    assert refused.exit_code == 2 and "--no-duplicates" in refused.output
+    code, out = run(["merchants", "review", "--no-duplicates"], [json.loads(body)])
+    assert code == 0 and out[0]["decision"] == "allow"
