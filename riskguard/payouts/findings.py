@@ -55,8 +55,7 @@ class FindingGroup:
     values: Mapping[str, Any] = field(default_factory=dict)
 
     def items(self) -> list[tuple[int, dict[str, Any]]]:
-        cols = {k: (np.asarray(v, dtype=object) if isinstance(v, np.ndarray | pd.Series | list) else v)
-                for k, v in self.values.items()}
+        cols = dict(self.values)  # ndarray: one entry per flagged row; anything else: the same for all
         out = []
         for i, row in enumerate(self.rows.tolist()):
             finding: dict[str, Any] = {"check": self.check, "severity": self.severity}

@@ -3,6 +3,8 @@ hold 100,000 payouts)."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import Schema, fields, validate
 
 __all__ = ["SubmitQuerySchema", "BatchQuerySchema", "ApproveSchema", "BatchSchema", "ApprovalSchema"]
@@ -11,7 +13,7 @@ DECISION = validate.OneOf(["allow", "review", "block"])
 
 
 class SubmitQuerySchema(Schema):
-    as_of = fields.AwareDateTime(load_default=None, default_timezone=None,
+    as_of = fields.AwareDateTime(load_default=None, default_timezone=UTC,
                                  metadata={"description": "the payout date the batch is checked for (default now)"})
     format = fields.String(load_default=None, validate=validate.OneOf(["csv", "json"]))
 

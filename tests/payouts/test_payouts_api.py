@@ -39,6 +39,12 @@ def small(seed: int = 7) -> list[dict]:
     return clean(seed, payees=40).rows
 
 
+def variant(rows: list[dict], tag: int) -> list[dict]:
+    """The same payees and amounts with new payout ids and a later period end: not a repeat payment."""
+    end = (pd.Timestamp("2026-11-15") + pd.Timedelta(days=tag)).date().isoformat()
+    return [dict(r, payout_id=f"{r['payout_id']}-{tag}", period_end=end) for r in rows]
+
+
 # -- roles -------------------------------------------------------------------------------------------
 ROLES = ["screener", "onboarding", "reviewer", "finance", "finance_approver", "privacy_officer", "auditor",
          "admin"]
@@ -54,13 +60,12 @@ def test_role_matrix(app, client, auth, endpoint: str) -> None:  # type: ignore[
     """Every role against one endpoint (one app per endpoint and backend: building an app is slow)."""
     seen = {}
     for n, role in enumerate(ROLES):
-        made = submit(client, auth("finance", "maker"), [dict(r, payout_id=f"{r['payout_id']}-{n}")
-                                                         for r in small(100 + n)])
+        made = submit(client, auth("finance", "maker"), variant(small(), 2 * n))
         assert made.status_code == 201
         batch_id = made.get_json()["batch_id"]
         headers = auth(role, f"caller-{role}")
         if endpoint == "submit":
-            resp = submit(client, headers, [dict(r, payout_id=f"{r['payout_id']}-s{n}") for r in small(200 + n)])
+            resp = submit(client, headers, variant(small(), 2 * n + 1))
         elif endpoint == "read":
             resp = client.get(f"/v1/payouts/batches/{batch_id}", headers=headers)
         else:
@@ -195,7 +200,7 @@ def test_approver_named_in_rows_is_refused_unless_excluded(app, client, auth, to
     assert refused.get_json()["error"]["details"]["rows"] == [{"row": 4, "payout_id": rows[3]["payout_id"]}]
     other = _approve(client, auth("finance_approver", "carol"), batch_id)
     assert other.status_code == 200
-    rows = [dict(r, payout_id=r["payout_id"] + "x") for r in small(9)]
+    rows = variant(small(), 1)
     rows[3][column] = identity
     again = submit(client, auth("finance"), rows).get_json()
     ok = _approve(client, headers, again["batch_id"], exclude=[rows[3]["payout_id"]])
@@ -268,3 +273,18 @@ def test_preparer_approver_report_query(app, client, auth) -> None:  # type: ign
     [approval] = entries(app, "payouts:batch:approved")
     same = [e for e in entries(app, "payouts:batch:approved") if e["details"]["preparer"] == e["details"]["approver"]]
     assert same == [] and approval["details"]["preparer"].startswith("key:")
+
+
+def test_batches_above_the_ordinary_body_limit_are_accepted_up_to_the_policy_limit(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    rows = clean(12, payees=8000).rows
+    body = csv_bytes(rows)
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"]  # the service-wide limit for ordinary bodies
+    resp = client.post("/v1/payouts/batches", data=body, content_type="text/csv", headers=auth("finance"),
+                       query_string=AS_OF_Q)
+    assert resp.status_code == 201 and resp.get_json()["summary"]["rows"] == len(rows)
+    service = app.extensions["riskguard"]["payouts"]
+    service.policy = type(service.policy)(**{**service.policy.__dict__,
+                                             "input": {**service.policy.input, "max_bytes": len(body) - 1}})
+    too_big = client.post("/v1/payouts/batches", data=body, content_type="text/csv", headers=auth("finance"),
+                          query_string=AS_OF_Q)
+    assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "body_too_large"
