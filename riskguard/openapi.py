@@ -14,14 +14,28 @@ __all__ = ["build_spec"]
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def _schema_name(schema: Any) -> str:
-    name = type(schema).__name__
-    return name[:-6] if name.endswith("Schema") and len(name) > 6 else name
+def _name_resolver() -> Any:
+    """Component names from class names, prefixed with the domain where two domains share a name."""
+    taken: dict[str, type] = {}
+
+    def resolve(schema: Any) -> str:
+        cls = schema if isinstance(schema, type) else type(schema)
+        name = cls.__name__
+        name = name[:-6] if name.endswith("Schema") and len(name) > 6 else name
+        if taken.setdefault(name, cls) is not cls:
+            domain = cls.__module__.split(".")[1] if cls.__module__.startswith("riskguard.") else "ext"
+            name = f"{domain.title()}{name}"
+            n = 2
+            while taken.setdefault(name, cls) is not cls:
+                name, n = f"{domain.title()}{cls.__name__}{n}", n + 1
+        return name
+
+    return resolve
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
     spec = APISpec(title="riskguard", version="1", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+                   plugins=[MarshmallowPlugin(schema_name_resolver=_name_resolver())],
                    info={"description": "Risk, compliance and privacy governance API"})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     paths: dict[str, dict[str, Any]] = {}

@@ -139,8 +139,6 @@ def test_audit_failure_means_no_answer(sqlite_app, monkeypatch) -> None:  # type
     assert MOBILE not in response.get_data(as_text=True)
 
 
-# Other domains' schemas share names (Finding, Subject) and apispec warns; not this test's concern.
-@pytest.mark.filterwarnings("ignore:Multiple schemas resolved:UserWarning")
 def test_openapi_lists_pii_endpoints(client) -> None:  # type: ignore[no-untyped-def]
     spec = client.get("/openapi.json").get_json()
     assert set(ENDPOINTS) <= set(spec["paths"])
