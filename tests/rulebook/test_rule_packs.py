@@ -30,3 +30,26 @@ def test_rule_example(rule_id: str, expectation: str, example: dict) -> None:
 
 def test_every_kind_has_a_default_policy() -> None:
     assert {k for p in BOOK.policies.values() for k in p.default_for} == {"ad", "listing", "livestream"}
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from riskguard.rulebook import CATEGORIES, KINDS, ScreenInput, evaluate  # noqa: E402
+
+_SAMPLES = [e["text"] for r in BOOK.rules.values() for e in r.must_match][:400] or ["最好"]
+_PIECES = st.sampled_from(_SAMPLES) | st.text(max_size=20) | st.sampled_from(list(" *.\u200b①壹ＡＢ頂級"))
+
+
+@given(pieces=st.lists(_PIECES, max_size=6), kind=st.sampled_from(KINDS), category=st.sampled_from(CATEGORIES),
+       link=st.booleans(), labelled=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_real_packs_offsets_hold_for_any_text(pieces: list[str], kind: str, category: str, link: bool,
+                                              labelled: bool) -> None:
+    text = "".join(pieces)
+    decision = evaluate(BOOK, ScreenInput(text=text, kind=kind, category=category, has_purchase_link=link,
+                                          labelled_as_ad=labelled))
+    for f in decision.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        assert text[f.start:f.end] == f.matched
+        assert f.rule_id != "ENGINE_ERROR"
