@@ -84,7 +84,11 @@ def _screen_line(book: Any, schema: ScreenRequestSchema, raw: bytes, kind: str, 
     if not isinstance(data, dict):
         return {"id": None, "error": {"code": "malformed_json", "message": "line must be a JSON object",
                                       "field": "_line"}}
-    item_id = data.get("id") if isinstance(data.get("id"), str | int) else None
+    item_id = data.get("id")
+    if isinstance(item_id, int) and not isinstance(item_id, bool):
+        data["id"] = item_id = str(item_id)  # numeric ids are common in exports: accept them as text
+    elif not isinstance(item_id, str):
+        item_id = None
     try:
         body = schema.load(data)
     except ValidationError as err:

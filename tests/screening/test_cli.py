@@ -93,3 +93,10 @@ def test_broken_pack_stops_the_cli_naming_file_rule_field(tmp_path: Path) -> Non
 def test_yaml_in_packs_is_what_the_loader_reads(tmp_path: Path) -> None:
     rules_dir, _ = write_rulebook(tmp_path)
     assert yaml.safe_load((rules_dir / "cn" / "adlaw.yaml").read_text("utf-8"))["pack"] == "adlaw"
+
+
+@pytest.mark.parametrize(("line", "expected_id"), [({"id": 17, "text": "好"}, "17"), ({"text": "好"}, None),
+                                                   ({"id": True, "text": "好"}, None)])
+def test_screen_ids(tmp_path: Path, line: dict, expected_id: str | None) -> None:
+    out = json.loads(run(tmp_path, ["screen", "--kind", "ad"], lines(line)).stdout)
+    assert out["id"] == expected_id
