@@ -362,3 +362,15 @@ def test_reveal_through_the_vault(sclient, sauth, role: Role, reason: str | None
                            "bank_account", "bank_account_holder", "registered_address"}
     assert (fields["legal_rep_id_number"] == body["legal_rep"]["id_number"]) is clear
     assert (fields["bank_account"] == body["bank_account"]["number"]) is clear
+
+
+def test_identifiers_are_stored_compact(sclient, sauth) -> None:
+    body = application(contact_phone="+86 139-1234-5678")
+    digits = body["bank_account"]["number"]
+    body["bank_account"]["number"] = " ".join(digits[i:i + 4] for i in range(0, 19, 4))
+    body["legal_rep"]["id_number"] = body["legal_rep"]["id_number"].lower()
+    submit(sclient, sauth(Role.ONBOARDING), body)
+    view = sclient.get(f"{URL}/{body['id']}", headers=sauth(Role.REVIEWER)).get_json()
+    assert view["contact_phone"] == "139****5678"
+    assert view["bank_account"]["number"] == "*" * 15 + digits[-4:]
+    assert len(view["legal_rep"]["id_number"]) == 18
