@@ -206,3 +206,14 @@ def test_overlapping_matches_of_one_rule_merge(book: Rulebook) -> None:
     decision = evaluate(book, ScreenInput(text="全网最低价"))
     spans = [(f.start, f.end) for f in decision.findings if f.rule_id == SUPERLATIVE]
     assert spans == [(0, 5)]
+
+
+def test_engine_error_log_carries_no_text(detector_book: Rulebook) -> None:
+    from structlog.testing import capture_logs
+
+    secret = "张三的手机13800138000最好"
+    with capture_logs() as logs:
+        evaluate(detector_book, ScreenInput(text=secret, kind="livestream"))
+    assert [e["event"] for e in logs] == ["screening.engine_error"]
+    assert logs[0]["error_type"] == "ZeroDivisionError"
+    assert secret not in repr(logs) and "13800138000" not in repr(logs)
