@@ -68,3 +68,17 @@ def test_broken_policy_names_the_entry(tmp_path: Path, content: str, names: str)
     path.write_text(content)
     with pytest.raises(PolicyError, match=names):
         load_policy(path)
+
+
+def test_retention_anchors_exist() -> None:
+    """Every field with a retention period names a date-time column of its table as the anchor."""
+    from sqlalchemy import DateTime
+
+    wrong = []
+    for (table, column), field in load_policy(POLICY).fields.items():
+        if field.retention_days is None or table not in Base.metadata.tables:
+            continue
+        anchor = Base.metadata.tables[table].columns.get(field.retention_anchor)
+        if anchor is None or not isinstance(anchor.type, DateTime):
+            wrong.append(f"{table}.{column} -> {field.retention_anchor}")
+    assert wrong == []

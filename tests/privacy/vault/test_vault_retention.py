@@ -50,3 +50,14 @@ def test_dry_run_changes_nothing(vault, database) -> None:
     results = {r.record_type: r for r in purge_expired(database, vault, batch_size=2)}
     assert results["vault_test_person"].records == 3
     assert {r.record_type: r for r in purge_expired(database, vault)}["vault_test_person"].records == 0
+
+
+def test_retention_covers_every_vault_model() -> None:
+    import riskguard.models  # noqa: F401
+    from riskguard.db import Base
+    from riskguard.privacy.vault import VaultRecord
+    from riskguard.privacy.vault.retention import _all_kinds
+
+    kinds = {k.model for k in _all_kinds()}
+    service_models = {m.class_ for m in Base.registry.mappers if issubclass(m.class_, VaultRecord)}
+    assert service_models <= kinds and Person in kinds
