@@ -95,6 +95,7 @@ class Engine:
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
+        self._covering: dict[tuple[int, str], tuple[str, ...]] = {}  # ids of this engine's own rules
 
     def applicable(self, kind: str, category: str, day: date) -> frozenset[int]:
         key = (kind, category, day)
@@ -167,7 +168,7 @@ class Engine:
             span = cspan if cspan is not None else compact.view_span(os_, oe)
             if not _context_ok(rule, compact.text, span):
                 continue
-            if _exempt(rule, norm, span, os_, oe):
+            if _exempt(rule, norm, span, os_, oe, self._covering):
                 continue
             out.append(Finding(rule_id=rule.id, law=rule.citation.law, article=rule.citation.article_on(day),
                                severity=rule.severity, start=os_, end=oe, matched=item.text[os_:oe],
@@ -229,7 +230,8 @@ def _context_ok(rule: Rule, compact: str, span: tuple[int, int]) -> bool:
     return True
 
 
-def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end: int) -> bool:
+def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end: int,
+            cache: dict[tuple[int, str], tuple[str, ...]]) -> bool:
     if not rule.exemptions:
         return False
     compact = norm.compact.text
@@ -237,7 +239,7 @@ def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end
     matched = compact[s:e]
     for ex in rule.exemptions:
         if ex.whole_term:
-            for word in _covering(ex, matched):  # only words containing the match can cover it
+            for word in _covering(ex, matched, cache):  # only words containing the match can cover it
                 if compact.find(word, max(0, e - len(word)), s + len(word)) >= 0:
                     return True
         if ex.terms:
@@ -252,17 +254,15 @@ def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end
     return False
 
 
-_covering_cache: dict[tuple[int, str], tuple[str, ...]] = {}
-
-
-def _covering(ex: Exemption, matched: str) -> tuple[str, ...]:
+def _covering(ex: Exemption, matched: str, cache: dict[tuple[int, str], tuple[str, ...]]) -> tuple[str, ...]:
+    """The whole-term words that contain ``matched`` (cached per engine: its rules outlive the cache)."""
     key = (id(ex), matched)
-    words = _covering_cache.get(key)
+    words = cache.get(key)
     if words is None:
-        words = tuple(w for w in ex.whole_term if matched and matched in w and len(w) > len(matched))
-        if len(_covering_cache) > 100_000:
-            _covering_cache.clear()
-        _covering_cache[key] = words
+        words = tuple(w for w in ex.whole_term if matched and matched in w)
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = words
     return words
 
 
