@@ -49,3 +49,21 @@ def test_dates_choose_the_article_numbering(book: Rulebook, flags: dict, article
 def test_unknown_kind_or_category_is_refused(book: Rulebook, kwargs: dict) -> None:
     with pytest.raises(ValueError):
         screen_text(book, text="x", **kwargs)
+
+
+def test_a_broken_pack_stops_app_start_up(tmp_path: Path, sqlite_url: str, make_settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from rulebook.packs import packs
+
+    from riskguard import create_app
+    from riskguard.rulebook import RulebookError
+
+    data = packs()
+    data["platform/diversion.yaml"]["rules"][0]["match"] = {"detectors": ["NOT_REGISTERED"]}
+    settings = make_settings(sqlite_url)
+    rules_dir, _ = write_rulebook(tmp_path / "rb", packs=data)
+    with pytest.raises(RulebookError) as err:
+        create_app(replace(settings, rules_dir=rules_dir))
+    assert (err.value.file, err.value.rule_id, err.value.field) == (
+        "platform/diversion.yaml", "platform.diversion.wechat", "match.detectors")
