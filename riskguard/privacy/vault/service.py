@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -53,6 +54,9 @@ class Sealed(bytes):
     __slots__ = ()
 
 
+_KEY_COLUMNS = (SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
+
+
 @dataclass(frozen=True)
 class _DataKey:
     key_id: bytes
@@ -82,7 +86,11 @@ class Vault:
         if not force and now - self._versions_checked < min(self.cache_ttl, 5.0):
             return
         self._versions_checked = now
-        self.keys.refresh()
+        try:
+            self.keys.refresh()
+        except KeyringError as exc:
+            log.error("vault.keyring_unreadable")
+            raise KeyUnavailable(f"the keyring cannot be reloaded: {exc.message}") from None
         if getattr(self.keys, "derived", False):
             row = conn.execute(select(KekState.current_version, KekState.min_version)
                                .where(KekState.id == 1)).first()
@@ -129,18 +137,17 @@ class Vault:
         if entry is not None:
             return entry
         self.sync_versions(conn)
-        row = conn.execute(select(SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
-                           .where(SubjectKey.subject_id == subject_id)).first()
+        row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
         if row is None and create:
-            self._create_key(conn, subject_id)
-            row = conn.execute(select(SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
-                               .where(SubjectKey.subject_id == subject_id)).first()
+            row = self._create_key(conn, subject_id)
+            if row is None:  # another transaction created it first
+                row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
         if row is None:
             return None
         return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, row.wrapped_key,
                                                            row.kek_version))
 
-    def _create_key(self, conn: Connection, subject_id: str) -> None:
+    def _create_key(self, conn: Connection, subject_id: str) -> Any:
         version = self.keys.current_kek_version
         key_id = crypto.new_key_id()
         try:
@@ -151,9 +158,12 @@ class Vault:
         values = {"subject_id": subject_id, "key_id": key_id.hex(), "wrapped_key": wrapped,
                   "kek_version": version, "created_at": utcnow()}
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(SubjectKey.__table__).values(**values)
-                     .on_conflict_do_nothing(index_elements=["subject_id"]))
-        log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
+        row = conn.execute(dialect.insert(SubjectKey.__table__).values(**values)
+                           .on_conflict_do_nothing(index_elements=["subject_id"])
+                           .returning(*_KEY_COLUMNS)).first()
+        if row is not None:
+            log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
+        return row
 
     # -- fields ------------------------------------------------------------------------------------
     def encrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str], plaintext: str) -> Sealed:

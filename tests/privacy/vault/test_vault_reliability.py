@@ -156,3 +156,19 @@ def test_nonces_are_fresh(vault, database) -> None:
     blobs = [_raw(database, p.id) for p in (a, b, c, d)]
     assert len({blob[17:29] for blob in blobs}) == 4
     assert len(set(blobs)) == 4
+
+
+@pytest.mark.parametrize("damage", ["not_json", "mode_644"])
+def test_keyring_damaged_while_running(vault, database, keyring, damage: str) -> None:
+    """A keyring file broken under a running service: a clear 503-type error, not a trace or plaintext."""
+    import os
+
+    person = _add(database)
+    keyring.path.write_text("{oops" if damage == "not_json" else keyring.path.read_text())
+    os.chmod(keyring.path, 0o644 if damage == "mode_644" else 0o600)
+    os.utime(keyring.path, ns=(1, 1))  # a changed mtime is what makes the vault reload the file
+    vault.forget()
+    vault._versions_checked = 0.0
+    with pytest.raises(KeyUnavailable, match="cannot be reloaded") as err:
+        _load(database, person.id)
+    assert err.value.status == 503
