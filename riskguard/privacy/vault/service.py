@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Engine, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -139,20 +139,27 @@ class Vault:
         self.sync_versions(conn)
         row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
         if row is None and create:
-            row = self._create_key(conn, subject_id)
-            if row is None:  # another transaction created it first
-                row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
+            made = self._create_key(conn, subject_id)
+            if made is not None:  # no need to unwrap what was just wrapped (a KMS call saved)
+                key_id, data_key = made
+                _track(conn, self, subject_id, "created")
+                return self._remember(subject_id, _DataKey(key_id, AESGCM(data_key),
+                                                           time.monotonic() + self.cache_ttl))
+            # another transaction created it first
+            row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
         if row is None:
             return None
+        if conn.info.get(_PENDING):  # may be this transaction's own, uncommitted key
+            _track(conn, self, subject_id, "created")
         return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, row.wrapped_key,
                                                            row.kek_version))
 
-    def _create_key(self, conn: Connection, subject_id: str) -> Any:
+    def _create_key(self, conn: Connection, subject_id: str) -> tuple[bytes, bytes] | None:
+        """A new wrapped data key row; ``(key id, data key)``, or None if one appeared concurrently."""
         version = self.keys.current_kek_version
-        key_id = crypto.new_key_id()
+        key_id, data_key = crypto.new_key_id(), crypto.new_data_key()
         try:
-            wrapped = self.keys.wrap_key(version, crypto.new_data_key(),
-                                         crypto.dek_aad(subject_id, key_id, version))
+            wrapped = self.keys.wrap_key(version, data_key, crypto.dek_aad(subject_id, key_id, version))
         except KeyringError as exc:
             raise KeyUnavailable(f"cannot wrap a new data key: {exc.message}") from None
         values = {"subject_id": subject_id, "key_id": key_id.hex(), "wrapped_key": wrapped,
@@ -160,10 +167,11 @@ class Vault:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         row = conn.execute(dialect.insert(SubjectKey.__table__).values(**values)
                            .on_conflict_do_nothing(index_elements=["subject_id"])
-                           .returning(*_KEY_COLUMNS)).first()
-        if row is not None:
-            log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
-        return row
+                           .returning(SubjectKey.subject_id)).first()
+        if row is None:
+            return None
+        log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
+        return key_id, data_key
 
     # -- fields ------------------------------------------------------------------------------------
     def encrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str], plaintext: str) -> Sealed:
@@ -217,7 +225,37 @@ class Vault:
             conn.execute(update(SubjectKey).where(SubjectKey.subject_id == subject_id)
                          .values(wrapped_key=None, shredded_at=utcnow()))
         self.forget(subject_id)
+        _track(conn, self, subject_id, "shredded")  # and again at commit, in case it was re-read meanwhile
         return state, int(removed or 0)
+
+
+# Cache hygiene across transactions. A data key created in a transaction that then rolls back must
+# not stay cached (data sealed with it later would be unreadable), and a shredded key must leave every
+# cache of this process when the erasure commits. Connection events settle both.
+_PENDING = "riskguard.vault.pending"
+_hooked: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _track(conn: Connection, vault: Vault, subject_id: str, kind: str) -> None:
+    engine = conn.engine
+    if engine not in _hooked:
+        _hooked.add(engine)
+        event.listen(engine, "commit", lambda c: _settle(c, committed=True))
+        event.listen(engine, "rollback", lambda c: _settle(c, committed=False))
+        event.listen(engine, "rollback_savepoint", lambda c, *_: _settle(c, committed=False, clear=False))
+    conn.info.setdefault(_PENDING, []).append((weakref.ref(vault), subject_id, kind))
+
+
+def _settle(conn: Connection, *, committed: bool, clear: bool = True) -> None:
+    pending = conn.info.get(_PENDING)
+    if not pending:
+        return
+    for ref, subject_id, kind in pending:
+        vault = ref()
+        if vault is not None and (kind == "shredded" or not committed):
+            vault.forget(subject_id)
+    if clear:
+        conn.info.pop(_PENDING, None)
 
 
 def current_vault(session: Session | None = None) -> Vault:

@@ -71,3 +71,36 @@ def test_updating_one_field_keeps_the_others(vault, database) -> None:
     assert bytes(after[0]) == bytes(before[0]) and bytes(after[1]) != bytes(before[1])
     with database.sessions() as session:
         assert session.get(Person, person.id).phone == "13900001111"
+
+
+class Boom(Exception):
+    pass
+
+
+def test_key_made_in_a_rolled_back_transaction_is_not_reused(vault, database, keyring) -> None:
+    """The data key cached during a failed transaction must not seal data in the next one."""
+    from riskguard.privacy.vault import use_vault
+
+    from .conftest import make_vault
+
+    subject = new_subject_id()
+    try:
+        with database.transaction() as session:
+            session.add(Person(id=new_id("p"), subject_id=subject, phone="13800000001"))
+            session.flush()
+            raise Boom
+    except Boom:
+        pass
+    person = _add(database, subject, phone="13800000002")
+    with use_vault(make_vault(keyring)), database.sessions() as session:  # another process, cold cache
+        assert session.get(Person, person.id).phone == "13800000002"
+
+
+def test_erasure_commit_evicts_a_key_reread_meanwhile(vault, database) -> None:
+    person = _add(database, **VALUES)
+    with database.transaction() as session:
+        erase_subject(session, person.subject_id, actor="test")
+        with database.sessions() as other:  # another request re-reads (and caches) the live key
+            assert other.get(Person, person.id).phone == VALUES["phone"]
+    with database.sessions() as session:
+        assert session.get(Person, person.id).phone is ERASED
