@@ -3,6 +3,7 @@ audit, and queue ``review`` decisions for a human) in one transaction."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ class OnboardingService:
         log.info("merchant.decided", application_id=row.id, decision_id=evaluation.decision_id,
                  decision=evaluation.decision, checks=sorted({f.check for f in evaluation.findings}),
                  review_case_id=case_id)
-        return Evaluation(**{**evaluation.__dict__, "review_case_id": case_id})
+        return dataclasses.replace(evaluation, review_case_id=case_id)
 
     def _row(self, session: Session, app: dict[str, Any], ev: Evaluation, actor: str) -> MerchantApplication:
         rep, bank = app["legal_rep"], app["bank_account"]

@@ -36,7 +36,7 @@ def screening_hook(service: ReviewService) -> Callable[[Session, Any, Any, Any],
             policy_revision=getattr(decision, "policy_revision", None),
             categories=[c for c in [getattr(item, "category", None)] if c],
             rule_ids=[f.rule_id for f in findings],
-            articles=[f"{f.law} {f.article}".strip() for f in findings],
+            articles=[f"{f.law} {f.article}".strip() for f in findings if f.law or f.article],
             findings=[finding_summary(f) for f in findings],
         ))
 
