@@ -191,3 +191,31 @@ def test_outcome_hooks_and_subject_view(sqlite_app) -> None:  # its own app: it 
     client.post(f"/v1/review/cases/{case.id}/decision", json={"decision": "block", "reason": "diversion"},
                 headers=auth(Role.REVIEWER))
     assert seen == [(case.id, "block")]
+
+
+def test_racing_reviewers_one_wins(app, token) -> None:
+    """Two reviewers decide the same case at the same moment: one 200, one 409, one audit entry."""
+    import threading
+
+    case = open_case(app)
+    tokens = [token(Role.REVIEWER), token(Role.REVIEWER)]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def decide(tok: str, decision: str) -> None:
+        client = app.test_client()
+        barrier.wait()
+        res = client.post(f"/v1/review/cases/{case.id}/decision", json={"decision": decision, "reason": "race"},
+                          headers={"Authorization": f"Bearer {tok}"})
+        statuses.append(res.status_code)
+
+    threads = [threading.Thread(target=decide, args=(t, d)) for t, d in zip(tokens, ["allow", "block"],
+                                                                            strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409]
+    [entry] = audit_entries(app, Action.REVIEW_DECIDED)
+    with app.extensions["riskguard"]["db"].sessions() as session:
+        assert session.get(ReviewCase, case.id).decision == entry["decision"]
