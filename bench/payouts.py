@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "payouts")]
+# Replace the script's own directory (sys.path[0]): bench/http.py would shadow the standard library.
+sys.path[0:1] = [str(ROOT), str(ROOT / "tests" / "payouts")]
 
 import pandas as pd  # noqa: E402
 from payout_gen import AS_OF, inject  # noqa: E402

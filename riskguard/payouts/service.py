@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import structlog
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..audit import Action, AuditEvent, record
@@ -23,7 +23,7 @@ from ..errors import ApiError, BadRequest, NotFound, ServiceUnavailable
 from ..ids import keyed_digest, new_id, utcnow
 from ..keyring import Keyring
 from .batch import BatchReadError, read_batch
-from .checks import BatchResult, check_batch, empty_history
+from .checks import HISTORY_COLUMNS, BatchResult, check_batch, empty_history
 from .models import TEXT_LIMIT, PayoutBatch, PayoutItem
 from .policy import PayoutPolicy
 
@@ -56,23 +56,29 @@ class PayoutService:
     # -- history ----------------------------------------------------------------------------------
     def load_history(self, session: Session, as_of: pd.Timestamp) -> pd.DataFrame:
         """Stored payouts of earlier batches paid up to ``as_of`` (the same day included: a resubmitted
-        batch is caught) within the policy's history window, as a history frame."""
+        batch is caught) within the policy's history window, as a history frame.
+
+        Times are fetched untyped and parsed by pandas in one pass: per-value conversion by the ORM
+        dominated the cost for hundreds of thousands of rows."""
         since = (as_of - pd.Timedelta(days=float(self.policy.statistics["history_days"]))).to_pydatetime()
-        cols = (PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.payee_type, PayoutItem.amount_fen,
-                PayoutItem.period_start, PayoutItem.period_end, PayoutItem.bank_account_token,
-                PayoutItem.upline_payee_id, PayoutItem.paid_at)
-        rows = session.execute(select(*cols).where(PayoutItem.paid_at >= since,
-                                                   PayoutItem.paid_at <= as_of.to_pydatetime(),
-                                                   PayoutItem.status.in_(HISTORY_STATUSES))).all()
+        text_cols = (PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.payee_type,
+                     PayoutItem.bank_account_token, PayoutItem.upline_payee_id)
+        time_cols = (PayoutItem.period_start, PayoutItem.period_end, PayoutItem.paid_at)
+        query = select(*text_cols, PayoutItem.amount_fen, *(type_coerce(c, String) for c in time_cols)).where(
+            PayoutItem.paid_at >= since, PayoutItem.paid_at <= as_of.to_pydatetime(),
+            PayoutItem.status.in_(HISTORY_STATUSES))
+        rows = session.connection().execute(query).fetchall()  # Core rows: no ORM loading layer
         if not rows:
             return empty_history()
-        frame = pd.DataFrame(rows, columns=[c.key for c in cols])
-        frame["amount_fen"] = frame["amount_fen"].astype("float64")
-        for name in ("period_start", "period_end", "paid_at"):
-            frame[name] = pd.to_datetime(frame[name], utc=True).astype("datetime64[us, UTC]")
-        for name in ("payout_id", "payee_id", "payee_type", "bank_account_token", "upline_payee_id"):
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-        return frame
+        columns = list(zip(*rows, strict=True))
+        frame = pd.DataFrame({c.key: pd.Series(columns[i], dtype=object) for i, c in enumerate(text_cols)})
+        frame["amount_fen"] = pd.to_numeric(pd.Series(columns[len(text_cols)], dtype=object)).astype("float64")
+        for i, c in enumerate(time_cols):
+            values = pd.Series(columns[len(text_cols) + 1 + i], dtype=object)
+            text = isinstance(values.iloc[0], str)  # SQLite: ISO text; PostgreSQL: datetime objects
+            frame[c.key] = pd.to_datetime(values, utc=True, format="ISO8601" if text else None
+                                          ).astype("datetime64[us, UTC]")
+        return frame.loc[:, list(HISTORY_COLUMNS)]
 
     # -- submit -----------------------------------------------------------------------------------
     def check(self, data: bytes, *, fmt: str | None, as_of: pd.Timestamp,
