@@ -288,3 +288,17 @@ def test_batches_above_the_ordinary_body_limit_are_accepted_up_to_the_policy_lim
     too_big = client.post("/v1/payouts/batches", data=body, content_type="text/csv", headers=auth("finance"),
                           query_string=AS_OF_Q)
     assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "body_too_large"
+
+
+def test_approval_audit_failure_approves_nothing(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    batch_id = submit(client, auth("finance", "m"), small()).get_json()["batch_id"]
+    approver = auth("finance_approver", "c")
+    db = app.extensions["riskguard"]["db"]
+    with db.transaction() as session:
+        session.execute(text("DROP TABLE audit_entries"))
+    resp = _approve(client, approver, batch_id)
+    assert resp.status_code == 503 and resp.get_json()["error"]["code"] == "audit_unavailable"
+    with db.sessions() as session:
+        assert session.get(PayoutBatch, batch_id).status == "checked"
+        statuses = set(session.execute(select(PayoutItem.status).where(PayoutItem.batch_id == batch_id)).scalars())
+    assert statuses == {"pending"}
