@@ -41,11 +41,13 @@ def _app(settings: Settings) -> Any:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Evaluation date (YYYY-MM-DD); default today in the policy's time zone.")
 @click.option("--no-duplicates", is_flag=True,
-              help="Skip the duplicate search against stored applications (no database needed).")
+              help="Skip the duplicate search against stored applications (no database needed); "
+                   "duplicates among the input's own lines are still reported.")
 @click.pass_obj
 def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) -> None:
     """Check JSON-lines applications from SOURCE (default stdin) and write {id, decision, findings}
-    per line to stdout. Nothing is stored or audited. Exit 1 if any line was invalid."""
+    per line to stdout. Duplicates are sought among stored applications (read-only) and the earlier
+    lines. Nothing is stored or audited. Exit 1 if any line was invalid."""
     from ..context import get_db, get_keyring, get_service
     from ..errors import validation_error
     from .schemas import ApplicationSchema
@@ -61,7 +63,7 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
         if session is not None:
             _probe(session)
         try:
-            lookup = service.duplicate_lookup(session) if session is not None else None
+            lookup = _BatchLookup(service.duplicate_lookup(session) if session is not None else None)
             for number, line in enumerate(source, start=1):
                 if not line.strip():
                     continue
@@ -80,6 +82,7 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
                     continue
                 result = service.evaluate(application, as_of=day, rulebook=rulebook, digest_key=digest_key,
                                           duplicates=lookup)
+                lookup.remember(application)
                 _emit({"id": result.application_id, "decision": result.decision,
                        "findings": [f.to_dict() for f in result.findings]})
         finally:
@@ -88,6 +91,25 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
                 session.close()
     if invalid:
         sys.exit(1)
+
+
+class _BatchLookup:
+    """Duplicates among the stored applications (if a database lookup is given) and the earlier lines
+    of this run, by the same normalised values the blind indexes use."""
+
+    def __init__(self, stored: Any) -> None:
+        self.stored = stored
+        self.seen: dict[tuple[str, str], set[str]] = {}
+
+    def __call__(self, index: str, value: str) -> list[str]:
+        found = set(self.stored(index, value)) if self.stored is not None else set()
+        return sorted(found | self.seen.get((index, value), set()))
+
+    def remember(self, application: dict[str, Any]) -> None:
+        from .checks import identity_values
+
+        for index, _, value in identity_values(application):
+            self.seen.setdefault((index, value), set()).add(application["id"])
 
 
 def _probe(session: Any) -> None:

@@ -110,3 +110,12 @@ def test_uninitialised_database_needs_no_duplicates(tmp_path: Path, monkeypatch)
     assert refused.exit_code == 2 and "--no-duplicates" in refused.output
     code, out = run(["merchants", "review", "--no-duplicates"], [json.loads(body)])
     assert code == 0 and out[0]["decision"] == "allow"
+
+
+def test_duplicates_within_the_input(cli_env) -> None:
+    first = application()
+    second = application(**{"bank_account.number": first["bank_account"]["number"]})
+    code, out = run(["merchants", "review", "--as-of", "2026-11-26", "--no-duplicates"], [first, second])
+    assert code == 0 and out[0]["decision"] == "allow"
+    assert [(f["check"], f["field"], f["other_application"]) for f in out[1]["findings"]] == \
+        [("duplicate", "bank_account.number", first["id"])]
