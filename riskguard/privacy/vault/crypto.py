@@ -6,7 +6,8 @@ data key fails authentication::
 
     AAD = "rgv1" | table | column | row id | key id      (each part length-prefixed)
 
-A wrapped data key is ``nonce | AES-GCM(KEK_v, data key, AAD = "rgdek1" | subject id | key id | v)``.
+A data key is wrapped by the key provider with ``AAD = "rgdek1" | subject id | key id | v``
+(the local keyring: ``nonce | AES-256-GCM(KEK_v, data key, AAD)``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from .errors import CiphertextError
 
 __all__ = ["FORMAT_VERSION", "KEY_ID_BYTES", "field_aad", "seal", "open_sealed", "header",
-           "dek_aad", "wrap", "unwrap", "new_data_key", "new_key_id"]
+           "dek_aad", "new_data_key", "new_key_id"]
 
 FORMAT_VERSION = 1
 KEY_ID_BYTES = 16
@@ -98,17 +99,3 @@ def open_sealed(aead: AESGCM, blob: bytes, aad_without_key: tuple[str, str, str]
         raise CiphertextError(f"ciphertext of {table}.{column} for row {row_id} failed authentication "
                               "(tampered, or copied from another row, column or key)") from None
     return data.decode("utf-8")
-
-
-def wrap(kek: bytes, data_key: bytes, aad: bytes) -> bytes:
-    nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(kek).encrypt(nonce, data_key, aad)
-
-
-def unwrap(kek: bytes, wrapped: bytes, aad: bytes) -> bytes:
-    wrapped = bytes(wrapped)
-    try:
-        return AESGCM(kek).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], aad)
-    except InvalidTag:
-        raise CiphertextError("wrapped data key failed authentication (wrong key version or tampered)") \
-            from None
