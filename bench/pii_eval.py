@@ -14,10 +14,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+_HERE = Path(__file__).resolve().parent
+# bench/http.py must not shadow the standard library's http package: drop bench/ from the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
-from pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
+from bench.pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
 
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
