@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import structlog
-from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy import Float, String, cast, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..audit import Action, AuditEvent, record
@@ -64,7 +64,9 @@ class PayoutService:
         text_cols = (PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.payee_type,
                      PayoutItem.bank_account_token, PayoutItem.upline_payee_id)
         time_cols = (PayoutItem.period_start, PayoutItem.period_end, PayoutItem.paid_at)
-        query = select(*text_cols, PayoutItem.amount_fen, *(type_coerce(c, String) for c in time_cols)).where(
+        sqlite = self.db.is_sqlite  # SQLite: ISO text; PostgreSQL: epoch seconds (no per-row tz objects)
+        times = [type_coerce(c, String) if sqlite else cast(func.extract("epoch", c), Float) for c in time_cols]
+        query = select(*text_cols, PayoutItem.amount_fen, *times).where(
             PayoutItem.paid_at >= since, PayoutItem.paid_at <= as_of.to_pydatetime(),
             PayoutItem.status.in_(HISTORY_STATUSES))
         rows = session.connection().execute(query).fetchall()  # Core rows: no ORM loading layer
@@ -74,10 +76,10 @@ class PayoutService:
         frame = pd.DataFrame({c.key: pd.Series(columns[i], dtype=object) for i, c in enumerate(text_cols)})
         frame["amount_fen"] = pd.to_numeric(pd.Series(columns[len(text_cols)], dtype=object)).astype("float64")
         for i, c in enumerate(time_cols):
-            values = pd.Series(columns[len(text_cols) + 1 + i], dtype=object)
-            text = isinstance(values.iloc[0], str)  # SQLite: ISO text; PostgreSQL: datetime objects
-            frame[c.key] = pd.to_datetime(values, utc=True, format="ISO8601" if text else None
-                                          ).astype("datetime64[us, UTC]")
+            values = columns[len(text_cols) + 1 + i]
+            parsed = (pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601", cache=False)
+                      if sqlite else pd.to_datetime(pd.Series(values, dtype="float64").round(6), unit="s", utc=True))
+            frame[c.key] = parsed.astype("datetime64[us, UTC]")
         return frame.loc[:, list(HISTORY_COLUMNS)]
 
     # -- submit -----------------------------------------------------------------------------------
