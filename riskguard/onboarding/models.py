@@ -1,5 +1,6 @@
 """Storage of merchant applications: personal fields sealed by the vault (per-subject keys, blind
-indexes for duplicate search); the rest, and the decision, in plain columns."""
+indexes for duplicate search); the rest, and the decision, in plain columns. The store name and
+description are stored with personal data masked by ``*`` (same length, so findings' spans hold)."""
 
 from __future__ import annotations
 

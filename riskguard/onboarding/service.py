@@ -19,6 +19,7 @@ from .. import identifiers
 from ..audit import Action, AuditEvent, record
 from ..errors import Conflict, NotFound, ServiceUnavailable
 from ..ids import keyed_digest, new_id, utcnow
+from ..privacy.pii.service import mask_personal_data
 from ..privacy.vault import find_records, is_erased, new_subject_id, subject_status
 from ..review import CaseRequest, ReviewService
 from .checks import CheckContext, DuplicateLookup, Finding, decide, run_checks
@@ -143,7 +144,9 @@ class OnboardingService:
         return MerchantApplication(
             id=app["id"], legal_rep_subject_id=self._subject_for(session, rep["id_number"]),
             submitted_by=actor, created_at=utcnow(), business_name=app["business_name"],
-            store_name=app["store_name"], store_description=app["store_description"],
+            # screened free text: personal data masked character for character, so the content
+            # findings' start/end still index what is stored (and what the reviewer sees highlighted)
+            store_name=_masked(app["store_name"]), store_description=_masked(app["store_description"]),
             business_license_valid_until=app["business_license_valid_until"], bank_name=bank["bank"],
             categories=list(app["categories"]),
             qualifications=[{**q, "valid_until": q["valid_until"] and q["valid_until"].isoformat()}
@@ -203,6 +206,13 @@ class OnboardingService:
             "final_decision": row.final_decision, "submitted_by": row.submitted_by,
             "created_at": _iso(row.created_at),
         }
+
+
+def _masked(text: str) -> str:
+    masked = mask_personal_data(text)
+    if len(masked) != len(text):  # the findings' spans would point at the wrong characters
+        raise RuntimeError("masking changed the length of the text")
+    return masked
 
 
 def _iso(value: Any) -> str | None:

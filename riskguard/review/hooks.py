@@ -1,4 +1,10 @@
-"""Screening's decision hook: a ``review`` decision on an ad, listing or live-stream script opens a case."""
+"""Screening's decision hook: a ``review`` decision on an ad, listing or live-stream script opens a case.
+
+The case keeps the screened text with personal data masked character for character (the PII service's
+``mask_personal_data``), so the reviewer sees the ad with each finding's span highlighted while no raw
+phone, ID or card number is stored. Masking runs inside the screening transaction: if it fails, the
+decision is not recorded (screening answers 503).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,28 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..privacy.pii.service import mask_personal_data
 from .service import CASE_KINDS, CaseRequest, ReviewService
 
 __all__ = ["screening_hook", "finding_summary"]
 
 
 def finding_summary(finding: Any) -> dict[str, Any]:
-    """What a case keeps of a screening finding: ids, law, span; never the matched text."""
+    """What a case keeps of a screening finding: ids, law, fix hint, span; never the matched text."""
     out = {"rule_id": getattr(finding, "rule_id", None), "law": getattr(finding, "law", None),
            "article": getattr(finding, "article", None), "severity": getattr(finding, "severity", None),
-           "message": getattr(finding, "message", None), "start": getattr(finding, "start", None),
-           "end": getattr(finding, "end", None)}
+           "message": getattr(finding, "message", None), "suggestion": getattr(finding, "suggestion", None),
+           "start": getattr(finding, "start", None), "end": getattr(finding, "end", None)}
     return {k: v for k, v in out.items() if v is not None}
+
+
+def _masked(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    masked = mask_personal_data(text)
+    if len(masked) != len(text):  # the spans would point at the wrong characters: store nothing wrong
+        raise RuntimeError("masking changed the length of the text")
+    return masked
 
 
 def screening_hook(service: ReviewService) -> Callable[[Session, Any, Any, Any], None]:
@@ -38,6 +54,7 @@ def screening_hook(service: ReviewService) -> Callable[[Session, Any, Any, Any],
             rule_ids=[f.rule_id for f in findings],
             articles=[f"{f.law} {f.article}".strip() for f in findings if f.law or f.article],
             findings=[finding_summary(f) for f in findings],
+            content=_masked(getattr(item, "text", None)),
         ))
 
     return hook

@@ -21,8 +21,10 @@ class CaseStatus:
 class ReviewCase(Base):
     """A queued automated decision.
 
-    ``findings`` holds what fired (rule or check ids, fields, laws, spans) but never the matched text:
-    screened content may itself contain personal data, and the case is not where that text lives.
+    ``findings`` holds what fired (rule or check ids, fields, laws, spans) but never the matched text.
+    ``content`` is the screened text of a screening case with personal data masked character for
+    character by the PII service (``mask_personal_data``): same length, so the findings' spans index it,
+    and no raw phone, ID or card number at rest. Merchant applications keep their text in onboarding.
     """
 
     __tablename__ = "review_cases"
@@ -41,6 +43,7 @@ class ReviewCase(Base):
     rule_ids: Mapped[list[str]] = mapped_column(JSON)
     articles: Mapped[list[str]] = mapped_column(JSON)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    content: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -35,6 +35,7 @@ class CaseFindingSchema(Schema):
     severity = fields.String()
     decision = fields.String()
     message = fields.String()
+    suggestion = fields.String()
     start = fields.Integer()
     end = fields.Integer()
 
@@ -52,6 +53,9 @@ class CaseSchema(Schema):
     rule_ids = fields.List(fields.String())
     articles = fields.List(fields.String())
     findings = fields.List(fields.Nested(CaseFindingSchema))
+    content = fields.String(allow_none=True, metadata={
+        "description": "screened text with personal data masked by '*', same length: findings' "
+                       "start/end index it (screening cases; null for merchant applications)"})
     status = fields.String()
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)

@@ -50,6 +50,8 @@ class CaseRequest:
     rule_ids: Sequence[str] = ()
     articles: Sequence[str] = ()
     findings: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    # the reviewed text, personal data already masked by the caller (length-preserving); never raw
+    content: str | None = None
 
 
 def _record(session: Session, event: AuditEvent) -> None:
@@ -89,7 +91,8 @@ class ReviewService:
             policy_revision=req.policy_revision, submitted_by=req.submitted_by,
             categories=sorted(set(req.categories)), top_severity=top_severity(req.findings),
             rule_ids=sorted(set(req.rule_ids)), articles=sorted(set(req.articles)),
-            findings=[dict(f) for f in req.findings], status=CaseStatus.OPEN, created_at=utcnow(),
+            findings=[dict(f) for f in req.findings], content=req.content, status=CaseStatus.OPEN,
+            created_at=utcnow(),
         )
         session.add(case)
         session.flush()

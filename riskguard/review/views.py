@@ -29,6 +29,7 @@ def case_json(case: ReviewCase, subject_view: Any = None) -> dict[str, Any]:
         "policy_revision": case.policy_revision, "submitted_by": case.submitted_by,
         "categories": case.categories, "top_severity": case.top_severity,
         "rule_ids": case.rule_ids, "articles": case.articles, "findings": case.findings,
+        "content": case.content,
         "status": case.status, "created_at": iso(case.created_at), "decided_at": iso(case.decided_at),
         "decided_by": case.decided_by, "decision": case.decision, "reason": case.reason,
         **({"subject_view": subject_view} if subject_view is not None else {}),

@@ -276,10 +276,21 @@ def test_no_raw_personal_data_at_rest(app, client, auth) -> None:
               application(**{"bank_account.number": card(valid=False)})]
     shared = application(**{"legal_rep.phone": bodies[0]["legal_rep"]["phone"]})  # a duplicate: review
     bodies.append(shared)
-    for body in bodies:
-        submit(client, headers, body)
+    in_text = mobile()  # a contact number in the store description: the content check flags it
+    bodies.append(application(store_description=f"本店销售日用百货，有问题请致电{in_text}，微信abc_12345"))
+    results = [submit(client, headers, body) for body in bodies]
+    assert {f["check"] for f in results[-1]["findings"]} >= {"content"}
+    view = client.get(f"{URL}/{bodies[-1]['id']}", headers=auth(Role.REVIEWER)).get_json()
+    masked = view["store_description"]
+    assert len(masked) == len(bodies[-1]["store_description"]) and in_text not in masked
+    assert "*" * len(in_text) in masked and "abc_12345" not in masked
+    for f in results[-1]["findings"]:  # the content findings' spans still index the stored text
+        if f.get("field") == "store_description":
+            original = bodies[-1]["store_description"][f["start"]:f["end"]]
+            assert all(c in ("*", o) for c, o in zip(masked[f["start"]:f["end"]], original, strict=True))
     stored = _stored_text(app)
     assert bodies[0]["id"] in stored  # the scan does see the stored rows
+    assert in_text not in stored and "abc_12345" not in stored
     for body in bodies:
         secrets = [body["legal_rep"]["id_number"], body["legal_rep"]["phone"], body["contact_phone"],
                    body["bank_account"]["number"], body["legal_rep"]["name"], body["registered_address"]]

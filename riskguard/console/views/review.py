@@ -1,5 +1,6 @@
 """The review queue (roles as the review API): open cases with filters, a case page with the text
-highlighted and the application masked, and allow/block with a required reason.
+highlighted (a screening case's stored content, personal data masked by ``*`` at the same offsets; an
+application's store description) and the application masked, and allow/block with a required reason.
 
 The review service pages by kind and status; the page filters that page further by category, severity
 and age (it reads at most ``SCAN`` cases, oldest first, and says so when it stops there).
@@ -117,6 +118,8 @@ def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> 
     with get_db().sessions() as session:
         case = service.get(session, case_id)
         subject = service.subject_view(session, case)
+        if subject is None and case.content is not None:
+            subject = {"text": case.content}  # screened content, personal data masked at rest
         findings = [dict(f) for f in case.findings]
         for f in findings:
             f.update({k: v for k, v in rule_details(f.get("rule_id")).items() if not f.get(k)})

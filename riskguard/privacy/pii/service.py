@@ -8,6 +8,7 @@ recognizers, so the tagging analyzer runs only when one of them is asked for.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,9 +21,15 @@ from .analyzer import ALL_ENTITIES, get_analyzer, resolve_overlaps
 from .recognizers import POS_ENTITIES
 from .redaction import RedactedItem, Redactor
 
-__all__ = ["DEFAULT_THRESHOLD", "Detection", "PiiService", "Redaction", "entity_counts"]
+__all__ = ["DEFAULT_THRESHOLD", "MASKED_ENTITIES", "Detection", "PiiService", "Redaction", "entity_counts",
+           "mask_personal_data", "personal_data_spans"]
 
 DEFAULT_THRESHOLD = 0.5
+# What is masked before screened content or a store description is stored: identifiers, contacts and
+# cards. Not PERSON/LOCATION (jieba guesses; masking them would blank product names) nor URL/IP.
+MASKED_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD", "CREDIT_CARD", "EMAIL_ADDRESS", "WECHAT_ID",
+                   "QQ_NUMBER", "CN_USCC", "CN_PASSPORT")
+MASK_CHAR = "*"
 
 
 @dataclass(frozen=True)
@@ -99,3 +106,45 @@ class PiiService:
 
     def redact(self, text: str, **options: Any) -> Redaction:
         return self.redact_many([text], **options)[0]
+
+
+def _fold_width(text: str) -> str:
+    """Full-width and other compatibility forms folded character by character (ＱＱ → QQ), only where
+    the fold is one character: the result has the same length, so its offsets are the text's."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def personal_data_spans(text: str, *, entities: Sequence[str] = MASKED_ENTITIES,
+                        score_threshold: float = DEFAULT_THRESHOLD) -> list[tuple[str, int, int]]:
+    """(type, start, end) of each personal value in ``text`` (offsets into ``text``), not overlapping.
+
+    Detection runs on the width-folded text too, so ``ＱＱ：12345678`` is found like ``QQ：12345678``.
+    """
+    if not text:
+        return []
+    analyzer = get_analyzer(pos_tagging=False)
+    views = {text, _fold_width(text)}
+    results = []
+    for view in views:
+        results.extend(analyzer.analyze(text=view, language="zh", entities=list(entities),
+                                        score_threshold=score_threshold))
+    return [(r.entity_type, r.start, r.end) for r in resolve_overlaps(results)]
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with every character of each detected personal value replaced by ``*``.
+
+    Same length as ``text``, character for character: offsets computed on the original (findings'
+    ``start``/``end``) index the masked text, which is what gets stored and highlighted.
+    """
+    chars = list(text)
+    for _type, start, end in personal_data_spans(text):
+        chars[start:end] = MASK_CHAR * (end - start)
+    return "".join(chars)
