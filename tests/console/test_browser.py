@@ -88,7 +88,9 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, live_token, browse
     the store description's finding highlighted and the personal fields masked, and blocks it."""
     from onboarding.builders import application  # the onboarding tests' valid-application builder
 
-    body = application(store_description="本店面霜7天见效，支持七天无理由退货。", categories=["cosmetics"])
+    phone = "13812345678"  # stored masked: the description is kept with personal data as '*'
+    body = application(store_description=f"本店面霜7天见效，售后电话{phone}，支持七天无理由退货。",
+                       categories=["cosmetics"])
     api = sqlite_app.test_client()
     res = api.post("/v1/merchants/applications", json=body,
                    headers={"Authorization": f"Bearer {live_token('onboarding')}"})
@@ -102,7 +104,8 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, live_token, browse
     page.wait_for_load_state()
     marks = page.locator("#marked-text mark.hit")
     assert marks.count() == 1 and marks.first.inner_text().startswith("7天见效")
-    assert body["legal_rep"]["id_number"] not in page.content()
+    assert body["legal_rep"]["id_number"] not in page.content() and phone not in page.content()
+    assert "电话" + "*" * len(phone) in page.locator("#marked-text").inner_text()
     assert page.locator("#subject-fields").is_visible()
     shoot(page, "05-review-case")
     page.click("#decide-block")  # no reason: the browser's own check keeps the form from submitting
@@ -113,6 +116,32 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, live_token, browse
     assert page.locator("#case-decision").is_visible()
     assert page.locator("#case-status").inner_text() == "decided"
     assert page.locator("#decide-form").count() == 0
+
+
+def test_screening_review_case_shows_the_masked_text(page, live_server, sqlite_app, live_token,
+                                                      browser_login) -> None:
+    """An ad screened through the API goes to review; the reviewer's case page shows the ad itself with
+    the finding highlighted, its law, article, message and fix hint, and the phone number as '*'."""
+    phone = "13812345678"
+    ad = f"本品补水保湿，7天见效！订购电话{phone}，欢迎咨询。"
+    res = sqlite_app.test_client().post("/v1/screen/ad", json={"id": "AD-42", "text": ad, "category": "cosmetics"},
+                                        headers={"Authorization": f"Bearer {live_token('screener')}"})
+    assert res.get_json()["decision"] == "review"
+    browser_login(page, "reviewer", name="审核员小李")
+    page.goto(f"{live_server}/console/review?kind=ad")
+    page.click("tr[data-case] a")
+    page.wait_for_load_state()
+    text = page.locator("#marked-text")
+    marks = text.locator("mark.hit")
+    assert marks.count() == 1 and marks.first.inner_text().startswith("7天见效")
+    colour = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert text.inner_text().replace("1", "", 1) == ad.replace(phone, "*" * len(phone))  # "1": the <sup>
+    assert phone not in page.content()
+    finding = page.locator("#findings li").first
+    for part in ("adlaw.28.unsourced-claim", "广告法", "28", "未注明来源的效果数据", "提供数据来源或删除"):
+        assert part in finding.inner_text()
+    shoot(page, "12-review-case-screening")
 
 
 def _screen_in(page, live_server, texts: list[str]) -> None:  # type: ignore[no-untyped-def]

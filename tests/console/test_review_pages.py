@@ -27,14 +27,14 @@ AD_FINDINGS = [
 
 
 def open_case(app: Any, *, kind: str = "ad", submitted_by: str = "key:submitter", category: str = "cosmetics",
-              findings: list[dict] | None = None) -> str:
+              findings: list[dict] | None = None, content: str | None = None) -> str:
     service = app.extensions["riskguard"]["review"]
     with app.app_context(), app.extensions["riskguard"]["db"].transaction() as session:
         case = service.open_case(session, CaseRequest(
             kind=kind, subject_type=kind, subject_id=new_id("subj"), decision_id=new_id("dec"),
             automated_decision="review", submitted_by=submitted_by, policy_revision="ad/1",
             categories=[category], rule_ids=[f.get("rule_id") or f["check"] for f in findings or AD_FINDINGS],
-            articles=["广告法 9(3)"], findings=findings or AD_FINDINGS))
+            articles=["广告法 9(3)"], findings=findings or AD_FINDINGS, content=content))
         return case.id
 
 
@@ -81,6 +81,30 @@ def test_case_page_highlights_the_text_beside_its_findings(app, client, console_
     assert res.text.count('<mark class="hit"') == 2
     assert ">全网最低<sup>1</sup></mark>" in res.text and ">最好<sup>2</sup></mark>" in res.text
     assert "广告法" in res.text and "9(3)" in res.text and "使用绝对化用语" in res.text
+
+
+MASKED_AD = "这是全网最低价的面霜，效果最好，电话***********"  # as the screening hook stores it
+
+
+@pytest.mark.parametrize(("content", "marks", "shown", "absent"), [
+    (MASKED_AD, [">全网最低<sup>1</sup></mark>", ">最好<sup>2</sup></mark>"], ["电话***********"], []),
+    (MASKED_AD, [], ["广告法"], ["13800138000"]),
+    ("<b>最好</b>的全网最低价", [], ["&lt;b"], ["<b>"]),  # the stored text is escaped like any other
+    (None, [], ['id="findings"'], ['id="marked-text"']),  # no stored text: findings only, no highlight
+])
+def test_screening_case_page_shows_the_stored_masked_text(app, client, console_login, content: str | None,
+                                                          marks: list[str], shown: list[str],
+                                                          absent: list[str]) -> None:
+    case_id = open_case(app, content=content)  # no subject view registered: the case's own content
+    console_login(client, "reviewer")
+    res = client.get(f"/console/review/{case_id}")
+    assert res.status_code == 200
+    for piece in [*marks, *shown]:
+        assert piece in res.text
+    for piece in absent:
+        assert piece not in res.text
+    if marks:
+        assert res.text.count('<mark class="hit"') == len(marks) and 'id="marked-text"' in res.text
 
 
 def test_application_fields_are_shown_masked(app, client, console_login, with_subjects) -> None:
