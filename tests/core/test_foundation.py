@@ -70,3 +70,49 @@ def test_master_key_derivation_is_stable() -> None:
     assert a.secret("digest") != a.secret("blind_index")
     with pytest.raises(KeyringError):
         Keyring.from_master_key("c2hvcnQ=")
+
+
+def test_key_ids_never_look_like_numbers(sqlite_app) -> None:
+    """An all-digit key id would trip the audit trail's personal-data guard (it looks like a card)."""
+    from riskguard.auth import create_key
+
+    db = sqlite_app.extensions["riskguard"]["db"]
+    with db.transaction() as session:
+        ids = [create_key(session, role="auditor", name=f"k{i}")[0].id for i in range(200)]
+    assert all(not i.isdigit() and i[0].isalpha() for i in ids)
+
+
+@pytest.mark.parametrize(("header", "status"), [
+    ("", 401), ("Bearer", 401), ("Basic abc", 401), ("Bearer rg_nope_nope", 401), ("Bearer garbage", 401),
+])
+def test_bad_tokens_are_401(client, header: str, status: int) -> None:
+    res = client.post("/v1/screen/ad", json={"text": "x"}, headers={"Authorization": header} if header else {})
+    assert res.status_code == status
+    assert res.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_revoked_key_is_401(app, client) -> None:
+    from riskguard.auth import ApiKey, create_key
+    from riskguard.ids import utcnow
+
+    db = app.extensions["riskguard"]["db"]
+    with db.transaction() as session:
+        row, tok = create_key(session, role="screener", name="soon-revoked")
+    headers = {"Authorization": f"Bearer {tok}"}
+    assert client.post("/v1/screen/ad", json={"text": "你好"}, headers=headers).status_code == 200
+    with db.transaction() as session:
+        session.get(ApiKey, row.id).revoked_at = utcnow()
+    assert client.post("/v1/screen/ad", json={"text": "你好"}, headers=headers).status_code == 401
+
+
+def test_keys_create_prints_only_the_token(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from riskguard.cli import main
+
+    monkeypatch.setenv("RISKGUARD_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    result = runner.invoke(main, ["keys", "create", "--role", "auditor", "--name", "a"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().startswith("rg_") and len(result.stdout.strip().splitlines()) == 1
