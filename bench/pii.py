@@ -31,7 +31,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from bench.pii_evalset import FILLER, build  # noqa: E402
-
 from riskguard.privacy.pii.analyzer import STRUCTURED_ENTITIES, build_analyzer  # noqa: E402
 from riskguard.privacy.pii.logredact import redact_text  # noqa: E402
 from riskguard.privacy.pii.recognizers._tld import install_offline_extractor  # noqa: E402

@@ -20,7 +20,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from bench.pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
-
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 
