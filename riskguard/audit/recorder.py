@@ -5,7 +5,7 @@ commit together or not at all; if it raises, the caller must not return the deci
 The entry is durable once the caller commits ("acknowledged = committed"); it has no leaf index yet.
 The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
 transaction that commits late never leaves a gap. After a commit that recorded something the queue is
-integrated (after the response in a request, else by a background thread); reads integrate first too.
+integrated by the process's background sequencer; reads integrate first too.
 """
 
 from __future__ import annotations

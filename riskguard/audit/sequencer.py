@@ -7,9 +7,9 @@ Each batch reads only committed pending rows, so an insert that commits late is 
 later batch; indexes come from the head's size, never from a database sequence, so there are no gaps,
 and the unique index on ``idx`` makes a duplicate impossible. Killing a sequencer rolls its batch back.
 Pending rows whose MAC does not verify (written by something other than the service) are quarantined,
-never integrated. After a request that recorded entries, the worker that served it integrates once the
-response is sent; outside requests (scripts, CLI) a background thread per process and database wakes
-after every commit that recorded an entry, and signs a checkpoint every ``checkpoint_interval`` seconds.
+never integrated. A background thread per process and database wakes after every commit that recorded
+an entry (in requests too, so integration stays off the request path and batches the commits of all
+threads), and signs a checkpoint every ``checkpoint_interval`` seconds.
 """
 
 from __future__ import annotations
@@ -179,11 +179,13 @@ _workers_lock = threading.Lock()
 
 
 def after_commit(engine: Engine) -> None:
-    """A transaction that recorded entries committed. In a request, integrate once the response has
-    been sent (see ``init_app``); elsewhere, wake this process's background sequencer."""
+    """A transaction that recorded entries committed: wake this process's background sequencer, which
+    batches the commits of all its threads into one integration off the request path. With the
+    background sequencer off (``audit_sequencer: false``), a request integrates once its response has
+    been sent (see ``init_app``) and other callers rely on the next read to integrate."""
     from flask import g, has_request_context
 
-    if has_request_context():
+    if has_request_context() and not keys_for(engine).background:
         pending = g.setdefault("riskguard_audit_pending", set())
         pending.add(engine)
         return
