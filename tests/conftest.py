@@ -91,15 +91,20 @@ def database(db_url: str) -> Iterator[Database]:
     db.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
-    """The app on both backends (SQLite and PostgreSQL), schema migrated."""
-    settings = _settings(tmp_path, db_url)
+def _build_app(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
+    settings = _settings(tmp_path, url)
     db = Database(settings.sqlalchemy_url)
     migrate.upgrade(db)
     db.dispose()
     application = create_app(settings)
     application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+    """The app on both backends (SQLite and PostgreSQL), schema migrated."""
+    application = _build_app(tmp_path, db_url)
     yield application
     application.extensions["riskguard"]["db"].dispose()
 
@@ -107,14 +112,37 @@ def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
     """The app on SQLite only, for logic that does not depend on the database."""
-    settings = _settings(tmp_path, sqlite_url)
-    db = Database(settings.sqlalchemy_url)
-    migrate.upgrade(db)
-    db.dispose()
-    application = create_app(settings)
-    application.config["TESTING"] = True
+    application = _build_app(tmp_path, sqlite_url)
     yield application
     application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One SQLite app per test module, for tables where the backend does not matter (roles, input
+    validation): building an app per case costs seconds on a loaded machine."""
+    tmp = tmp_path_factory.mktemp("module_app")
+    application = _build_app(tmp, f"sqlite:///{tmp / 'riskguard.db'}")
+    yield application
+    application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
+def sclient(module_app):  # type: ignore[no-untyped-def]
+    return module_app.test_client()
+
+
+def _headers_for(application, role: str | Role, name: str | None = None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    db: Database = application.extensions["riskguard"]["db"]
+    with db.transaction() as session:
+        _, tok = create_key(session, role=role, name=name or f"test-{role}")
+    return {"Authorization": f"Bearer {tok}"}
+
+
+@pytest.fixture
+def sauth(module_app) -> Callable[..., dict[str, str]]:  # type: ignore[no-untyped-def]
+    """``sauth("reviewer")``: headers with a fresh token of that role on ``module_app``."""
+    return lambda role, name=None: _headers_for(module_app, role, name)
 
 
 @pytest.fixture
@@ -125,17 +153,10 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def token(app) -> Callable[..., str]:  # type: ignore[no-untyped-def]
     """``token("screener")`` creates a key of that role and returns its bearer token."""
-
-    def make(role: str | Role, name: str | None = None) -> str:
-        db: Database = app.extensions["riskguard"]["db"]
-        with db.transaction() as session:
-            _, tok = create_key(session, role=role, name=name or f"test-{role}")
-        return tok
-
-    return make
+    return lambda role, name=None: _headers_for(app, role, name)["Authorization"].removeprefix("Bearer ")
 
 
 @pytest.fixture
-def auth(token) -> Callable[..., dict[str, str]]:  # type: ignore[no-untyped-def]
+def auth(app) -> Callable[..., dict[str, str]]:  # type: ignore[no-untyped-def]
     """``auth("auditor")`` gives headers carrying a fresh token of that role."""
-    return lambda role, name=None: {"Authorization": f"Bearer {token(role, name)}"}
+    return lambda role, name=None: _headers_for(app, role, name)
