@@ -10,7 +10,9 @@ set-up is amortised. Offline: nothing is recorded; nothing about the text goes t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import IO, Any
 
 import click
@@ -22,12 +24,14 @@ from ...logging import set_redactor
 from .analyzer import ALL_ENTITIES
 from .logredact import redact_text
 from .nlp import LANGUAGES
-from .redaction import OPERATORS
+from .redaction import OPERATORS, Encryptor
 from .service import DEFAULT_THRESHOLD, PiiService
+from .tokens import DEFAULT_PURPOSE, DEFAULT_SUBJECT
 
 __all__ = ["register_cli"]
 
 BATCH = 256
+_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 Parsed = tuple[Any, str | None, dict[str, Any] | None]  # (id, text, error)
 
 
@@ -88,15 +92,48 @@ def _batches(stream: IO[bytes]) -> Iterator[list[Parsed]]:
         yield batch
 
 
+Sealing = Callable[[], AbstractContextManager[Encryptor]]
+
+
+@contextmanager
+def _no_sealing() -> Iterator[None]:
+    yield None
+
+
+def _vault_sealing(settings: Settings) -> tuple[Sealing, Callable[[], None]]:
+    """Each batch sealed in one transaction (a new subject key commits with it), and a closer."""
+    from ...db import Database
+    from ...keyring import Keyring, KeyringError
+    from ..vault import build_vault
+    from .tokens import TokenSealer
+
+    try:
+        ring = (Keyring.from_master_key(settings.master_key) if settings.master_key
+                else Keyring.load(settings.keyring_path))
+    except KeyringError as exc:
+        raise click.ClickException(f"the encrypt operator needs the keyring: {exc}") from None
+    db = Database(settings.sqlalchemy_url)
+    vault = build_vault(settings, ring)
+
+    @contextmanager
+    def sealing() -> Iterator[Encryptor]:
+        with db.transaction() as session:
+            yield TokenSealer(vault, session.connection())
+
+    return sealing, db.dispose
+
+
 def _run(mode: str, service: PiiService, src: IO[bytes], dst: IO[str], options: dict[str, Any],
-         operators: dict[str, Any] | None) -> int:
+         operators: dict[str, Any] | None, sealing: Sealing | None = None) -> int:
     failed = 0
     for batch in _batches(src):
         texts = [t for _, t, err in batch if err is None]
         if mode == "detect":
             found = iter(service.detect_many(texts, **options)) if texts else iter(())
         else:
-            done = iter(service.redact_many(texts, operators=operators, **options)) if texts else iter(())
+            with (sealing or _no_sealing)() as encryptor:
+                done = iter(service.redact_many(texts, operators=operators, encryptor=encryptor, **options)
+                            if texts else ())
         for ident, _text, err in batch:
             if err is not None:
                 failed += 1
@@ -134,6 +171,12 @@ def _options(language: str, entities: str | None, threshold: float) -> dict[str,
     return {"language": language, "entities": wanted, "score_threshold": threshold}
 
 
+def _checked_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _NAME.match(value):
+        raise click.BadParameter("letters, digits and _.:- only (1-128 characters)")
+    return value
+
+
 def register_cli(main: click.Group) -> None:
     @main.group()
     def pii() -> None:
@@ -157,13 +200,26 @@ def register_cli(main: click.Group) -> None:
     @click.option("--operator", type=click.Choice(OPERATORS), default="replace", show_default=True)
     @click.option("--keep-last", type=click.IntRange(0, 8), default=4, show_default=True,
                   help="characters left visible by the mask operator")
+    @click.option("--subject-id", default=None, callback=_checked_name,
+                  help=f"encrypt: vault data subject whose key seals the values [default: {DEFAULT_SUBJECT}]")
+    @click.option("--purpose", default=None, callback=_checked_name,
+                  help=f"encrypt: purpose bound into each token [default: {DEFAULT_PURPOSE}]")
     @click.pass_obj
     def redact(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
-               threshold: float, operator: str, keep_last: int) -> None:
-        """Write {id, text} with personal information replaced, masked or hashed."""
+               threshold: float, operator: str, keep_last: int, subject_id: str | None,
+               purpose: str | None) -> None:
+        """Write {id, text} with personal information replaced, masked, hashed or encrypted.
+
+        ``encrypt`` needs the keyring and the database (the vault's subject keys); tokens are decrypted
+        by a privacy officer through POST /v1/pii/decrypt."""
         options = _options(language, entities, threshold)
         service = PiiService(_digest_secret(settings, need_key=operator == "hash"))
-        spec = {"DEFAULT": {"type": operator, "keep_last": keep_last, "masking_char": "*"}}
-        failed = _run("redact", service, src, dst, options, spec)
+        spec = {"DEFAULT": {"type": operator, "keep_last": keep_last, "masking_char": "*",
+                            "subject_id": subject_id, "purpose": purpose}}
+        sealing, close = _vault_sealing(settings) if operator == "encrypt" else (None, lambda: None)
+        try:
+            failed = _run("redact", service, src, dst, options, spec, sealing)
+        finally:
+            close()
         if failed:
             click.echo(f"{failed} line(s) had errors", err=True)

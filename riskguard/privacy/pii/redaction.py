@@ -6,7 +6,9 @@
                so one value always maps to one token (records stay joinable) and nobody without the
                keyring can test a guess. The type is not part of the input, so the same number found as
                CN_MOBILE or QQ_NUMBER gets the same token.
-``encrypt``  is not offered yet: it belongs to the vault (per-subject keys), whose API is in progress.
+``encrypt``  → ``<ENC:v1:CN_MOBILE:…>``: sealed by the vault (AES-256-GCM under a data subject's key,
+               entity type and purpose bound as associated data), reversible by a privacy officer through
+               ``POST /v1/pii/decrypt``, unreadable once the subject is erased. See :mod:`.tokens`.
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 from presidio_anonymizer.entities import RecognizerResult as AnonymizerResult
 
-__all__ = ["OPERATORS", "DEFAULT_OPERATOR", "RedactedItem", "Redactor", "token_key"]
+__all__ = ["OPERATORS", "DEFAULT_OPERATOR", "Encryptor", "RedactedItem", "Redactor", "token_key",
+           "uses_encrypt"]
 
-OPERATORS = ("replace", "mask", "hash")
+OPERATORS = ("replace", "mask", "hash", "encrypt")
 DEFAULT_OPERATOR: Mapping[str, Any] = {"type": "replace"}
 _TOKEN_HEX = 16
+# (entity type, value, subject id or None, purpose or None) -> token; see tokens.TokenSealer
+Encryptor = Callable[[str, str, "str | None", "str | None"], str]
+
+
+def uses_encrypt(operators: Mapping[str, Mapping[str, Any]] | None) -> bool:
+    return any(spec.get("type") == "encrypt" for spec in (operators or {}).values())
 
 
 def token_key(digest_secret: bytes) -> bytes:
@@ -58,7 +67,7 @@ class Redactor:
         mac = hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:_TOKEN_HEX]
         return f"<{entity_type}:{mac}>"
 
-    def _config(self, entity_type: str, spec: Mapping[str, Any]) -> OperatorConfig:
+    def _config(self, entity_type: str, spec: Mapping[str, Any], encryptor: Encryptor | None) -> OperatorConfig:
         kind = spec.get("type", "replace")
         if kind == "replace":
             return OperatorConfig("replace", {"new_value": f"<{entity_type}>"})
@@ -67,16 +76,23 @@ class Redactor:
             return OperatorConfig("custom", {"lambda": fn})
         if kind == "hash":
             return OperatorConfig("custom", {"lambda": lambda value: self.token(entity_type, value)})
+        if kind == "encrypt":
+            if encryptor is None:
+                raise ValueError("the encrypt operator needs the vault (an encryptor)")
+            subject, purpose = spec.get("subject_id"), spec.get("purpose")
+            return OperatorConfig("custom", {"lambda": lambda value: encryptor(entity_type, value, subject,
+                                                                                purpose)})
         raise ValueError(f"unknown operator {kind!r}")
 
     def redact(self, text: str, spans: list[tuple[str, int, int, float]],
-               operators: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[str, list[RedactedItem]]:
+               operators: Mapping[str, Mapping[str, Any]] | None = None,
+               encryptor: Encryptor | None = None) -> tuple[str, list[RedactedItem]]:
         """``spans`` are (type, start, end, score) over ``text``, already free of overlaps."""
         if not spans:
             return text, []
         operators = operators or {}
         default = operators.get("DEFAULT", DEFAULT_OPERATOR)
-        configs = {t: self._config(t, operators.get(t, default)) for t in {s[0] for s in spans}}
+        configs = {t: self._config(t, operators.get(t, default), encryptor) for t in {s[0] for s in spans}}
         kinds = {t: operators.get(t, default).get("type", "replace") for t in configs}
         results = [AnonymizerResult(entity_type=t, start=s, end=e, score=sc) for t, s, e, sc in spans]
         out = self._engine.anonymize(text=text, analyzer_results=results, operators=configs)

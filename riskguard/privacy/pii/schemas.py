@@ -8,10 +8,13 @@ from .analyzer import ALL_ENTITIES
 from .nlp import LANGUAGES
 from .redaction import OPERATORS
 from .service import DEFAULT_THRESHOLD
+from .tokens import DEFAULT_PURPOSE, DEFAULT_SUBJECT
 
 __all__ = [
     "MAX_BATCH",
     "MAX_TEXT",
+    "PiiDecryptResultSchema",
+    "PiiDecryptSchema",
     "PiiDetectBatchSchema",
     "PiiDetectResultSchema",
     "PiiDetectSchema",
@@ -40,10 +43,18 @@ class _DetectOptions(_Options):
                                   metadata={"description": "echo matched values (privacy_officer only)"})
 
 
+_NAME = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,128}$", error="letters, digits and _.:- only (1-128)")
+
+
 class PiiOperatorSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(OPERATORS))
     keep_last = fields.Integer(load_default=4, validate=validate.Range(0, 8))
     masking_char = fields.String(load_default="*", validate=validate.Length(equal=1))
+    subject_id = fields.String(load_default=None, validate=_NAME, metadata={
+        "description": f"encrypt: the vault data subject whose key seals the values (default {DEFAULT_SUBJECT!r}); "
+                       "erasing the subject makes its tokens unreadable"})
+    purpose = fields.String(load_default=None, validate=_NAME, metadata={
+        "description": f"encrypt: purpose bound into the token (default {DEFAULT_PURPOSE!r})"})
 
 
 class _RedactOptions(_Options):
@@ -114,3 +125,24 @@ class PiiRedactItemSchema(Schema):
 class PiiRedactBatchResultSchema(Schema):
     scan_id = fields.String(required=True)
     results = fields.List(fields.Nested(PiiRedactItemSchema), required=True)
+
+
+class PiiDecryptSchema(Schema):
+    tokens = fields.List(fields.String(validate=validate.Length(min=1, max=10_000)), required=True,
+                         validate=validate.Length(min=1, max=MAX_BATCH),
+                         metadata={"description": "tokens made by the encrypt operator"})
+    reason = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
+        "description": "'<reason>:<reference>' as in X-Reveal-Reason (either one; if both, they must agree)"})
+
+
+class PiiDecryptItemSchema(Schema):
+    type = fields.String(required=True)
+    subject_id = fields.String(required=True)
+    purpose = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["revealed", "erased"]})
+    text = fields.String(allow_none=True, metadata={"description": "the value; null when erased"})
+
+
+class PiiDecryptResultSchema(Schema):
+    reveal_id = fields.String(required=True, metadata={"description": "audit reference of this reveal"})
+    results = fields.List(fields.Nested(PiiDecryptItemSchema), required=True)

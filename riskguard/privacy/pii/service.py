@@ -19,7 +19,7 @@ from presidio_analyzer import AnalyzerEngine
 from ...ids import keyed_digest
 from .analyzer import ALL_ENTITIES, get_analyzer, resolve_overlaps
 from .recognizers import POS_ENTITIES
-from .redaction import RedactedItem, Redactor
+from .redaction import Encryptor, RedactedItem, Redactor
 
 __all__ = ["DEFAULT_THRESHOLD", "MASKED_ENTITIES", "Detection", "PiiService", "Redaction", "entity_counts",
            "mask_personal_data", "personal_data_spans"]
@@ -95,12 +95,13 @@ class PiiService:
         return self.detect_many([text], **options)[0]
 
     def redact_many(self, texts: Sequence[str], *, operators: Mapping[str, Mapping[str, Any]] | None = None,
-                    **options: Any) -> list[Redaction]:
+                    encryptor: Encryptor | None = None, **options: Any) -> list[Redaction]:
+        """``encryptor`` (a :class:`.tokens.TokenSealer`) is needed only by the ``encrypt`` operator."""
         found = self.detect_many(texts, **options)
         out = []
         for text, detections in zip(texts, found, strict=True):
             redacted, items = self.redactor.redact(
-                text, [(d.type, d.start, d.end, d.score) for d in detections], operators)
+                text, [(d.type, d.start, d.end, d.score) for d in detections], operators, encryptor)
             out.append(Redaction(text=redacted, items=items, detections=detections))
         return out
 

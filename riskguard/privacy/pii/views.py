@@ -1,24 +1,35 @@
 """HTTP for PII detection and redaction: parse, call the service, record the scan, answer.
 
+``/decrypt`` (privacy officers only, with a reveal reason) writes a PRIVACY_REVEALED entry with token
+digests, in the same transaction as the decryption.
+
 Every call writes one audit entry (identifiers, counts and keyed digests, never text) in its own
 transaction before the answer leaves; if that fails the caller gets 503, not an unrecorded result.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
 import structlog
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from ...audit import Action, AuditEvent, record
 from ...auth import Role, current_actor, require_roles
 from ...context import get_db, get_service
-from ...errors import Forbidden, ServiceUnavailable
+from ...errors import ApiError, BadRequest, Forbidden, ServiceUnavailable
 from ...http import documented, json_body
 from ...ids import new_id
+from ..vault import Vault
+from .redaction import uses_encrypt
 from .schemas import (
+    PiiDecryptResultSchema,
+    PiiDecryptSchema,
     PiiDetectBatchResultSchema,
     PiiDetectBatchSchema,
     PiiDetectResultSchema,
@@ -28,7 +39,8 @@ from .schemas import (
     PiiRedactResultSchema,
     PiiRedactSchema,
 )
-from .service import Detection, PiiService, entity_counts
+from .service import Detection, PiiService, Redaction, entity_counts
+from .tokens import DEFAULT_SUBJECT, Token, TokenError, TokenSealer, open_token, parse_token
 
 __all__ = ["blueprint"]
 
@@ -59,24 +71,62 @@ def _check_include_text(body: dict[str, Any]) -> bool:
     return bool(body.get("include_text"))
 
 
-def _record(operation: str, service: PiiService, texts: list[str], found: list[list[Detection]],
-            **details: Any) -> str:
-    scan_id = new_id("pii")
-    actor = current_actor()
+def _scan_event(operation: str, service: PiiService, scan_id: str, texts: list[str],
+                found: list[list[Detection]], **details: Any) -> AuditEvent:
     digests = [service.digest(t) for t in texts]
-    counts = entity_counts(found)
+    return AuditEvent(
+        action=Action.PII_DETECTED, actor=current_actor().ref, subject_type="text", subject_id=scan_id,
+        input_digest=digests[0] if len(digests) == 1 else service.digest("\n".join(digests)),
+        details={"operation": operation, "texts": len(texts), "entities": entity_counts(found), **details})
+
+
+@contextmanager
+def _fail_closed(scan_id: str, operation: str) -> Iterator[None]:
+    """Any failure to record (other than an API error raised on purpose) answers 503, never a result."""
     try:
-        with get_db().transaction() as session:
-            record(session, AuditEvent(
-                action=Action.PII_DETECTED, actor=actor.ref, subject_type="text", subject_id=scan_id,
-                input_digest=digests[0] if len(digests) == 1 else service.digest("\n".join(digests)),
-                details={"operation": operation, "texts": len(texts), "entities": counts, **details}))
+        yield
+    except ApiError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to record means no answer (fail closed)
         log.error("pii.audit_failed", scan_id=scan_id, operation=operation, error_type=type(exc).__name__)
         raise ServiceUnavailable("the audit trail is unavailable; nothing was returned",
                                  code="audit_unavailable") from None
-    log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts), entities=counts)
+
+
+def _record(operation: str, service: PiiService, texts: list[str], found: list[list[Detection]],
+            **details: Any) -> str:
+    scan_id = new_id("pii")
+    with _fail_closed(scan_id, operation), get_db().transaction() as session:
+        record(session, _scan_event(operation, service, scan_id, texts, found, **details))
+    log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts),
+             entities=entity_counts(found))
     return scan_id
+
+
+def _redact_recorded(operation: str, service: PiiService, texts: list[str],
+                     body: dict[str, Any]) -> tuple[str, list[Redaction]]:
+    """Redact and record. With ``encrypt`` both happen in one transaction: a subject key created for
+    the tokens commits with the audit entry, or neither does and no token leaves."""
+    operators = body["operators"]
+    if not uses_encrypt(operators):
+        results = service.redact_many(texts, operators=operators, **_options(body))
+        scan_id = _record(operation, service, texts, [r.detections for r in results],
+                          operators=_operator_names(body))
+        return scan_id, results
+    scan_id = new_id("pii")
+    with _fail_closed(scan_id, operation), get_db().transaction() as session:
+        sealer = TokenSealer(get_service("vault"), session.connection())
+        results = service.redact_many(texts, operators=operators, encryptor=sealer, **_options(body))
+        found = [r.detections for r in results]
+        record(session, _scan_event(operation, service, scan_id, texts, found, operators=_operator_names(body),
+                                    subjects=_encrypt_subjects(operators)))
+    log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts), entities=entity_counts(found))
+    return scan_id, results
+
+
+def _encrypt_subjects(operators: dict[str, Any]) -> list[str]:
+    return sorted({spec.get("subject_id") or DEFAULT_SUBJECT for spec in operators.values()
+                   if spec.get("type") == "encrypt"})
 
 
 @blueprint.post("/detect")
@@ -113,14 +163,12 @@ def _redaction(r: Any) -> dict[str, Any]:
 @blueprint.post("/redact")
 @require_roles(*_ROLES)
 @json_body(PiiRedactSchema)
-@documented("Redact personal information from a text (replace, mask or keyed hash)",
+@documented("Redact personal information from a text (replace, mask, keyed hash or encrypt)",
             response=PiiRedactResultSchema, tags=["pii"])
 def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     service: PiiService = get_service("pii")
-    result = service.redact(body["text"], operators=body["operators"], **_options(body))
-    scan_id = _record("redact", service, [body["text"]], [result.detections],
-                      operators=_operator_names(body))
-    return jsonify({"scan_id": scan_id, **_redaction(result)})
+    scan_id, results = _redact_recorded("redact", service, [body["text"]], body)
+    return jsonify({"scan_id": scan_id, **_redaction(results[0])})
 
 
 @blueprint.post("/redact/batch")
@@ -130,11 +178,72 @@ def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
             tags=["pii"])
 def redact_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     service: PiiService = get_service("pii")
-    results = service.redact_many(body["texts"], operators=body["operators"], **_options(body))
-    scan_id = _record("redact_batch", service, body["texts"], [r.detections for r in results],
-                      operators=_operator_names(body))
+    scan_id, results = _redact_recorded("redact_batch", service, body["texts"], body)
     return jsonify({"scan_id": scan_id, "results": [_redaction(r) for r in results]})
 
 
 def _operator_names(body: dict[str, Any]) -> dict[str, str]:
     return {k: v["type"] for k, v in sorted((body.get("operators") or {}).items())}
+
+
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
+
+
+def _reveal_reason(vault: Vault, body_reason: str | None) -> str:
+    """``<reason>:<reference>`` from the header or the body (they must agree), in the policy's vocabulary."""
+    header = (request.headers.get("X-Reveal-Reason") or "").strip() or None
+    if header and body_reason and header != body_reason.strip():
+        raise BadRequest("X-Reveal-Reason and reason disagree", code="invalid_reason", field="reason")
+    raw = header or (body_reason or "").strip()
+    if not raw:
+        raise BadRequest("a reveal reason is required (X-Reveal-Reason or reason)", code="reason_required",
+                         field="X-Reveal-Reason")
+    kind, _, ref = raw.partition(":")
+    if kind not in vault.policy.reveal_reasons or not _REF.match(ref):
+        raise BadRequest("the reason must be '<reason>:<reference>' with reason one of "
+                         f"{', '.join(sorted(vault.policy.reveal_reasons))}", code="invalid_reason",
+                         field="X-Reveal-Reason")
+    return f"{kind}:{ref}"
+
+
+@blueprint.post("/decrypt")
+@require_roles(Role.PRIVACY_OFFICER)
+@json_body(PiiDecryptSchema)
+@documented("Decrypt encrypt-operator tokens (privacy officer, with X-Reveal-Reason; audited); tokens of an "
+            "erased subject come back as erased", response=PiiDecryptResultSchema, tags=["pii"])
+def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    vault: Vault = get_service("vault")
+    service: PiiService = get_service("pii")
+    reason = _reveal_reason(vault, body["reason"])
+    tokens: list[Token] = []
+    for i, raw in enumerate(body["tokens"]):
+        try:
+            tokens.append(parse_token(raw))
+        except TokenError:
+            log.warning("pii.token_rejected", index=i, token_digest=service.digest(raw), stage="parse")
+            raise BadRequest("not a valid encrypt-operator token", code="token_invalid",
+                             field=f"tokens.{i}") from None
+    reveal_id = new_id("rvl")
+    results: list[dict[str, Any]] = []
+    with _fail_closed(reveal_id, "decrypt"), get_db().transaction() as session:
+        conn = session.connection()
+        for i, (raw, token) in enumerate(zip(body["tokens"], tokens, strict=True)):
+            try:
+                value = open_token(vault, conn, token)
+            except TokenError:
+                log.warning("pii.token_rejected", index=i, token_digest=service.digest(raw), stage="open")
+                raise BadRequest("token failed authentication (tampered, or not made here)",
+                                 code="token_invalid", field=f"tokens.{i}") from None
+            results.append({"type": token.entity_type, "subject_id": token.subject_id, "purpose": token.purpose,
+                            "status": "erased" if value is None else "revealed", "text": value})
+        statuses = Counter(r["status"] for r in results)
+        record(session, AuditEvent(
+            action=Action.PRIVACY_REVEALED, actor=current_actor().ref, subject_type="pii_token",
+            subject_id=reveal_id, reason=reason, policy_revision=vault.policy.revision,
+            input_digest=service.digest("\n".join(body["tokens"])),
+            details={"tokens": len(tokens), "token_digests": [service.digest(t) for t in body["tokens"]],
+                     "data_subjects": sorted({t.subject_id for t in tokens}),
+                     "types": dict(sorted(Counter(t.entity_type for t in tokens).items())),
+                     "statuses": dict(sorted(statuses.items()))}))
+    log.info("pii.tokens_revealed", reveal_id=reveal_id, tokens=len(tokens), statuses=dict(statuses))
+    return jsonify({"reveal_id": reveal_id, "results": results})
