@@ -268,3 +268,21 @@ def test_cli_rejects_bad_names(bad: str) -> None:
 
     result = CliRunner().invoke(main, ["pii", "redact", "--operator", "encrypt", bad], input="")
     assert result.exit_code == 2
+
+
+def test_batch_encrypt_round_trip_and_logs_hold_no_values(client, auth) -> None:  # type: ignore[no-untyped-def]
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logs:
+        response = client.post("/v1/pii/redact/batch", headers=auth("screener"), json={
+            "texts": [PII_TEXT, "没有个人信息", f"手机{MOBILE}"], "operators": ENCRYPT})
+        assert response.status_code == 200
+        texts = [r["text"] for r in response.get_json()["results"]]
+        tokens = [t for text in texts for t in _tokens({"text": text})]
+        decrypted = _decrypt(client, auth, tokens).get_json()["results"]
+        _decrypt(client, auth, [tokens[0][:-3] + "AA>"])  # a rejected one is logged too
+    assert texts[1] == "没有个人信息" and len(tokens) == 5
+    assert [r["text"] for r in decrypted] == [*EXPECTED.values(), MOBILE]
+    dumped = json.dumps(logs, ensure_ascii=False, default=str)
+    assert "pii.token_rejected" in dumped  # (info events are filtered at the tests' WARNING level)
+    assert not any(v in dumped for v in RAW_VALUES) and "<ENC:" not in dumped
