@@ -29,6 +29,21 @@ PRIORITY = {name: i for i, name in enumerate((
 _lock = threading.Lock()
 
 
+class _FixedRegistry(RecognizerRegistry):
+    """A registry whose recognizers never change after construction, so the recognizers for a
+    (language, entities) request are looked up once: Presidio filters the whole list on every call."""
+
+    def get_recognizers(self, language, entities=None, all_fields=False,  # type: ignore[no-untyped-def,override]
+                        ad_hoc_recognizers=None):
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        key = (language, tuple(entities) if entities is not None else None, all_fields)
+        cache = self.__dict__.setdefault("_rg_cache", {})
+        if key not in cache:
+            cache[key] = super().get_recognizers(language, entities, all_fields)
+        return list(cache[key])
+
+
 def supported_entities() -> tuple[str, ...]:
     return ALL_ENTITIES
 
@@ -50,7 +65,7 @@ def build_analyzer(*, pos_tagging: bool, windowed: bool = True) -> AnalyzerEngin
         recognizers.extend(structured_recognizers(language))
     if pos_tagging:
         recognizers.append(JiebaEntityRecognizer("zh"))
-    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
+    registry = _FixedRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
     engine = JiebaNlpEngine(pos_tagging=pos_tagging, windowed=windowed)
     enhancer = InPlaceContextEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.4,
                                          context_prefix_count=5, context_suffix_count=0)
