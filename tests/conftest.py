@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -69,12 +70,12 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
 
 
-def _settings(tmp_path: Path, url: str) -> Settings:
+def _settings(tmp_path: Path, url: str, **overrides: Any) -> Settings:
     keyring_path = tmp_path / "keyring.json"
     if not keyring_path.exists():
         Keyring.generate(keyring_path).save()
-    return Settings.from_env(data_dir=tmp_path, database_url=url, keyring_path=keyring_path,
-                             master_key=None, log_level="WARNING")
+    return Settings.from_env(**{"data_dir": tmp_path, "database_url": url, "keyring_path": keyring_path,
+                                "master_key": None, "log_level": "WARNING", **overrides})
 
 
 @pytest.fixture
@@ -91,8 +92,9 @@ def database(db_url: str) -> Iterator[Database]:
     db.dispose()
 
 
-def _build_app(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
-    settings = _settings(tmp_path, url)
+def build_app(tmp_path: Path, url: str, **overrides: Any):  # type: ignore[no-untyped-def]
+    """A migrated app on ``url``; ``overrides`` replace settings (e.g. ``rules_dir``)."""
+    settings = _settings(tmp_path, url, **overrides)
     db = Database(settings.sqlalchemy_url)
     migrate.upgrade(db)
     db.dispose()
@@ -102,9 +104,23 @@ def _build_app(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def app_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``app_factory(url, **settings_overrides)``: a migrated app for tests that need other settings."""
+    built = []
+
+    def make(url: str, **overrides: Any):  # type: ignore[no-untyped-def]
+        built.append(build_app(tmp_path, url, **overrides))
+        return built[-1]
+
+    yield make
+    for application in built:
+        application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
 def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
     """The app on both backends (SQLite and PostgreSQL), schema migrated."""
-    application = _build_app(tmp_path, db_url)
+    application = build_app(tmp_path, db_url)
     yield application
     application.extensions["riskguard"]["db"].dispose()
 
@@ -112,7 +128,7 @@ def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
     """The app on SQLite only, for logic that does not depend on the database."""
-    application = _build_app(tmp_path, sqlite_url)
+    application = build_app(tmp_path, sqlite_url)
     yield application
     application.extensions["riskguard"]["db"].dispose()
 
@@ -122,7 +138,7 @@ def module_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     """One SQLite app per test module, for tables where the backend does not matter (roles, input
     validation): building an app per case costs seconds on a loaded machine."""
     tmp = tmp_path_factory.mktemp("module_app")
-    application = _build_app(tmp, f"sqlite:///{tmp / 'riskguard.db'}")
+    application = build_app(tmp, f"sqlite:///{tmp / 'riskguard.db'}")
     yield application
     application.extensions["riskguard"]["db"].dispose()
 

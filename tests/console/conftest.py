@@ -11,11 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from riskguard import create_app, migrate
 from riskguard.auth import create_key
-from riskguard.config import Settings
-from riskguard.db import Database
-from riskguard.keyring import Keyring
 
 # Debian's Chromium; RISKGUARD_TEST_CHROMIUM points elsewhere (or at nothing, to check the skip).
 CHROMIUM = Path(os.environ.get("RISKGUARD_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -33,36 +29,20 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def _console_app(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
-    keyring_path = tmp_path / "keyring.json"
-    if not keyring_path.exists():
-        Keyring.generate(keyring_path).save()
-    settings = Settings.from_env(data_dir=tmp_path, database_url=url, keyring_path=keyring_path,
-                                 master_key=None, log_level="WARNING", rules_dir=TEST_RULES,
-                                 # No background sequencer thread: it can still hold a connection when the
-                                 # test's PostgreSQL schema is dropped (deadlock); reads integrate anyway.
-                                 extra={"audit_sequencer": False})
-    db = Database(settings.sqlalchemy_url)
-    migrate.upgrade(db)
-    db.dispose()
-    application = create_app(settings)
-    application.config["TESTING"] = True
-    return application
+CONSOLE_SETTINGS = {"rules_dir": TEST_RULES,
+                    # No background sequencer thread: reads integrate anyway; pages stay deterministic.
+                    "extra": {"audit_sequencer": False}}
 
 
 @pytest.fixture
-def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
+def app(app_factory, db_url: str):  # type: ignore[no-untyped-def]
     """The app on both backends, screening with the console's test rule pack."""
-    application = _console_app(tmp_path, db_url)
-    yield application
-    application.extensions["riskguard"]["db"].dispose()
+    return app_factory(db_url, **CONSOLE_SETTINGS)
 
 
 @pytest.fixture
-def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
-    application = _console_app(tmp_path, sqlite_url)
-    yield application
-    application.extensions["riskguard"]["db"].dispose()
+def sqlite_app(app_factory, sqlite_url: str):  # type: ignore[no-untyped-def]
+    return app_factory(sqlite_url, **CONSOLE_SETTINGS)
 
 
 def make_token(application, role: str, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
