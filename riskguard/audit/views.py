@@ -15,13 +15,11 @@ import structlog
 from flask import Blueprint, Response, jsonify, stream_with_context
 
 from ..auth import Role, current_actor, require_roles
-from ..context import get_keyring, get_service, get_settings
+from ..context import get_service, get_settings
 from ..errors import BadRequest, NotFound, ServiceUnavailable
 from ..http import documented, query_args
-from ..ids import keyed_digest
-from .canonical import PersonalDataError
 from .checkpoints import verifier_key
-from .events import Action, AuditEvent
+from .events import Action
 from .query import (
     CursorError,
     EntryFilter,
@@ -32,7 +30,6 @@ from .query import (
     iter_entries,
     page_entries,
 )
-from .recorder import record
 from .reports import ReportError, load_reports, run_report
 from .schemas import (
     MAX_INDEX,
@@ -76,18 +73,8 @@ def _integrate() -> None:
 
 def _record_access(action: Action, what: str, details: dict[str, Any]) -> None:
     """Record the auditor's query; fail closed (503) if it cannot be recorded."""
-    actor = current_actor()
-    event = AuditEvent(action=action, actor=actor.ref, subject_type="audit_log", subject_id=what,
-                       details=details)
     try:
-        with _log().db.transaction() as session:
-            try:
-                record(session, event)
-            except PersonalDataError:  # a filter value looked like personal data: keep only its digest
-                key = get_keyring().secret("digest")
-                safe = {k: keyed_digest(key, str(v)) if isinstance(v, str) else v for k, v in details.items()}
-                record(session, AuditEvent(action=action, actor=actor.ref, subject_type="audit_log",
-                                           subject_id=what, details=safe))
+        _log().record_access(current_actor().ref, action, what, details)
     except Exception as exc:  # noqa: BLE001 - fail closed
         log.error("audit.access_record_failed", error_type=type(exc).__name__)
         raise ServiceUnavailable("the query could not be recorded; nothing was returned",

@@ -153,7 +153,7 @@ def test_query_fails_closed_when_it_cannot_be_recorded(app, client, auth, monkey
     def broken(*_a: object, **_k: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("riskguard.audit.views.record", broken)
+    monkeypatch.setattr("riskguard.audit.service.record", broken)  # where auditor reads are recorded
     for path in ENDPOINTS:
         res = client.get(path, headers=headers)
         assert res.status_code == 503, path

@@ -9,10 +9,8 @@ from typing import Any
 import structlog
 from flask import request
 
-from ...audit import Action, AuditEvent, record
-from ...context import get_keyring
+from ...audit import Action
 from ...errors import ServiceUnavailable
-from ...ids import keyed_digest
 from .._session import signed_in_actor
 from ._services import service_or_503
 
@@ -36,20 +34,10 @@ def integrate() -> None:
 
 def record_read(action: Action, what: str, details: dict[str, Any]) -> None:
     """Record the auditor's read (fail closed); a value that looks like personal data keeps only its digest."""
-    from ...audit.canonical import PersonalDataError
-
     actor = signed_in_actor()
     assert actor is not None  # pages that read the log are guarded
     try:
-        with audit_log().db.transaction() as session:
-            try:
-                record(session, AuditEvent(action=action, actor=actor.ref, subject_type="audit_log",
-                                           subject_id=what, details={**details, "via": "console"}))
-            except PersonalDataError:
-                key = get_keyring().secret("digest")
-                safe = {k: keyed_digest(key, str(v)) if isinstance(v, str) else v for k, v in details.items()}
-                record(session, AuditEvent(action=action, actor=actor.ref, subject_type="audit_log",
-                                           subject_id=what, details={**safe, "via": "console"}))
+        audit_log().record_access(actor.ref, action, what, details, tags={"via": "console"})
     except Exception as exc:  # noqa: BLE001 - fail closed
         log.error("console.audit_read_record_failed", error_type=type(exc).__name__)
         raise ServiceUnavailable("the read could not be recorded; nothing was shown", code="unavailable") from None
