@@ -37,6 +37,10 @@ class CnPatternRecognizer(PatternRecognizer):
     # Cheap gate before any regex runs: at least one of these must occur in the lower-cased text
     # (e.g. "@" for e-mail). Empty: always run.
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    # A second gate: a regex, searched with the patterns' own flags, that finds something in every text in
+    # which some pattern matches (e.g. the eleven digits of a phone number). Not found: no pattern can
+    # match, so skipping Presidio's per-pattern work changes no result. None: always run.
+    REQUIRED: ClassVar[str | None] = None
 
     def __init__(self, supported_language: str = "zh") -> None:
         patterns = [Pattern(name, rx, score) for name, rx, score in self.PATTERNS]
@@ -45,6 +49,7 @@ class CnPatternRecognizer(PatternRecognizer):
                          context=list(self.CONTEXT), global_regex_flags=self.REGEX_FLAGS)
         self._negative = (regex.compile("|".join(regex.escape(w) for w in self.NEGATIVE_CONTEXT),
                                         regex.IGNORECASE) if self.NEGATIVE_CONTEXT else None)
+        self._required = regex.compile(self.REQUIRED, self.global_regex_flags) if self.REQUIRED else None
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
@@ -52,6 +57,8 @@ class CnPatternRecognizer(PatternRecognizer):
             lowered = text.lower()
             if not any(t in lowered for t in self.TRIGGERS):
                 return []
+        if self._required is not None and not regex_flags and not self._required.search(text):
+            return []  # Presidio runs the patterns with global_regex_flags when regex_flags is falsy
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         if not results:
             return results

@@ -19,6 +19,7 @@ class CnMobileRecognizer(CnPatternRecognizer):
     PATTERNS = (
         ("cn_mobile", r"(?<![\d+＋])(?:(?:[+＋]|00|００)?[8８][6６][ -]?)?[1１]\d\d(?:[ -]?\d{4}){2}(?!\d)", 0.4),
     )
+    REQUIRED = r"[1１]\d\d[ -]?\d{4}[ -]?\d{4}"  # the pattern with its optional parts left out
     CONTEXT = ("手机", "电话", "联系", "致电", "热线", "tel", "phone", "mobile", "call")
     NEGATIVE_CONTEXT = NOT_A_PHONE
     NEGATIVE_WINDOW = 6

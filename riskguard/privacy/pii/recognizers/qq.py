@@ -12,5 +12,6 @@ class CnQqNumberRecognizer(CnPatternRecognizer):
     PATTERNS = (
         ("qq_number", r"(?<=(?:qq|扣扣|企鹅号?|q号)\s*(?:号码?|群|id)?\s*[:：]?\s*)[1-9]\d{4,10}(?!\d)", 0.7),
     )
+    REQUIRED = r"[1-9]\d{4}"
     TRIGGERS = ("qq", "扣扣", "企鹅", "q号")
     CONTEXT = ("qq", "扣扣", "企鹅")

@@ -24,5 +24,8 @@ class CnWechatIdRecognizer(CnPatternRecognizer):
     PATTERNS = (
         ("wechat_id", WECHAT_LOOKBEHIND + r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9])", 0.7),
     )
+    # The look-behind read forwards (a contact word, then the shortest ID): far cheaper to search for than
+    # the pattern, whose variable-width look-behind is tried at every position.
+    REQUIRED = rf"(?:{_HAN_WORDS}|{_LATIN_WORDS})[A-Za-z][-_A-Za-z0-9]{{5}}"
     TRIGGERS = ("微", "薇", "威", "徽", "维", "v", "wx", "wechat", "weixin")
     CONTEXT = ("微信", "加v", "vx", "wechat")
