@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -21,11 +23,12 @@ from pypinyin import lazy_pinyin
 from . import detectors
 from .model import Exemption, Finding, Rule, ScreenInput
 from .normalise import Normalised, Normaliser, _t2s
-from .prefilter import required_literals
+from .prefilter import required_literal_sets
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
 
 EXEMPTION_WINDOW = 20
+_FIRST = itemgetter(0)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Drug, medical-device and health-food approval numbers written into the copy count as carrying one.
 REGISTRATION_NUMBER = re.compile(
@@ -79,18 +82,20 @@ class Engine:
         self._patterns: list[tuple[int, re.Pattern[str]]] = [
             (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
         self._always: list[int] = []
+        self._sets_needed: list[int] = []  # per pattern: how many literal sets must each have a hit
         literal_ids: dict[str, int] = {}
-        self._literal_owners: list[list[int]] = []
+        self._literal_owners: list[list[tuple[int, int]]] = []  # (pattern, which of its literal sets)
         for pi, (_, pattern) in enumerate(self._patterns):
-            literals = required_literals(pattern)
-            if literals is None:
+            sets = _prefilter_sets(pattern)
+            self._sets_needed.append(len(sets))
+            if not sets:
                 self._always.append(pi)
-                continue
-            for lit in literals:
-                if lit not in literal_ids:
-                    literal_ids[lit] = len(self._literal_owners)
-                    self._literal_owners.append([])
-                self._literal_owners[literal_ids[lit]].append(pi)
+            for si, literals in enumerate(sets):
+                for lit in literals:
+                    if lit not in literal_ids:
+                        literal_ids[lit] = len(self._literal_owners)
+                        self._literal_owners.append([])
+                    self._literal_owners[literal_ids[lit]].append((pi, si))
         self._prefilter = ahocorasick_rs.AhoCorasick(list(literal_ids)) if literal_ids else None
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
@@ -176,14 +181,18 @@ class Engine:
         return _merge(out, item.text)
 
     def _patterns_to_run(self, full: str, compact: str) -> list[int]:
-        """Patterns whose required literals occur in either view, plus those that have none."""
+        """Patterns each of whose required literal sets has a hit in either view, plus those without any."""
         if self._prefilter is None:
             return self._always
-        hit: set[int] = set(self._always)
+        found: set[int] = set()  # literal ids: a common literal ("天") may occur many times
         for text in (full, compact) if compact != full else (full,):
-            for idx, _, _ in self._prefilter.find_matches_as_indexes(text, overlapping=True):
-                hit.update(self._literal_owners[idx])
-        return sorted(hit)
+            found.update(map(_FIRST, self._prefilter.find_matches_as_indexes(text, overlapping=True)))
+        hit: set[tuple[int, int]] = set()
+        for idx in found:
+            hit.update(self._literal_owners[idx])
+        sets_hit = Counter(pi for pi, _ in hit)
+        needed = self._sets_needed
+        return sorted([*self._always, *(pi for pi, n in sets_hit.items() if n == needed[pi])])
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word
@@ -196,6 +205,15 @@ class Engine:
         if first and fs > 0 and _ascii_alnum(full.text[fs - 1]) == first:
             return False
         return not (last and fe < len(full.text) and _ascii_alnum(full.text[fe]) == last)
+
+
+def _prefilter_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """The pattern's best required-literal set, plus the others made of Chinese literals only.
+
+    Each set must have a hit before the pattern runs. Sets with ASCII literals (digits, ``%``, ``kg``) are
+    only worth it as the best one: they occur in most listings, and every occurrence costs a hit."""
+    sets = required_literal_sets(pattern)
+    return sets[:1] + tuple(s for s in sets[1:] if not any(lit.isascii() for lit in s))
 
 
 def _checked_spans(spans: Any, n: int) -> list[tuple[int, int, str]]:

@@ -1,9 +1,13 @@
-"""Required literals of a regex: a pattern runs only on texts that contain one of them.
+"""Required literals of a regex: a pattern runs only on texts that contain them.
 
 Python's ``re`` scans every position for a pattern that does not start with a literal, so 80 such
 patterns cost milliseconds per text. Most patterns nevertheless require some literal (``(?:\\d+|十)天
 (?:见效|有效)`` cannot match without 见效 or 有效); those literals go into one Aho-Corasick automaton and
 a pattern is run only when one of its literals occurs. Patterns with no such literal always run.
+
+A pattern often requires several such sets at once (``天`` or ``日`` … AND ``见效`` or ``瘦`` …);
+``required_literal_sets`` returns all of them, and a pattern runs only when each set has a hit: ``天``
+alone is in every other listing ("七天无理由退换"), ``天`` together with ``见效`` is rare.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ except ImportError:  # pragma: no cover
     import sre_constants as C  # type: ignore[no-redef]  # noqa: N812
     import sre_parse  # type: ignore[no-redef]
 
-__all__ = ["required_literals"]
+__all__ = ["required_literals", "required_literal_sets"]
 
 _MAX_SET = 64      # give up on literal sets larger than this
 _MAX_CLASS = 12    # a character class of at most this many characters counts as literal alternatives
@@ -28,16 +32,30 @@ Strings = frozenset[str] | None
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """A set S such that every match of ``pattern`` contains some s in S; None if there is none."""
+    return _best(required_literal_sets(pattern))
+
+
+def required_literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets S1 … Sn such that every match of ``pattern`` contains some s in each Si (none known: ``()``).
+
+    Best first; a set implied by one before it is left out (``{be}`` after ``{best}``: every text with a
+    hit of the first has a hit of the second)."""
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unparseable pattern is simply never prefiltered
-        return None
+        return ()
     if pattern.flags & re.IGNORECASE:
-        return None
-    found = _factors(list(parsed))
-    if not found or "" in found:
-        return None
-    return found
+        return ()
+    kept: list[frozenset[str]] = []
+    for s in sorted(dict.fromkeys(_factors(list(parsed))), key=_score, reverse=True):  # ties: pattern order
+        if not any(_implies(k, s) for k in kept):
+            kept.append(s)
+    return tuple(kept)
+
+
+def _implies(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Every string of ``a`` contains a string of ``b``."""
+    return all(any(y in x for y in b) for x in a)
 
 
 def _exact(item: tuple) -> Strings:  # type: ignore[type-arg]
@@ -95,14 +113,18 @@ def _score(s: frozenset[str]) -> tuple[int, int]:
     return (min(len(x) for x in s), -len(s))
 
 
-def _factors(items: list) -> Strings:  # type: ignore[type-arg]
-    """The best required-literal set of a sequence: from runs of exact items or from one sub-item."""
-    best: frozenset[str] | None = None
+def _best(sets: list[frozenset[str]] | tuple[frozenset[str], ...]) -> Strings:
+    return max(sets, key=_score) if sets else None
 
-    def consider(candidate: Strings) -> None:
-        nonlocal best
-        if candidate and "" not in candidate and (best is None or _score(candidate) > _score(best)):
-            best = candidate
+
+def _factors(items: list) -> list[frozenset[str]]:  # type: ignore[type-arg]
+    """The required-literal sets of a sequence: from runs of exact items and from mandatory sub-items."""
+    found: list[frozenset[str]] = []
+
+    def consider(candidate: Strings | list[frozenset[str]]) -> None:
+        for c in candidate if isinstance(candidate, list) else (candidate,):
+            if c and "" not in c:
+                found.append(c)
 
     run: frozenset[str] | None = frozenset({""})
     for item in items:
@@ -121,21 +143,21 @@ def _factors(items: list) -> Strings:  # type: ignore[type-arg]
         run = frozenset({""})
         consider(_inner_factors(item))
     consider(run)
-    return best
+    return found
 
 
-def _inner_factors(item: tuple) -> Strings:  # type: ignore[type-arg]
+def _inner_factors(item: tuple) -> list[frozenset[str]]:  # type: ignore[type-arg]
     op, av = item
     if op is C.SUBPATTERN:
         return _factors(list(av[-1]))
-    if op is C.BRANCH:
+    if op is C.BRANCH:  # one set: the union of each branch's best set
         out: set[str] = set()
         for branch in av[1]:
-            got = _factors(list(branch))
+            got = _best(_factors(list(branch)))
             if not got:
-                return None
+                return []
             out |= got
-        return frozenset(out) if len(out) <= _MAX_SET else None
+        return [frozenset(out)] if len(out) <= _MAX_SET else []
     if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
         return _factors(list(av[2]))
-    return None
+    return []
