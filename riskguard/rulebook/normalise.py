@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 
 import ahocorasick_rs
 import opencc
@@ -37,7 +38,9 @@ CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "�
 
 _FORMAT_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cs", "Co", "Cn"})
 _SEPARATORS = re.compile(r"[\W_]+")
-_WORD_RUNS = re.compile(r"[^\W_]+")
+_SEPARATOR_RUNS = re.compile(r"([\W_]+)")  # split() keeps them: word, separators, word, …, word
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+_UNSEEN = object()  # str.translate rejects it with TypeError
 
 _t2s = opencc.OpenCC("t2s")
 
@@ -71,19 +74,46 @@ class Normalised:
 
 
 class _CharMap(dict[str, str]):
-    """``str.translate`` table filled on first sight of a character: C speed after warm-up."""
+    """``str.translate`` table filled on first sight of a character: C speed after warm-up.
+
+    ``translate`` looks a code point up about twice as fast in a list as in a dict, so texts within the
+    Basic Multilingual Plane go through ``_bmp``, a list indexed by code point whose characters not seen
+    yet hold ``_UNSEEN``: ``str.translate`` rejects that with ``TypeError``, the text's new characters are
+    folded, and the call is repeated. Texts with characters beyond the BMP (emoji) use the dict itself."""
 
     def __init__(self, variants: Mapping[str, str]) -> None:
         super().__init__()
         self._variants = variants
+        self._bmp: list[object] = [_UNSEEN] * 0x10000
         self.irregular: set[str] = set()  # characters that fold to zero or several characters
+        self._irregular_re: re.Pattern[str] | None = None
 
     def __missing__(self, key: int) -> str:  # type: ignore[override]
         value = _fold(chr(key), self._variants)
         if len(value) != 1:
             self.irregular.add(chr(key))
+            self._irregular_re = None
         self[key] = value  # type: ignore[index]
         return value
+
+    def translate(self, text: str) -> str:
+        if _BEYOND_BMP.search(text):
+            return text.translate(self)
+        try:
+            return text.translate(self._bmp)
+        except TypeError:  # characters seen for the first time
+            for ch in set(text):
+                self._bmp[ord(ch)] = self[ord(ch)]  # type: ignore[index]
+            return text.translate(self._bmp)
+
+    def has_irregular(self, text: str) -> bool:
+        """Whether ``text`` has a character that folds to zero or several characters (all its characters
+        must have been folded already, as ``translate`` does)."""
+        if not self.irregular:
+            return False
+        if self._irregular_re is None:
+            self._irregular_re = re.compile("[" + "".join(map(re.escape, sorted(self.irregular))) + "]")
+        return self._irregular_re.search(text) is not None
 
 
 def _fold(ch: str, variants: Mapping[str, str]) -> str:
@@ -135,7 +165,7 @@ class Normaliser:
     # -- building blocks ------------------------------------------------------------------------
     def fold(self, text: str) -> str:
         """Character-level folding only (no separator removal, no phrases)."""
-        return text.translate(self._table)
+        return self._table.translate(text)
 
     def _phrase_automaton(self, phrases: Mapping[str, str], *, compact: bool
                           ) -> tuple[ahocorasick_rs.AhoCorasick, list[str]] | None:
@@ -153,8 +183,8 @@ class Normaliser:
         return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST), values
 
     def _folded_view(self, text: str) -> View:
-        folded = text.translate(self._table)
-        if self._table.irregular.isdisjoint(text):
+        folded = self._table.translate(text)
+        if not self._table.has_irregular(text):
             starts, ends = _identity(len(text))
             return View(folded, starts, ends)
         chars: list[str] = []
@@ -169,15 +199,19 @@ class Normaliser:
 
     @staticmethod
     def _strip(view: View) -> View:
-        if not _SEPARATORS.search(view.text):
+        pieces = _SEPARATOR_RUNS.split(view.text)
+        if len(pieces) == 1:
             return view
-        keep: list[int] = []
-        for run in _WORD_RUNS.finditer(view.text):  # few runs: the per-character work stays in C
-            keep.extend(range(run.start(), run.end()))
-        text = _SEPARATORS.sub("", view.text)
+        # The view positions kept are the word runs: each starts where the separators before it end.
+        # Built with C-level iterators; a Python loop per run or per character costs more than the split.
+        bounds = list(accumulate(map(len, pieces)))
+        run_starts = bounds[1::2]
+        run_starts.insert(0, 0)
+        keep = list(chain.from_iterable(map(range, run_starts, bounds[::2])))
+        text = "".join(pieces[::2])
         if isinstance(view.starts, range):
             return View(text, keep, _PlusOne(keep))
-        return View(text, [view.starts[i] for i in keep], [view.ends[i] for i in keep])
+        return View(text, list(map(view.starts.__getitem__, keep)), list(map(view.ends.__getitem__, keep)))
 
     @staticmethod
     def _apply_phrases(view: View, automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None) -> View:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskguard.rulebook import Rulebook, ScreenInput, evaluate, load_rulebook
-from riskguard.rulebook.normalise import Normaliser
+from riskguard.rulebook.normalise import Normaliser, _fold
 
 from .packs import VARIANTS, write_rulebook
 
@@ -55,6 +57,25 @@ def test_offset_map_points_back_into_the_original(text: str) -> None:
         assert list(view.starts) == sorted(view.starts)
         for s, e in zip(view.starts, view.ends, strict=True):
             assert 0 <= s < e <= len(text)
+
+
+CHARS_ONLY = Normaliser(VARIANTS["chars"])  # no phrases: the views are the folded text and its words
+
+
+def _reference_views(text: str) -> tuple[tuple[str, list[int], list[int]], tuple[str, list[int], list[int]]]:
+    """Both views built the slow, obvious way: fold each character, then keep the word characters."""
+    full: list[tuple[str, int]] = [(c, i) for i, ch in enumerate(text) for c in _fold(ch, CHARS_ONLY._variants)]
+    compact = [(c, i) for c, i in full if re.fullmatch(r"[^\W_]", c)]
+    return tuple(("".join(c for c, _ in v), [i for _, i in v], [i + 1 for _, i in v])  # type: ignore[return-value]
+                 for v in (full, compact))
+
+
+@given(TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_views_match_the_character_by_character_reference(text: str) -> None:
+    norm = CHARS_ONLY.normalise(text)
+    got = tuple((v.text, list(v.starts), list(v.ends)) for v in (norm.full, norm.compact))
+    assert got == _reference_views(text)
 
 
 @pytest.fixture(scope="module")
