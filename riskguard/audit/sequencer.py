@@ -3,13 +3,16 @@ stored tree, in batches, under one lock (the tree head row).
 
 Taking the lock is the first statement of the transaction (an UPDATE of the head row): PostgreSQL then
 queues sequencers on the row lock, SQLite on its write lock, and neither can see a half-integrated batch.
+The background sequencer on PostgreSQL takes it with ``SELECT ... FOR UPDATE SKIP LOCKED`` instead: when
+another process's sequencer holds it, that one is integrating already, so this one steps aside and looks
+again a batch window later rather than queue for an all but empty batch.
 Each batch reads only committed pending rows, so an insert that commits late is simply integrated by a
 later batch; indexes come from the head's size, never from a database sequence, so there are no gaps,
 and the unique index on ``idx`` makes a duplicate impossible. Killing a sequencer rolls its batch back.
 Pending rows whose MAC does not verify (written by something other than the service) are quarantined,
-never integrated. A background thread per process and database wakes after every commit that recorded
-an entry (in requests too, so integration stays off the request path and batches the commits of all
-threads), and signs a checkpoint every ``checkpoint_interval`` seconds.
+never integrated. A background thread per process and database (one pooled connection of its own) wakes
+after every commit that recorded an entry (in requests too, so integration stays off the request path and
+batches the commits of all threads), and signs a checkpoint every ``checkpoint_interval`` seconds.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import os
 import struct
 import threading
 import time
+import weakref
 from typing import Any
 
 import structlog
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, Integer, bindparam, select, text, update
 
 from ..ids import utcnow
 from ._keys import LogKeys, bind, keys_for
@@ -38,6 +42,25 @@ T = AuditTree.__table__
 BATCH = 5000
 QUARANTINED = b""  # leaf_hash of a pending row that failed its MAC
 
+# Statements are built once: SQLAlchemy then reuses the compiled form as is, where a statement built per
+# call costs 3-4x as much per row of an executemany (every parameter set is re-matched to a new cache key).
+_LOCK = update(T).where(T.c.id == 1).values(size=T.c.size)
+_HEAD = select(T.c.size, T.c.root).where(T.c.id == 1)
+_SET_HEAD = update(T).where(T.c.id == 1).values(size=bindparam("size"), root=bindparam("root"),
+                                                 updated_at=bindparam("at"))
+_PENDING_ROWS = E.c.idx.is_(None), E.c.leaf_hash.is_(None)
+_ANY_PENDING = select(E.c.seq).where(*_PENDING_ROWS).limit(1)
+_PENDING = (select(E.c.seq, E.c.entry, E.c.mac, E.c.entry_id).where(*_PENDING_ROWS).order_by(E.c.seq)
+            .limit(bindparam("limit", type_=Integer)))
+_SEQUENCE = update(E).where(E.c.seq == bindparam("s")).values(
+    idx=bindparam("i"), leaf_hash=bindparam("l"), nodes=bindparam("n"), seal=bindparam("z"))
+# PostgreSQL: the whole batch as one statement over arrays (15-20% less time per batch than executemany).
+_SEQUENCE_PG = text(
+    "UPDATE audit_entries AS e SET idx = v.i, leaf_hash = v.l, nodes = v.n, seal = v.z "
+    "FROM unnest(CAST(:s AS bigint[]), CAST(:i AS bigint[]), CAST(:l AS bytea[]), CAST(:n AS bytea[]), "
+    "CAST(:z AS bytea[])) AS v(s, i, l, n, z) WHERE e.seq = v.s")
+_QUARANTINE = update(E).where(E.c.seq == bindparam("s")).values(leaf_hash=bindparam("l"))
+
 
 class IntegrityFailure(RuntimeError):
     """The stored tree does not match its head; the sequencer refuses to extend it."""
@@ -49,9 +72,18 @@ def seal(keys: LogKeys, index: int, leaf: bytes) -> bytes:
 
 def lock_head(conn: Connection) -> tuple[int, bytes]:
     """Take the log lock (first statement of the transaction) and return the head's size and root."""
-    conn.execute(update(T).where(T.c.id == 1).values(size=T.c.size))
-    size, root = conn.execute(select(T.c.size, T.c.root).where(T.c.id == 1)).one()
+    conn.execute(_LOCK)
+    size, root = conn.execute(_HEAD).one()
     return int(size), bytes(root)
+
+
+def _try_lock_head(conn: Connection) -> tuple[int, bytes] | None:
+    """``lock_head``, or None at once if another sequencer holds the lock on PostgreSQL. SQLite has no
+    row locks, only its one write lock, which record()'s inserts take too: there this waits for it."""
+    if conn.dialect.name != "postgresql":
+        return lock_head(conn)
+    head = conn.execute(_HEAD.with_for_update(skip_locked=True)).one_or_none()
+    return None if head is None else (int(head[0]), bytes(head[1]))
 
 
 def load_frontier(conn: Connection, size: int, root: bytes) -> Frontier:
@@ -63,54 +95,70 @@ def load_frontier(conn: Connection, size: int, root: bytes) -> Frontier:
     return frontier
 
 
-def _integrate_batch(engine: Engine, keys: LogKeys, limit: int) -> int:
+def _store_sequenced(conn: Connection, params: list[dict[str, Any]]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(_SEQUENCE_PG, {key: [p[key] for p in params] for key in "silnz"})
+    else:
+        conn.execute(_SEQUENCE, params)
+
+
+def _integrate_batch(conn: Connection, keys: LogKeys, limit: int, wait: bool) -> int | None:
+    """Sequence up to ``limit`` pending rows in one transaction; None (nothing done) if ``wait`` is off
+    and another sequencer holds the lock."""
+    head = lock_head(conn) if wait else _try_lock_head(conn)
+    if head is None:
+        conn.rollback()
+        return None
+    size, root = head
+    rows = conn.execute(_PENDING, {"limit": limit}).all()
+    if not rows:
+        conn.rollback()
+        return 0
+    frontier = load_frontier(conn, size, root)
+    params: list[dict[str, Any]] = []
+    bad: list[dict[str, Any]] = []
+    for seq, entry, mac, entry_id in rows:
+        entry = bytes(entry)
+        if not hmac.compare_digest(bytes(mac), hmac.digest(keys.mac_key, entry, "sha256")):
+            bad.append({"s": seq, "l": QUARANTINED})
+            log.error("audit.entry.quarantined", seq=seq, entry_id=entry_id)
+            continue
+        index = frontier.size
+        lh = leaf_hash(entry)
+        created = frontier.append(lh)
+        params.append({"s": seq, "i": index, "l": lh, "n": b"".join(h for _, _, h in created),
+                       "z": seal(keys, index, lh)})
+    if params:
+        _store_sequenced(conn, params)
+    if bad:
+        conn.execute(_QUARANTINE, bad)
+    conn.execute(_SET_HEAD, {"size": frontier.size, "root": frontier.root(), "at": utcnow()})
+    conn.commit()
+    return len(rows)
+
+
+def _integrate(engine: Engine, keys: LogKeys, batch: int, wait: bool) -> tuple[int, bool]:
+    """Rows taken off the queue, and whether it stopped because another sequencer held the lock. One
+    connection throughout."""
     with engine.connect() as conn:
-        size, root = lock_head(conn)
-        rows = conn.execute(
-            select(E.c.seq, E.c.entry, E.c.mac, E.c.entry_id)
-            .where(E.c.idx.is_(None), E.c.leaf_hash.is_(None)).order_by(E.c.seq).limit(limit)).all()
-        if not rows:
-            conn.rollback()
-            return 0
-        frontier = load_frontier(conn, size, root)
-        params: list[dict[str, Any]] = []
-        bad: list[dict[str, Any]] = []
-        for seq, entry, mac, entry_id in rows:
-            entry = bytes(entry)
-            if not hmac.compare_digest(bytes(mac), hmac.digest(keys.mac_key, entry, "sha256")):
-                bad.append({"s": seq, "l": QUARANTINED})
-                log.error("audit.entry.quarantined", seq=seq, entry_id=entry_id)
-                continue
-            index = frontier.size
-            lh = leaf_hash(entry)
-            created = frontier.append(lh)
-            params.append({"s": seq, "i": index, "l": lh, "n": b"".join(h for _, _, h in created),
-                           "z": seal(keys, index, lh)})
-        if params:
-            conn.execute(update(E).where(E.c.seq == bindparam("s")).values(
-                idx=bindparam("i"), leaf_hash=bindparam("l"), nodes=bindparam("n"), seal=bindparam("z")),
-                params)
-        if bad:
-            conn.execute(update(E).where(E.c.seq == bindparam("s")).values(leaf_hash=bindparam("l")), bad)
-        conn.execute(update(T).where(T.c.id == 1).values(size=frontier.size, root=frontier.root(),
-                                                          updated_at=utcnow()))
-        conn.commit()
-        return len(rows)
+        # A lock-free look first: reads and idle wakes cost no write transaction. Its (read) transaction
+        # ends before the lock is taken, so taking the lock stays the first statement of the one that writes.
+        pending = conn.execute(_ANY_PENDING).first() is not None
+        conn.rollback()
+        total = 0
+        while pending:
+            n = _integrate_batch(conn, keys, batch, wait)
+            if n is None:
+                return total, True
+            total += n
+            pending = n == batch
+        return total, False
 
 
 def integrate(engine: Engine, keys: LogKeys | None = None, *, batch: int = BATCH) -> int:
-    """Integrate every committed pending entry; returns how many rows were taken off the queue."""
-    keys = keys or keys_for(engine)
-    with engine.connect() as conn:  # lock-free look first: reads and idle wakes cost no write transaction
-        if conn.execute(select(E.c.seq).where(E.c.idx.is_(None), E.c.leaf_hash.is_(None)).limit(1)).first() \
-                is None:
-            return 0
-    total = 0
-    while True:
-        n = _integrate_batch(engine, keys, batch)
-        total += n
-        if n < batch:
-            return total
+    """Integrate every committed pending entry (waiting for the lock if another sequencer holds it);
+    returns how many rows were taken off the queue."""
+    return _integrate(engine, keys or keys_for(engine), batch, wait=True)[0]
 
 
 def index_of(engine: Engine, entry_id: str) -> int | None:
@@ -120,8 +168,10 @@ def index_of(engine: Engine, entry_id: str) -> int | None:
 
 
 class _Worker:
-    """Integrates in the background on its own unpooled engine, so that it never holds a connection of
-    the app's pool (which the app may dispose of at any time)."""
+    """Integrates in the background through its own engine with one pooled connection, so that it never
+    holds a connection of the app's pool (which the app may dispose of at any time) and a wake costs no
+    new database session (on PostgreSQL a new server process). The engine is disposed of when the worker
+    idles out, and dropped untouched in a forked child (see ``_forget_workers``)."""
 
     IDLE_SECONDS = 10.0
     BATCH_WINDOW = 0.1  # integration latency only: an entry is durable (acknowledged) at the caller's commit
@@ -132,6 +182,7 @@ class _Worker:
         self.event = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
+        self.engine: Engine | None = None
         self.last_checkpoint = 0.0
 
     def wake(self) -> None:
@@ -142,11 +193,9 @@ class _Worker:
                 self.thread.start()
 
     def _run(self) -> None:
-        from sqlalchemy.pool import NullPool
-
         from ..db import make_engine
 
-        engine = make_engine(self.url, poolclass=NullPool)
+        engine = self.engine = make_engine(self.url, pool_size=1)
         bind(engine, self.keys)
         try:
             while True:
@@ -159,11 +208,17 @@ class _Worker:
                 self.event.clear()
                 self._integrate(engine)
         finally:
+            with self.lock:  # a thread started after this one idled out may have set its own engine
+                if self.engine is engine:
+                    self.engine = None
             engine.dispose()
 
     def _integrate(self, engine: Engine) -> None:
         try:
-            integrate(engine, self.keys)
+            _, busy = _integrate(engine, self.keys, BATCH, wait=False)
+            if busy:  # another process's sequencer is integrating; look again for what it did not see
+                self.event.set()
+                return
             interval = self.keys.checkpoint_interval
             if interval and time.monotonic() - self.last_checkpoint >= interval:
                 from .checkpoints import latest_checkpoint
@@ -176,6 +231,7 @@ class _Worker:
 
 _workers: dict[tuple[str, int], _Worker] = {}
 _workers_lock = threading.Lock()
+_worker_of: weakref.WeakKeyDictionary[Engine, _Worker] = weakref.WeakKeyDictionary()  # saves a URL render per commit
 
 
 def after_commit(engine: Engine) -> None:
@@ -216,16 +272,25 @@ def wake(engine: Engine) -> None:
     keys = keys_for(engine)
     if not keys.background:
         return
-    url = engine.url.render_as_string(hide_password=False)
-    with _workers_lock:
-        worker = _workers.get((url, id(keys)))
-        if worker is None or worker.keys is not keys:
-            worker = _workers[(url, id(keys))] = _Worker(url, keys)
+    worker = _worker_of.get(engine)
+    if worker is None or worker.keys is not keys:
+        url = engine.url.render_as_string(hide_password=False)
+        with _workers_lock:
+            worker = _workers.get((url, id(keys)))
+            if worker is None or worker.keys is not keys:
+                worker = _workers[(url, id(keys))] = _Worker(url, keys)
+            _worker_of[engine] = worker
     worker.wake()
 
 
 def _forget_workers() -> None:
+    """In a forked child: the workers' threads did not survive the fork; their pooled connections belong
+    to the parent and must be neither used nor closed here."""
+    for worker in _workers.values():
+        if worker.engine is not None:
+            worker.engine.dispose(close=False)
     _workers.clear()
+    _worker_of.clear()
 
 
 os.register_at_fork(after_in_child=_forget_workers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from riskguard.audit import AuditEvent, merkle, record
 from riskguard.audit.canonical import PersonalDataError, canonical_entry, dumps
 from riskguard.audit.checkpoints import CheckpointError, latest_checkpoint, parse
 from riskguard.audit.models import AuditEntry, AuditTree
+from riskguard.audit.sequencer import BATCH, _integrate, _Worker, lock_head
 from riskguard.audit.service import AuditLog
 from riskguard.audit.store import StoredTree
 from riskguard.config import Settings
@@ -142,6 +144,53 @@ def test_background_sequencer_integrates_after_commit(database, keyring, tmp_pat
     else:
         pytest.fail("the background sequencer did not integrate the entry")
     assert log.verify(integrate_first=False).ok
+
+
+def _pending(database) -> int:  # type: ignore[no-untyped-def]
+    with database.engine.connect() as conn:
+        return len(conn.execute(select(E.c.seq).where(E.c.idx.is_(None))).all())
+
+
+def test_background_sequencer_steps_aside_while_another_holds_the_lock(database, keyring, tmp_path) -> None:
+    """On PostgreSQL the background sequencer does not queue behind one that is integrating: it reports
+    the lock busy at once, leaves the entries pending, and integrates them once the lock is free."""
+    if database.is_sqlite:
+        pytest.skip("SQLite has no row lock to skip; its sequencers wait for the write lock")
+    log = AuditLog.create(database, keyring, Settings.from_env(data_dir=tmp_path, audit_origin=ORIGIN,
+                                                              extra={"audit_sequencer": False}))
+    with database.transaction() as session:
+        record(session, event(1))
+    holder = database.engine.connect()
+    lock_head(holder)
+    outcome: list[tuple[int, bool]] = []
+    stepping_aside = threading.Thread(target=lambda: outcome.append(_integrate(database.engine, log.keys, BATCH,
+                                                                               wait=False)))
+    stepping_aside.start()
+    stepping_aside.join(timeout=10)
+    holder.rollback()
+    holder.close()
+    stepping_aside.join()
+    assert outcome == [(0, True)] and _pending(database) == 1
+    assert _integrate(database.engine, log.keys, BATCH, wait=False) == (1, False) and _pending(database) == 0
+
+
+def test_background_sequencer_looks_again_after_stepping_aside(database, keyring, tmp_path) -> None:
+    if database.is_sqlite:
+        pytest.skip("SQLite has no row lock to skip; its sequencers wait for the write lock")
+    AuditLog.create(database, keyring, Settings.from_env(data_dir=tmp_path, audit_origin=ORIGIN,
+                                                         extra={"audit_checkpoint_interval": 0}))
+    holder = database.engine.connect()
+    lock_head(holder)
+    with database.transaction() as session:  # wakes the background sequencer, which finds the lock busy
+        record(session, event(1))
+    time.sleep(3 * _Worker.BATCH_WINDOW)
+    pending_while_locked = _pending(database)
+    holder.rollback()  # no further commit wakes it: it must look again by itself
+    holder.close()
+    deadline = time.monotonic() + 10
+    while _pending(database) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (pending_while_locked, _pending(database)) == (1, 0)
 
 
 def test_forged_pending_row_is_quarantined(audit_log, append) -> None:
