@@ -5,14 +5,16 @@ An entry row is written by ``record`` in the caller's transaction with ``idx`` N
 sequencer later gives it the next leaf index, its leaf hash, the interior nodes that leaf completes
 (``nodes``: levels 1..t concatenated, t = trailing one bits of idx) and a seal binding index and leaf
 hash under a key the database does not hold. The other columns copy fields of the canonical entry for
-filtering only; ``verify`` checks them against the entry bytes.
+filtering only; ``verify`` checks them against the entry bytes. Filters page by leaf index, so their
+indexes hold sequenced rows only (partial, ``idx IS NOT NULL``): ``record`` writes none of them in the
+caller's transaction, the sequencer's batched UPDATE does.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -20,6 +22,7 @@ from ..db import Base
 __all__ = ["AuditEntry", "AuditTree", "AuditCheckpoint", "BIGINT"]
 
 BIGINT = BigInteger().with_variant(Integer, "sqlite")
+_SEQUENCED = text("idx IS NOT NULL")
 
 
 class AuditEntry(Base):
@@ -41,12 +44,13 @@ class AuditEntry(Base):
     nodes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     seal: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
-    __table_args__ = (
-        Index("ix_audit_entries_action_idx", "action", "idx"),
-        Index("ix_audit_entries_actor_idx", "actor", "idx"),
-        Index("ix_audit_entries_subject_idx", "subject_id", "idx"),
-        Index("ix_audit_entries_created_at", "created_at"),
-    )
+    # Partial since migration audit_0002.
+    __table_args__ = tuple(
+        Index(name, *columns, sqlite_where=_SEQUENCED, postgresql_where=_SEQUENCED)
+        for name, columns in [("ix_audit_entries_action_idx", ("action", "idx")),
+                              ("ix_audit_entries_actor_idx", ("actor", "idx")),
+                              ("ix_audit_entries_subject_idx", ("subject_id", "idx")),
+                              ("ix_audit_entries_created_at", ("created_at",))])
 
 
 class AuditTree(Base):

@@ -54,7 +54,8 @@ def record(session: Session, event: AuditEvent) -> Receipt:
     now = utcnow()
     entry_id = new_id("aud")
     data = canonical_entry(event, entry_id, now)
-    session.execute(_INSERT, dict(
+    # Core on the session's connection: the same transaction, without the ORM's statement dispatch.
+    session.connection().execute(_INSERT, dict(
         entry_id=entry_id, idx=None, created_at=now, action=_fit(str(event.action), 64, "action"),
         actor=_fit(event.actor, 64, "actor"), subject_type=_fit(event.subject_type, 32, "subject_type"),
         subject_id=_fit(event.subject_id, 128, "subject_id"), decision=_fit(event.decision, 32, "decision"),
