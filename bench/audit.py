@@ -1,7 +1,7 @@
 """Audit log benchmarks: appends/s (single and concurrent writers, SQLite and PostgreSQL), verify time
 and proof latency on a large log, each with a same-run baseline.
 
-    .venv/bin/python bench/audit.py [--appends 3000] [--procs 4 --threads 4] [--verify-size 1000000]
+    .venv/bin/python bench/audit.py [--appends 3000] [--writers 4x4 8x4] [--verify-size 1000000]
                                     [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test | --no-pg]
 
 * appends, baseline  — a plain INSERT of a row of the same shape into a scratch table, one per transaction,
@@ -9,11 +9,14 @@ and proof latency on a large log, each with a same-run baseline.
 * appends, record    — ``record()`` one entry per transaction (acknowledged = committed), background
                        sequencer integrating meanwhile; then the time until every entry is integrated
 * appends, record x10 — ten entries per caller transaction
-* concurrent         — P processes x T threads, one entry per transaction, sequencers racing
+* concurrent         — P processes x T threads, one entry per transaction, sequencers racing, next to a
+                       plain INSERT from the same writers (PostgreSQL group-commits WAL flushes only when
+                       enough commits wait together: 8 x 4 shows where that lands)
 * verify N           — ``verify_log`` over a generated log of N sequenced entries (SQLite), against a
                        baseline that only re-hashes the same entries in memory (RFC 6962 leaves + tree)
 * proofs at N        — inclusion and consistency proofs from the stored tree (one query each)
 
+Each append figure is printed next to the goal it is held to (SQLite 3,000/s, PostgreSQL 1,500/s).
 Figures depend on machine load; this 2-core machine is shared with other work, so run it more than once.
 """
 
@@ -256,35 +259,54 @@ def pg_schema(url: str) -> tuple[str, callable] | None:  # type: ignore[valid-ty
     return f"{url}?options=-csearch_path%3D{schema}", drop
 
 
+GOALS = {"sqlite": 3000, "postgresql": 1500}  # appends/s, issue 3 (2-core machine)
+
+
+def _goal(rate: float, goal: int, plain: float | None = None) -> str:
+    if rate >= goal:
+        return f"goal {goal:,}/s: met"
+    if plain is not None and plain < goal:
+        return f"goal {goal:,}/s: not met (plain INSERT here is {plain:,.0f}/s)"
+    return f"goal {goal:,}/s: NOT MET"
+
+
+def _row(label: str, acked: float, integrated: float, plain: float | None, goal: int) -> None:
+    baseline = f"{plain:8,.0f}" if plain is not None else "       -"
+    print(f"{label:34s} {acked:8,.0f} {integrated:10,.0f}   {baseline}   {_goal(acked, goal, plain)}")
+
+
 def run_appends(name: str, url: str, ring: Path, args: argparse.Namespace) -> None:
     db = Database(url)
     migrate.upgrade(db)
+    goal = GOALS[db.engine.dialect.name]
     print(f"\n== appends on {name} ==")
-    print(f"baseline plain INSERT, 1/txn      : {bench_baseline(db, args.appends):8.0f} rows/s")
+    print(f"{'':34s} {'acked/s':>8s} {'integr./s':>10s}   {'plain/s':>8s}   (plain: INSERT of a row of the same "
+          "shape, 1/txn, same writers)")
+    plain = bench_baseline(db, args.appends)
     db.dispose()
     log = open_log(url, ring)
-    acked, integrated = bench_record(log, args.appends, 1)
-    print(f"record(), 1 entry/txn             : {acked:8.0f} appends/s acknowledged, "
-          f"{integrated:8.0f}/s including integration")
-    acked, integrated = bench_record(log, args.appends, 10)
-    print(f"record(), 10 entries/txn          : {acked:8.0f} appends/s acknowledged, "
-          f"{integrated:8.0f}/s including integration")
-    per = max(1, args.appends // (args.procs * args.threads))
-    plain, _ = bench_concurrent(log, ring, args.procs, args.threads, per, plain=True)
-    print(f"baseline plain INSERT, {args.procs}x{args.threads} writers : {plain:8.0f} rows/s")
-    acked, integrated = bench_concurrent(log, ring, args.procs, args.threads, per)
-    print(f"{args.procs} procs x {args.threads} threads, 1 entry/txn : {acked:8.0f} appends/s acknowledged, "
-          f"{integrated:8.0f}/s including integration")
+    _row("1 writer, 1 entry/txn", *bench_record(log, args.appends, 1), plain, goal)
+    _row("1 writer, 10 entries/txn", *bench_record(log, args.appends, 10), None, goal)
+    for procs, threads in args.writers:
+        per = max(1, args.appends // (procs * threads))
+        plain, _ = bench_concurrent(log, ring, procs, threads, per, plain=True)
+        acked, integrated = bench_concurrent(log, ring, procs, threads, per)
+        _row(f"{procs} procs x {threads} threads, 1 entry/txn", acked, integrated, plain, goal)
     report = log.verify()
     print(f"log after the runs: {report.entries_checked} entries, verify ok={report.ok}")
     log.db.dispose()
 
 
+def _writers(value: str) -> tuple[int, int]:
+    procs, _, threads = value.partition("x")
+    return int(procs), int(threads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--appends", type=int, default=3000)
-    parser.add_argument("--procs", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--writers", type=_writers, nargs="+", default=[(4, 4), (8, 4)],
+                        help="concurrent runs as PROCSxTHREADS (default: 4x4 8x4)")
     parser.add_argument("--verify-size", type=int, default=1_000_000)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-pg", action="store_true")
