@@ -4,15 +4,19 @@ Terms of all rules go into ONE Aho-Corasick automaton (ahocorasick-rs, overlappi
 offsets) run over the compact view, so the cost of a text is flat in the number of terms. Patterns run
 over both views, detectors over the original text. Each candidate then passes the rule's scope,
 ``when``, ``context`` and ``exemptions`` before it becomes a :class:`Finding` with original offsets.
+
+The same scan also reports which regex literals and exemption words occur at all (they are keys of the
+automaton without owners; a second, small automaton looks for regex literals in the full view). A regex
+runs only when its required literals occur, and an exemption part is checked only when one of its words
+or literals occurs: absent from the whole text means absent from every window of it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -34,6 +38,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 REGISTRATION_NUMBER = re.compile(
     r"国药准字\s*[a-z]\d{8}|械注[准进许]\s*\d{8,11}|械备\s*\d{8}|国食健[注字]\s*[a-z]?\d{8,}|食健备\s*[a-z]?\d{8,}")
 
+LiteralSets = tuple[frozenset[int], ...]  # key ids; each set needs one present
+
 
 def pinyin_spelling(term: str) -> str | None:
     """``最好`` / ``最好`` → ``zuihao``; None for terms with fewer than two Chinese characters."""
@@ -52,13 +58,33 @@ def _ascii_alnum(c: str) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """What must occur somewhere in a text before each part of an exemption can apply to it."""
+
+    exemption: Exemption
+    words: frozenset[int]                                   # whole_term words
+    terms: frozenset[int]
+    patterns: tuple[tuple[re.Pattern[str], LiteralSets], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleChecks:
+    """A rule's ``when``, ``context`` and exemptions, looked up once per engine instead of per candidate."""
+
+    rule: Rule
+    when: tuple[tuple[str, bool], ...]
+    context: bool  # the rule has a context condition
+    gates: tuple[_Gate, ...]
+
+
 class Engine:
     """The compiled form of a list of rules; built once per rulebook revision, shared by all requests."""
 
     def __init__(self, rules: Sequence[Rule], normaliser: Normaliser) -> None:
         self.rules = list(rules)
         self.normaliser = normaliser
-        keys: dict[str, int] = {}
+        self._keys: dict[str, int] = {}  # compact-view automaton: rule terms first, then literals
         self._owners: list[list[tuple[int, str]]] = []
         self._edges: list[tuple[str, str]] = []
         for ri, rule in enumerate(self.rules):
@@ -69,38 +95,54 @@ class Engine:
                 for key in spellings:
                     if not key:
                         continue
-                    if key not in keys:
-                        keys[key] = len(self._owners)
-                        self._owners.append([])
-                        self._edges.append((_ascii_alnum(key[0]), _ascii_alnum(key[-1])))
-                    owners = self._owners[keys[key]]
+                    owners = self._owners[self._key(key)]
                     if (ri, term) not in owners:
                         owners.append((ri, term))
-        self.term_count = len(keys)
-        self._ac = ahocorasick_rs.AhoCorasick(list(keys), matchkind=ahocorasick_rs.MATCHKIND_STANDARD) \
-            if keys else None
+        self.term_count = len(self._keys)
+        self._views: dict[int, set[str]] = {}  # literal id → the views it is looked for in
         self._patterns: list[tuple[int, re.Pattern[str]]] = [
             (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
-        self._always: list[int] = []
-        self._sets_needed: list[int] = []  # per pattern: how many literal sets must each have a hit
-        literal_ids: dict[str, int] = {}
-        self._literal_owners: list[list[tuple[int, int]]] = []  # (pattern, which of its literal sets)
-        for pi, (_, pattern) in enumerate(self._patterns):
-            sets = _prefilter_sets(pattern)
-            self._sets_needed.append(len(sets))
-            if not sets:
-                self._always.append(pi)
-            for si, literals in enumerate(sets):
-                for lit in literals:
-                    if lit not in literal_ids:
-                        literal_ids[lit] = len(self._literal_owners)
-                        self._literal_owners.append([])
-                    self._literal_owners[literal_ids[lit]].append((pi, si))
-        self._prefilter = ahocorasick_rs.AhoCorasick(list(literal_ids)) if literal_ids else None
+        self._pattern_sets = [self._literal_ids(_prefilter_sets(p), "full", "compact") for _, p in self._patterns]
+        self._always = [pi for pi, sets in enumerate(self._pattern_sets) if not sets]
+        self._literal_patterns: dict[int, list[int]] = {}
+        for pi, sets in enumerate(self._pattern_sets):
+            for lid in frozenset().union(*sets):
+                self._literal_patterns.setdefault(lid, []).append(pi)
+        self._pattern_literals = frozenset(self._literal_patterns)  # set & frozenset walks the smaller one
+        self._checks = [_RuleChecks(rule, tuple(rule.when.items()), not rule.context.empty,
+                                    tuple(self._gate(ex) for ex in rule.exemptions)) for rule in self.rules]
+        # Terms come first, so an automaton index below term_count is a term's key id.
+        compact_keys = [k for k, i in self._keys.items() if i < self.term_count or "compact" in self._views[i]]
+        self._compact_ids = [self._keys[k] for k in compact_keys]
+        self._ac = ahocorasick_rs.AhoCorasick(compact_keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) \
+            if compact_keys else None
+        full_keys = [k for k, i in self._keys.items() if "full" in self._views.get(i, ())]
+        self._full_ids = [self._keys[k] for k in full_keys]
+        self._full_ac = ahocorasick_rs.AhoCorasick(full_keys) if full_keys else None
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
         self._covering: dict[tuple[int, str], tuple[str, ...]] = {}  # ids of this engine's own rules
+
+    def _key(self, key: str) -> int:
+        idx = self._keys.get(key)
+        if idx is None:
+            idx = self._keys[key] = len(self._owners)
+            self._owners.append([])
+            self._edges.append((_ascii_alnum(key[0]), _ascii_alnum(key[-1])))
+        return idx
+
+    def _literal_ids(self, sets: Iterable[Iterable[str]], *views: str) -> LiteralSets:
+        """Key ids of literals whose presence is looked for in ``views`` (full, compact)."""
+        out = tuple(frozenset(self._key(lit) for lit in s) for s in sets)
+        for lid in frozenset().union(*out):
+            self._views.setdefault(lid, set()).update(views)
+        return out
+
+    def _gate(self, ex: Exemption) -> _Gate:
+        (words,), (terms,) = (self._literal_ids([strings], "compact") for strings in (ex.whole_term, ex.terms))
+        return _Gate(ex, words, terms, tuple((p, self._literal_ids(_prefilter_sets(p), "full"))
+                                             for p in ex.patterns))
 
     def applicable(self, kind: str, category: str, day: date) -> frozenset[int]:
         key = (kind, category, day)
@@ -124,8 +166,13 @@ class Engine:
         # candidates: (rule index, original start, original end, compact span or None, via)
         cands: list[tuple[int, int, int, tuple[int, int] | None, str]] = []
         compact, full = norm.compact, norm.full
+        present: set[int] = set()  # key ids found in either view
         if self._ac is not None and compact.text:
-            for idx, s, e in self._ac.find_matches_as_indexes(compact.text, overlapping=True):
+            matches = self._ac.find_matches_as_indexes(compact.text, overlapping=True)
+            present.update(map(self._compact_ids.__getitem__, map(_FIRST, matches)))
+            for idx, s, e in matches:
+                if idx >= self.term_count:
+                    continue  # a literal: its presence is all that matters
                 owners = self._owners[idx]
                 if not any(ri in live for ri, _ in owners):
                     continue
@@ -135,7 +182,10 @@ class Engine:
                 for ri, term in owners:
                     if ri in live:
                         cands.append((ri, os_, oe, (s, e), term))
-        for pi in self._patterns_to_run(full.text, compact.text):
+        if self._full_ac is not None:
+            present.update(map(self._full_ids.__getitem__,
+                               map(_FIRST, self._full_ac.find_matches_as_indexes(full.text, overlapping=True))))
+        for pi in self._patterns_to_run(present):
             ri, pattern = self._patterns[pi]
             if ri not in live:
                 continue
@@ -161,38 +211,33 @@ class Engine:
             if ri in live:
                 cands.append((ri, 0, len(item.text), None, "document"))
 
-        out: list[Finding] = []
-        when_ok: dict[int, bool] = {}
+        kept: list[tuple[str, int, int, str, int]] = []  # (rule id, start, end, via, rule index)
         for ri, os_, oe, cspan, via in cands:
-            rule = self.rules[ri]
-            ok = when_ok.get(ri)
-            if ok is None:
-                ok = when_ok[ri] = all(flags[k] == v for k, v in rule.when.items())
-            if not ok:
+            checks = self._checks[ri]
+            if checks.when and not all(flags[k] == v for k, v in checks.when):
                 continue
-            span = cspan if cspan is not None else compact.view_span(os_, oe)
-            if not _context_ok(rule, compact.text, span):
-                continue
-            if _exempt(rule, norm, span, os_, oe, self._covering):
-                continue
-            out.append(Finding(rule_id=rule.id, law=rule.citation.law, article=rule.citation.article_on(day),
-                               severity=rule.severity, start=os_, end=oe, matched=item.text[os_:oe],
-                               message=rule.message, suggestion=rule.suggestion, via=via))
-        return _merge(out, item.text)
+            if checks.context or checks.gates:
+                span = cspan if cspan is not None else compact.view_span(os_, oe)
+                if checks.context and not _context_ok(checks.rule, compact.text, span):
+                    continue
+                if checks.gates and _exempt(checks.gates, present, norm, span, os_, oe, self._covering):
+                    continue
+            kept.append((checks.rule.id, os_, oe, via, ri))
+        return [self._finding(ri, start, end, via, item.text, day)
+                for _, start, end, via, ri in _merge(kept)]
 
-    def _patterns_to_run(self, full: str, compact: str) -> list[int]:
+    def _finding(self, ri: int, start: int, end: int, via: str, text: str, day: date) -> Finding:
+        rule = self.rules[ri]
+        return Finding(rule_id=rule.id, law=rule.citation.law, article=rule.citation.article_on(day),
+                       severity=rule.severity, start=start, end=end, matched=text[start:end],
+                       message=rule.message, suggestion=rule.suggestion, via=via)
+
+    def _patterns_to_run(self, present: set[int]) -> list[int]:
         """Patterns each of whose required literal sets has a hit in either view, plus those without any."""
-        if self._prefilter is None:
-            return self._always
-        found: set[int] = set()  # literal ids: a common literal ("天") may occur many times
-        for text in (full, compact) if compact != full else (full,):
-            found.update(map(_FIRST, self._prefilter.find_matches_as_indexes(text, overlapping=True)))
-        hit: set[tuple[int, int]] = set()
-        for idx in found:
-            hit.update(self._literal_owners[idx])
-        sets_hit = Counter(pi for pi, _ in hit)
-        needed = self._sets_needed
-        return sorted([*self._always, *(pi for pi, n in sets_hit.items() if n == needed[pi])])
+        maybe = set(self._always)
+        for lid in present & self._pattern_literals:
+            maybe.update(self._literal_patterns[lid])
+        return sorted(pi for pi in maybe if all(not ids.isdisjoint(present) for ids in self._pattern_sets[pi]))
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word
@@ -233,8 +278,6 @@ def _window(text: str, span: tuple[int, int], window: int | None) -> str:
 
 def _context_ok(rule: Rule, compact: str, span: tuple[int, int]) -> bool:
     ctx = rule.context
-    if ctx.empty:
-        return True
     if ctx.document_forbids_any and any(t in compact for t in ctx.document_forbids_any):
         return False
     if ctx.document_requires_any and not any(t in compact for t in ctx.document_requires_any):
@@ -248,27 +291,30 @@ def _context_ok(rule: Rule, compact: str, span: tuple[int, int]) -> bool:
     return True
 
 
-def _exempt(rule: Rule, norm: Normalised, span: tuple[int, int], start: int, end: int,
-            cache: dict[tuple[int, str], tuple[str, ...]]) -> bool:
-    if not rule.exemptions:
-        return False
+def _exempt(gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int], start: int,
+            end: int, cache: dict[tuple[int, str], tuple[str, ...]]) -> bool:
+    """Whether an exemption applies. Each part is checked only if some word or literal it needs is
+    ``present`` in the text (the exact check follows: near the match, or covering it)."""
     compact = norm.compact.text
     s, e = span
-    matched = compact[s:e]
-    for ex in rule.exemptions:
-        if ex.whole_term:
-            for word in _covering(ex, matched, cache):  # only words containing the match can cover it
+    for gate in gates:
+        ex = gate.exemption
+        if ex.whole_term and not gate.words.isdisjoint(present):
+            for word in _covering(ex, compact[s:e], cache):  # only words containing the match can cover it
                 if compact.find(word, max(0, e - len(word)), s + len(word)) >= 0:
                     return True
-        if ex.terms:
+        if ex.terms and not gate.terms.isdisjoint(present):
             around = _window(compact, span, ex.window)
             if any(t in around for t in ex.terms):
                 return True
-        if ex.patterns:
-            full = norm.full
-            around = _window(full.text, full.view_span(start, end), ex.window)
-            if any(p.search(around) for p in ex.patterns):
-                return True
+        around = None
+        for pattern, sets in gate.patterns:
+            if all(not ids.isdisjoint(present) for ids in sets):
+                if around is None:
+                    full = norm.full
+                    around = _window(full.text, full.view_span(start, end), ex.window)
+                if pattern.search(around):
+                    return True
     return False
 
 
@@ -284,17 +330,18 @@ def _covering(ex: Exemption, matched: str, cache: dict[tuple[int, str], tuple[st
     return words
 
 
-def _merge(findings: list[Finding], text: str) -> list[Finding]:
+def _merge(kept: list[tuple[str, int, int, str, int]]) -> list[tuple[str, int, int, str, int]]:
     """One finding per rule and stretch of text: overlapping matches of the same rule (``全网最低`` and
-    ``最低价``) become one finding over their union (``全网最低价``)."""
-    findings.sort(key=lambda f: (f.rule_id, f.start, -f.end))
-    out: list[Finding] = []
-    for f in findings:
+    ``最低价``) become one finding over their union (``全网最低价``). In and out: (rule id, start, end,
+    via, rule index); out in text order."""
+    kept.sort(key=lambda k: (k[0], k[1], -k[2]))
+    out: list[tuple[str, int, int, str, int]] = []
+    for k in kept:
         last = out[-1] if out else None
-        if last is not None and last.rule_id == f.rule_id and f.start < last.end:
-            if f.end > last.end:
-                out[-1] = replace(last, end=f.end, matched=text[last.start:f.end], via=f"{last.via}|{f.via}")
+        if last is not None and last[0] == k[0] and k[1] < last[2]:
+            if k[2] > last[2]:
+                out[-1] = (last[0], last[1], k[2], f"{last[3]}|{k[3]}", last[4])
             continue
-        out.append(f)
-    out.sort(key=lambda f: (f.start, f.end, f.rule_id))
+        out.append(k)
+    out.sort(key=lambda k: (k[1], k[2], k[0]))
     return out

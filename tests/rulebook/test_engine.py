@@ -67,6 +67,20 @@ def test_hard_negatives_must_not_match(book: Rulebook, text: str) -> None:
     assert SUPERLATIVE not in rules_fired(book, text)
 
 
+@pytest.mark.parametrize(("text", "fires"), [
+    ("顶级品质，执行标准GB/T 23347", False),            # exemption term and pattern within the window
+    ("顶级品质，执行标准 gb 23347", False),             # the pattern alone
+    ("顶级品质" + "很" * 20 + "执行标准GB/T 23347", True),  # both too far away
+    ("执行标准GB/T 23347" + "很" * 20 + "顶级品质", True),
+    ("顶级品质" + "很" * 20 + "执行标准GB/T 23347，又一个顶级", True),  # the first 顶级 still fires
+    ("最近天气转凉，最近", False),                       # whole-term words cover each match
+    ("最近最好", True),
+    ("最好最近", True),
+])
+def test_exemptions_apply_near_the_match_only(book: Rulebook, text: str, fires: bool) -> None:
+    assert (SUPERLATIVE in rules_fired(book, text)) is fires
+
+
 @pytest.mark.parametrize(("text", "fields", "rule_id", "fires"), [
     # disease words: a violation for food and general goods, not for drugs
     ("本品可以降血压", {"category": "food"}, "adlaw.17.disease", True),
