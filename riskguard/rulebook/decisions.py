@@ -8,7 +8,6 @@ can never let it through.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import structlog
@@ -42,16 +41,18 @@ def decide(policy: Policy, findings: Sequence[Finding], rule_actions: dict[str, 
     strictest = 0
     for f in findings:
         action = rule_actions.get(f.rule_id) or policy.actions.get(f.severity, "review")
-        decided.append(replace(f, action=action))
+        decided.append(f if f.action == action else Finding(**{**vars(f), "action": action}))
         strictest = max(strictest, _RANK[action])
     counted = len(decided)
     if policy.block_at_findings and counted >= policy.block_at_findings:
         strictest = _RANK["block"]
     elif policy.review_at_findings and counted >= policy.review_at_findings:
         strictest = max(strictest, _RANK["review"])
-    decided.sort(key=lambda f: (-_RANK[f.action], f.start))
-    kept = sorted(decided[:policy.max_findings], key=lambda f: (f.start, f.end, f.rule_id))
-    return ACTIONS[strictest], kept
+    if counted > policy.max_findings:  # keep the most serious
+        decided.sort(key=lambda f: (-_RANK[f.action], f.start))
+        decided = decided[:policy.max_findings]
+    # Ties broken as that sort would have left them, so the order is the same whether it ran or not.
+    return ACTIONS[strictest], sorted(decided, key=lambda f: (f.start, f.end, f.rule_id, -_RANK[f.action]))
 
 
 def evaluate(book: Rulebook, item: ScreenInput, *, policy: str | None = None,
