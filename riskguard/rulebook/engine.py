@@ -102,15 +102,23 @@ class Engine:
         self._views: dict[int, set[str]] = {}  # literal id → the views it is looked for in
         self._patterns: list[tuple[int, re.Pattern[str]]] = [
             (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
-        self._pattern_sets = [self._literal_ids(_prefilter_sets(p), "full", "compact") for _, p in self._patterns]
-        self._always = [pi for pi, sets in enumerate(self._pattern_sets) if not sets]
-        self._literal_patterns: dict[int, list[int]] = {}
-        for pi, sets in enumerate(self._pattern_sets):
-            for lid in frozenset().union(*sets):
-                self._literal_patterns.setdefault(lid, []).append(pi)
-        self._pattern_literals = frozenset(self._literal_patterns)  # set & frozenset walks the smaller one
+        # Each required literal set of each pattern gets a number; a pattern runs when all of its are hit.
+        self._set_owner: list[int] = []                    # set number → pattern
+        self._sets_of_pattern: list[frozenset[int]] = []   # pattern → its set numbers
+        self._sets_of_literal: dict[int, list[int]] = {}   # literal id → set numbers it is in
+        for pi, (_, pattern) in enumerate(self._patterns):
+            numbers = []
+            for ids in self._literal_ids(_prefilter_sets(pattern), "full", "compact"):
+                numbers.append(len(self._set_owner))
+                self._set_owner.append(pi)
+                for lid in ids:
+                    self._sets_of_literal.setdefault(lid, []).append(numbers[-1])
+            self._sets_of_pattern.append(frozenset(numbers))
+        self._always = [pi for pi, numbers in enumerate(self._sets_of_pattern) if not numbers]
+        self._pattern_literals = frozenset(self._sets_of_literal)  # set & frozenset walks the smaller one
         self._checks = [_RuleChecks(rule, tuple(rule.when.items()), not rule.context.empty,
                                     tuple(self._gate(ex) for ex in rule.exemptions)) for rule in self.rules]
+        self._strings = list(self._keys)  # key id → string (all keys are known from here on)
         # Terms come first, so an automaton index below term_count is a term's key id.
         compact_keys = [k for k, i in self._keys.items() if i < self.term_count or "compact" in self._views[i]]
         self._compact_ids = [self._keys[k] for k in compact_keys]
@@ -160,9 +168,6 @@ class Engine:
         if not live:
             return []
         norm = self.normaliser.normalise(item.text)
-        flags = {"has_purchase_link": item.has_purchase_link, "labelled_as_ad": item.labelled_as_ad,
-                 "has_registration_number": bool(item.registration_numbers)
-                 or bool(REGISTRATION_NUMBER.search(norm.full.text))}
         # candidates: (rule index, original start, original end, compact span or None, via)
         cands: list[tuple[int, int, int, tuple[int, int] | None, str]] = []
         compact, full = norm.compact, norm.full
@@ -170,10 +175,11 @@ class Engine:
         if self._ac is not None and compact.text:
             matches = self._ac.find_matches_as_indexes(compact.text, overlapping=True)
             present.update(map(self._compact_ids.__getitem__, map(_FIRST, matches)))
+            term_count, owners_of = self.term_count, self._owners
             for idx, s, e in matches:
-                if idx >= self.term_count:
+                if idx >= term_count:
                     continue  # a literal: its presence is all that matters
-                owners = self._owners[idx]
+                owners = owners_of[idx]
                 if not any(ri in live for ri, _ in owners):
                     continue
                 os_, oe = compact.original_span(s, e)
@@ -212,19 +218,49 @@ class Engine:
                 cands.append((ri, 0, len(item.text), None, "document"))
 
         kept: list[tuple[str, int, int, str, int]] = []  # (rule id, start, end, via, rule index)
+        flags: dict[str, bool] | None = None  # the request facts ``when`` looks at, found on first need
         for ri, os_, oe, cspan, via in cands:
             checks = self._checks[ri]
-            if checks.when and not all(flags[k] == v for k, v in checks.when):
-                continue
+            if checks.when:
+                if flags is None:
+                    flags = _flags(item, full.text)
+                if not all(flags[k] == v for k, v in checks.when):
+                    continue
             if checks.context or checks.gates:
                 span = cspan if cspan is not None else compact.view_span(os_, oe)
                 if checks.context and not _context_ok(checks.rule, compact.text, span):
                     continue
-                if checks.gates and _exempt(checks.gates, present, norm, span, os_, oe, self._covering):
+                if checks.gates and self._exempt(checks.gates, present, norm, span, os_, oe):
                     continue
             kept.append((checks.rule.id, os_, oe, via, ri))
         return [self._finding(ri, start, end, via, item.text, day)
                 for _, start, end, via, ri in _merge(kept)]
+
+    def _exempt(self, gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int],
+                start: int, end: int) -> bool:
+        """Whether an exemption applies. Each part is checked only if some word or literal it needs is
+        ``present`` in the text, and only those words are looked for near the match."""
+        compact = norm.compact.text
+        s, e = span
+        for gate in gates:
+            ex = gate.exemption
+            if ex.whole_term and not gate.words.isdisjoint(present):
+                for word in _covering(ex, compact[s:e], self._covering):  # only words containing the match
+                    if compact.find(word, max(0, e - len(word)), s + len(word)) >= 0:
+                        return True
+            if ex.terms and not gate.terms.isdisjoint(present):
+                around = _window(compact, span, ex.window)
+                if any(self._strings[lid] in around for lid in gate.terms & present):
+                    return True
+            around = None
+            for pattern, sets in gate.patterns:
+                if all(not ids.isdisjoint(present) for ids in sets):
+                    if around is None:
+                        full = norm.full
+                        around = _window(full.text, full.view_span(start, end), ex.window)
+                    if pattern.search(around):
+                        return True
+        return False
 
     def _finding(self, ri: int, start: int, end: int, via: str, text: str, day: date) -> Finding:
         rule = self.rules[ri]
@@ -234,10 +270,12 @@ class Engine:
 
     def _patterns_to_run(self, present: set[int]) -> list[int]:
         """Patterns each of whose required literal sets has a hit in either view, plus those without any."""
-        maybe = set(self._always)
+        hit: set[int] = set()
         for lid in present & self._pattern_literals:
-            maybe.update(self._literal_patterns[lid])
-        return sorted(pi for pi in maybe if all(not ids.isdisjoint(present) for ids in self._pattern_sets[pi]))
+            hit.update(self._sets_of_literal[lid])
+        maybe = set(self._always)
+        maybe.update(map(self._set_owner.__getitem__, hit))
+        return sorted(pi for pi in maybe if self._sets_of_pattern[pi] <= hit)
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word
@@ -250,6 +288,11 @@ class Engine:
         if first and fs > 0 and _ascii_alnum(full.text[fs - 1]) == first:
             return False
         return not (last and fe < len(full.text) and _ascii_alnum(full.text[fe]) == last)
+
+
+def _flags(item: ScreenInput, full: str) -> dict[str, bool]:
+    return {"has_purchase_link": item.has_purchase_link, "labelled_as_ad": item.labelled_as_ad,
+            "has_registration_number": bool(item.registration_numbers) or bool(REGISTRATION_NUMBER.search(full))}
 
 
 def _prefilter_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
@@ -289,33 +332,6 @@ def _context_ok(rule: Rule, compact: str, span: tuple[int, int]) -> bool:
         if ctx.requires_any and not any(t in around for t in ctx.requires_any):
             return False
     return True
-
-
-def _exempt(gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int], start: int,
-            end: int, cache: dict[tuple[int, str], tuple[str, ...]]) -> bool:
-    """Whether an exemption applies. Each part is checked only if some word or literal it needs is
-    ``present`` in the text (the exact check follows: near the match, or covering it)."""
-    compact = norm.compact.text
-    s, e = span
-    for gate in gates:
-        ex = gate.exemption
-        if ex.whole_term and not gate.words.isdisjoint(present):
-            for word in _covering(ex, compact[s:e], cache):  # only words containing the match can cover it
-                if compact.find(word, max(0, e - len(word)), s + len(word)) >= 0:
-                    return True
-        if ex.terms and not gate.terms.isdisjoint(present):
-            around = _window(compact, span, ex.window)
-            if any(t in around for t in ex.terms):
-                return True
-        around = None
-        for pattern, sets in gate.patterns:
-            if all(not ids.isdisjoint(present) for ids in sets):
-                if around is None:
-                    full = norm.full
-                    around = _window(full.text, full.view_span(start, end), ex.window)
-                if pattern.search(around):
-                    return True
-    return False
 
 
 def _covering(ex: Exemption, matched: str, cache: dict[tuple[int, str], tuple[str, ...]]) -> tuple[str, ...]:
