@@ -62,7 +62,7 @@ def evaluate(book: Rulebook, item: ScreenInput, *, policy: str | None = None,
     day = item.published_at or as_of or today()
     decision_id = new_id("dec")
     try:
-        findings = book.engine(chosen.name).findings(item, day)
+        findings = book.engine(chosen.name).findings(item, day, chosen.actions)
         verdict, kept = decide(chosen, findings, book.rule_actions)
     except Exception as exc:  # noqa: BLE001 - fail closed: any engine fault means a human looks
         log.error("screening.engine_error", decision_id=decision_id, error_type=type(exc).__name__,

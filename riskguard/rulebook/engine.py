@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -163,7 +163,10 @@ class Engine:
         return found
 
     # -- matching -----------------------------------------------------------------------------------
-    def findings(self, item: ScreenInput, day: date) -> list[Finding]:
+    def findings(self, item: ScreenInput, day: date, severity_actions: Mapping[str, str] | None = None
+                 ) -> list[Finding]:
+        """The findings of ``item``. With a policy's ``severity_actions`` each carries the action the policy
+        gives it (the rule's own action first), so ``decide`` need not copy it; without, ``review``."""
         live = self.applicable(item.kind, item.category, day)
         if not live:
             return []
@@ -233,7 +236,7 @@ class Engine:
                 if checks.gates and self._exempt(checks.gates, present, norm, span, os_, oe):
                     continue
             kept.append((checks.rule.id, os_, oe, via, ri))
-        return [self._finding(ri, start, end, via, item.text, day)
+        return [self._finding(ri, start, end, via, item.text, day, severity_actions)
                 for _, start, end, via, ri in _merge(kept)]
 
     def _exempt(self, gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int],
@@ -262,11 +265,14 @@ class Engine:
                         return True
         return False
 
-    def _finding(self, ri: int, start: int, end: int, via: str, text: str, day: date) -> Finding:
+    def _finding(self, ri: int, start: int, end: int, via: str, text: str, day: date,
+                 severity_actions: Mapping[str, str] | None) -> Finding:
         rule = self.rules[ri]
+        action = "review" if severity_actions is None else (
+            rule.action or severity_actions.get(rule.severity, "review"))
         return Finding(rule_id=rule.id, law=rule.citation.law, article=rule.citation.article_on(day),
                        severity=rule.severity, start=start, end=end, matched=text[start:end],
-                       message=rule.message, suggestion=rule.suggestion, via=via)
+                       message=rule.message, suggestion=rule.suggestion, action=action, via=via)
 
     def _patterns_to_run(self, present: set[int]) -> list[int]:
         """Patterns each of whose required literal sets has a hit in either view, plus those without any."""
