@@ -28,7 +28,7 @@ __all__ = ["record", "Receipt"]
 
 _PENDING_FLAG = "riskguard.audit.pending"
 _TABLE = AuditEntry.__table__
-_INSERT = insert(_TABLE)
+_INSERT = insert(_TABLE).inline()  # no RETURNING of the new seq on PostgreSQL: nothing reads it
 
 
 @dataclass(frozen=True)
