@@ -26,7 +26,7 @@ from pypinyin import lazy_pinyin
 
 from . import detectors
 from .model import Exemption, Finding, Rule, ScreenInput
-from .normalise import Normalised, Normaliser, _t2s
+from .normalise import _SEPARATORS, Normalised, Normaliser, _t2s
 from .prefilter import required_literal_sets
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
@@ -66,6 +66,20 @@ class _Gate:
     words: frozenset[int]                                   # whole_term words
     terms: frozenset[int]
     patterns: tuple[tuple[re.Pattern[str], LiteralSets], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _LiteralScan:
+    """An automaton over some literals and the key id of each."""
+
+    automaton: ahocorasick_rs.AhoCorasick
+    ids: list[int]
+
+    @classmethod
+    def of(cls, literals: list[tuple[str, int]]) -> _LiteralScan | None:
+        if not literals:
+            return None
+        return cls(ahocorasick_rs.AhoCorasick([k for k, _ in literals]), [i for _, i in literals])
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +134,18 @@ class Engine:
                                     tuple(self._gate(ex) for ex in rule.exemptions)) for rule in self.rules]
         self._strings = list(self._keys)  # key id → string (all keys are known from here on)
         # Terms come first, so an automaton index below term_count is a term's key id.
-        compact_keys = [k for k, i in self._keys.items() if i < self.term_count or "compact" in self._views[i]]
+        # Full-view literals made of letters and digits only are looked for in the compact view as well:
+        # unless a variant phrase was rewritten, such a string is in the full view only if it is in the
+        # compact view, so the full view then needs scanning for the other literals only (":", "%", "gb/t").
+        views = {k: self._views.get(i, set()) for k, i in self._keys.items()}
+        full_keys = [k for k, v in views.items() if "full" in v]
+        compact_keys = [k for k, i in self._keys.items() if i < self.term_count or "compact" in views[k]
+                        or ("full" in views[k] and not _SEPARATORS.search(k))]
         self._compact_ids = [self._keys[k] for k in compact_keys]
         self._ac = ahocorasick_rs.AhoCorasick(compact_keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) \
             if compact_keys else None
-        full_keys = [k for k, i in self._keys.items() if "full" in self._views.get(i, ())]
-        self._full_ids = [self._keys[k] for k in full_keys]
-        self._full_ac = ahocorasick_rs.AhoCorasick(full_keys) if full_keys else None
+        self._full_scan = _LiteralScan.of([(k, self._keys[k]) for k in full_keys])
+        self._separated_scan = _LiteralScan.of([(k, self._keys[k]) for k in full_keys if _SEPARATORS.search(k)])
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
@@ -191,9 +210,10 @@ class Engine:
                 for ri, term in owners:
                     if ri in live:
                         cands.append((ri, os_, oe, (s, e), term))
-        if self._full_ac is not None:
-            present.update(map(self._full_ids.__getitem__,
-                               map(_FIRST, self._full_ac.find_matches_as_indexes(full.text, overlapping=True))))
+        scan = self._full_scan if norm.rephrased else self._separated_scan
+        if scan is not None:
+            present.update(map(scan.ids.__getitem__,
+                               map(_FIRST, scan.automaton.find_matches_as_indexes(full.text, overlapping=True))))
         for pi in self._patterns_to_run(present):
             ri, pattern = self._patterns[pi]
             if ri not in live:

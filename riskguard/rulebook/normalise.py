@@ -71,6 +71,9 @@ class Normalised:
     original: str
     full: View
     compact: View
+    # A variant phrase was rewritten in either view. When not, the compact view is exactly the full view
+    # without its separators, so a string of letters and digits in one is in the other.
+    rephrased: bool = True
 
 
 class _CharMap(dict[str, str]):
@@ -243,8 +246,9 @@ class Normaliser:
     def normalise(self, text: str) -> Normalised:
         base = self._folded_view(text)
         full = self._apply_phrases(base, self._full_phrases)
-        compact = self._apply_phrases(self._strip(base), self._compact_phrases)
-        return Normalised(text, full, compact)
+        stripped = self._strip(base)
+        compact = self._apply_phrases(stripped, self._compact_phrases)
+        return Normalised(text, full, compact, rephrased=full is not base or compact is not stripped)
 
     def term(self, text: str) -> str:
         """A rule term in the compact form it is matched in."""

@@ -33,6 +33,13 @@ def test_full_view_keeps_separators(text: str, full: str) -> None:
     assert NORMALISER.normalise(text).full.text == full
 
 
+@pytest.mark.parametrize(("text", "rephrased"), [
+    ("薇信", True), ("加 V", True), ("最好", False), ("最 好", False), ("", False),
+])
+def test_rephrased_says_whether_a_variant_phrase_was_rewritten(text: str, rephrased: bool) -> None:
+    assert NORMALISER.normalise(text).rephrased is rephrased
+
+
 @pytest.mark.parametrize(("source", "folded"), [
     (r"最(?:低|便宜)價", r"最(?:低|便宜)价"), (r"\D\d+天", r"\D\d+天"), (r"GB/?T", r"gb/?t"),
     (r"（Ｎ）", r"\(n\)"), (r"(?P<Name>x)(?P=Name)", r"(?P<Name>x)(?P=Name)"),
