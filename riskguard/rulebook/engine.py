@@ -6,9 +6,10 @@ over both views, detectors over the original text. Each candidate then passes th
 ``when``, ``context`` and ``exemptions`` before it becomes a :class:`Finding` with original offsets.
 
 The same scan also reports which regex literals and exemption words occur at all (they are keys of the
-automaton without owners; a second, small automaton looks for regex literals in the full view). A regex
-runs only when its required literals occur, and an exemption part is checked only when one of its words
-or literals occurs: absent from the whole text means absent from every window of it.
+automaton without owners; a second, small automaton looks in the full view for the literals the compact
+view cannot show, such as ``%`` or ``gb/t``). A regex runs only when each of its required literal sets
+occurs, and an exemption part is checked only when one of its words or literals occurs: absent from the
+whole text means absent from every window of it.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class Engine:
         self._checks = [_RuleChecks(rule, tuple(rule.when.items()), not rule.context.empty,
                                     tuple(self._gate(ex) for ex in rule.exemptions)) for rule in self.rules]
         self._strings = list(self._keys)  # key id → string (all keys are known from here on)
-        # Terms come first, so an automaton index below term_count is a term's key id.
+        # The compact automaton lists keys in id order, terms first: an index below term_count is a term.
         # Full-view literals made of letters and digits only are looked for in the compact view as well:
         # unless a variant phrase was rewritten, such a string is in the full view only if it is in the
         # compact view, so the full view then needs scanning for the other literals only (":", "%", "gb/t").
