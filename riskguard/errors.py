@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from flask import Flask, jsonify
 from marshmallow import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 __all__ = [
@@ -107,6 +108,14 @@ def register_error_handlers(app: Flask) -> None:
         if status == 413:
             code = "body_too_large"
         return jsonify({"error": {"code": code, "message": err.description or err.name}}), status
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(err: Exception):  # type: ignore[no-untyped-def]
+        # The database went away (restart, network): nothing was decided; the client may retry.
+        log.error("request.database_unavailable", error_type=type(err).__name__)
+        return jsonify({"error": {"code": "database_unavailable",
+                                  "message": "the database is unavailable; nothing was done, retry"}}), 503
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]

@@ -116,3 +116,31 @@ def test_keys_create_prints_only_the_token(tmp_path, monkeypatch) -> None:
     result = runner.invoke(main, ["keys", "create", "--role", "auditor", "--name", "a"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().startswith("rg_") and len(result.stdout.strip().splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_a_dropped_database_connection_is_one_503_then_recovers(app_factory, pg_url) -> None:
+    """Pooled connections are not pinged before use: when the server drops them, the request that meets
+    a dead one answers 503 (never a 500 or a decision), the pool is invalidated, the next one works."""
+    from sqlalchemy import create_engine, text
+
+    app = app_factory(pg_url)
+    client = app.test_client()
+    db = app.extensions["riskguard"]["db"]
+    with db.transaction() as session:
+        from riskguard.auth import create_key
+
+        _, tok = create_key(session, role="screener", name="restart")
+    headers = {"Authorization": f"Bearer {tok}"}
+    assert client.post("/v1/screen/ad", json={"text": "你好"}, headers=headers).status_code == 200
+    name = pg_url.rsplit("application_name=", 1)[1]
+    admin = create_engine(pg_url.split("?", 1)[0], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE application_name = :n AND pid <> pg_backend_pid()"), {"n": name}).scalar()
+    admin.dispose()
+    assert killed >= 1
+    first = client.post("/v1/screen/ad", json={"text": "你好"}, headers=headers)
+    assert first.status_code == 503
+    assert first.get_json()["error"]["code"] == "database_unavailable"
+    assert client.post("/v1/screen/ad", json={"text": "你好"}, headers=headers).status_code == 200
