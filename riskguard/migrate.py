@@ -10,12 +10,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from .db import Database
 
-__all__ = ["alembic_config", "upgrade", "is_current"]
+__all__ = ["alembic_config", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -29,10 +27,3 @@ def alembic_config(db: Database) -> Config:
 
 def upgrade(db: Database) -> None:
     command.upgrade(alembic_config(db), "heads")
-
-
-def is_current(db: Database) -> bool:
-    script = ScriptDirectory.from_config(alembic_config(db))
-    with db.engine.connect() as conn:
-        heads = set(MigrationContext.configure(conn).get_current_heads())
-    return heads == set(script.get_heads())
