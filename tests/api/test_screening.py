@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from flask.testing import FlaskClient
 from rulebook.packs import write_rulebook
 from sqlalchemy import text
 
-from riskguard import create_app, migrate
 from riskguard.auth import create_key
 from riskguard.db import Database
 
@@ -23,21 +21,13 @@ AUDIT_ACTION = "screening:content:decided"
 
 
 @pytest.fixture
-def screen_app(tmp_path: Path, db_url: str, make_settings: Callable[[str], Any]) -> Iterator[Flask]:
+def screen_app(tmp_path: Path, db_url: str, make_settings: Callable[[str], Any], app_factory) -> Flask:
     """The app on both backends with the test rule packs (tests/rulebook/packs.py)."""
-    settings = make_settings(db_url)
     rules_dir, policies_dir = write_rulebook(tmp_path / "rulebook")
-    for other in settings.policies_dir.glob("*.yaml"):  # other domains read their policies here too
+    for other in make_settings(db_url).policies_dir.glob("*.yaml"):  # other domains read their policies too
         if "type: screening" not in other.read_text("utf-8"):
             shutil.copy(other, policies_dir / other.name)
-    settings = replace(settings, rules_dir=rules_dir, policies_dir=policies_dir)
-    db = Database(settings.sqlalchemy_url)
-    migrate.upgrade(db)
-    db.dispose()
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    yield app
-    app.extensions["riskguard"]["db"].dispose()
+    return app_factory(db_url, rules_dir=rules_dir, policies_dir=policies_dir)
 
 
 @pytest.fixture

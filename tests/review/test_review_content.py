@@ -5,8 +5,7 @@ ID or card number is anywhere in the database (SQLite file and WAL, every Postgr
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import inspect, select, text
 
-from riskguard import create_app, migrate
 from riskguard.auth import Role
-from riskguard.db import Database
 from riskguard.review.models import ReviewCase
 
 MOBILE = "13812345678"
@@ -25,24 +22,16 @@ CARD = "6222021234567890128"
 
 
 @pytest.fixture
-def lenient_app(tmp_path: Path, db_url: str, make_settings: Callable[[str], Any]) -> Iterator[Flask]:
+def lenient_app(tmp_path: Path, db_url: str, make_settings: Callable[[str], Any], app_factory) -> Flask:
     """The app on both backends with the shipped rules, but an ad policy that sends ``high`` findings
     (contact details among them) to a human instead of blocking: the way a phone number reaches review."""
-    settings = make_settings(db_url)
     policies = tmp_path / "policies"
-    shutil.copytree(settings.policies_dir, policies)
+    shutil.copytree(make_settings(db_url).policies_dir, policies)
     ad = policies / "ad-prepublish.yaml"
     source = ad.read_text("utf-8")
     assert "  high: block\n" in source
     ad.write_text(source.replace("  high: block\n", "  high: review\n"), "utf-8")
-    settings = replace(settings, policies_dir=policies)
-    db = Database(settings.sqlalchemy_url)
-    migrate.upgrade(db)
-    db.dispose()
-    application = create_app(settings)
-    application.config["TESTING"] = True
-    yield application
-    application.extensions["riskguard"]["db"].dispose()
+    return app_factory(db_url, policies_dir=policies)
 
 
 def _headers(app: Flask, role: Role) -> dict[str, str]:
