@@ -14,7 +14,7 @@ import structlog
 
 from ..ids import new_id
 from .loader import Rulebook
-from .model import ACTIONS, ENGINE_ERROR, Decision, Finding, Policy, ScreenInput
+from .model import ACTIONS, ENGINE_ERROR, Decision, Finding, Policy, ScreenInput, action_for
 
 __all__ = ["evaluate", "decide", "engine_error_finding"]
 
@@ -40,7 +40,7 @@ def decide(policy: Policy, findings: Sequence[Finding], rule_actions: dict[str, 
     decided: list[Finding] = []
     strictest = 0
     for f in findings:
-        action = rule_actions.get(f.rule_id) or policy.actions.get(f.severity, "review")
+        action = action_for(rule_actions.get(f.rule_id), f.severity, policy.actions)
         decided.append(f if f.action == action else Finding(**{**vars(f), "action": action}))
         strictest = max(strictest, _RANK[action])
     counted = len(decided)

@@ -26,7 +26,7 @@ import ahocorasick_rs
 from pypinyin import lazy_pinyin
 
 from . import detectors
-from .model import Exemption, Finding, Rule, ScreenInput
+from .model import Exemption, Finding, Rule, ScreenInput, action_for
 from .normalise import _SEPARATORS, Normalised, Normaliser, _t2s
 from .prefilter import required_literal_sets
 
@@ -289,8 +289,7 @@ class Engine:
     def _finding(self, ri: int, start: int, end: int, via: str, text: str, day: date,
                  severity_actions: Mapping[str, str] | None) -> Finding:
         rule = self.rules[ri]
-        action = "review" if severity_actions is None else (
-            rule.action or severity_actions.get(rule.severity, "review"))
+        action = "review" if severity_actions is None else action_for(rule.action, rule.severity, severity_actions)
         return Finding(rule_id=rule.id, law=rule.citation.law, article=rule.citation.article_on(day),
                        severity=rule.severity, start=start, end=end, matched=text[start:end],
                        message=rule.message, suggestion=rule.suggestion, action=action, via=via)

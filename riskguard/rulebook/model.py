@@ -6,12 +6,13 @@ are the engine's output. Nothing here knows about HTTP or the database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 __all__ = ["KINDS", "CATEGORIES", "SEVERITIES", "ACTIONS", "Citation", "Exemption", "Context", "Rule",
-           "Policy", "Finding", "Decision", "ScreenInput", "ENGINE_ERROR"]
+           "Policy", "Finding", "Decision", "ScreenInput", "ENGINE_ERROR", "action_for"]
 
 KINDS = ("ad", "listing", "livestream")
 CATEGORIES = ("general", "apparel", "cosmetics", "food", "health_food", "medical_device_class2",
@@ -19,6 +20,11 @@ CATEGORIES = ("general", "apparel", "cosmetics", "food", "health_food", "medical
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 ACTIONS = ("allow", "review", "block")  # in increasing order of strictness
 ENGINE_ERROR = "ENGINE_ERROR"
+
+
+def action_for(rule_action: str | None, severity: str, severity_actions: Mapping[str, str]) -> str:
+    """What a policy does with a finding: the rule's own ``action`` wins over the policy's severity map."""
+    return rule_action or severity_actions.get(severity, "review")
 
 
 @dataclass(frozen=True)
