@@ -37,15 +37,17 @@ def _masked(text: Any) -> str | None:
     return masked
 
 
-def screening_hook(service: ReviewService) -> Callable[[Session, Any, Any, Any], None]:
-    def hook(session: Session, decision: Any, item: Any, actor: Any) -> None:
+def screening_hook(service: ReviewService) -> Callable[[Any, Any, Any], Callable[[Session], None] | None]:
+    """For a ``review`` decision, the write that opens its case; for any other, None."""
+
+    def hook(decision: Any, item: Any, actor: Any) -> Callable[[Session], None] | None:
         if getattr(decision, "decision", None) != "review":
-            return
+            return None
         kind = getattr(item, "kind", None) or getattr(decision, "kind", None)
         if kind not in CASE_KINDS:
-            return
+            return None
         findings = list(getattr(decision, "findings", ()) or ())
-        service.open_case(session, CaseRequest(
+        case = CaseRequest(
             kind=kind, subject_type=kind, subject_id=str(getattr(item, "id", None) or decision.decision_id),
             decision_id=decision.decision_id, automated_decision="review",
             submitted_by=getattr(actor, "ref", str(actor)),
@@ -55,6 +57,11 @@ def screening_hook(service: ReviewService) -> Callable[[Session, Any, Any, Any],
             articles=[f"{f.law} {f.article}".strip() for f in findings if f.law or f.article],
             findings=[finding_summary(f) for f in findings],
             content=_masked(getattr(item, "text", None)),
-        ))
+        )
+
+        def open_case(session: Session) -> None:
+            service.open_case(session, case)
+
+        return open_case
 
     return hook

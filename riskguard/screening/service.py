@@ -2,8 +2,12 @@
 
 ``screen_text`` is the entry point for other domains (onboarding screens store names with it): no
 database, no audit. ``screen_and_record`` is what the API does: decisions are made first, then each is
-recorded through :func:`riskguard.audit.record` and passed to the decision hooks inside ONE transaction;
-if that fails the caller gets :class:`AuditUnavailable` and must not return any decision.
+recorded through :func:`riskguard.audit.record` inside ONE transaction, with the writes the decision
+hooks ask for; if that fails the caller gets :class:`AuditUnavailable` and must not return any decision.
+
+A decision hook looks at a decision without I/O and returns the write it needs (a function of a
+Session, run in the decision's transaction) or None. Most decisions need none, so the transaction is a
+Core one and a Session is bound to it only when some hook has a write (review opens a case).
 """
 
 from __future__ import annotations
@@ -15,17 +19,18 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from ..audit import Action, AuditEvent, record
+from ..audit import Action, AuditEvent, record, recording
 from ..auth import Actor
 from ..db import Database
 from ..errors import ServiceUnavailable
 from ..ids import keyed_digest
 from ..rulebook import CATEGORIES, KINDS, Decision, Rulebook, ScreenInput, evaluate
 
-__all__ = ["screen_text", "screen_and_record", "to_input", "DecisionHook", "AuditUnavailable"]
+__all__ = ["screen_text", "screen_and_record", "to_input", "DecisionHook", "DecisionWrite", "AuditUnavailable"]
 
 log = structlog.get_logger("riskguard.screening")
-DecisionHook = Callable[[Session, Decision, ScreenInput, Actor], None]
+DecisionWrite = Callable[[Session], None]
+DecisionHook = Callable[[Decision, ScreenInput, Actor], DecisionWrite | None]
 
 
 class AuditUnavailable(ServiceUnavailable):
@@ -60,12 +65,13 @@ def to_input(*, kind: str, text: str, category: str = "general", has_purchase_li
 def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, actor: Actor,
                       items: Sequence[ScreenInput], policy: str | None = None,
                       hooks: Sequence[DecisionHook] = ()) -> list[Decision]:
-    """Decide every item, then record all decisions (and run the hooks) in one transaction."""
+    """Decide every item, then record all decisions (and the hooks' writes) in one transaction."""
     decisions = [evaluate(rulebook, item, policy=policy) for item in items]
     try:
-        with db.transaction() as session:
+        with recording(db) as conn:
+            writes: list[DecisionWrite] = []
             for decision, item in zip(decisions, items, strict=True):
-                record(session, AuditEvent(
+                record(conn, AuditEvent(
                     action=Action.SCREENING_DECIDED, actor=actor.ref, subject_type=item.kind,
                     subject_id=item.id or decision.decision_id, decision=decision.decision,
                     rule_ids=decision.rule_ids, policy_revision=decision.policy_revision,
@@ -73,8 +79,12 @@ def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, ac
                     details={"decision_id": decision.decision_id, "kind": item.kind,
                              "category": item.category, "policy": decision.policy,
                              "findings": len(decision.findings)}))
-                for hook in hooks:
-                    hook(session, decision, item, actor)
+                writes.extend(w for hook in hooks if (w := hook(decision, item, actor)) is not None)
+            if writes:
+                with db.sessions(bind=conn) as session:  # joins the transaction; commits nothing itself
+                    for write in writes:
+                        write(session)
+                    session.flush()
     except Exception as exc:  # noqa: BLE001 - fail closed: an unrecorded decision is never returned
         log.error("screening.record_failed", error_type=type(exc).__name__, items=len(items))
         raise AuditUnavailable("the decision could not be recorded; nothing was decided",

@@ -189,22 +189,40 @@ def test_unrecordable_decision_is_503_and_never_returned(screen_app: Flask, api:
 def test_decision_hooks_run_in_the_same_transaction(screen_app: Flask, api: FlaskClient,
                                                     headers: dict[str, str]) -> None:
     seen: list[tuple[str, str, str]] = []
+    written: list[int] = []
 
-    def hook(session, decision, item, actor) -> None:  # type: ignore[no-untyped-def]
+    def hook(decision, item, actor):  # type: ignore[no-untyped-def]
         seen.append((decision.decision, item.kind, actor.ref))
-        assert session.in_transaction()
+        if decision.decision != "block":
+            return None
+
+        def write(session) -> None:  # type: ignore[no-untyped-def]
+            assert session.connection().in_transaction()
+            # The decisions' audit entries are in this transaction, not yet committed.
+            written.append(session.execute(text("SELECT count(*) FROM audit_entries WHERE action = :a"),
+                                           {"a": AUDIT_ACTION}).scalar_one())
+
+        return write
 
     screen_app.extensions["riskguard"]["decision_hooks"].append(hook)
+    before = len(audit_rows(screen_app))
     res = api.post("/v1/screen/ad/batch", json={"items": [{"text": "最好"}, {"text": "好"}]}, headers=headers)
     assert res.status_code == 200
     assert [s[:2] for s in seen] == [("block", "ad"), ("allow", "ad")]
     assert seen[0][2].startswith("key:")
+    assert written == [before + 2]
 
 
+@pytest.mark.parametrize("fails_in", ["hook", "write"])
 def test_failing_hook_rolls_back_the_audit_entry(screen_app: Flask, api: FlaskClient,
-                                                 headers: dict[str, str]) -> None:
-    def hook(session, decision, item, actor) -> None:  # type: ignore[no-untyped-def]
+                                                 headers: dict[str, str], fails_in: str) -> None:
+    def write(session) -> None:  # type: ignore[no-untyped-def]
         raise RuntimeError("review queue down")
+
+    def hook(decision, item, actor):  # type: ignore[no-untyped-def]
+        if fails_in == "hook":
+            raise RuntimeError("review queue down")
+        return write
 
     screen_app.extensions["riskguard"]["decision_hooks"].append(hook)
     res = api.post("/v1/screen/ad", json={"text": "最好"}, headers=headers)
