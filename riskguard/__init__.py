@@ -6,8 +6,8 @@ domain's ``init_app``.
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
 from typing import Any
 
 import structlog
@@ -71,7 +71,7 @@ def _request_logging(app: Flask) -> None:
     def _start() -> None:
         structlog.contextvars.clear_contextvars()
         incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        g.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else secrets.token_hex(16)
         g.started = time.perf_counter()
         structlog.contextvars.bind_contextvars(request_id=g.request_id)
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import uuid
+import secrets
 from datetime import UTC, datetime
 
 __all__ = ["new_id", "utcnow", "keyed_digest", "sha256_hex"]
 
 
 def new_id(prefix: str) -> str:
-    """A sortable-enough random id with a type prefix, e.g. ``dec_3f2a...``."""
-    return f"{prefix}_{uuid.uuid4().hex}"
+    """A random id (128 bits, 32 hex digits) with a type prefix, e.g. ``dec_3f2a...``."""
+    return f"{prefix}_{secrets.token_hex(16)}"
 
 
 def utcnow() -> datetime:
