@@ -1,14 +1,16 @@
 """HTTP load: POST /v1/screen/ad on gunicorn (2 workers, every decision recorded) vs. a minimal Flask
 endpoint that only parses JSON and returns it (the framework's own ceiling), in the same run.
 
-    .venv/bin/python bench/http.py [--seconds 10] [--clients 4]
+    .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4]
 
-Both servers listen on 127.0.0.1 only and run one after the other, each for ``--seconds`` (default 10;
-the whole run stays under 30 s of load). The client is Python (threads in two processes, a new
-connection per request: gunicorn's sync workers close connections), on the same 2-core machine as the
-server, so both lines of the table pay the same client cost. The screening server uses a throw-away
-data directory (SQLite, dev keyring, one screener key); afterwards the audit entries are counted to
-show every answered decision was recorded.
+Both servers listen on 127.0.0.1 only and run side by side; the load alternates between them in
+``--rounds`` rounds (echo, then screening), ``--seconds`` of load per endpoint in all (default 12; the
+whole run stays under 30 s of load). Alternating matters on a shared machine whose speed drifts from
+minute to minute: both endpoints see the same moments, and each round's ratio is printed. The client is
+Python (threads in two processes, a new connection per request: gunicorn's sync workers close
+connections), on the same 2-core machine as the servers, so both lines of the table pay the same client
+cost. The screening server uses a throw-away data directory (SQLite, dev keyring, one screener key);
+afterwards the audit entries are counted to show every answered decision was recorded.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def _client(port: int, path: str, token: str, bodies: list[bytes], seconds: floa
     errors = [0]
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    stop = time.perf_counter() + seconds
+    begun = time.perf_counter()
+    stop = begun + seconds
 
     def worker(offset: int) -> None:
         i = offset
@@ -125,26 +128,35 @@ def _client(port: int, path: str, token: str, bodies: list[bytes], seconds: floa
         t.start()
     for t in pool:
         t.join()
-    out.put((lat, errors[0], statuses))
+    out.put((lat, errors[0], statuses, time.perf_counter() - begun))
 
 
 def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: int) -> dict[str, object]:
+    """One burst of load: latencies of the 200s, errors, statuses and the clients' own elapsed time."""
     queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
     procs = [mp.Process(target=_client, args=(port, "/v1/screen/ad", token, bodies[n::2], seconds,
                                                max(1, clients // 2), queue)) for n in range(2)]
-    started = time.perf_counter()
     for p in procs:
         p.start()
     results = [queue.get() for _ in procs]
     for p in procs:
         p.join()
-    elapsed = time.perf_counter() - started
-    lat = sorted(x for r in results for x in r[0])
     statuses: dict[int, int] = {}
     for r in results:
         for k, v in r[2].items():
             statuses[k] = statuses.get(k, 0) + v
-    return {"ok": len(lat), "errors": sum(r[1] for r in results), "statuses": statuses,
+    return {"lat": [x for r in results for x in r[0]], "errors": sum(r[1] for r in results),
+            "statuses": statuses, "elapsed": max(r[3] for r in results)}
+
+
+def summary(bursts: list[dict[str, object]]) -> dict[str, object]:
+    lat = sorted(x for b in bursts for x in b["lat"])  # type: ignore[attr-defined]
+    statuses: dict[int, int] = {}
+    for b in bursts:
+        for k, v in b["statuses"].items():  # type: ignore[attr-defined]
+            statuses[k] = statuses.get(k, 0) + v
+    elapsed = sum(b["elapsed"] for b in bursts)  # type: ignore[misc]
+    return {"ok": len(lat), "errors": sum(b["errors"] for b in bursts), "statuses": statuses,  # type: ignore[misc]
             "rps": round(len(lat) / elapsed, 1),
             "p50_ms": round(lat[len(lat) // 2] * 1000, 2) if lat else None,
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 2) if lat else None}
@@ -152,17 +164,21 @@ def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=12.0, help="seconds of load per endpoint, in all")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--serve-echo", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
         serve_echo(args.serve_echo)
         return
-    args.seconds = min(args.seconds, 14.0)  # two runs: at most ~30 s of load in all
+    args.seconds = min(args.seconds, 14.0)  # two endpoints: at most ~30 s of load in all
+    args.rounds = max(1, args.rounds)
+    burst = args.seconds / args.rounds
     bodies = [json.dumps({"id": f"b{i}", "text": t, "category": "general"}, ensure_ascii=False).encode()
               for i, t in enumerate(_texts(2000))]
-    rows = {}
+    echo_bursts: list[dict[str, object]] = []
+    screen_bursts: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RISKGUARD_DATA_DIR": tmp, "RISKGUARD_LOG_LEVEL": "WARNING",
                "RISKGUARD_DATABASE_URL": ""}
@@ -171,43 +187,46 @@ def main() -> None:
         token = subprocess.run([riskguard, "keys", "create", "--role", "screener", "--name", "bench"], env=env,
                                check=True, capture_output=True, text=True).stdout.strip()
 
-        port = _free_port()
-        echo = subprocess.Popen([sys.executable, __file__, "--serve-echo", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        echo_port, screen_port = _free_port(), _free_port()
+        servers = [
+            subprocess.Popen([sys.executable, __file__, "--serve-echo", str(echo_port)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+            subprocess.Popen([riskguard, "serve", "--host", "127.0.0.1", "--port", str(screen_port),
+                              "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        ]
         try:
-            _wait(port)
-            load(port, "", bodies, 1.0, args.clients)  # warm-up
-            rows["flask echo (ceiling)"] = load(port, "", bodies, args.seconds, args.clients)
-        finally:
-            echo.terminate()
-            echo.wait()
-
-        port = _free_port()
-        server = subprocess.Popen([riskguard, "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        try:
-            _wait(port)
-            load(port, token, bodies, 1.0, args.clients)  # warm-up (loads the rulebook in each worker)
+            _wait(echo_port)
+            _wait(screen_port)
+            load(echo_port, "", bodies, 1.0, args.clients)  # warm-up
+            load(screen_port, token, bodies, 1.0, args.clients)  # warm-up (loads the rulebook in each worker)
             from riskguard.db import Database
             db = Database(f"sqlite:///{Path(tmp) / 'riskguard.db'}")
-            before = _count(db)
-            rows["POST /v1/screen/ad"] = load(port, token, bodies, args.seconds, args.clients)
             time.sleep(0.5)
+            before = _count(db)
+            for _ in range(args.rounds):
+                echo_bursts.append(load(echo_port, "", bodies, burst, args.clients))
+                screen_bursts.append(load(screen_port, token, bodies, burst, args.clients))
+                time.sleep(0.5)  # the sequencers integrate the burst's entries before the next echo burst
             recorded = _count(db) - before
             db.dispose()
         finally:
-            server.terminate()
-            server.wait()
+            for server in servers:
+                server.terminate()
+                server.wait()
 
+    rows = {"flask echo (ceiling)": summary(echo_bursts), "POST /v1/screen/ad": summary(screen_bursts)}
     print(f"\ngunicorn, 2 sync workers, 127.0.0.1; {args.clients} client threads in 2 processes on the same "
-          f"machine; {args.seconds:.0f} s each; bodies: generated listing texts of 50-500 chars\n")
+          f"machine; {args.seconds:.0f} s each in {args.rounds} alternating rounds; bodies: generated listing "
+          f"texts of 50-500 chars\n")
     print(f"{'endpoint':<24}{'ok':>8}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     for name, r in rows.items():
         print(f"{name:<24}{r['ok']:>8}{r['errors']:>8}{r['rps']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}")
     screen, ceiling = rows["POST /v1/screen/ad"], rows["flask echo (ceiling)"]
-    print(f"\nscreening / ceiling: {screen['rps'] / ceiling['rps']:.2f}; decisions answered 200: {screen['ok']}, "
-          f"audit entries written in the window: {recorded}; statuses: {screen['statuses']}")
+    rounds = ", ".join(f"{summary([s])['rps'] / summary([e])['rps']:.2f}"  # type: ignore[operator]
+                       for e, s in zip(echo_bursts, screen_bursts, strict=True))
+    print(f"\nscreening / ceiling: {screen['rps'] / ceiling['rps']:.2f} (rounds: {rounds}); "  # type: ignore[operator]
+          f"decisions answered 200: {screen['ok']}, audit entries written in the window: {recorded}; "
+          f"statuses: {screen['statuses']}")
 
 
 def _count(db: object) -> int:
