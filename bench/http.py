@@ -141,20 +141,21 @@ def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: in
     results = [queue.get() for _ in procs]
     for p in procs:
         p.join()
-    statuses: dict[int, int] = {}
-    for r in results:
-        for k, v in r[2].items():
-            statuses[k] = statuses.get(k, 0) + v
     return {"lat": [x for r in results for x in r[0]], "errors": sum(r[1] for r in results),
-            "statuses": statuses, "elapsed": max(r[3] for r in results)}
+            "statuses": _added([r[2] for r in results]), "elapsed": max(r[3] for r in results)}
+
+
+def _added(counts: list[dict[int, int]]) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for c in counts:
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    return total
 
 
 def summary(bursts: list[dict[str, object]]) -> dict[str, object]:
     lat = sorted(x for b in bursts for x in b["lat"])  # type: ignore[attr-defined]
-    statuses: dict[int, int] = {}
-    for b in bursts:
-        for k, v in b["statuses"].items():  # type: ignore[attr-defined]
-            statuses[k] = statuses.get(k, 0) + v
+    statuses = _added([b["statuses"] for b in bursts])  # type: ignore[misc]
     elapsed = sum(b["elapsed"] for b in bursts)  # type: ignore[misc]
     return {"ok": len(lat), "errors": sum(b["errors"] for b in bursts), "statuses": statuses,  # type: ignore[misc]
             "rps": round(len(lat) / elapsed, 1),

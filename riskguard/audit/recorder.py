@@ -3,7 +3,7 @@
 It inserts the canonical entry inside the caller's transaction, so a decision and its audit entry
 commit together or not at all; if it raises, the caller must not return the decision (fail closed).
 A caller with no ORM work (the screening API) records on a Core connection opened by ``recording(db)``
-instead, which costs about half as much per transaction as a Session.
+instead, about 50 µs (a quarter) less per transaction than a Session.
 The entry is durable once the caller commits ("acknowledged = committed"); it has no leaf index yet.
 The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
 transaction that commits late never leaves a gap. After a commit that recorded something the queue is

@@ -2,8 +2,8 @@
 
 The case keeps the screened text with personal data masked character for character (the PII service's
 ``mask_personal_data``), so the reviewer sees the ad with each finding's span highlighted while no raw
-phone, ID or card number is stored. Masking runs inside the screening transaction: if it fails, the
-decision is not recorded (screening answers 503).
+phone, ID or card number is stored. Masking runs when screening asks the hook, before it records: if
+it fails, the decision is not recorded (screening answers 503).
 """
 
 from __future__ import annotations

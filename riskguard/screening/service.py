@@ -68,8 +68,10 @@ def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, ac
     """Decide every item, then record all decisions (and the hooks' writes) in one transaction."""
     decisions = [evaluate(rulebook, item, policy=policy) for item in items]
     try:
+        # Hooks do no I/O: ask them before the transaction, so it holds the write lock only to write.
+        writes = [w for decision, item in zip(decisions, items, strict=True) for hook in hooks
+                  if (w := hook(decision, item, actor)) is not None]
         with recording(db) as conn:
-            writes: list[DecisionWrite] = []
             for decision, item in zip(decisions, items, strict=True):
                 record(conn, AuditEvent(
                     action=Action.SCREENING_DECIDED, actor=actor.ref, subject_type=item.kind,
@@ -79,7 +81,6 @@ def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, ac
                     details={"decision_id": decision.decision_id, "kind": item.kind,
                              "category": item.category, "policy": decision.policy,
                              "findings": len(decision.findings)}))
-                writes.extend(w for hook in hooks if (w := hook(decision, item, actor)) is not None)
             if writes:
                 with db.sessions(bind=conn) as session:  # joins the transaction; commits nothing itself
                     for write in writes:
