@@ -22,7 +22,7 @@ from flask import g, request
 from sqlalchemy import Connection, DateTime, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base
+from .db import Base, DriverConnection
 from .errors import Forbidden, Unauthorized
 from .ids import utcnow
 
@@ -83,18 +83,23 @@ _LOOKUP = select(ApiKey.token_hash, ApiKey.revoked_at, ApiKey.name, ApiKey.role)
     ApiKey.id == bindparam("key_id"))
 
 
-def authenticate(conn: Connection | Session, token: str) -> Actor | None:
-    """The caller behind ``token``, or None. One indexed Core query per call and no cache, so a revoked
-    key is refused on its very next request in every worker."""
+def authenticate(conn: Connection | Session | DriverConnection, token: str) -> Actor | None:
+    """The caller behind ``token``, or None. One indexed query per call and no cache, so a revoked key
+    is refused on its very next request in every worker."""
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != "rg":
         return None
-    row = conn.execute(_LOOKUP, {"key_id": parts[1]}).first()
-    if row is None or row.revoked_at is not None:
+    params = {"key_id": parts[1]}
+    if isinstance(conn, DriverConnection):
+        row = conn.first(_LOOKUP, params)
+    else:
+        row = conn.execute(_LOOKUP, params).first()
+    if row is None:
         return None
-    if not hmac.compare_digest(row.token_hash, _hash(token)):
+    token_hash, revoked_at, name, role = row
+    if revoked_at is not None or not hmac.compare_digest(token_hash, _hash(token)):
         return None
-    return Actor(key_id=parts[1], name=row.name, role=Role(row.role))
+    return Actor(key_id=parts[1], name=name, role=Role(role))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,7 +125,7 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("missing bearer token", code="unauthorized")
-            with get_db().engine.connect() as conn:
+            with get_db().driver() as conn:
                 actor = authenticate(conn, token.strip())
             if actor is None:
                 raise Unauthorized("invalid or revoked token", code="unauthorized")

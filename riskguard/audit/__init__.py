@@ -12,9 +12,9 @@ from typing import Any
 from flask import Flask
 
 from .events import Action, AuditEvent
-from .recorder import Receipt, record, recording
+from .recorder import Receipt, append, record, recording
 
-__all__ = ["Action", "AuditEvent", "Receipt", "record", "recording", "init_app", "register_cli"]
+__all__ = ["Action", "AuditEvent", "Receipt", "append", "record", "recording", "init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:

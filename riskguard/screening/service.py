@@ -6,8 +6,9 @@ recorded through :func:`riskguard.audit.record` inside ONE transaction, with the
 hooks ask for; if that fails the caller gets :class:`AuditUnavailable` and must not return any decision.
 
 A decision hook looks at a decision without I/O and returns the write it needs (a function of a
-Session, run in the decision's transaction) or None. Most decisions need none, so the transaction is a
-Core one and a Session is bound to it only when some hook has a write (review opens a case).
+Session, run in the decision's transaction) or None. Most decisions need none: their entries go through
+``append`` (a transaction of its own on a DBAPI connection). Only when some hook has a write (review
+opens a case) is the transaction a Core one with a Session bound to it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from ..audit import Action, AuditEvent, record, recording
+from ..audit import Action, AuditEvent, append, record, recording
 from ..auth import Actor
 from ..db import Database
 from ..errors import ServiceUnavailable
@@ -71,17 +72,20 @@ def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, ac
         # Hooks do no I/O: ask them before the transaction, so it holds the write lock only to write.
         writes = [w for decision, item in zip(decisions, items, strict=True) for hook in hooks
                   if (w := hook(decision, item, actor)) is not None]
-        with recording(db) as conn:
-            for decision, item in zip(decisions, items, strict=True):
-                record(conn, AuditEvent(
-                    action=Action.SCREENING_DECIDED, actor=actor.ref, subject_type=item.kind,
-                    subject_id=item.id or decision.decision_id, decision=decision.decision,
-                    rule_ids=decision.rule_ids, policy_revision=decision.policy_revision,
-                    input_digest=keyed_digest(digest_key, item.text),
-                    details={"decision_id": decision.decision_id, "kind": item.kind,
-                             "category": item.category, "policy": decision.policy,
-                             "findings": len(decision.findings)}))
-            if writes:
+        events = [AuditEvent(
+            action=Action.SCREENING_DECIDED, actor=actor.ref, subject_type=item.kind,
+            subject_id=item.id or decision.decision_id, decision=decision.decision,
+            rule_ids=decision.rule_ids, policy_revision=decision.policy_revision,
+            input_digest=keyed_digest(digest_key, item.text),
+            details={"decision_id": decision.decision_id, "kind": item.kind, "category": item.category,
+                     "policy": decision.policy, "findings": len(decision.findings)})
+            for decision, item in zip(decisions, items, strict=True)]
+        if not writes:
+            append(db, events)  # a transaction of its own, on the cheapest path
+        else:
+            with recording(db) as conn:
+                for event in events:
+                    record(conn, event)
                 with db.sessions(bind=conn) as session:  # joins the transaction; commits nothing itself
                     for write in writes:
                         write(session)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faults import refuse_audit_entries
 from flask import Flask
 from flask.testing import FlaskClient
 from rulebook.packs import write_rulebook
@@ -156,20 +157,6 @@ def test_bad_input_is_a_4xx_naming_the_field_and_records_nothing(
     assert audit_rows(screen_app) == []
 
 
-def _refuse_audit_writes(app: Flask) -> None:
-    """Make the database itself refuse audit entries (a real failure, not a mock)."""
-    db: Database = app.extensions["riskguard"]["db"]
-    with db.engine.begin() as conn:
-        if db.is_sqlite:
-            conn.execute(text("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries "
-                              "BEGIN SELECT RAISE(ABORT, 'audit store refused'); END"))
-        else:
-            conn.execute(text("CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN "
-                              "RAISE EXCEPTION 'audit store refused'; END $$ LANGUAGE plpgsql"))
-            conn.execute(text("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries "
-                              "FOR EACH ROW EXECUTE FUNCTION refuse_audit()"))
-
-
 @pytest.mark.parametrize(("path", "body"), [
     ("/v1/screen/ad", {"text": "口碑很好"}),
     ("/v1/screen/ad", {"text": "最好"}),
@@ -177,7 +164,7 @@ def _refuse_audit_writes(app: Flask) -> None:
 ])
 def test_unrecordable_decision_is_503_and_never_returned(screen_app: Flask, api: FlaskClient,
                                                          headers: dict[str, str], path: str, body: dict) -> None:
-    _refuse_audit_writes(screen_app)
+    refuse_audit_entries(screen_app.extensions["riskguard"]["db"])
     res = api.post(path, json=body, headers=headers)
     assert res.status_code == 503
     out = res.get_json()

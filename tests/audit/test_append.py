@@ -1,0 +1,90 @@
+"""``append``: entries recorded on a DBAPI connection, without SQLAlchemy's execution layer, on SQLite
+and PostgreSQL. They must be stored exactly as ``record`` stores them, fail like it, and verify."""
+
+from __future__ import annotations
+
+import pytest
+from faults import refuse_audit_entries
+from sqlalchemy import exc, select, text
+
+from riskguard.audit import append, record
+from riskguard.audit.models import AuditEntry
+from riskguard.audit.recorder import _INSERT
+
+from .conftest import event
+
+E = AuditEntry.__table__
+COPIED = ("action", "actor", "subject_type", "subject_id", "decision", "policy_revision")
+
+
+def _row(db, entry_id: str):  # type: ignore[no-untyped-def]
+    with db.engine.connect() as conn:
+        return conn.execute(select(E).where(E.c.entry_id == entry_id)).one()
+
+
+def test_append_stores_what_record_stores_and_the_log_verifies(audit_log) -> None:
+    db = audit_log.db
+    [by_append] = append(db, [event(1)])
+    with db.transaction() as session:
+        by_record = record(session, event(1))
+    a, r = _row(db, by_append.entry_id), _row(db, by_record.entry_id)
+    assert [getattr(a, c) for c in COPIED] == [getattr(r, c) for c in COPIED]
+    assert a.created_at.replace(tzinfo=None) == by_append.time.replace(tzinfo=None)  # the time round-trips
+    assert type(a.created_at) is type(r.created_at) and type(a.entry) is type(r.entry)
+    assert by_append.entry_id.encode() in bytes(a.entry)
+    assert a.idx is None and len(bytes(a.mac)) == 32
+    assert audit_log.integrate() == 2
+    assert audit_log.verify().ok
+
+
+def test_a_batch_is_one_transaction(audit_log) -> None:  # type: ignore[no-untyped-def]
+    receipts = append(audit_log.db, [event(i) for i in range(7)])
+    assert audit_log.integrate() == 7
+    with audit_log.db.engine.connect() as conn:
+        stored = conn.execute(select(E.c.entry_id).order_by(E.c.idx)).scalars().all()
+    assert stored == [r.entry_id for r in receipts]
+    assert audit_log.verify().ok
+
+
+def test_a_refused_batch_leaves_nothing(audit_log) -> None:  # type: ignore[no-untyped-def]
+    """The database refuses the third row: the two before it are rolled back with it."""
+    db = audit_log.db
+    refuse_audit_entries(db, subject_id="subj-0002")
+    with pytest.raises(exc.DBAPIError):  # SQLAlchemy's exception, which the API maps to 503
+        append(db, [event(i) for i in range(5)])
+    with db.engine.connect() as conn:
+        assert conn.execute(select(E.c.seq)).first() is None
+    assert append(db, [event(0), event(1)])  # the connection went back to the pool clean
+
+
+def test_driver_errors_are_sqlalchemy_errors(database) -> None:  # type: ignore[no-untyped-def]
+    row = {"entry_id": "aud_dup", "idx": None, "created_at": None, "action": "a", "actor": "b",
+           "subject_type": "c", "subject_id": "d", "decision": None, "policy_revision": None,
+           "entry": b"{}", "mac": b"m"}
+    with pytest.raises(exc.IntegrityError), database.driver() as conn:
+        conn.executemany(_INSERT, [row, row])  # the same entry_id twice
+    with database.engine.connect() as conn:
+        assert conn.execute(select(E.c.seq)).first() is None
+
+
+@pytest.mark.postgres
+def test_a_connection_the_server_ended_is_dropped_from_the_pool(pg_url: str) -> None:
+    from sqlalchemy import create_engine
+
+    from riskguard.db import Database
+
+    db = Database(pg_url, pool_size=1, max_overflow=0)
+    admin = create_engine(pg_url)
+    try:
+        with db.driver() as conn:
+            pid = conn.first(text("SELECT pg_backend_pid()"), {})[0]  # type: ignore[index]
+        with admin.begin() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(exc.OperationalError) as caught, db.driver() as conn:
+            conn.first(text("SELECT 1"), {})
+        assert caught.value.connection_invalidated
+        with db.driver() as conn:  # the pool's one connection is a new one
+            assert conn.first(text("SELECT pg_backend_pid()"), {})[0] != pid  # type: ignore[index]
+    finally:
+        db.dispose()
+        admin.dispose()
