@@ -90,6 +90,7 @@ class DriverStatement:
 
 
 _compiled: dict[tuple[Any, ...], DriverStatement] = {}
+_MAX_COMPILED = 256
 
 
 class DriverConnection:
@@ -130,6 +131,8 @@ class DriverConnection:
         key = (statement, keys, dialect.name, dialect.driver, dialect.paramstyle)
         found = _compiled.get(key)
         if found is None:
+            if len(_compiled) >= _MAX_COMPILED:  # meant for module-level statements; never grow unbounded
+                _compiled.clear()
             found = _compiled[key] = DriverStatement.compile(statement, dialect, keys)
         return found
 

@@ -30,7 +30,8 @@ class LogKeys:
     signing_key: Ed25519PrivateKey
     origin: str
     checkpoint_interval: float = 60.0
-    background: bool = True
+    background: bool = True   # a sequencer thread in this process, woken by its commits
+    external: bool = False    # a sequencer process of its own integrates (``riskguard audit sequencer``)
 
     @classmethod
     def from_keyring(cls, keyring: Keyring, origin: str, **options: Any) -> LogKeys:

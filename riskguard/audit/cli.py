@@ -1,4 +1,4 @@
-"""``riskguard audit verify|checkpoint|report|export|pubkey``."""
+"""``riskguard audit verify|checkpoint|report|export|pubkey|sequencer``."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from ..config import Settings
 __all__ = ["audit"]
 
 
-def _open(settings: Settings):  # type: ignore[no-untyped-def]
+def _open(settings: Settings, **engine_options: object):  # type: ignore[no-untyped-def]
     from ..db import Database
     from ..keyring import Keyring
     from .service import AuditLog
 
     ring = Keyring.from_master_key(settings.master_key) if settings.master_key else \
         Keyring.load(settings.keyring_path)
-    return AuditLog.create(Database(settings.sqlalchemy_url), ring, settings)
+    return AuditLog.create(Database(settings.sqlalchemy_url, **engine_options), ring, settings)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -182,3 +182,28 @@ def pubkey(settings: Settings, out_dir: Path | None) -> None:
         (out_dir / "checkpoint.vkey").write_text(vkey + "\n", "utf-8")
     click.echo(pem, nl=False)
     click.echo(vkey)
+
+
+@audit.command("sequencer")
+@click.option("--window", type=click.FloatRange(0.01, 60), default=0.1, show_default=True,
+              help="Seconds between looks at the queue of committed entries.")
+@click.pass_obj
+def sequencer(settings: Settings, window: float) -> None:
+    """Integrate committed entries and sign periodic checkpoints until stopped (SIGTERM or Ctrl-C).
+
+    \b
+    `riskguard serve` runs this beside its workers (their app has audit_sequencer "process"); run it
+    yourself beside any other server whose app is set that way."""
+    import signal
+    import threading
+
+    from .sequencer import follow
+
+    log = _open(settings, pool_size=1)  # one connection is all a sequencer uses
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        follow(log.db.engine, log.keys, stop, window)
+    finally:
+        log.db.dispose()

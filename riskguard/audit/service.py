@@ -17,7 +17,11 @@ from .recorder import record
 from .sequencer import integrate
 from .verify import VerifyReport, verify_log
 
-__all__ = ["AuditLog"]
+__all__ = ["AuditLog", "SEQUENCER_MODES"]
+
+# True: a background thread per process; False: a request integrates once its response is sent;
+# "process": a sequencer process of its own (what ``riskguard serve`` runs beside its workers).
+SEQUENCER_MODES = (True, False, "process")
 
 
 class AuditLog:
@@ -30,9 +34,12 @@ class AuditLog:
     @classmethod
     def create(cls, db: Database, keyring: Keyring, settings: Settings) -> AuditLog:
         extra = settings.extra or {}
+        mode = extra.get("audit_sequencer", True)
+        if mode not in SEQUENCER_MODES:
+            raise ValueError(f"audit_sequencer must be one of {SEQUENCER_MODES}, not {mode!r}")
         keys = LogKeys.from_keyring(keyring, settings.audit_origin,
                                     checkpoint_interval=float(extra.get("audit_checkpoint_interval", 60.0)),
-                                    background=bool(extra.get("audit_sequencer", True)))
+                                    background=mode is True, external=mode == "process")
         return cls(db, keys, keyring.secret("digest"))
 
     def record_access(self, actor: str, action: str, what: str, details: Mapping[str, Any],

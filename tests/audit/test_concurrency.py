@@ -12,6 +12,8 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ WRITER = Path(__file__).with_name("writer.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
+BODY = '{"text": "最好"}'.encode()
 
 
 def _writer(audit_log, keyring, threads: int, per_thread: int) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
@@ -85,16 +88,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> None:
-    with audit_log.db.transaction() as session:
-        _, token = create_key(session, role="auditor", name="load")
+@contextmanager
+def _serving(audit_log, keyring, tmp_path, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:  # type: ignore[no-untyped-def]
+    """``riskguard serve`` on the test database: its base URL and the master process."""
     port = _free_port()
     env = {**os.environ, "RISKGUARD_DATABASE_URL": audit_log.db.url, "RISKGUARD_KEYRING": str(keyring.path),
            "RISKGUARD_DATA_DIR": str(tmp_path), "RISKGUARD_AUDIT_ORIGIN": audit_log.keys.origin,
            "RISKGUARD_LOG_LEVEL": "ERROR"}
     env.pop("RISKGUARD_MASTER_KEY", None)
     server = subprocess.Popen([sys.executable, "-m", "riskguard.cli", "serve", "--port", str(port),
-                               "--workers", "3"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               "--workers", str(workers)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -107,7 +110,17 @@ def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> N
                 if time.monotonic() > deadline or server.poll() is not None:
                     pytest.fail("the server did not start")
                 time.sleep(0.5)
-        ok = []
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> None:
+    with audit_log.db.transaction() as session:
+        _, token = create_key(session, role="auditor", name="load")
+    ok = []
+    with _serving(audit_log, keyring, tmp_path, workers=3) as (base, _):
         lock = threading.Lock()
 
         def client() -> None:
@@ -124,11 +137,64 @@ def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> N
             c.start()
         for c in clients:
             c.join()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     assert len(ok) == 8 * 15
     audit_log.integrate()
     queried = [e for _, e in _logged(audit_log)]
     assert len(queried) == 8 * 15  # one audited query per answered request
+    _assert_complete(audit_log, set())
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Child processes of ``pid``: their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def _sequencers(server: subprocess.Popen[bytes]) -> list[int]:
+    return [p for p, cmd in _children(server.pid).items() if "audit sequencer" in cmd]
+
+
+def _wait_integrated(audit_log, count: int, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Wait, without integrating here, until ``count`` entries have leaf indexes."""
+    deadline = time.monotonic() + seconds
+    while len(_logged(audit_log)) < count:
+        assert time.monotonic() < deadline, f"{len(_logged(audit_log))} of {count} entries integrated"
+        time.sleep(0.2)
+
+
+def test_serve_integrates_in_a_sequencer_process_it_restarts(audit_log, keyring, tmp_path) -> None:
+    """The workers leave integration to one sequencer process beside them, which the master starts
+    again when it dies; entries screened meanwhile are integrated by the new one."""
+    with audit_log.db.transaction() as session:
+        _, token = create_key(session, role="screener", name="serve")
+
+    def screen(n: int, base: str) -> None:
+        for _ in range(n):
+            req = urllib.request.Request(base + "/v1/screen/ad", data=BODY, method="POST",
+                                         headers={"Authorization": f"Bearer {token}",
+                                                  "Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=60) as res:
+                assert res.status == 200
+
+    with _serving(audit_log, keyring, tmp_path, workers=2) as (base, server):
+        [first] = _sequencers(server)
+        screen(6, base)
+        _wait_integrated(audit_log, 6)
+        os.kill(first, signal.SIGKILL)
+        screen(4, base)
+        deadline = time.monotonic() + 30
+        while not (restarted := _sequencers(server)):
+            assert time.monotonic() < deadline, "the sequencer was not started again"
+            time.sleep(0.2)
+        assert restarted != [first]
+        _wait_integrated(audit_log, 10)
+    assert _sequencers(server) == []  # stopped with the server
     _assert_complete(audit_log, set())

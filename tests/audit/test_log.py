@@ -15,9 +15,10 @@ from riskguard.audit import AuditEvent, merkle, record
 from riskguard.audit.canonical import PersonalDataError, canonical_entry, dumps
 from riskguard.audit.checkpoints import CheckpointError, latest_checkpoint, parse
 from riskguard.audit.models import AuditEntry, AuditTree
-from riskguard.audit.sequencer import BATCH, _integrate, _Worker, lock_head
+from riskguard.audit.sequencer import BATCH, _integrate, _Worker, follow, lock_head
 from riskguard.audit.service import AuditLog
 from riskguard.audit.store import StoredTree
+from riskguard.auth import create_key
 from riskguard.config import Settings
 from riskguard.ids import utcnow
 from riskguard.keyring import Keyring
@@ -144,6 +145,41 @@ def test_background_sequencer_integrates_after_commit(database, keyring, tmp_pat
     else:
         pytest.fail("the background sequencer did not integrate the entry")
     assert log.verify(integrate_first=False).ok
+
+
+def test_with_a_sequencer_process_requests_leave_integration_to_it(app_factory, db_url) -> None:
+    """In "process" mode neither a thread nor the request itself integrates (after its response, as
+    with ``audit_sequencer: false``); ``follow``, the sequencer process's loop, does."""
+    app = app_factory(db_url, extra={"audit_sequencer": "process", "audit_checkpoint_interval": 0})
+    ext = app.extensions["riskguard"]
+    database, log = ext["db"], ext["audit"]
+    with database.transaction() as session:
+        _, token = create_key(session, role="screener", name="mode")
+    client = app.test_client()
+    for text in ("最好", "你好"):
+        response = client.post("/v1/screen/ad", json={"text": text}, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        response.close()  # runs the after-response callbacks
+    time.sleep(0.5)  # several background batch windows
+    assert _pending(database) == 2
+    stop = threading.Event()
+    follower = threading.Thread(target=follow, args=(database.engine, log.keys, stop, 0.05))
+    follower.start()
+    try:
+        deadline = time.monotonic() + 10
+        while _pending(database):
+            assert time.monotonic() < deadline, "follow did not integrate the queue"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+    assert not follower.is_alive()
+    assert log.verify(integrate_first=False).ok
+
+
+def test_an_unknown_sequencer_mode_is_refused(database, keyring, tmp_path) -> None:
+    with pytest.raises(ValueError, match="audit_sequencer"):
+        AuditLog.create(database, keyring, Settings.from_env(data_dir=tmp_path, extra={"audit_sequencer": "yes"}))
 
 
 def _pending(database) -> int:  # type: ignore[no-untyped-def]
