@@ -2,14 +2,16 @@
 
 It inserts the canonical entry inside the caller's transaction, so a decision and its audit entry
 commit together or not at all; if it raises, the caller must not return the decision (fail closed).
-A caller with no ORM work (the screening API) records on a Core connection opened by ``recording(db)``
-instead, about 50 µs (a quarter) less per transaction than a Session.
-A caller with no other write at all (the screening API, most of the time) calls ``append(db, events)``:
-a transaction of its own on a pooled DBAPI connection, about a third cheaper again (see ``append``).
+A caller whose other writes are few records on a Core connection opened by ``recording(db)`` and binds
+a Session to it only if needed (screening, when a decision opens a review case): about 50 µs (a quarter)
+less per transaction than a Session. A caller with no other write at all (screening, most of the time)
+calls ``append(db, events)``: a transaction of its own on a pooled DBAPI connection, about half the
+cost again (see ``append``).
 The entry is durable once the caller commits ("acknowledged = committed"); it has no leaf index yet.
 The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
 transaction that commits late never leaves a gap. After a commit that recorded something the queue is
-integrated by the process's background sequencer; reads integrate first too.
+integrated by the background sequencer (a thread of the process, or the sequencer process of
+``riskguard serve``); reads integrate first too.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ Pending rows whose MAC does not verify (written by something other than the serv
 never integrated. A background thread per process and database (one pooled connection of its own) wakes
 after every commit that recorded an entry (in requests too, so integration stays off the request path and
 batches the commits of all threads), and signs a checkpoint every ``checkpoint_interval`` seconds.
+``riskguard serve`` instead runs ``follow`` in a process of its own and its workers wake nothing
+(``audit_sequencer: "process"``).
 """
 
 from __future__ import annotations
