@@ -197,8 +197,10 @@ def sequencer(settings: Settings, window: float) -> None:
     import signal
     import threading
 
+    from ..logging import configure_logging
     from .sequencer import follow
 
+    configure_logging(settings.log_level)
     log = _open(settings, pool_size=1)  # one connection is all a sequencer uses
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -207,3 +209,7 @@ def sequencer(settings: Settings, window: float) -> None:
         follow(log.db.engine, log.keys, stop, window)
     finally:
         log.db.dispose()
+
+
+if __name__ == "__main__":  # ``python -m riskguard.audit.cli sequencer``: without the other domains' imports
+    audit(obj=Settings.from_env())

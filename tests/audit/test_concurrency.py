@@ -159,7 +159,7 @@ def _children(pid: int) -> dict[int, str]:
 
 
 def _sequencers(server: subprocess.Popen[bytes]) -> list[int]:
-    return [p for p, cmd in _children(server.pid).items() if "audit sequencer" in cmd]
+    return [p for p, cmd in _children(server.pid).items() if "audit.cli sequencer" in cmd]
 
 
 def _wait_integrated(audit_log, count: int, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
