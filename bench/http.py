@@ -9,8 +9,9 @@ whole run stays under 30 s of load). Alternating matters on a shared machine who
 minute to minute: both endpoints see the same moments, and each round's ratio is printed. The client is
 Python (threads in two processes, a new connection per request: gunicorn's sync workers close
 connections), on the same 2-core machine as the servers, so both lines of the table pay the same client
-cost. The screening server uses a throw-away data directory (SQLite, dev keyring, one screener key);
-afterwards the audit entries are counted to show every answered decision was recorded.
+cost. The screening server uses a throw-away data directory (SQLite, dev keyring, one screener key) and,
+like every ``riskguard serve``, its own audit sequencer process; afterwards the audit entries are counted
+to show every answered decision was recorded, and a second later those not yet integrated into the log.
 """
 
 from __future__ import annotations
@@ -209,6 +210,8 @@ def main() -> None:
                 screen_bursts.append(load(screen_port, token, bodies, burst, args.clients))
                 time.sleep(0.5)  # the sequencers integrate the burst's entries before the next echo burst
             recorded = _count(db) - before
+            time.sleep(1.0)  # the server's sequencer process integrates every 0.1 s
+            pending = _count(db, pending=True)
             db.dispose()
         finally:
             for server in servers:
@@ -226,16 +229,16 @@ def main() -> None:
     rounds = ", ".join(f"{summary([s])['rps'] / summary([e])['rps']:.2f}"  # type: ignore[operator]
                        for e, s in zip(echo_bursts, screen_bursts, strict=True))
     print(f"\nscreening / ceiling: {screen['rps'] / ceiling['rps']:.2f} (rounds: {rounds}); "  # type: ignore[operator]
-          f"decisions answered 200: {screen['ok']}, audit entries written in the window: {recorded}; "
-          f"statuses: {screen['statuses']}")
+          f"decisions answered 200: {screen['ok']}, audit entries written in the window: {recorded} "
+          f"({pending} not yet integrated 1 s later); statuses: {screen['statuses']}")
 
 
-def _count(db: object) -> int:
+def _count(db: object, pending: bool = False) -> int:
     from sqlalchemy import text
 
+    sql = "SELECT count(*) FROM audit_entries WHERE action = 'screening:content:decided'"
     with db.engine.connect() as conn:  # type: ignore[attr-defined]
-        return conn.execute(text("SELECT count(*) FROM audit_entries WHERE action = 'screening:content:decided'")
-                            ).scalar_one()
+        return conn.execute(text(sql + (" AND idx IS NULL" if pending else ""))).scalar_one()
 
 
 if __name__ == "__main__":
