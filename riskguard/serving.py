@@ -9,6 +9,7 @@ either way; the sequencer only gives them leaf indexes, and every read integrate
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -57,7 +58,9 @@ class _Arbiter(Arbiter):  # type: ignore[misc]
                 sequencer.wait()
 
     def _spawn_sequencer(self) -> None:
-        self.sequencer = subprocess.Popen(SEQUENCER_COMMAND)
+        # Its own session: Ctrl-C in a terminal reaches the master only, which stops it after the workers.
+        self.sequencer = subprocess.Popen([*SEQUENCER_COMMAND, "--parent", str(os.getpid())],
+                                          start_new_session=True)
         self.spawned_at = time.monotonic()
         self.log.info("Started the audit sequencer (pid: %s)", self.sequencer.pid)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -187,8 +188,10 @@ def pubkey(settings: Settings, out_dir: Path | None) -> None:
 @audit.command("sequencer")
 @click.option("--window", type=click.FloatRange(0.01, 60), default=0.1, show_default=True,
               help="Seconds between looks at the queue of committed entries.")
+@click.option("--parent", type=int, default=None, hidden=True,
+              help="Exit when this process (the server that started it) is gone.")
 @click.pass_obj
-def sequencer(settings: Settings, window: float) -> None:
+def sequencer(settings: Settings, window: float, parent: int | None) -> None:
     """Integrate committed entries and sign periodic checkpoints until stopped (SIGTERM or Ctrl-C).
 
     \b
@@ -205,6 +208,13 @@ def sequencer(settings: Settings, window: float) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if parent is not None:  # a server killed outright (SIGKILL) cannot stop it: notice being orphaned
+        def watch() -> None:
+            while not stop.wait(1.0):
+                if os.getppid() != parent:
+                    stop.set()
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     try:
         follow(log.db.engine, log.keys, stop, window)
     finally:

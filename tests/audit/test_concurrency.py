@@ -198,3 +198,23 @@ def test_serve_integrates_in_a_sequencer_process_it_restarts(audit_log, keyring,
         _wait_integrated(audit_log, 10)
     assert _sequencers(server) == []  # stopped with the server
     _assert_complete(audit_log, set())
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_the_sequencer_exits_when_the_server_is_killed(audit_log, keyring, tmp_path) -> None:
+    """A master killed outright cannot stop its sequencer: the sequencer notices and exits by itself."""
+    with _serving(audit_log, keyring, tmp_path, workers=1) as (_, server):
+        [sequencer] = _sequencers(server)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while _running(sequencer):
+            assert time.monotonic() < deadline, "the orphaned sequencer kept running"
+            time.sleep(0.2)
