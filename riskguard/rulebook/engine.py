@@ -27,7 +27,7 @@ from pypinyin import lazy_pinyin
 
 from . import detectors
 from .model import Exemption, Finding, Rule, ScreenInput, action_for
-from .normalise import _SEPARATORS, Normalised, Normaliser, _t2s
+from .normalise import _SEPARATORS, Normalised, Normaliser, View, _t2s
 from .prefilter import required_literal_sets
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
@@ -230,12 +230,15 @@ class Engine:
                         cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
         if self._detector_rules:
             spans: dict[str, list[tuple[int, int, str]]] = {}
+            disguised = _has_disguised_digits(item.text, full)
             for ri in self._detector_rules:
                 if ri not in live:
                     continue
                 for name in self.rules[ri].detectors:
                     if name not in spans:
                         spans[name] = _checked_spans(detectors.get(name)(item.text), len(item.text))
+                        if disguised:
+                            spans[name] = _with_disguised(spans[name], detectors.get(name), full)
                     cands.extend((ri, s, e, None, f"{name}:{label}") for s, e, label in spans[name])
         for ri in self._document_rules:
             if ri in live:
@@ -328,6 +331,33 @@ def _prefilter_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     only worth it as the best one: they occur in most listings, and every occurrence costs a hit."""
     sets = required_literal_sets(pattern)
     return sets[:1] + tuple(s for s in sets[1:] if not any(lit.isascii() for lit in s))
+
+
+_DIGIT_RUN = re.compile(r"\d{5,}")  # long enough for a QQ number; the full view's digits are ASCII
+
+
+def _has_disguised_digits(text: str, full: View) -> bool:
+    """Whether a run of five or more digits in the full view was written otherwise in the text: in
+    Chinese numerals (一三八…, 壹叁捌…), circled or full-width digits. Detectors look at the text as
+    written, so such a contact number needs a second look through the full view."""
+    for m in _DIGIT_RUN.finditer(full.text):
+        start, end = full.original_span(m.start(), m.end())
+        if not text[start:end].isascii():
+            return True
+    return False
+
+
+def _with_disguised(spans: list[tuple[int, int, str]], detector: detectors.Detector, full: View
+                    ) -> list[tuple[int, int, str]]:
+    """``spans`` plus what ``detector`` finds in the full view, mapped back to the text (once each)."""
+    seen = {(s, e) for s, e, _ in spans}
+    out = list(spans)
+    for s, e, label in _checked_spans(detector(full.text), len(full.text)):
+        start, end = full.original_span(s, e)
+        if (start, end) not in seen and end > start:
+            seen.add((start, end))
+            out.append((start, end, label))
+    return out
 
 
 def _checked_spans(spans: Any, n: int) -> list[tuple[int, int, str]]:

@@ -210,6 +210,21 @@ def test_detectors_run_on_original_text(detector_book: Rulebook, text: str, fire
         assert text[f.start:f.end] == f.matched
 
 
+@pytest.mark.parametrize(("text", "number"), [
+    ("联系我 一三八零零一三八零零零 包邮", "一三八零零一三八零零零"),
+    ("电话：壹叁捌零零壹叁捌零零零", "壹叁捌零零壹叁捌零零零"),
+    ("手机①③⑧⓪⓪①③⑧⓪⓪⓪", "①③⑧⓪⓪①③⑧⓪⓪⓪"),
+    ("13800138000 或 一三八零零一三八零零零", "13800138000"),  # both, each once
+])
+def test_detectors_also_see_numbers_written_in_other_digits(detector_book: Rulebook, text: str,
+                                                            number: str) -> None:
+    decision = evaluate(detector_book, ScreenInput(text=text, kind="listing"))
+    hits = [f for f in decision.findings if f.rule_id == "platform.diversion.digits"]
+    assert number in [f.matched for f in hits]
+    assert all(text[f.start:f.end] == f.matched for f in hits)
+    assert len({(f.start, f.end) for f in hits}) == len(hits) == (2 if "或" in text else 1)
+
+
 def test_engine_error_fails_closed_to_review(detector_book: Rulebook) -> None:
     decision = evaluate(detector_book, ScreenInput(text="口碑很好", kind="livestream"))
     assert decision.decision == "review"
