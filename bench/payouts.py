@@ -108,7 +108,7 @@ def _store(batch_csv: bytes, history: pd.DataFrame, policy) -> None:  # type: ig
         db = Database(f"sqlite:///{tmp}/bench.db")
         migrate.upgrade(db)
         keyring = Keyring.generate()
-        bind(db.engine, LogKeys.from_keyring(keyring, "bench.local/audit", background=False))
+        bind(db.engine, LogKeys.from_keyring(keyring, "bench.local/audit", sequencer="request"))
         service = PayoutService(db=db, policy=policy, keyring=keyring)
         actor = Actor(key_id="bench", name="bench", role=Role.FINANCE)
         t0 = time.perf_counter()

@@ -106,10 +106,6 @@ class DriverConnection:
         self._raw = raw
         self.dialect = dialect
 
-    def execute(self, statement: Executable, values: Mapping[str, Any]) -> None:
-        compiled = self._compile(statement, values)
-        self._run(compiled, lambda cursor: cursor.execute(compiled.sql, compiled.parameters(values)))
-
     def executemany(self, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> None:
         """Every row with the keys of the first."""
         compiled = self._compile(statement, rows[0])
@@ -141,7 +137,7 @@ class DriverConnection:
         try:
             return work(cursor)
         except self.dialect.loaded_dbapi.Error as exc:
-            raise self.wrapped(exc, statement.sql, cursor) from exc
+            raise self._wrapped(exc, statement.sql, cursor) from exc
         finally:
             cursor.close()
 
@@ -149,9 +145,9 @@ class DriverConnection:
         try:
             self._raw.commit()
         except self.dialect.loaded_dbapi.Error as exc:
-            raise self.wrapped(exc, "COMMIT") from exc
+            raise self._wrapped(exc, "COMMIT") from exc
 
-    def wrapped(self, exc: Exception, sql: str, cursor: Any = None) -> DBAPIError:
+    def _wrapped(self, exc: Exception, sql: str, cursor: Any = None) -> DBAPIError:
         """The SQLAlchemy exception for a driver error (the 503 mapping knows those); a connection the
         error shows to be dead is invalidated, so the pool never hands it out again."""
         dead = self.dialect.is_disconnect(exc, self._raw.driver_connection, cursor)

@@ -85,10 +85,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         from . import create_app
-        from .config import Settings
 
-        settings = Settings.from_env()
-        return create_app(Settings.from_env(extra={**settings.extra, "audit_sequencer": "process"}))
+        return create_app({"extra": {"audit_sequencer": "process"}})  # the sequencer process integrates
 
     def run(self) -> None:
         try:

@@ -30,8 +30,10 @@ class LogKeys:
     signing_key: Ed25519PrivateKey
     origin: str
     checkpoint_interval: float = 60.0
-    background: bool = True   # a sequencer thread in this process, woken by its commits
-    external: bool = False    # a sequencer process of its own integrates (``riskguard audit sequencer``)
+    # Who integrates committed entries: "thread", a background thread of this process woken by its
+    # commits; "request", each request after its response; "process", a sequencer process of its own
+    # (``riskguard audit sequencer``), so this process does nothing after a commit.
+    sequencer: str = "thread"
 
     @classmethod
     def from_keyring(cls, keyring: Keyring, origin: str, **options: Any) -> LogKeys:

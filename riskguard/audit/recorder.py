@@ -90,10 +90,7 @@ def append(db: Database, events: Sequence[AuditEvent]) -> list[Receipt]:
         receipts.append(receipt)
     if rows:
         with db.driver() as conn:
-            if len(rows) == 1:
-                conn.execute(_INSERT, rows[0])
-            else:
-                conn.executemany(_INSERT, rows)
+            conn.executemany(_INSERT, rows)
         after_commit(engine)
     return receipts
 

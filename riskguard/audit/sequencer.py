@@ -263,10 +263,10 @@ def after_commit(engine: Engine) -> None:
     process of its own (``"process"``) nothing happens here: it looks at the queue every 0.1 s."""
     from flask import g, has_request_context
 
-    keys = keys_for(engine)
-    if keys.external:
+    mode = keys_for(engine).sequencer
+    if mode == "process":
         return
-    if has_request_context() and not keys.background:
+    if has_request_context() and mode == "request":
         pending = g.setdefault("riskguard_audit_pending", set())
         pending.add(engine)
         return
@@ -295,7 +295,7 @@ def integrate_quietly(engines: set[Engine]) -> None:
 
 def wake(engine: Engine) -> None:
     keys = keys_for(engine)
-    if not keys.background:
+    if keys.sequencer != "thread":
         return
     worker = _worker_of.get(engine)
     if worker is None or worker.keys is not keys:

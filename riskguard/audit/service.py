@@ -19,9 +19,10 @@ from .verify import VerifyReport, verify_log
 
 __all__ = ["AuditLog", "SEQUENCER_MODES"]
 
-# True: a background thread per process; False: a request integrates once its response is sent;
-# "process": a sequencer process of its own (what ``riskguard serve`` runs beside its workers).
-SEQUENCER_MODES = (True, False, "process")
+# ``audit_sequencer`` setting → ``LogKeys.sequencer``: True, a background thread per process; False, a
+# request integrates once its response is sent; "process", a sequencer process of its own (what
+# ``riskguard serve`` runs beside its workers).
+SEQUENCER_MODES = {True: "thread", False: "request", "process": "process"}
 
 
 class AuditLog:
@@ -36,10 +37,10 @@ class AuditLog:
         extra = settings.extra or {}
         mode = extra.get("audit_sequencer", True)
         if mode not in SEQUENCER_MODES:
-            raise ValueError(f"audit_sequencer must be one of {SEQUENCER_MODES}, not {mode!r}")
+            raise ValueError(f"audit_sequencer must be one of {tuple(SEQUENCER_MODES)}, not {mode!r}")
         keys = LogKeys.from_keyring(keyring, settings.audit_origin,
                                     checkpoint_interval=float(extra.get("audit_checkpoint_interval", 60.0)),
-                                    background=mode is True, external=mode == "process")
+                                    sequencer=SEQUENCER_MODES[mode])
         return cls(db, keys, keyring.secret("digest"))
 
     def record_access(self, actor: str, action: str, what: str, details: Mapping[str, Any],

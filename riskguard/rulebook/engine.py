@@ -230,15 +230,18 @@ class Engine:
                         cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
         if self._detector_rules:
             spans: dict[str, list[tuple[int, int, str]]] = {}
-            disguised = _has_disguised_digits(item.text, full)
+            disguised: bool | None = None  # found on first need
             for ri in self._detector_rules:
                 if ri not in live:
                     continue
                 for name in self.rules[ri].detectors:
                     if name not in spans:
-                        spans[name] = _checked_spans(detectors.get(name)(item.text), len(item.text))
+                        detector = detectors.get(name)
+                        spans[name] = _checked_spans(detector(item.text), len(item.text))
+                        if disguised is None:
+                            disguised = _has_disguised_digits(item.text, full)
                         if disguised:
-                            spans[name] = _with_disguised(spans[name], detectors.get(name), full)
+                            spans[name] = _with_disguised(spans[name], detector, full)
                     cands.extend((ri, s, e, None, f"{name}:{label}") for s, e, label in spans[name])
         for ri in self._document_rules:
             if ri in live:
@@ -354,7 +357,7 @@ def _with_disguised(spans: list[tuple[int, int, str]], detector: detectors.Detec
     out = list(spans)
     for s, e, label in _checked_spans(detector(full.text), len(full.text)):
         start, end = full.original_span(s, e)
-        if (start, end) not in seen and end > start:
+        if (start, end) not in seen:
             seen.add((start, end))
             out.append((start, end, label))
     return out
