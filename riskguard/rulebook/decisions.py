@@ -8,6 +8,7 @@ can never let it through.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import structlog
@@ -41,7 +42,7 @@ def decide(policy: Policy, findings: Sequence[Finding], rule_actions: dict[str, 
     strictest = 0
     for f in findings:
         action = action_for(rule_actions.get(f.rule_id), f.severity, policy.actions)
-        decided.append(f if f.action == action else Finding(**{**vars(f), "action": action}))
+        decided.append(f if f.action == action else replace(f, action=action))
         strictest = max(strictest, _RANK[action])
     counted = len(decided)
     if policy.block_at_findings and counted >= policy.block_at_findings:

@@ -125,7 +125,7 @@ class Policy:
     max_findings: int = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScreenInput:
     """One thing to screen, with the request-level facts rules may depend on."""
 
@@ -139,7 +139,7 @@ class ScreenInput:
     id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     law: str
@@ -159,7 +159,7 @@ class Finding:
                 "suggestion": self.suggestion}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     decision_id: str
     decision: str
