@@ -1,7 +1,7 @@
 """HTTP load: POST /v1/screen/ad on gunicorn (2 workers, every decision recorded) vs. a minimal Flask
 endpoint that only parses JSON and returns it (the framework's own ceiling), in the same run.
 
-    .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4]
+    .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4] [--parts]
 
 Both servers listen on 127.0.0.1 only and run side by side; the load alternates between them in
 ``--rounds`` rounds (echo, then screening), ``--seconds`` of load per endpoint in all (default 12; the
@@ -12,6 +12,12 @@ connections), on the same 2-core machine as the servers, so both lines of the ta
 cost. The screening server uses a throw-away data directory (SQLite, dev keyring, one screener key) and,
 like every ``riskguard serve``, its own audit sequencer process; afterwards the audit entries are counted
 to show every answered decision was recorded, and a second later those not yet integrated into the log.
+
+``--parts`` is an analysis, not a figure of the product: it adds, in the same alternating rounds, the same
+server with parts of a screening request's work taken out (the audit write; the engine, whose first
+decision is then answered again; and both with the API key lookup too), each on a data directory of its
+own. Their rows show what each part costs in requests per second, and how close to the ceiling the
+request handling alone comes. The load then stays at about 28 s in all, shared by the five servers.
 """
 
 from __future__ import annotations
@@ -88,6 +94,33 @@ def serve_echo(port: int) -> None:
             return app
 
     Echo().run()
+
+
+PARTS = {"audit": "without the audit write", "engine": "without the engine",
+         "audit,auth,engine": "without engine, audit, key lookup"}
+
+
+def serve_without(parts: str, port: int) -> None:
+    """``riskguard serve`` with parts of the screening request replaced, for ``--parts`` only."""
+    import riskguard.auth as auth
+    import riskguard.screening.service as service
+    from riskguard.serving import run_gunicorn
+
+    if "engine" in parts:
+        evaluate, first = service.evaluate, {}
+
+        def first_decision(book, item, policy=None):  # type: ignore[no-untyped-def]
+            if not first:
+                first["decision"] = evaluate(book, item, policy=policy)
+            return first["decision"]
+
+        service.evaluate = first_decision
+    if "audit" in parts:
+        service.append = lambda db, events: []  # type: ignore[assignment]
+    if "auth" in parts:
+        actor = auth.Actor(key_id="kbench", name="bench", role=auth.Role.SCREENER)
+        auth.authenticate = lambda conn, token: actor  # type: ignore[assignment]
+    run_gunicorn(host="127.0.0.1", port=port, workers=2)
 
 
 def _client(port: int, path: str, token: str, bodies: list[bytes], seconds: float, threads: int,
@@ -169,45 +202,53 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=12.0, help="seconds of load per endpoint, in all")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--parts", action="store_true", help="also the analysis servers (see above)")
     parser.add_argument("--serve-echo", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-without", nargs=2, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
         serve_echo(args.serve_echo)
         return
-    args.seconds = min(args.seconds, 14.0)  # two endpoints: at most ~30 s of load in all
+    if args.serve_without:
+        serve_without(args.serve_without[0], int(args.serve_without[1]))
+        return
+    names = ["flask echo (ceiling)", "POST /v1/screen/ad", *(PARTS.values() if args.parts else ())]
+    args.seconds = min(args.seconds, 28.0 / len(names))  # at most ~30 s of load in all
     args.rounds = max(1, args.rounds)
     burst = args.seconds / args.rounds
     bodies = [json.dumps({"id": f"b{i}", "text": t, "category": "general"}, ensure_ascii=False).encode()
               for i, t in enumerate(_texts(2000))]
-    echo_bursts: list[dict[str, object]] = []
-    screen_bursts: list[dict[str, object]] = []
+    bursts: dict[str, list[dict[str, object]]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "RISKGUARD_DATA_DIR": tmp, "RISKGUARD_LOG_LEVEL": "WARNING",
-               "RISKGUARD_DATABASE_URL": ""}
         riskguard = str(Path(sys.executable).with_name("riskguard"))
-        subprocess.run([riskguard, "init"], env=env, check=True, capture_output=True)
-        token = subprocess.run([riskguard, "keys", "create", "--role", "screener", "--name", "bench"], env=env,
-                               check=True, capture_output=True, text=True).stdout.strip()
-
-        echo_port, screen_port = _free_port(), _free_port()
-        servers = [
-            subprocess.Popen([sys.executable, __file__, "--serve-echo", str(echo_port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-            subprocess.Popen([riskguard, "serve", "--host", "127.0.0.1", "--port", str(screen_port),
-                              "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-        ]
+        ports = {name: _free_port() for name in names}
+        tokens = {names[0]: ""}
+        servers = [subprocess.Popen([sys.executable, __file__, "--serve-echo", str(ports[names[0]])],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        for n, name in enumerate(names[1:]):
+            data = Path(tmp) / str(n)  # the product's server is 0
+            env = {**os.environ, "RISKGUARD_DATA_DIR": str(data), "RISKGUARD_LOG_LEVEL": "WARNING",
+                   "RISKGUARD_DATABASE_URL": ""}
+            subprocess.run([riskguard, "init"], env=env, check=True, capture_output=True)
+            tokens[name] = subprocess.run([riskguard, "keys", "create", "--role", "screener", "--name", "bench"],
+                                          env=env, check=True, capture_output=True, text=True).stdout.strip()
+            command = [riskguard, "serve", "--host", "127.0.0.1", "--port", str(ports[name]), "--workers", "2"]
+            if n:
+                parts = next(k for k, v in PARTS.items() if v == name)
+                command = [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
+            servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
         try:
-            _wait(echo_port)
-            _wait(screen_port)
-            load(echo_port, "", bodies, 1.0, args.clients)  # warm-up
-            load(screen_port, token, bodies, 1.0, args.clients)  # warm-up (loads the rulebook in each worker)
+            for name in names:
+                _wait(ports[name])
+                load(ports[name], tokens[name], bodies, 1.0, args.clients)  # warm-up (loads the rulebook)
             from riskguard.db import Database
-            db = Database(f"sqlite:///{Path(tmp) / 'riskguard.db'}")
+            db = Database(f"sqlite:///{Path(tmp) / '0' / 'riskguard.db'}")
             time.sleep(0.5)
             before = _count(db)
             for _ in range(args.rounds):
-                echo_bursts.append(load(echo_port, "", bodies, burst, args.clients))
-                screen_bursts.append(load(screen_port, token, bodies, burst, args.clients))
+                for name in names:
+                    bursts[name].append(load(ports[name], tokens[name], bodies, burst, args.clients))
                 time.sleep(0.5)  # the sequencers integrate the burst's entries before the next echo burst
             recorded = _count(db) - before
             time.sleep(1.0)  # the server's sequencer process integrates every 0.1 s
@@ -218,19 +259,23 @@ def main() -> None:
                 server.terminate()
                 server.wait()
 
-    rows = {"flask echo (ceiling)": summary(echo_bursts), "POST /v1/screen/ad": summary(screen_bursts)}
+    rows = {name: summary(bursts[name]) for name in names}
     print(f"\ngunicorn, 2 sync workers, 127.0.0.1; {args.clients} client threads in 2 processes on the same "
           f"machine; {args.seconds:.0f} s each in {args.rounds} alternating rounds; bodies: generated listing "
           f"texts of 50-500 chars\n")
-    print(f"{'endpoint':<24}{'ok':>8}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'endpoint':<36}{'ok':>8}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'/ ceiling':>11}")
+    ceiling = rows[names[0]]
     for name, r in rows.items():
-        print(f"{name:<24}{r['ok']:>8}{r['errors']:>8}{r['rps']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}")
-    screen, ceiling = rows["POST /v1/screen/ad"], rows["flask echo (ceiling)"]
+        print(f"{name:<36}{r['ok']:>8}{r['errors']:>8}{r['rps']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
+              f"{r['rps'] / ceiling['rps']:>11.2f}")  # type: ignore[operator]
+    screen = rows[names[1]]
     rounds = ", ".join(f"{summary([s])['rps'] / summary([e])['rps']:.2f}"  # type: ignore[operator]
-                       for e, s in zip(echo_bursts, screen_bursts, strict=True))
+                       for e, s in zip(bursts[names[0]], bursts[names[1]], strict=True))
     print(f"\nscreening / ceiling: {screen['rps'] / ceiling['rps']:.2f} (rounds: {rounds}); "  # type: ignore[operator]
           f"decisions answered 200: {screen['ok']}, audit entries written in the window: {recorded} "
           f"({pending} not yet integrated 1 s later); statuses: {screen['statuses']}")
+    if args.parts:
+        print("the rows below the product's are an analysis: those servers skip the work their names say")
 
 
 def _count(db: object, pending: bool = False) -> int:
