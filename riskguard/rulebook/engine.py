@@ -211,6 +211,13 @@ class Engine:
                 for ri, term in owners:
                     if ri in live:
                         cands.append((ri, os_, oe, (s, e), term))
+            squeezed = norm.squeezed  # a digit inserted into a word: its matches that span one
+            if squeezed is not None:
+                for idx, s, e in self._ac.find_matches_as_indexes(squeezed.text, overlapping=True):
+                    if idx < term_count and norm.spans_gap(s, e):
+                        os_, oe = squeezed.original_span(s, e)
+                        if self._edges_ok(idx, norm, os_, oe):
+                            cands.extend((ri, os_, oe, None, term) for ri, term in owners_of[idx] if ri in live)
         scan = self._full_scan if norm.rephrased else self._separated_scan
         if scan is not None:
             present.update(map(scan.ids.__getitem__,
