@@ -27,7 +27,7 @@ from pypinyin import lazy_pinyin
 
 from . import detectors
 from .model import Exemption, Finding, Rule, ScreenInput, action_for
-from .normalise import _SEPARATORS, Normalised, Normaliser, View, _t2s
+from .normalise import _SEPARATORS, Normalised, Normaliser, View, _t2s, spans_gap, squeeze
 from .prefilter import required_literal_sets
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
@@ -114,6 +114,10 @@ class Engine:
                     if (ri, term) not in owners:
                         owners.append((ri, term))
         self.term_count = len(self._keys)
+        # Two Chinese characters side by side in some term: only between such a pair is a lone letter or
+        # digit taken for one inserted to hide the term (``normalise.squeeze``).
+        self._joins = frozenset(key[k:k + 2] for key in self._keys for k in range(len(key) - 1)
+                                if _HAN.fullmatch(key[k]) and _HAN.fullmatch(key[k + 1]))
         self._views: dict[int, set[str]] = {}  # literal id → the views it is looked for in
         self._patterns: list[tuple[int, re.Pattern[str]]] = [
             (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
@@ -211,10 +215,10 @@ class Engine:
                 for ri, term in owners:
                     if ri in live:
                         cands.append((ri, os_, oe, (s, e), term))
-            squeezed = norm.squeezed  # a digit inserted into a word: its matches that span one
+            squeezed, gaps = squeeze(compact, item.text, self._joins)  # a letter or digit inserted into a word
             if squeezed is not None:
                 for idx, s, e in self._ac.find_matches_as_indexes(squeezed.text, overlapping=True):
-                    if idx < term_count and norm.spans_gap(s, e):
+                    if idx < term_count and spans_gap(gaps, s, e):
                         os_, oe = squeezed.original_span(s, e)
                         if self._edges_ok(idx, norm, os_, oe):
                             cands.extend((ri, os_, oe, None, term) for ri, term in owners_of[idx] if ri in live)

@@ -1,6 +1,6 @@
 """Text normalisation that defeats evasion while keeping a map back to the original characters.
 
-Two views of every text are built:
+Two views of every text are built, and the engine sometimes asks for a third:
 
 * the **full** view: each character NFKC-folded (full-width → half-width, circled digits → digits),
   converted traditional → simplified (OpenCC ``t2s``), case-folded, mapped through the variant
@@ -8,10 +8,8 @@ Two views of every text are built:
   phrases applied. Invisible format characters are dropped. Regex ``patterns`` run here.
 * the **compact** view: the same, with every character that is not a letter or digit removed, so that
   ``最*好``, ``最 好`` and ``最.佳`` all read ``最好``/``最佳``. Terms match here.
-* the **squeezed** view, only for a text with a digit inserted into a word (``全网最1低价``): the compact
-  view without each single digit, written as a digit, between two Chinese characters the second of which
-  is not a measure word (``国家1级``, ``3件``, ``8折`` keep theirs). Terms match here as well, and a match
-  counts only where it spans such a digit: ``第1`` in ``销量第1品牌`` stays a match of the compact view.
+* the **squeezed** view (:func:`squeeze`, given the engine's terms), rarely: the compact view without a
+  letter or digit inserted into a word (``全网最1低价``, ``顶b尖``).
 
 Each view carries ``starts``/``ends``: for view character ``i``, the original characters
 ``text[starts[i]:ends[i]]`` produced it. A span ``[a, b)`` of a view maps back to
@@ -26,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain
@@ -35,7 +33,7 @@ from operator import methodcaller
 import ahocorasick_rs
 import opencc
 
-__all__ = ["Normaliser", "View", "Normalised", "CHINESE_DIGITS"]
+__all__ = ["Normaliser", "View", "Normalised", "CHINESE_DIGITS", "MEASURE_WORDS", "squeeze", "spans_gap"]
 
 CHINESE_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
                   "七": "7", "八": "8", "九": "9", "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5",
@@ -47,13 +45,14 @@ _SEPARATOR_RUNS = re.compile(r"([\W_]+)")  # split() keeps them: word, separator
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 _UNSEEN = object()  # str.translate rejects it with TypeError
 _START = methodcaller("start")
-# After a number these say what is counted (件, 折, 级, 名 …): the digit is meant, not inserted.
+# After a number or a grade letter these say what is counted (3件, 8折, A级, 第1名 …): that character is
+# meant, not inserted.
 MEASURE_WORDS = frozenset("个件只条双对套盒瓶罐袋包箱支根张片粒颗份斤两克升元块角分毛折倍成级等类星号层楼期代"
                           "年月日天周时点秒岁名位次款档种色码寸米度届季集章节页回场人桌杯碗台部辆本家室厅")
-# A lone digit between two Chinese characters, the second not a measure word. The digit comes first in
-# the pattern, so the scan skips other characters fast (about 3.5 µs for a 275-character listing).
-_INSERTED_DIGIT = re.compile(
-    rf"[0-9](?<=[\u3400-\u9fff][0-9])(?=[\u3400-\u9fff])(?![{''.join(sorted(MEASURE_WORDS))}])")
+# A lone letter or digit between two Chinese characters, the second not a measure word. It comes first
+# in the pattern, so the scan skips other characters fast (about 4 µs for a 275-character listing).
+_INSERTED = re.compile(
+    rf"[0-9a-z](?<=[\u3400-\u9fff][0-9a-z])(?=[\u3400-\u9fff])(?![{''.join(sorted(MEASURE_WORDS))}])")
 
 _t2s = opencc.OpenCC("t2s")
 
@@ -87,13 +86,6 @@ class Normalised:
     # A variant phrase was rewritten in either view. When not, the compact view is exactly the full view
     # without its separators, so a string of letters and digits in one is in the other.
     rephrased: bool = True
-    squeezed: View | None = None  # the compact view without inserted digits, when it had any
-    gaps: Sequence[int] = ()      # squeezed positions with a digit dropped just before them
-
-    def spans_gap(self, start: int, end: int) -> bool:
-        """Whether squeezed ``[start, end)`` spans a dropped digit (else the compact view has it too)."""
-        i = bisect_left(self.gaps, start + 1)
-        return i < len(self.gaps) and self.gaps[i] < end
 
 
 class _CharMap(dict[str, str]):
@@ -153,16 +145,33 @@ def _fold(ch: str, variants: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _squeeze(view: View, text: str) -> tuple[View | None, list[int]]:
-    """``view`` without its inserted digits, and where each was (see the module's docstring)."""
-    drop = [i for i in map(_START, _INSERTED_DIGIT.finditer(view.text)) if text[view.starts[i]] not in CHINESE_DIGITS]
+def squeeze(compact: View, text: str, joins: Container[str]) -> tuple[View | None, list[int]]:
+    """The compact view of ``text`` without the letters and digits inserted into words, and its gaps.
+
+    A lone Latin letter or digit (a digit written as one, not as a Chinese numeral) between two Chinese
+    characters is taken out when the second is not a measure word (``国家1级``, ``国家A级``, ``3件``, ``8折``
+    keep theirs) and the two characters side by side occur in some term: ``joins`` holds the terms'
+    two-character pieces (``最低``, ``低价``, ``顶尖``), so ``全网最1低价`` and ``顶b尖`` are squeezed and
+    ``纯棉T恤`` is not. Returns None when nothing is taken out (most texts), else the view and its gaps:
+    the positions that had a character taken out just before them. A term found there counts only where
+    it spans a gap; elsewhere the compact view has it too (``第1`` in ``销量第1品牌``)."""
+    chars = compact.text
+    drop = [i for i in map(_START, _INSERTED.finditer(chars))
+            if chars[i - 1] + chars[i + 1] in joins and text[compact.starts[i]] not in CHINESE_DIGITS]
     if not drop:
         return None, []
-    dropped = set(drop)
-    keep = [i for i in range(len(view.text)) if i not in dropped]
-    gaps = [i - n for n, i in enumerate(drop)]  # each digit's neighbour to the right, after the drops
-    return View("".join(view.text[i] for i in keep), [view.starts[i] for i in keep],
-                [view.ends[i] for i in keep]), gaps
+    pieces = list(zip([-1, *drop], [*drop, len(chars)], strict=True))  # (dropped, next dropped or end)
+    starts, ends = list(compact.starts), list(compact.ends)
+    view = View("".join(chars[a + 1:b] for a, b in pieces),
+                list(chain.from_iterable(starts[a + 1:b] for a, b in pieces)),
+                list(chain.from_iterable(ends[a + 1:b] for a, b in pieces)))
+    return view, [i - n for n, i in enumerate(drop)]
+
+
+def spans_gap(gaps: Sequence[int], start: int, end: int) -> bool:
+    """Whether squeezed ``[start, end)`` has a gap inside it (a character taken out within the match)."""
+    i = bisect_left(gaps, start + 1)
+    return i < len(gaps) and gaps[i] < end
 
 
 class _PlusOne(Sequence[int]):
@@ -280,9 +289,7 @@ class Normaliser:
         full = self._apply_phrases(base, self._full_phrases)
         stripped = self._strip(base)
         compact = self._apply_phrases(stripped, self._compact_phrases)
-        squeezed, gaps = _squeeze(compact, text)
-        return Normalised(text, full, compact, rephrased=full is not base or compact is not stripped,
-                          squeezed=squeezed, gaps=gaps)
+        return Normalised(text, full, compact, rephrased=full is not base or compact is not stripped)
 
     def term(self, text: str) -> str:
         """A rule term in the compact form it is matched in."""

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskguard.rulebook import Rulebook, ScreenInput, evaluate, load_rulebook
-from riskguard.rulebook.normalise import CHINESE_DIGITS, MEASURE_WORDS, Normaliser, _fold
+from riskguard.rulebook.normalise import CHINESE_DIGITS, MEASURE_WORDS, Normaliser, _fold, spans_gap, squeeze
 
 from .packs import VARIANTS, write_rulebook
 
@@ -40,20 +40,26 @@ def test_rephrased_says_whether_a_variant_phrase_was_rewritten(text: str, rephra
     assert NORMALISER.normalise(text).rephrased is rephrased
 
 
+JOINS = frozenset({"网最", "最低", "低价", "顶尖", "家级", "最好", "第名"})  # two-character pieces of terms
+
+
 @pytest.mark.parametrize(("text", "squeezed", "gaps"), [
     ("全网最1低价", "全网最低价", [3]), ("全网最１低价", "全网最低价", [3]), ("最1低2价", "最低价", [1, 2]),
-    ("最 1 低价", "最低价", [1]), ("国家1级保护动物", None, []), ("国家一级", None, []), ("第一名", None, []),
-    ("限时8折", None, []), ("买2件", None, []), ("最12低价", None, []), ("a1b", None, []), ("最1", None, []),
+    ("最 1 低价", "最低价", [1]), ("顶b尖", "顶尖", [1]), ("全网最Ｂ低价", "全网最低价", [3]),
+    ("国家1级保护动物", None, []), ("国家A级景区", None, []), ("国家一级", None, []), ("纯棉T恤", None, []),
+    ("限时8折", None, []), ("第1名", None, []), ("最12低价", None, []), ("最ab低价", None, []), ("a1b", None, []),
+    ("最1", None, []),
 ])
-def test_squeezed_view_drops_digits_inserted_into_words(text: str, squeezed: str | None, gaps: list[int]) -> None:
-    norm = NORMALISER.normalise(text)
-    assert (norm.squeezed.text if norm.squeezed else None) == squeezed
-    assert list(norm.gaps) == gaps
+def test_squeeze_takes_out_letters_and_digits_inserted_into_words(text: str, squeezed: str | None,
+                                                                   gaps: list[int]) -> None:
+    view, found = squeeze(NORMALISER.normalise(text).compact, text, JOINS)
+    assert (view.text if view else None) == squeezed
+    assert found == gaps
 
 
 @pytest.mark.parametrize(("span", "spans"), [((0, 5), True), ((2, 4), True), ((3, 5), False), ((0, 3), False)])
-def test_spans_gap_means_a_dropped_digit_inside_the_match(span: tuple[int, int], spans: bool) -> None:
-    assert NORMALISER.normalise("全网最1低价").spans_gap(*span) is spans  # squeezed 全网最低价, gap at 3
+def test_spans_gap_means_a_character_taken_out_inside_the_match(span: tuple[int, int], spans: bool) -> None:
+    assert spans_gap([3], *span) is spans  # 全网最1低价 squeezed to 全网最低价: the gap is before 低
 
 
 @pytest.mark.parametrize(("source", "folded"), [
@@ -105,25 +111,29 @@ def _is_han(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff"
 
 
-@given(st.text(alphabet=st.sampled_from(list("最低价国家级件折第一二12０９ *.-")) | ALPHABET, max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("全网最低价顶尖国家级件折第一二名12０９aBｃ *.-")) | ALPHABET,
+               max_size=60))
 @settings(max_examples=400, deadline=None)
 def test_squeezed_view_matches_the_character_by_character_reference(text: str) -> None:
-    """The compact view without each lone digit, written as one, between two Chinese characters the
-    second of which is not a measure word; built the obvious way from the compact view."""
-    norm = CHARS_ONLY.normalise(text)
-    c = norm.compact
+    """Squeezing built the obvious way from the compact view: each lone Latin letter or digit (not a
+    Chinese numeral) between two Chinese characters that are a piece of a term, the second not a measure
+    word, taken out."""
+    c = CHARS_ONLY.normalise(text).compact
     dropped = [i for i in range(1, len(c.text) - 1)
-               if c.text[i] in "0123456789" and _is_han(c.text[i - 1]) and _is_han(c.text[i + 1])
+               if c.text[i] in "0123456789abcdefghijklmnopqrstuvwxyz" and _is_han(c.text[i - 1])
+               and _is_han(c.text[i + 1]) and c.text[i - 1] + c.text[i + 1] in JOINS
                and c.text[i + 1] not in MEASURE_WORDS and text[c.starts[i]] not in CHINESE_DIGITS]
+    view, gaps = squeeze(c, text, JOINS)
     if not dropped:
-        assert norm.squeezed is None
+        assert view is None
+        assert gaps == []
         return
     kept = [i for i in range(len(c.text)) if i not in dropped]
-    assert norm.squeezed is not None
-    assert norm.squeezed.text == "".join(c.text[i] for i in kept)
-    assert list(norm.squeezed.starts) == [c.starts[i] for i in kept]
-    assert list(norm.squeezed.ends) == [c.ends[i] for i in kept]
-    assert list(norm.gaps) == [kept.index(i + 1) for i in dropped]
+    assert view is not None
+    assert view.text == "".join(c.text[i] for i in kept)
+    assert list(view.starts) == [c.starts[i] for i in kept]
+    assert list(view.ends) == [c.ends[i] for i in kept]
+    assert gaps == [kept.index(i + 1) for i in dropped]
 
 
 @pytest.fixture(scope="module")
