@@ -22,7 +22,7 @@ run: install
 	echo; echo "demo screener API key: $$TOKEN"; echo; \
 	echo "web console: http://$(HOST):$(PORT)/console/ (sign in with the key)"; echo; \
 	echo "try:"; \
-	echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/screen/ad -H 'Authorization: Bearer '$$TOKEN -H 'Content-Type: application/json' -d '{\"text\": \"全网最低价，最好的面霜\", \"category\": \"cosmetics\"}'"; \
+	echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/screen/ad -H 'Authorization: Bearer $$TOKEN' -H 'Content-Type: application/json' -d '{\"text\": \"全网最低价，最好的面霜\", \"category\": \"cosmetics\"}'"; \
 	echo
 	$(BIN)/riskguard serve --host $(HOST) --port $(PORT)
 
