@@ -212,7 +212,9 @@ def main() -> None:
     if args.serve_without:
         serve_without(args.serve_without[0], int(args.serve_without[1]))
         return
-    names = ["flask echo (ceiling)", "POST /v1/screen/ad", *(PARTS.values() if args.parts else ())]
+    # Each screening server's row name and the parts its server leaves out (None: the product).
+    screening = {"POST /v1/screen/ad": None, **({label: parts for parts, label in PARTS.items()} if args.parts else {})}
+    names = ["flask echo (ceiling)", *screening]
     args.seconds = min(args.seconds, 28.0 / len(names))  # at most ~30 s of load in all
     args.rounds = max(1, args.rounds)
     burst = args.seconds / args.rounds
@@ -225,17 +227,15 @@ def main() -> None:
         tokens = {names[0]: ""}
         servers = [subprocess.Popen([sys.executable, __file__, "--serve-echo", str(ports[names[0]])],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-        for n, name in enumerate(names[1:]):
+        for n, (name, parts) in enumerate(screening.items()):
             data = Path(tmp) / str(n)  # the product's server is 0
             env = {**os.environ, "RISKGUARD_DATA_DIR": str(data), "RISKGUARD_LOG_LEVEL": "WARNING",
                    "RISKGUARD_DATABASE_URL": ""}
             subprocess.run([riskguard, "init"], env=env, check=True, capture_output=True)
             tokens[name] = subprocess.run([riskguard, "keys", "create", "--role", "screener", "--name", "bench"],
                                           env=env, check=True, capture_output=True, text=True).stdout.strip()
-            command = [riskguard, "serve", "--host", "127.0.0.1", "--port", str(ports[name]), "--workers", "2"]
-            if n:
-                parts = next(k for k, v in PARTS.items() if v == name)
-                command = [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
+            command = [riskguard, "serve", "--host", "127.0.0.1", "--port", str(ports[name]), "--workers", "2"] \
+                if parts is None else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
             servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL))
         try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -217,11 +217,7 @@ class Engine:
                         cands.append((ri, os_, oe, (s, e), term))
             squeezed, gaps = squeeze(compact, item.text, self._joins)  # a letter or digit inserted into a word
             if squeezed is not None:
-                for idx, s, e in self._ac.find_matches_as_indexes(squeezed.text, overlapping=True):
-                    if idx < term_count and spans_gap(gaps, s, e):
-                        os_, oe = squeezed.original_span(s, e)
-                        if self._edges_ok(idx, norm, os_, oe):
-                            cands.extend((ri, os_, oe, None, term) for ri, term in owners_of[idx] if ri in live)
+                cands.extend(self._squeezed_candidates(squeezed, gaps, norm, live))
         scan = self._full_scan if norm.rephrased else self._separated_scan
         if scan is not None:
             present.update(map(scan.ids.__getitem__,
@@ -276,6 +272,17 @@ class Engine:
             kept.append((checks.rule.id, os_, oe, via, ri))
         return [self._finding(ri, start, end, via, item.text, day, severity_actions)
                 for _, start, end, via, ri in _merge(kept)]
+
+    def _squeezed_candidates(self, squeezed: View, gaps: list[int], norm: Normalised, live: frozenset[int]
+                             ) -> Iterator[tuple[int, int, int, None, str]]:
+        """Term matches in the squeezed view that span a character taken out (the others are the compact
+        view's own matches), as candidates with original offsets."""
+        assert self._ac is not None
+        for idx, s, e in self._ac.find_matches_as_indexes(squeezed.text, overlapping=True):
+            if idx < self.term_count and spans_gap(gaps, s, e):
+                os_, oe = squeezed.original_span(s, e)
+                if self._edges_ok(idx, norm, os_, oe):
+                    yield from ((ri, os_, oe, None, term) for ri, term in self._owners[idx] if ri in live)
 
     def _exempt(self, gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int],
                 start: int, end: int) -> bool:
