@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .decisions import evaluate
 from .loader import Rulebook, RulebookError, load_rulebook
-from .model import CATEGORIES, ENGINE_ERROR, KINDS, Decision, Finding, ScreenInput
+from .model import CATEGORIES, CATEGORY_PATTERN, ENGINE_ERROR, KINDS, Decision, Finding, ScreenInput
 
 __all__ = ["load_rulebook", "Rulebook", "RulebookError", "evaluate", "Decision", "Finding", "ScreenInput",
-           "KINDS", "CATEGORIES", "ENGINE_ERROR"]
+           "KINDS", "CATEGORIES", "CATEGORY_PATTERN", "ENGINE_ERROR"]

@@ -11,12 +11,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-__all__ = ["KINDS", "CATEGORIES", "SEVERITIES", "ACTIONS", "Citation", "Exemption", "Context", "Rule",
+__all__ = ["KINDS", "CATEGORIES", "CATEGORY_FAMILIES", "CATEGORY_PATTERN", "SEVERITIES", "ACTIONS", "Citation", "Exemption", "Context", "Rule",
            "Policy", "Finding", "Decision", "ScreenInput", "ENGINE_ERROR", "action_for"]
 
 KINDS = ("ad", "listing", "livestream")
-CATEGORIES = ("general", "apparel", "cosmetics", "food", "health_food", "medical_device_class2",
-              "medical_device_class3", "drug", "publications", "education", "finance", "agriculture")
+CATEGORIES = ("general", "apparel", "cosmetics", "food", "health_food", "medical_device", "medical_device_class2",
+              "medical_device_class3", "drug", "medical_service", "publications", "education", "finance",
+              "agriculture", "real_estate", "baby", "infant_food", "electronics", "pet", "alcohol")
+# A category also counts as its families: a rule scoped to ``medical_device`` applies to class 2 and 3
+# devices, one scoped to ``medical_device_class2`` applies to a device whose class is not given, and food
+# rules apply to infant food. Any other well-formed category string is accepted and gets the rules that are
+# not scoped to categories (an unknown value never fails a request or a batch).
+CATEGORY_FAMILIES: dict[str, frozenset[str]] = {
+    "medical_device": frozenset({"medical_device_class2", "medical_device_class3"}),
+    "medical_device_class2": frozenset({"medical_device"}),
+    "medical_device_class3": frozenset({"medical_device"}),
+    "infant_food": frozenset({"food", "baby"}),
+}
+CATEGORY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 ACTIONS = ("allow", "review", "block")  # in increasing order of strictness
 ENGINE_ERROR = "ENGINE_ERROR"
@@ -103,9 +115,12 @@ class Rule:
         return not (self.terms or self.patterns or self.detectors)
 
     def applies(self, kind: str, category: str, day: date) -> bool:
-        if kind not in self.kinds or category in self.exclude_categories:
+        if kind not in self.kinds:
             return False
-        if self.categories is not None and category not in self.categories:
+        family = CATEGORY_FAMILIES.get(category, frozenset())
+        if category in self.exclude_categories or not family.isdisjoint(self.exclude_categories):
+            return False
+        if self.categories is not None and category not in self.categories and family.isdisjoint(self.categories):
             return False
         if self.effective_from is not None and day < self.effective_from:
             return False

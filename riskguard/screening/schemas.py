@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..rulebook.model import CATEGORIES
+from ..rulebook.model import CATEGORIES, CATEGORY_PATTERN
 
 __all__ = ["ScreenRequestSchema", "ScreenBatchRequestSchema", "ScreeningDecisionSchema", "ScreenBatchResponseSchema",
            "ScreenPolicyQuerySchema", "MAX_TEXT", "MAX_BATCH"]
@@ -53,7 +53,11 @@ class ScreenRequestSchema(Schema):
     id = fields.String(validate=validate.Regexp(ID_PATTERN, error="Ids are 1-128 of A-Z a-z 0-9 . _ : / -."),
                        metadata={"description": "your identifier of the content (echoed back)"})
     text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), _encodable])
-    category = fields.String(load_default="general", validate=validate.OneOf(CATEGORIES))
+    category = fields.String(
+        load_default="general",
+        validate=validate.Regexp(CATEGORY_PATTERN, error="Categories are 1-40 of a-z 0-9 _, starting with a letter."),
+        metadata={"description": "the content's category; known values: " + ", ".join(CATEGORIES)
+                  + ". Any other value gets the rules that are not scoped to categories."})
     has_purchase_link = StrictBoolean(load_default=False)
     labelled_as_ad = StrictBoolean(load_default=False)
     registration_numbers = fields.List(fields.String(validate=validate.Length(min=1, max=64)),

@@ -13,6 +13,7 @@ opens a case) is the transaction a Core one with a Session bound to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -25,7 +26,7 @@ from ..auth import Actor
 from ..db import Database
 from ..errors import ServiceUnavailable
 from ..ids import keyed_digest
-from ..rulebook import CATEGORIES, KINDS, Decision, Rulebook, ScreenInput, evaluate
+from ..rulebook import CATEGORY_PATTERN, KINDS, Decision, Rulebook, ScreenInput, evaluate
 
 __all__ = ["screen_text", "screen_and_record", "to_input", "DecisionHook", "DecisionWrite", "AuditUnavailable"]
 
@@ -56,8 +57,8 @@ def to_input(*, kind: str, text: str, category: str = "general", has_purchase_li
              published_at: date | None = None, id: str | None = None) -> ScreenInput:  # noqa: A002
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown category {category!r}")
+    if not re.fullmatch(CATEGORY_PATTERN, category):
+        raise ValueError(f"malformed category {category!r}")
     return ScreenInput(text=text, kind=kind, category=category, has_purchase_link=has_purchase_link,
                        labelled_as_ad=labelled_as_ad, registration_numbers=tuple(registration_numbers),
                        published_at=published_at, id=id)

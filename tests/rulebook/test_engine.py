@@ -92,6 +92,10 @@ def test_exemptions_apply_near_the_match_only(book: Rulebook, text: str, fires: 
      "adlaw.16.drug-unregistered", False),
     ("本品可以降血压，国药准字H20000001", {"category": "drug"}, "adlaw.16.drug-unregistered", False),
     ("本品可以降血压", {"category": "medical_device_class2"}, "adlaw.16.drug-unregistered", True),
+    # a device whose class is not given counts as its classes; infant food as food; unknown: unscoped only
+    ("本品可以降血压", {"category": "medical_device"}, "adlaw.16.drug-unregistered", True),
+    ("本品可以降血压", {"category": "infant_food"}, "adlaw.17.disease", True),
+    ("本品可以降血压", {"category": "toys"}, "adlaw.17.disease", False),
     # investment copy without a risk warning anywhere in the text
     ("年化收益8%，稳赚", {"category": "finance"}, "adlaw.25.investment", True),
     ("年化收益8%。投资有风险，入市需谨慎", {"category": "finance"}, "adlaw.25.investment", False),

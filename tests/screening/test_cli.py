@@ -27,7 +27,7 @@ def lines(*items: object) -> bytes:
 
 def test_screen_json_lines_in_order_bad_lines_go_on(tmp_path: Path) -> None:
     stdin = lines({"id": "a", "text": "最好的面霜"}, b"{broken", {"id": "c", "text": "口碑好"},
-                  {"id": "d", "text": "x", "category": "toys"}, b"\xff\xfe", [1, 2],
+                  {"id": "d", "text": "x", "category": "Toys!"}, b"\xff\xfe", [1, 2],
                   {"id": "g", "text": "加薇信", "category": "general"})
     result = run(tmp_path, ["screen", "--kind", "listing", "--no-progress"], stdin)
     assert result.exit_code == 0

@@ -45,7 +45,7 @@ def test_dates_choose_the_article_numbering(book: Rulebook, flags: dict, article
     assert [f.article for f in result.findings] == [article]
 
 
-@pytest.mark.parametrize("kwargs", [{"kind": "tweet"}, {"kind": "ad", "category": "toys"}])
+@pytest.mark.parametrize("kwargs", [{"kind": "tweet"}, {"kind": "ad", "category": "Toys!"}])
 def test_unknown_kind_or_category_is_refused(book: Rulebook, kwargs: dict) -> None:
     with pytest.raises(ValueError):
         screen_text(book, text="x", **kwargs)
@@ -67,3 +67,9 @@ def test_a_broken_pack_stops_app_start_up(tmp_path: Path, sqlite_url: str, make_
         create_app(replace(settings, rules_dir=rules_dir))
     assert (err.value.file, err.value.rule_id, err.value.field) == (
         "platform/diversion.yaml", "platform.diversion.wechat", "match.detectors")
+
+
+def test_a_category_without_rules_of_its_own_gets_the_unscoped_rules(book: Rulebook) -> None:
+    """An unknown but well-formed category is screened, not refused: a batch never fails on one."""
+    toys = screen_text(book, kind="ad", text="最好的玩具", category="toys")
+    assert toys.category == "toys" and toys.decision == "block"
