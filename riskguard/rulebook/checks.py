@@ -16,7 +16,7 @@ from .decisions import today
 from .loader import ALL, Rulebook
 from .model import KINDS, Finding, Rule, ScreenInput
 
-__all__ = ["ExampleFailure", "run_examples", "example_input", "lint", "MIN_EXAMPLES"]
+__all__ = ["ExampleFailure", "run_examples", "run_library_examples", "library_users", "static_warnings", "example_input", "lint", "MIN_EXAMPLES"]
 
 MIN_EXAMPLES = 10
 
@@ -31,6 +31,11 @@ class ExampleFailure:
     got: tuple[str, ...]  # the findings of this rule (must_not_match) or of any rule (must_match)
 
     def __str__(self) -> str:
+        if self.expectation.startswith("exemption"):
+            what = ("a finding of a rule using it" if self.expectation.endswith("must_match")
+                    else "no finding of any rule using it")
+            return (f"{self.source}: {self.rule_id} {self.expectation}[{self.index}]: got {what}: "
+                    f"{self.text!r} (findings: {', '.join(self.got) or 'none'})")
         what = "no finding of this rule" if self.expectation == "must_match" else "a finding of this rule"
         return (f"{self.source}: {self.rule_id} {self.expectation}[{self.index}]: got {what}: "
                 f"{self.text!r} (findings: {', '.join(self.got) or 'none'})")
@@ -65,21 +70,42 @@ def run_examples(book: Rulebook, rules: list[Rule] | None = None) -> tuple[int, 
                     shown = mine if mine else findings
                     failures.append(ExampleFailure(rule.id, rule.source, expectation, i, example["text"],
                                                    tuple(f"{f.rule_id}@{f.start}:{f.matched}" for f in shown)))
+    if rules is None:
+        library_count, library_failures = run_library_examples(book)
+        count += library_count
+        failures.extend(library_failures)
     return count, failures
 
 
-def lint(book: Rulebook) -> tuple[list[str], list[str]]:
-    """(errors, warnings) beyond what loading already enforces (schema, ids, regexes, detectors)."""
-    errors: list[str] = list(book.warnings)
+def library_users(book: Rulebook, exemption_id: str) -> frozenset[str]:
+    """The ids of the rules that use a library exemption (by ``use`` or as a default)."""
+    ex = book.library[exemption_id].exemption
+    return frozenset(r.id for r in book.rules.values() if any(e is ex for e in r.exemptions))
+
+
+def run_library_examples(book: Rulebook) -> tuple[int, list[ExampleFailure]]:
+    """A library exemption's ``must_match`` texts draw no finding from the rules using it; each of its
+    ``must_not_match`` texts draws one from some rule using it (so the exemption is not everything)."""
+    failures: list[ExampleFailure] = []
+    count = 0
+    for ex_id, lib in book.library.items():
+        users = library_users(book, ex_id)
+        for expectation, examples in (("must_match", lib.must_match), ("must_not_match", lib.must_not_match)):
+            for i, example in enumerate(examples):
+                count += 1
+                findings = screen_example(book, example)
+                mine = [f for f in findings if f.rule_id in users]
+                if (expectation == "must_match") == bool(mine) or not users:
+                    shown = mine if mine else findings
+                    failures.append(ExampleFailure(ex_id, lib.source, f"exemption {expectation}", i, example["text"],
+                                                   tuple(f"{f.rule_id}@{f.start}:{f.matched}" for f in shown)))
+    return count, failures
+
+
+def static_warnings(book: Rulebook) -> list[str]:
+    """The lint warnings that need no screening (loading counts them in ``rulebook.loaded``)."""
     warnings: list[str] = []
-    for kind in KINDS:
-        if not any(kind in p.default_for for p in book.policies.values()):
-            errors.append(f"policies: no policy has default_for: [{kind}]")
-    per_pack: dict[str, Counter[str]] = {}
     for rule in book.rules.values():
-        c = per_pack.setdefault(rule.pack, Counter())
-        c["must_match"] += len(rule.must_match)
-        c["must_not_match"] += len(rule.must_not_match)
         if not rule.id.startswith(rule.pack + "."):
             warnings.append(f"{rule.source}: {rule.id}: id does not start with its pack id {rule.pack!r}")
         if not rule.must_match:
@@ -96,6 +122,24 @@ def lint(book: Rulebook) -> tuple[list[str], list[str]]:
             if example.get("kind", "ad") not in rule.kinds:
                 warnings.append(f"{rule.source}: {rule.id}: example of kind {example.get('kind', 'ad')!r} is "
                                 "outside the rule's scope (it cannot fire)")
+    for ex_id, lib in book.library.items():
+        if not library_users(book, ex_id):
+            warnings.append(f"{lib.source}: {ex_id}: no rule uses this exemption")
+    return warnings
+
+
+def lint(book: Rulebook) -> tuple[list[str], list[str]]:
+    """(errors, warnings) beyond what loading already enforces (schema, ids, regexes, detectors)."""
+    errors: list[str] = list(book.warnings)
+    warnings = static_warnings(book)
+    for kind in KINDS:
+        if not any(kind in p.default_for for p in book.policies.values()):
+            errors.append(f"policies: no policy has default_for: [{kind}]")
+    per_pack: dict[str, Counter[str]] = {}
+    for rule in book.rules.values():
+        c = per_pack.setdefault(rule.pack, Counter())
+        c["must_match"] += len(rule.must_match)
+        c["must_not_match"] += len(rule.must_not_match)
         unused = _unexercised_terms(book, rule)
         if unused:
             warnings.append(f"{rule.source}: {rule.id}: {len(unused)} of {len(rule.terms)} terms exercised by "

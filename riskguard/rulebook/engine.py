@@ -26,6 +26,7 @@ import ahocorasick_rs
 from pypinyin import lazy_pinyin
 
 from . import detectors
+from .clauses import ClauseAnalyser, ClauseSpec, TextClauses
 from .model import Exemption, Finding, Rule, ScreenInput, action_for
 from .normalise import _SEPARATORS, Normalised, Normaliser, View, _t2s, spans_gap, squeeze
 from .prefilter import required_literal_sets
@@ -91,6 +92,7 @@ class _RuleChecks:
     when: tuple[tuple[str, bool], ...]
     context: bool  # the rule has a context condition
     gates: tuple[_Gate, ...]
+    clause: ClauseSpec | None  # None: the rule asks nothing of its candidates' clauses
 
 
 class Engine:
@@ -136,7 +138,9 @@ class Engine:
         self._always = [pi for pi, numbers in enumerate(self._sets_of_pattern) if not numbers]
         self._pattern_literals = frozenset(self._sets_of_literal)  # set & frozenset walks the smaller one
         self._checks = [_RuleChecks(rule, tuple(rule.when.items()), not rule.context.empty,
-                                    tuple(self._gate(ex) for ex in rule.exemptions)) for rule in self.rules]
+                                    tuple(self._gate(ex) for ex in rule.exemptions),
+                                    None if rule.clause.inert else rule.clause) for rule in self.rules]
+        self._analyser = ClauseAnalyser(normaliser.full_term)
         self._strings = list(self._keys)  # key id → string (all keys are known from here on)
         # The compact automaton lists keys in id order, terms first: an index below term_count is a term.
         # Full-view literals made of letters and digits only are looked for in the compact view as well:
@@ -256,6 +260,7 @@ class Engine:
 
         kept: list[tuple[str, int, int, str, int]] = []  # (rule id, start, end, via, rule index)
         flags: dict[str, bool] | None = None  # the request facts ``when`` looks at, found on first need
+        units = _Units(self._analyser, norm)  # clauses and sentences, split on first need
         for ri, os_, oe, cspan, via in cands:
             checks = self._checks[ri]
             if checks.when:
@@ -267,8 +272,10 @@ class Engine:
                 span = cspan if cspan is not None else compact.view_span(os_, oe)
                 if checks.context and not _context_ok(checks.rule, compact.text, span):
                     continue
-                if checks.gates and self._exempt(checks.gates, present, norm, span, os_, oe):
+                if checks.gates and self._exempt(checks.gates, present, norm, span, os_, oe, units):
                     continue
+            if checks.clause is not None and not units.claim_ok(checks.clause, os_, oe):
+                continue
             kept.append((checks.rule.id, os_, oe, via, ri))
         return [self._finding(ri, start, end, via, item.text, day, severity_actions)
                 for _, start, end, via, ri in _merge(kept)]
@@ -285,7 +292,7 @@ class Engine:
                     yield from ((ri, os_, oe, None, term) for ri, term in self._owners[idx] if ri in live)
 
     def _exempt(self, gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int],
-                start: int, end: int) -> bool:
+                start: int, end: int, units: _Units) -> bool:
         """Whether an exemption applies. Each part is checked only if some word or literal it needs is
         ``present`` in the text, and only those words are looked for near the match."""
         compact = norm.compact.text
@@ -297,15 +304,21 @@ class Engine:
                     if compact.find(word, max(0, e - len(word)), s + len(word)) >= 0:
                         return True
             if ex.terms and not gate.terms.isdisjoint(present):
-                around = _window(compact, span, ex.window)
+                if isinstance(ex.window, str):
+                    around = units.text(ex.window, start, end, compact=True)
+                else:
+                    around = _window(compact, span, ex.window)
                 if any(self._strings[lid] in around for lid in gate.terms & present):
                     return True
             around = None
             for pattern, sets in gate.patterns:
                 if all(not ids.isdisjoint(present) for ids in sets):
                     if around is None:
-                        full = norm.full
-                        around = _window(full.text, full.view_span(start, end), ex.window)
+                        if isinstance(ex.window, str):
+                            around = units.text(ex.window, start, end, compact=False)
+                        else:
+                            full = norm.full
+                            around = _window(full.text, full.view_span(start, end), ex.window)
                     if pattern.search(around):
                         return True
         return False
@@ -338,6 +351,54 @@ class Engine:
         if first and fs > 0 and _ascii_alnum(full.text[fs - 1]) == first:
             return False
         return not (last and fe < len(full.text) and _ascii_alnum(full.text[fe]) == last)
+
+
+class _Units:
+    """One text's clause analysis, made on first need (most texts have no candidate that asks)."""
+
+    __slots__ = ("_analyser", "_norm", "_clauses")
+
+    def __init__(self, analyser: ClauseAnalyser, norm: Normalised) -> None:
+        self._analyser, self._norm = analyser, norm
+        self._clauses: TextClauses | None = None
+
+    @property
+    def clauses(self) -> TextClauses:
+        if self._clauses is None:
+            self._clauses = self._analyser.analyse(self._norm.full.text)
+        return self._clauses
+
+    def text(self, unit: str, start: int, end: int, *, compact: bool) -> str:
+        """The clause or sentence of original ``[start, end)``, in the compact or the full view."""
+        full = self._norm.full
+        us, ue = self.clauses.unit(unit, full.view_span(start, end)[0])
+        if not compact:
+            return full.text[us:ue]
+        view = self._norm.compact
+        cs, ce = view.view_span(*full.original_span(us, ue))
+        return view.text[cs:ce]
+
+    def claim_ok(self, spec: ClauseSpec, start: int, end: int) -> bool:
+        """Whether a candidate at original ``[start, end)`` is a claim the rule's ``clause`` accepts."""
+        tc, full = self.clauses, self._norm.full
+        fs, fe = full.view_span(start, end)
+        if spec.negated != "keep" and tc.negated(fs) != (spec.negated == "only"):
+            return False
+        if spec.names == "suppress":
+            original = self._norm.original
+            if tc.in_name(fs, fe, original, start, end, pinyin=original[start:end].isascii()):
+                return False
+        if spec.target != "any":
+            target = tc.target(fs, fe)
+            if (spec.target == "third_party") != (target == "third_party"):
+                return False
+        if spec.requires_any or spec.forbids_any:
+            around = self.text(spec.unit, start, end, compact=True)
+            if spec.forbids_any and any(t in around for t in spec.forbids_any):
+                return False
+            if spec.requires_any and not any(t in around for t in spec.requires_any):
+                return False
+        return True
 
 
 def _flags(item: ScreenInput, full: str) -> dict[str, bool]:
@@ -390,7 +451,7 @@ def _checked_spans(spans: Any, n: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def _window(text: str, span: tuple[int, int], window: int | None) -> str:
+def _window(text: str, span: tuple[int, int], window: int | str | None) -> str:
     if window is None:
         return text
     return text[max(0, span[0] - window):span[1] + window]

@@ -22,6 +22,7 @@ import structlog
 import yaml
 
 from . import detectors
+from .clauses import KEEP, ClauseSpec
 from .engine import Engine, pinyin_spelling
 from .model import KINDS, Citation, Context, Exemption, Numbering, Policy, Rule
 from .normalise import Normaliser
@@ -29,6 +30,7 @@ from .normalise import Normaliser
 __all__ = ["Rulebook", "RulebookError", "load_rulebook", "FORMAT_VERSION"]
 
 FORMAT_VERSION = "1"
+LIBRARY_DIR = "exemptions"  # rules/exemptions/*.yaml: the shared exemption library
 ALL = "_all"
 log = structlog.get_logger("riskguard.rulebook")
 _lock = threading.Lock()
@@ -55,6 +57,7 @@ class Rulebook:
     files: list[str]
     engines: dict[str, Engine] = field(default_factory=dict)
     rule_actions: dict[str, str | None] = field(default_factory=dict)
+    library: dict[str, LibraryExemption] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def engine(self, policy: str) -> Engine:
@@ -145,7 +148,43 @@ def _example(value: Any) -> dict[str, Any]:
     return {"text": value} if isinstance(value, str) else dict(value)
 
 
-def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser) -> Rule:
+def _exemption(ex: dict[str, Any], normaliser: Normaliser, rel: str, rid: str | None, where: str,
+               pinyin: bool = True) -> Exemption:
+    return Exemption(id=ex["id"], window=ex.get("window", 20),
+                     terms=_terms(ex.get("terms", []), normaliser, rel, rid, f"{where}.terms"),
+                     patterns=tuple(_compile(p, normaliser, rel, rid, f"{where}.patterns[{j}]")
+                                    for j, p in enumerate(ex.get("patterns", []))),
+                     whole_term=_terms(ex.get("whole_term", []), normaliser, rel, rid, f"{where}.whole_term",
+                                       pinyin=pinyin))
+
+
+@dataclass(frozen=True)
+class LibraryExemption:
+    """A named exemption of ``rules/exemptions/``: rules use it by id; ``default`` ones apply to every
+    term and pattern rule whose ``clause.names`` is ``suppress``."""
+
+    exemption: Exemption
+    source: str
+    default: bool
+    note: str
+    basis: str
+    must_match: tuple[dict[str, Any], ...]      # the exemption applies: no rule using it fires
+    must_not_match: tuple[dict[str, Any], ...]  # it does not: some rule using it fires
+
+
+def _clause_spec(raw: dict[str, Any] | None, normaliser: Normaliser, rel: str, rid: str, default: ClauseSpec
+                 ) -> ClauseSpec:
+    if not raw:
+        return default
+    return ClauseSpec(negated=raw.get("negated", default.negated), names=raw.get("names", default.names),
+                      target=raw.get("target", "any"), unit=raw.get("unit", "sentence"),
+                      **{k: _terms(raw.get(k, []), normaliser, rel, rid, f"clause.{k}")
+                         for k in ("requires_any", "forbids_any")})
+
+
+def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser,
+          library: dict[str, LibraryExemption] | None = None) -> Rule:
+    library = library or {}
     rid = raw["id"]
     cit = raw["citation"]
     match = raw.get("match") or {}
@@ -156,14 +195,20 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser) -> R
     _terms(match.get("terms", []), normaliser, rel, rid, "match.terms")  # none may fold to nothing
     ctx = raw.get("context") or {}
     scope = raw.get("scope") or {}
-    exemptions = tuple(
-        Exemption(id=ex["id"], window=ex.get("window", 20),
-                  terms=_terms(ex.get("terms", []), normaliser, rel, rid, f"exemptions[{i}].terms"),
-                  patterns=tuple(_compile(p, normaliser, rel, rid, f"exemptions[{i}].patterns[{j}]")
-                                 for j, p in enumerate(ex.get("patterns", []))),
-                  whole_term=_terms(ex.get("whole_term", []), normaliser, rel, rid,
-                                    f"exemptions[{i}].whole_term", pinyin=pinyin))
-        for i, ex in enumerate(raw.get("exemptions") or []))
+    exemptions: list[Exemption] = []
+    for i, ex in enumerate(raw.get("exemptions") or []):
+        if "use" in ex:
+            if ex["use"] not in library:
+                raise RulebookError(rel, f"unknown library exemption {ex['use']!r}", rule_id=rid,
+                                    field=f"exemptions[{i}].use")
+            exemptions.append(library[ex["use"]].exemption)
+        else:
+            exemptions.append(_exemption(ex, normaliser, rel, rid, f"exemptions[{i}]", pinyin))
+    claims = bool(match.get("terms") or match.get("patterns"))
+    clause = _clause_spec(raw.get("clause"), normaliser, rel, rid, ClauseSpec() if claims else KEEP)
+    if claims and clause.names == "suppress":
+        exemptions.extend(lib.exemption for lib in library.values()
+                          if lib.default and lib.exemption not in exemptions)
     examples = raw.get("examples") or {}
     return Rule(
         id=rid, pack=pack, source=rel,
@@ -185,7 +230,7 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser) -> R
                         **{k: _terms(ctx.get(k, []), normaliser, rel, rid, f"context.{k}")
                            for k in ("requires_any", "forbids_any", "document_requires_any",
                                      "document_forbids_any")}),
-        exemptions=exemptions, message=raw["message"], suggestion=raw["suggestion"],
+        exemptions=tuple(exemptions), clause=clause, message=raw["message"], suggestion=raw["suggestion"],
         must_match=tuple(_example(e) for e in examples.get("must_match", [])),
         must_not_match=tuple(_example(e) for e in examples.get("must_not_match", [])),
     )
@@ -214,6 +259,22 @@ def _variant_maps(rules_dir: Path) -> tuple[dict[str, str], dict[str, str], list
     return chars, phrases, files
 
 
+def _library(libraries: list[tuple[str, dict[str, Any]]], normaliser: Normaliser) -> dict[str, LibraryExemption]:
+    out: dict[str, LibraryExemption] = {}
+    for rel, data in libraries:
+        for i, ex in enumerate(data["exemptions"]):
+            if ex["id"] in out:
+                raise RulebookError(rel, f"duplicate exemption id (also in {out[ex['id']].source})",
+                                    field=f"exemptions[{i}].id")
+            examples = ex.get("examples") or {}
+            out[ex["id"]] = LibraryExemption(
+                exemption=_exemption(ex, normaliser, rel, None, f"exemptions[{i}]"), source=rel,
+                default=bool(ex.get("default", False)), note=ex.get("note", ""), basis=ex.get("basis", ""),
+                must_match=tuple(_example(e) for e in examples.get("must_match", [])),
+                must_not_match=tuple(_example(e) for e in examples.get("must_not_match", [])))
+    return out
+
+
 def _policy(data: dict[str, Any], rel: str) -> Policy:
     thresholds = data.get("thresholds") or {}
     return Policy(name=data["policy"], source=rel, packs=tuple(data["packs"]), actions=dict(data["actions"]),
@@ -236,12 +297,17 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
     rules_dir, policies_dir = Path(rules_dir), Path(policies_dir)
     chars, phrases, files = _variant_maps(rules_dir)
     packs: list[tuple[str, dict[str, Any]]] = []
+    libraries: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(rules_dir.rglob("*.yaml")):
         rel = path.relative_to(rules_dir).as_posix()
         if rel.startswith("normalisation/"):
             continue
         data, raw = _read_yaml(path, rel)
         files.append(("rules/" + rel, raw))
+        if rel.startswith(LIBRARY_DIR + "/"):
+            _check(data, "exemption_schema.json", rel)
+            libraries.append((rel, data))
+            continue
         _check(data, "rule_schema.json", rel)
         packs.append((rel, data))
     policy_data: list[tuple[str, dict[str, Any]]] = []
@@ -259,26 +325,30 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
     with _lock:
         if use_cache and (hit := _cache.get(revision)) is not None:
             return hit
-        book = _compile_book(revision, chars, phrases, packs, policy_data, [r for r, _ in files])
+        book = _compile_book(revision, chars, phrases, packs, libraries, policy_data, [r for r, _ in files])
         if use_cache:
             _cache[revision] = book
+    from .checks import static_warnings  # checks imports this module
+
     log.info("rulebook.loaded", revision=revision, rules=len(book.rules), policies=sorted(book.policies),
-             warnings=len(book.warnings))
+             exemptions=len(book.library), warnings=len(book.warnings) + len(static_warnings(book)))
     return book
 
 
 def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
-                  packs: list[tuple[str, dict[str, Any]]], policy_data: list[tuple[str, dict[str, Any]]],
-                  files: list[str]) -> Rulebook:
+                  packs: list[tuple[str, dict[str, Any]]], libraries: list[tuple[str, dict[str, Any]]],
+                  policy_data: list[tuple[str, dict[str, Any]]], files: list[str]) -> Rulebook:
     normaliser = Normaliser(chars, phrases)
+    library = _library(libraries, normaliser)
     rules: dict[str, Rule] = {}
     for rel, data in packs:
         for raw in data["rules"]:
             if raw["id"] in rules:
                 raise RulebookError(rel, f"duplicate rule id (also in {rules[raw['id']].source})",
                                     rule_id=raw["id"], field="id")
-            rules[raw["id"]] = _rule(raw, data["pack"], rel, normaliser)
+            rules[raw["id"]] = _rule(raw, data["pack"], rel, normaliser, library)
     book = Rulebook(revision=revision, rules=rules, policies={}, normaliser=normaliser, files=files,
+                    library=library,
                     rule_actions={rid: r.action for rid, r in rules.items()})
     known_packs = {r.pack for r in rules.values()}
     for rel, data in policy_data:

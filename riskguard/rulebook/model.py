@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .clauses import ClauseSpec
+
 __all__ = ["KINDS", "CATEGORIES", "CATEGORY_FAMILIES", "CATEGORY_PATTERN", "SEVERITIES", "ACTIONS", "Citation", "Exemption", "Context", "Rule",
            "Policy", "Finding", "Decision", "ScreenInput", "ENGINE_ERROR", "action_for"]
 
@@ -65,7 +67,7 @@ class Citation:
 @dataclass(frozen=True)
 class Exemption:
     id: str
-    window: int | None
+    window: int | str | None        # characters either side; "clause" / "sentence": the match's unit
     terms: tuple[str, ...]          # compact-normalised
     patterns: tuple[Any, ...]       # compiled, run on the full view
     whole_term: tuple[str, ...]     # compact-normalised (plus pinyin spellings)
@@ -105,6 +107,7 @@ class Rule:
     when: dict[str, bool]
     context: Context
     exemptions: tuple[Exemption, ...]
+    clause: ClauseSpec
     message: str
     suggestion: str
     must_match: tuple[dict[str, Any], ...]

@@ -6,7 +6,7 @@ import pytest
 
 from riskguard.config import PROJECT_ROOT
 from riskguard.rulebook import load_rulebook
-from riskguard.rulebook.checks import screen_example
+from riskguard.rulebook.checks import library_users, screen_example
 
 BOOK = load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies")
 
@@ -26,6 +26,22 @@ def test_rule_example(rule_id: str, expectation: str, example: dict) -> None:
         assert fired, f"no finding of {rule_id}; all findings: {[f.rule_id for f in findings]}"
     else:
         assert not fired
+
+
+LIBRARY_CASES = [pytest.param(ex_id, expectation, example, id=f"{ex_id}-{expectation}-{i}")
+                 for ex_id, lib in BOOK.library.items()
+                 for expectation, examples in (("must_match", lib.must_match), ("must_not_match", lib.must_not_match))
+                 for i, example in enumerate(examples)]
+
+
+@pytest.mark.parametrize(("exemption_id", "expectation", "example"), LIBRARY_CASES)
+def test_library_exemption_example(exemption_id: str, expectation: str, example: dict) -> None:
+    """An exemption's must_match text draws no finding from the rules using it; its must_not_match text
+    draws one (the exemption is not so wide that it exempts the claim itself)."""
+    users = library_users(BOOK, exemption_id)
+    assert users, f"no rule uses {exemption_id}"
+    fired = [f.rule_id for f in screen_example(BOOK, example) if f.rule_id in users]
+    assert (not fired) if expectation == "must_match" else fired
 
 
 def test_every_kind_has_a_default_policy() -> None:

@@ -1,0 +1,227 @@
+"""Clause analysis: where a candidate finding sits in its sentence, and whether it is a claim at all.
+
+A term list cannot see *who says what about what*. Between matching and deciding, every candidate of a
+rule that asks for it (by default every term and pattern rule, see ``ClauseSpec``) is placed in its
+**clause** (split at commas, full stops, semicolons, question and exclamation marks, line breaks and
+spoken fillers) and its **sentence** (split at full stops, ``!`` ``?`` ``;`` and line breaks), and given:
+
+* its **polarity**: negated when a negation cue (不/没/无/非/未/别/勿, 不能, 不会, 不含, 不承诺, 不保证,
+  谈不上, 并非 …) stands before it in its clause, with nothing between them that starts a new predicate
+  or a contrast (但/却/就/也/才/还/都 …). Words that contain a cue without negating (不仅, 不断, 非常, 无比,
+  特别, 别人, 未来, 不亚于, 没有之一, 不得不 …) and A-not-A questions (是不是, 能不能) are not cues;
+* whether it lies inside a **name or code**: a title in 《》, an organisation's name (``第一百货商店``,
+  ``第一人民医院``), a model or shade number (``NO.1 正红色``, ``色号NO.1``), a person's name written in
+  pinyin after a name cue (``设计师 Wei Yi``);
+* its **target** where a rule asks: a third party (某品牌, 别家, 同行, ``X家的``, ``X牌``) or the speaker.
+
+The analysis runs on the engine's *full* view (simplified, half-width, lower case, Chinese numerals as
+digits), so every cue below is folded the same way when the analyser is built. It is computed once per
+text and only when a candidate needs it; clause boundaries are one regex pass.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["ClauseSpec", "ClauseAnalyser", "TextClauses", "NEGATED", "NAMES", "TARGETS", "UNITS"]
+
+NEGATED = ("suppress", "keep", "only")
+NAMES = ("suppress", "keep")
+TARGETS = ("any", "third_party", "own")
+UNITS = ("clause", "sentence")
+
+# How far back (full-view characters) a negation cue still governs a match in the same clause.
+NEGATION_REACH = 12
+
+_CLAUSE_MARKS = ",，。.!！?？;；\n\r…~～|"
+_SENTENCE_MARKS = "。!！?？;；\n\r"
+_FILLERS = ["家人们", "宝宝们", "姐妹们", "兄弟们", "朋友们", "来来来", "好吧", "对吧", "是吧", "听好了", "注意了"]
+_CUES = ["不", "没", "没有", "毫无", "绝无", "并无", "从无", "并没有", "无", "非", "未", "别", "勿", "莫", "甭", "禁止", "严禁", "拒绝", "杜绝", "谈不上", "算不上",
+         "称不上", "说不上", "并非", "绝非", "不是", "不能", "不会", "不可", "不敢", "不要", "不用", "不得",
+         "不承诺", "不保证", "不含", "不具备", "不具有", "不属于", "无法", "切勿", "请勿", "避免", "从未", "从不",
+         "绝不", "决不"]
+# Words that contain a cue character without negating what follows (or that negate a negation).
+_NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断", "不错", "不少", "不同", "不一样", "不止",
+             "不久", "不妨", "不禁", "不愧", "不失为", "不亚于", "不输", "不逊", "不二", "不凡", "不得了",
+             "不得不", "不能不", "不可思议", "不容错过", "不停", "不时", "不住", "不过", "不仅仅", "要不然",
+             "不然", "差不多", "忍不住", "了不起", "对不起", "不怕", "禁不住", "止不住", "挡不住", "少不了",
+             "离不开", "不可或缺", "不可多得", "不可替代", "不可比拟", "无比", "无敌", "无与伦比", "无可",
+             "无人能", "无出其右", "无双", "无限", "无论", "无不", "毫无疑问", "独一无二", "无二", "无懈可击",
+             "非常", "非凡", "非遗", "除非", "是非", "莫过于", "莫属", "未来", "别人", "别家", "别处", "别致",
+             "别样", "别具", "特别", "区别", "分别", "级别", "类别", "性别", "识别", "告别", "鉴别", "差别",
+             "个别", "辨别", "没得说", "没有之一", "没有比", "没的说", "淹没", "出没", "埋没", "别无",
+             "是不是", "能不能", "会不会", "要不要", "好不好", "对不对", "有没有", "行不行", "是否", "可不可以",
+             "买不买", "值不值", "香不香", "美不美", "亮不亮", "白不白", "划不划算", "莫名"]
+# Between a cue and the match, these start a new predicate or a contrast: the cue no longer governs.
+_BREAKERS = ["但是", "但", "却", "可是", "而是", "反而", "就", "也", "便", "才", "还", "都", "只", "并且",
+             "而且", "所以", "因此", "因为", "同时", "让", "使", "能够", "可以", "照样", "依然", "一样", "而"]
+_ORG_SUFFIXES = ["百货商店", "百货商场", "百货大楼", "百货", "商店", "商场", "商行", "商城", "有限公司", "公司",
+                 "集团", "超市", "大药房", "药房", "药店", "人民医院", "医院", "中医院", "门诊部", "诊所", "中学",
+                 "小学", "幼儿园", "学校", "大学", "学院", "酒店", "饭店", "餐厅", "食堂", "旗舰店", "专卖店",
+                 "专营店", "工作室", "批发部", "经营部", "门市部", "研究院", "研究所", "出版社", "书店", "杂志社",
+                 "报社", "电视台", "车间", "分店", "分公司", "实业", "贸易", "合作社", "银行", "财经", "频道"]
+_AFTER_NAME = "的是在于有位门地开从和与及欢已将为创成举周店营官总电"
+_NAME_STOPS = "的是了在和与及为被把最很更都也就有要会能让给从对向这那"
+_CODE_BEFORE = ["色号", "型号", "款号", "编号", "货号", "批号", "规格", "颜色", "系列", "款式", "尺码", "sku"]
+_CODE_AFTER = ["色", "号色", "色号", "款", "系列", "型", "号"]
+_NAME_CUES = ["by", "设计师", "作者", "主播", "模特", "摄影", "联系人", "name", "mr", "ms", "dr", "嘉宾", "老师",
+              "艺人", "演员", "歌手", "署名", "作曲", "作词", "导演", "先生", "女士", "同学", "@"]
+_OWN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "本品牌", "自家", "我店", "这款", "本产品", "我司"]
+_THIRD = ["某品牌", "某牌", "某宝", "某东", "某猫", "某多多", "某音", "某家", "某些品牌", "某厂", "别家", "别的品牌",
+          "别的店", "别人家", "其他品牌", "其他家", "其他店", "其他商家", "其它品牌", "其它家", "同行", "友商",
+          "竞品", "隔壁", "外面卖的", "外面的", "市面上其他", "市面上的其他", "网上那些", "那些品牌", "某大牌",
+          "大牌的", "国际大牌"]
+# ``X家的`` / ``X牌`` / ``X品牌的`` with a name before it (not 我们家 / 自家 / 本品牌): a named third party.
+_NAMED = r"(?<![我咱自本这你])(?:[a-z][a-z0-9&'.-]{1,15}|[\u4e00-\u9fff]{2,5}?)(?:家的|牌的|牌子的|品牌的|家那|牌(?=[\u4e00-\u9fff]))"
+
+# Ordinary words ending in 家 (大家的, 商家的, 国家的): not a named third party.
+_COMMON_JIA = ["大家", "国家", "商家", "店家", "卖家", "买家", "专家", "人家", "自家", "回家", "在家", "居家", "农家",
+               "东家", "老家", "全家", "一家", "住家", "行家", "玩家", "作家", "画家", "厂家直"]
+
+
+def _alternation(words: list[str], fold: Callable[[str], str]) -> str:
+    folded = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
+    return "|".join(map(re.escape, folded))
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseSpec:
+    """What a rule says about its candidates' clauses (``clause:`` in a pack, see rules/FORMAT.md)."""
+
+    negated: str = "suppress"          # suppress: a negated claim is no claim; keep; only (a negative claim)
+    names: str = "suppress"            # suppress: inside a name, title or code is no claim; keep
+    target: str = "any"                # any; third_party: the clause names someone else; own
+    unit: str = "sentence"             # where requires_any / forbids_any look: clause | sentence
+    requires_any: tuple[str, ...] = () # compact-folded; one must be in the unit
+    forbids_any: tuple[str, ...] = ()  # compact-folded; none may be in the unit
+
+    @property
+    def inert(self) -> bool:
+        return (self.negated == "keep" and self.names == "keep" and self.target == "any"
+                and not self.requires_any and not self.forbids_any)
+
+
+KEEP = ClauseSpec(negated="keep", names="keep")
+
+
+class ClauseAnalyser:
+    """The cue lists compiled for one normaliser (built once per engine)."""
+
+    def __init__(self, fold: Callable[[str], str]) -> None:
+        marks = re.escape(_CLAUSE_MARKS)
+        self.clause_re = re.compile(rf"[{marks}]+|{_alternation(_FILLERS, fold)}")
+        self.sentence_re = re.compile(rf"[{re.escape(_SENTENCE_MARKS)}]+")
+        self.cue_re = re.compile(_alternation(_CUES, fold))
+        self.not_cue_re = re.compile(_alternation(_NOT_CUES, fold))
+        self.breaker_re = re.compile(_alternation(_BREAKERS, fold))
+        stops = re.escape(_NAME_STOPS)
+        # A name ends where the sentence goes on: punctuation, the end, or a word that follows a name.
+        self.org_re = re.compile(rf"[^\W\d_{stops}]{{0,6}}?(?:{_alternation(_ORG_SUFFIXES, fold)})"
+                                 rf"(?=$|[^\u4e00-\u9fff]|[{_AFTER_NAME}])")
+        self.code_before_re = re.compile(rf"(?:{_alternation(_CODE_BEFORE, fold)})\s?[:：#]?\s?$")
+        self.code_after_re = re.compile(rf"\s?[^\W\d_{stops}]{{0,4}}?(?:{_alternation(_CODE_AFTER, fold)})(?![\u4e00-\u9fff]{{0,1}}[最第])")
+        self.name_cue_re = re.compile(rf"(?<![a-z])(?:{_alternation(_NAME_CUES, fold)})\.?\s?[:：]?\s*$")
+        self.own_re = re.compile(_alternation(_OWN, fold))
+        self.third_re = re.compile(rf"{_alternation(_THIRD, fold)}|{_NAMED}")
+        self.common_re = re.compile(rf"(?:{_alternation(_COMMON_JIA, fold)})(?:的|那|牌)|^[这那你他她它]")
+
+    def analyse(self, full: str) -> TextClauses:
+        return TextClauses(self, full)
+
+
+_SHORT_GAP = re.compile(r"(?:任何|一点|太|很|怎么|那么|算|够|再|可|会|能|要|用|是)?")
+_PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
+
+
+class TextClauses:
+    """Clause and sentence boundaries of one text's full view, and the questions rules ask about a span."""
+
+    __slots__ = ("_a", "full", "_clauses", "_sentences")
+
+    def __init__(self, analyser: ClauseAnalyser, full: str) -> None:
+        self._a = analyser
+        self.full = full
+        self._clauses = _bounds(analyser.clause_re, full)
+        self._sentences: list[int] | None = None
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        return _unit(self._clauses, pos, len(self.full))
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        if self._sentences is None:
+            self._sentences = _bounds(self._a.sentence_re, self.full)
+        return _unit(self._sentences, pos, len(self.full))
+
+    def unit(self, name: str, pos: int) -> tuple[int, int]:
+        return self.clause(pos) if name == "clause" else self.sentence(pos)
+
+    def negated(self, start: int) -> bool:
+        """Whether a negation cue before ``start`` in its clause governs the match starting there."""
+        a, full = self._a, self.full
+        lo = max(self.clause(start)[0], start - NEGATION_REACH)
+        prefix = full[lo:start]
+        if not prefix:
+            return False
+        for m in a.breaker_re.finditer(prefix):
+            prefix, lo = prefix[m.end():], lo + m.end()  # only what follows the last breaker counts
+        if not prefix or not a.cue_re.search(prefix):
+            return False
+        # Words that merely contain a cue: looked for in a window reaching into the match, so 不过 / 无比
+        # that straddle the match's first character are seen too.
+        around = full[max(0, lo - 3):start + 3]
+        covered: set[int] = set()
+        for m in a.not_cue_re.finditer(around):
+            covered.update(range(m.start(), m.end()))
+        shift = lo - max(0, lo - 3)
+        for m in a.cue_re.finditer(prefix):
+            if any(i + shift in covered for i in range(m.start(), m.end())):
+                continue
+            # A one-character cue governs the word right after it (无激素, 非处方药, 不保本), not a word
+            # further on: in 无标签散装自制 the 无 is about 标签.
+            if m.end() - m.start() > 1 or _SHORT_GAP.fullmatch(prefix[m.end():]):
+                return True
+        return False
+
+    def in_name(self, start: int, end: int, original: str, ostart: int, oend: int, pinyin: bool) -> bool:
+        """Whether ``full[start:end]`` lies in a title (《》), an organisation's name, a model or shade
+        number, or (``pinyin`` matches) a person's name written in pinyin after a name cue."""
+        full, a = self.full, self._a
+        opening = full.rfind("《", max(0, start - 30), start)
+        if opening >= 0 and "》" not in full[opening:start]:
+            closing = full.find("》", end, end + 30)
+            if closing >= 0 and "《" not in full[end:closing]:
+                return True
+        if a.org_re.match(full, end):
+            return True
+        matched = full[start:end]
+        if any(c.isdigit() for c in matched) and matched.isascii() and (
+                a.code_before_re.search(full, max(0, start - 8), start) or a.code_after_re.match(full, end)):
+            return True
+        return bool(pinyin and _PINYIN_NAME.fullmatch(original[ostart:oend].strip())
+                    and a.name_cue_re.search(full, max(0, start - 16), start))
+
+    def target(self, start: int, end: int) -> str:
+        """``third_party`` when the match's sentence names someone else, ``own`` when it names only the
+        speaker, ``any`` when it names neither."""
+        s, e = self.sentence(start)
+        text = self.full[s:e]
+        for m in self._a.third_re.finditer(text):
+            named = m.group()
+            if not (self._a.own_re.search(named) or self._a.common_re.search(named)):
+                return "third_party"
+        return "own" if self._a.own_re.search(text) else "any"
+
+
+def _bounds(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Sorted positions where units start (0, and after each boundary mark)."""
+    out = [0]
+    out.extend(m.end() for m in pattern.finditer(text))
+    return out
+
+
+def _unit(starts: list[int], pos: int, n: int) -> tuple[int, int]:
+    i = bisect_right(starts, pos) - 1
+    return starts[i], starts[i + 1] if i + 1 < len(starts) else n

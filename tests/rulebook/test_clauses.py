@@ -1,0 +1,161 @@
+"""Clause analysis as tables: polarity, names and codes, targets, clause conditions, the exemption library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from riskguard.rulebook import Rulebook, RulebookError, ScreenInput, evaluate, load_rulebook
+from riskguard.rulebook.checks import run_examples
+from riskguard.rulebook.clauses import ClauseAnalyser
+from riskguard.rulebook.normalise import Normaliser
+
+from .packs import packs, rule, write_rulebook
+
+SUPERLATIVE = "adlaw.9-3.superlative"
+
+
+@pytest.fixture(scope="module")
+def analyser() -> tuple[Normaliser, ClauseAnalyser]:
+    normaliser = Normaliser()
+    return normaliser, ClauseAnalyser(normaliser.full_term)
+
+
+@pytest.mark.parametrize(("text", "word", "negated"), [
+    ("本品不含激素", "激素", True),
+    ("本品不能治疗任何疾病", "治疗", True),
+    ("本品不含酒精、香精、激素", "激素", True),          # a list stays in the cue's scope
+    ("我们不承诺一定保本", "保本", True),
+    ("谈不上最便宜", "最便宜", True),
+    ("并非全网最低价", "全网最低价", True),
+    ("请勿私下加微信交易", "微信", True),
+    ("不是最便宜的，但是最好的", "最好", False),          # the clause ends at the comma
+    ("不是最便宜，而是最好", "最好", False),              # a contrast word ends the scope
+    ("不用吃药就能降血压", "降血压", False),              # 就 starts a new predicate
+    ("不仅是最好的", "最好", False),                      # 不仅 does not negate
+    ("无与伦比的最佳口感", "最佳", False),
+    ("非常好用的最佳选择", "最佳", False),
+    ("特别适合最好的你", "最好", False),                  # 特别 is not 别
+    ("是不是全网最低价", "全网最低价", False),            # an A-not-A question is not a negation
+    ("不得不说这是最好的", "最好", False),                # a double negation affirms
+    ("这是最好的面霜", "最好", False),
+    ("那时候我们还不知道，这款面霜最好用", "最好", False),  # a cue far back, in another clause
+])
+def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
+    normaliser, a = analyser
+    full = normaliser.normalise(text).full.text
+    start = full.index(normaliser.full_term(word))
+    assert a.analyse(full).negated(start) is negated
+
+
+@pytest.mark.parametrize(("text", "word", "named"), [
+    ("第一百货商店周年庆", "第一", True),
+    ("北京市第一人民医院的专家", "第一", True),
+    ("《最好的我们》精装版", "最好", True),
+    ("色号NO.1 正红色", "no.1", True),
+    ("NO.1 奶茶色口红", "no.1", True),
+    ("设计师 Wei Yi 作品", "wei yi", True),
+    ("国产面霜NO.1", "no.1", False),
+    ("全国第一家医院提供这项服务", "第一", False),       # the name would go on: not a name's end
+    ("默认勾选酒店优惠券", "默认勾选", False),
+    ("这款精华 wei yi 推荐", "wei yi", False),            # pinyin without a name cue
+    ("最好的医院", "最好", False),
+])
+def test_names_and_codes(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, named: bool) -> None:
+    normaliser, a = analyser
+    full = normaliser.normalise(text).full.text
+    start = full.index(normaliser.full_term(word))
+    end = start + len(normaliser.full_term(word))
+    original = text[text.lower().index(word):] if word.isascii() else text  # pinyin keeps its case
+    ostart = text.lower().index(word) if word.isascii() else start
+    pinyin = word.replace(" ", "").isalpha() and word.isascii()
+    assert a.analyse(full).in_name(start, end, text, ostart, ostart + len(word), pinyin=pinyin) is named
+    assert original
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("某品牌的面霜都是假货", "third_party"),
+    ("别家的都是智商税", "third_party"),
+    ("小米家的充电宝容易爆炸", "third_party"),
+    ("我们家的面霜都是正品", "own"),
+    ("大家的评价都很好", "any"),
+    ("这款面霜很好用", "own"),
+])
+def test_target(analyser: tuple[Normaliser, ClauseAnalyser], text: str, target: str) -> None:
+    normaliser, a = analyser
+    full = normaliser.normalise(text).full.text
+    assert a.analyse(full).target(0, 1) == target
+
+
+def _book(tmp_path: Path, extra_rules: list[dict], library: dict | None = None) -> Rulebook:
+    data = packs()
+    data["cn/adlaw.yaml"]["rules"].extend(extra_rules)
+    if library is not None:
+        data["exemptions/lib.yaml"] = library
+    return load_rulebook(*write_rulebook(tmp_path, packs=data), use_cache=False)
+
+
+def _fired(book: Rulebook, text: str, **fields) -> set[str]:  # type: ignore[no-untyped-def]
+    return {f.rule_id for f in evaluate(book, ScreenInput(text=text, **fields)).findings}
+
+
+def test_rules_choose_what_polarity_and_target_mean(tmp_path: Path) -> None:
+    book = _book(tmp_path, [
+        rule("adlaw.16.safety", match={"terms": ["副作用"]}, clause={"negated": "only"}),
+        rule("adlaw.13.smear", match={"terms": ["假货"]}, clause={"target": "third_party"}),
+        rule("adlaw.25.promise", match={"terms": ["收益"]},
+             clause={"unit": "clause", "requires_any": ["保证", "承诺"], "forbids_any": ["不承诺"]}),
+        rule("adlaw.9-3.kept", match={"terms": ["顶级"]}, clause={"negated": "keep", "names": "keep"}),
+    ])
+    assert "adlaw.16.safety" in _fired(book, "本品没有任何副作用")       # a negative claim
+    assert "adlaw.16.safety" not in _fired(book, "副作用请见说明书")
+    assert "adlaw.13.smear" in _fired(book, "某品牌卖的全是假货")
+    assert "adlaw.13.smear" not in _fired(book, "本店承诺假货假一赔十")
+    assert "adlaw.25.promise" in _fired(book, "保证年年有收益")
+    assert "adlaw.25.promise" not in _fired(book, "保证送达，年年有收益")     # another clause
+    assert "adlaw.25.promise" not in _fired(book, "我们不承诺收益")
+    assert "adlaw.9-3.kept" in _fired(book, "谈不上顶级")
+    # the default: a negated claim and a claim inside a title are no claims
+    assert SUPERLATIVE in _fired(book, "最好的面霜")
+    assert SUPERLATIVE not in _fired(book, "谈不上最好的面霜")
+    assert SUPERLATIVE not in _fired(book, "《最好的我们》")
+
+
+LIBRARY = {"library": "lib", "exemptions": [
+    {"id": "lib.aspiration", "note": "愿景", "basis": "指南", "window": "clause", "patterns": ["致力于.{0,8}最"],
+     "examples": {"must_match": ["致力于做最好的服务"], "must_not_match": ["最好的服务"]}},
+    {"id": "lib.words", "note": "普通词", "basis": "指南", "default": True, "whole_term": ["最好看"],
+     "examples": {"must_match": ["最好看的风景"], "must_not_match": ["最好的面霜"]}},
+]}
+
+
+def test_library_exemptions_are_used_by_id_and_by_default(tmp_path: Path) -> None:
+    data = rule(SUPERLATIVE, match={"terms": ["最好"]}, exemptions=[{"use": "lib.aspiration"}])
+    book = _book(tmp_path, [], LIBRARY)
+    assert SUPERLATIVE in _fired(book, "致力于做最好的服务")    # the pack's rule does not use it
+    book2_packs = packs()
+    book2_packs["cn/adlaw.yaml"]["rules"][0] = {**book2_packs["cn/adlaw.yaml"]["rules"][0],
+                                                "exemptions": data["exemptions"]}
+    book2_packs["exemptions/lib.yaml"] = LIBRARY
+    book2 = load_rulebook(*write_rulebook(tmp_path / "b2", packs=book2_packs), use_cache=False)
+    assert SUPERLATIVE not in _fired(book2, "我们致力于做最好的服务")
+    assert SUPERLATIVE in _fired(book2, "最好的服务，致力于环保")  # another clause
+    assert SUPERLATIVE not in _fired(book2, "最好看的风景")        # the default entry
+    count, failures = run_examples(book2)
+    assert not [f for f in failures if f.rule_id.startswith("lib.")], failures
+
+
+def test_library_examples_fail_when_the_exemption_does_too_much(tmp_path: Path) -> None:
+    broad = {"library": "lib", "exemptions": [
+        {"id": "lib.all", "note": "过宽", "basis": "无", "default": True, "whole_term": ["最好"],
+         "examples": {"must_match": ["最好看"], "must_not_match": ["最好的面霜"]}}]}
+    book = _book(tmp_path, [], broad)
+    _, failures = run_examples(book)
+    assert [(f.rule_id, f.expectation) for f in failures if f.rule_id == "lib.all"] == [
+        ("lib.all", "exemption must_not_match")]
+
+
+def test_an_unknown_library_exemption_stops_loading(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match="unknown library exemption"):
+        _book(tmp_path, [rule("adlaw.9-3.x", match={"terms": ["顶级"]}, exemptions=[{"use": "lib.nope"}])])
