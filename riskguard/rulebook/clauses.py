@@ -34,7 +34,7 @@ TARGETS = ("any", "third_party", "own")
 UNITS = ("clause", "sentence")
 
 # How far back (full-view characters) a negation cue still governs a match in the same clause.
-NEGATION_REACH = 12
+NEGATION_REACH = 20
 
 _CLAUSE_MARKS = ",，。.!！?？;；\n\r…~～|"
 _SENTENCE_MARKS = "。!！?？;；\n\r"
@@ -42,7 +42,8 @@ _FILLERS = ["家人们", "宝宝们", "姐妹们", "兄弟们", "朋友们", "�
 _CUES = ["不", "没", "没有", "毫无", "绝无", "并无", "从无", "并没有", "无", "非", "未", "别", "勿", "莫", "甭", "禁止", "严禁", "拒绝", "杜绝", "谈不上", "算不上",
          "称不上", "说不上", "并非", "绝非", "不是", "不能", "不会", "不可", "不敢", "不要", "不用", "不得",
          "不承诺", "不保证", "不含", "不具备", "不具有", "不属于", "无法", "切勿", "请勿", "避免", "从未", "从不",
-         "绝不", "决不"]
+         "绝不", "决不", "不设", "不提供", "不存在", "不支持", "不做", "不搞", "不刷", "不收", "不给", "不送",
+         "不得宣称", "严禁宣称", "禁止宣称", "不宣称", "不涉及", "警惕", "谨防", "防范", "识破", "举报", "当心"]
 # Words that contain a cue character without negating what follows (or that negate a negation).
 _NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断", "不错", "不少", "不同", "不一样", "不止",
              "不久", "不妨", "不禁", "不愧", "不失为", "不亚于", "不输", "不逊", "不二", "不凡", "不得了",
@@ -55,15 +56,16 @@ _NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断
              "个别", "辨别", "没得说", "没有之一", "没有比", "没的说", "淹没", "出没", "埋没", "别无",
              "是不是", "能不能", "会不会", "要不要", "好不好", "对不对", "有没有", "行不行", "是否", "可不可以",
              "买不买", "值不值", "香不香", "美不美", "亮不亮", "白不白", "划不划算", "莫名"]
-# Between a cue and the match, these start a new predicate or a contrast: the cue no longer governs.
-_BREAKERS = ["但是", "但", "却", "可是", "而是", "反而", "就", "也", "便", "才", "还", "都", "只", "并且",
+# Between a cue and the match, these start a new predicate or a contrast, or (的) close a modifier: the
+# cue no longer governs (没有的小朋友回家叫爸爸买: 没有 is about what the children lack).
+_BREAKERS = ["的", "但是", "但", "却", "可是", "而是", "反而", "就", "也", "便", "才", "还", "都", "只", "并且",
              "而且", "所以", "因此", "因为", "同时", "让", "使", "能够", "可以", "照样", "依然", "一样", "而"]
 _ORG_SUFFIXES = ["百货商店", "百货商场", "百货大楼", "百货", "商店", "商场", "商行", "商城", "有限公司", "公司",
                  "集团", "超市", "大药房", "药房", "药店", "人民医院", "医院", "中医院", "门诊部", "诊所", "中学",
                  "小学", "幼儿园", "学校", "大学", "学院", "酒店", "饭店", "餐厅", "食堂", "旗舰店", "专卖店",
                  "专营店", "工作室", "批发部", "经营部", "门市部", "研究院", "研究所", "出版社", "书店", "杂志社",
                  "报社", "电视台", "车间", "分店", "分公司", "实业", "贸易", "合作社", "银行", "财经", "频道"]
-_AFTER_NAME = "的是在于有位门地开从和与及欢已将为创成举周店营官总电"
+_AFTER_NAME = "的是在于有位门地开从和与及欢已将为创成举周店营官总电东南西北对旁附"
 _NAME_STOPS = "的是了在和与及为被把最很更都也就有要会能让给从对向这那"
 _CODE_BEFORE = ["色号", "型号", "款号", "编号", "货号", "批号", "规格", "颜色", "系列", "款式", "尺码", "sku"]
 _CODE_AFTER = ["色", "号色", "色号", "款", "系列", "型", "号"]
@@ -133,6 +135,11 @@ class ClauseAnalyser:
 
 
 _SHORT_GAP = re.compile(r"(?:任何|一点|太|很|怎么|那么|算|够|再|可|会|能|要|用|是)?")
+# 不/没/未 also govern through a verb of one or two characters (不设返租, 从来不搞好评返现, 没做过刷单).
+_VERB_GAP = re.compile(r"[\u4e00-\u9fff]{0,2}")
+_VERB_CUES = frozenset("不没未")
+_YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
+_ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
 
 
@@ -159,7 +166,11 @@ class TextClauses:
         return self.clause(pos) if name == "clause" else self.sentence(pos)
 
     def negated(self, start: int) -> bool:
-        """Whether a negation cue before ``start`` in its clause governs the match starting there."""
+        """Whether the match starting at ``start`` is not asserted: a negation cue before it in its clause
+        governs it, or it sits in a question."""
+        return self._cue_governs(start) or self.asked(start)
+
+    def _cue_governs(self, start: int) -> bool:
         a, full = self._a, self.full
         lo = max(self.clause(start)[0], start - NEGATION_REACH)
         prefix = full[lo:start]
@@ -181,9 +192,21 @@ class TextClauses:
                 continue
             # A one-character cue governs the word right after it (无激素, 非处方药, 不保本), not a word
             # further on: in 无标签散装自制 the 无 is about 标签.
-            if m.end() - m.start() > 1 or _SHORT_GAP.fullmatch(prefix[m.end():]):
+            gap = prefix[m.end():]
+            if m.end() - m.start() > 1 or _SHORT_GAP.fullmatch(gap) or (
+                    m.group() in _VERB_CUES and _VERB_GAP.fullmatch(gap)):
                 return True
         return False
+
+    def asked(self, start: int) -> bool:
+        """Whether the match sits in a question (a clause ending in 吗/么 and a question mark, or a line
+        opened by 问): a customer's question quoted in a Q&A is not the merchant's claim."""
+        s, e = self.clause(start)
+        clause = self.full[s:e].rstrip()
+        if clause.endswith(("吗?", "么?", "嘛?")):
+            return not _YES.match(self.full, e)  # 能治湿疹吗？能！ is a claim made as a question
+        line_start = self.full.rfind("\n", 0, start) + 1
+        return bool(_ASKED.match(self.full, line_start)) and "答" not in self.full[line_start:start]
 
     def in_name(self, start: int, end: int, original: str, ostart: int, oend: int, pinyin: bool) -> bool:
         """Whether ``full[start:end]`` lies in a title (《》), an organisation's name, a model or shade
