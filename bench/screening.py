@@ -11,6 +11,7 @@ process (so peak memory is per configuration):
 * ``engine 5x`` / ``engine 10x`` — the same plus a pack of 4x / 9x as many extra terms (rare characters
   that never match): 5x is about 7,000 literal terms, the scale of the issue's reference figures; the
   pair shows the cost is flat in the number of terms;
+* ``clauseless 1x`` — ``engine 1x`` without the clause step (polarity, names, targets), for its cost;
 * ``re 1x`` / ``re 5x`` / ``re 10x`` — the baseline: ``re.compile("|".join(terms)).findall(text)`` over
   the raw text, no normalisation, on the first ``--baseline-texts`` texts (it is slow).
 
@@ -101,7 +102,7 @@ def scaled(tmp: Path, extra: int) -> tuple[Path, Path]:
 
 
 SCALES = ("1x", "5x", "10x")
-CONFIGS = tuple(f"{what} {scale}" for scale in SCALES for what in ("re", "engine"))
+CONFIGS = (*(f"{what} {scale}" for scale in SCALES for what in ("re", "engine")), "clauseless 1x")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -123,9 +124,13 @@ def child(config: str, n: int, baseline_n: int, tmp: Path) -> dict[str, object]:
     else:
         rules_dir, policies_dir = ROOT / "rules", ROOT / "policies"
     started = time.perf_counter()
-    if what == "engine":
+    if what in ("engine", "clauseless"):
         book = load_rulebook(rules_dir, policies_dir)
         build_s = time.perf_counter() - started
+        if what == "clauseless":  # the same engine without the clause step, to state what that step costs
+            from dataclasses import replace
+            for engine in book.engines.values():
+                engine._checks = [replace(c, clause=None) for c in engine._checks]
         terms = book.engine("listing").term_count
         categories = ["general", "apparel", "food", "cosmetics"]
         items = [ScreenInput(text=t, kind="listing", category=categories[i % 4]) for i, t in enumerate(texts)]
@@ -195,6 +200,11 @@ def main() -> None:
     print(f"\nengine / re baseline: {ratios}; engine 10x terms / 1x terms throughput: "
           f"{by['engine 10x']['texts_per_s'] / by['engine 1x']['texts_per_s']:.2f}")
     print("decisions (engine 1x):", by["engine 1x"]["decisions"])
+    clauseless = by["clauseless 1x"]
+    print(f"clause step: engine 1x {by['engine 1x']['texts_per_s']} texts/s against {clauseless['texts_per_s']} "
+          f"without it ({by['engine 1x']['texts_per_s'] / clauseless['texts_per_s']:.2f}); p99 "
+          f"{by['engine 1x']['p99_ms']} ms against {clauseless['p99_ms']} ms; decisions without it: "
+          f"{clauseless['decisions']}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -153,6 +154,22 @@ def rules_test(settings: Settings, rule_ids: tuple[str, ...]) -> None:
                f"(revision {book.revision[:12]}, {time.perf_counter() - started:.1f}s)")
     if failures:
         sys.exit(1)
+
+
+@rules.command("table")
+@click.option("--write", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="replace the rule catalogue section of this Markdown file (docs/rules.md)")
+@click.pass_obj
+def rules_table(settings: Settings, target: Path | None) -> None:
+    """The rule catalogue as Markdown tables (one per pack, and the exemption library)."""
+    from ..rulebook.catalogue import markdown, replace_section
+
+    table = markdown(_load(settings))
+    if target is None:
+        click.echo(table)
+        return
+    target.write_text(replace_section(target.read_text("utf-8"), table), "utf-8")
+    click.echo(f"wrote the rule catalogue into {target}")
 
 
 @rules.command("lint")
