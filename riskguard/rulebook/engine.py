@@ -30,6 +30,7 @@ from .clauses import ClauseAnalyser, ClauseSpec, TextClauses
 from .model import Exemption, Finding, Rule, ScreenInput, action_for
 from .normalise import _SEPARATORS, Normalised, Normaliser, View, _t2s, spans_gap, squeeze
 from .prefilter import required_literal_sets
+from .sound import SoundTable, SoundView
 
 __all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
 
@@ -116,6 +117,17 @@ class Engine:
                     if (ri, term) not in owners:
                         owners.append((ri, term))
         self.term_count = len(self._keys)
+        # Terms of four or more Chinese characters are also matched by sound (接近姆乳 → 接近母乳).
+        self._sounds = SoundTable()
+        sound_owners: dict[str, list[tuple[int, str]]] = {}
+        for ri, rule in enumerate(self.rules):
+            for term in rule.terms if rule.pinyin else ():
+                key = self._sounds.key(normaliser.term(term))
+                if key and (ri, term) not in (owners := sound_owners.setdefault(key, [])):
+                    owners.append((ri, term))
+        self._sound_owners = list(sound_owners.values())
+        self._sound_terms = [normaliser.term(owners[0][1]) for owners in self._sound_owners]
+        self._sound_ac = ahocorasick_rs.AhoCorasick(list(sound_owners)) if sound_owners else None
         # Two Chinese characters side by side in some term: only between such a pair is a lone letter or
         # digit taken for one inserted to hide the term (``normalise.squeeze``).
         self._joins = frozenset(key[k:k + 2] for key in self._keys for k in range(len(key) - 1)
@@ -222,6 +234,8 @@ class Engine:
             squeezed, gaps = squeeze(compact, item.text, self._joins)  # a letter or digit inserted into a word
             if squeezed is not None:
                 cands.extend(self._squeezed_candidates(squeezed, gaps, norm, live))
+            if self._sound_ac is not None:
+                cands.extend(self._sound_candidates(norm, live))
         scan = self._full_scan if norm.rephrased else self._separated_scan
         if scan is not None:
             present.update(map(scan.ids.__getitem__,
@@ -290,6 +304,23 @@ class Engine:
                 os_, oe = squeezed.original_span(s, e)
                 if self._edges_ok(idx, norm, os_, oe):
                     yield from ((ri, os_, oe, None, term) for ri, term in self._owners[idx] if ri in live)
+
+    def _sound_candidates(self, norm: Normalised, live: frozenset[int]
+                          ) -> Iterator[tuple[int, int, int, tuple[int, int], str]]:
+        """Long terms written with other characters of the same sound, as candidates (the compact view's
+        own matches are left to it)."""
+        assert self._sound_ac is not None
+        compact = norm.compact
+        sounds = SoundView(compact.text, self._sounds)
+        text = sounds.text
+        for idx, s, e in self._sound_ac.find_matches_as_indexes(text, overlapping=True):
+            if e < len(text) and text[e].islower():
+                continue  # the match ends inside a syllable
+            span = sounds.compact_span(s, e)
+            if span is None or compact.text[span[0]:span[1]] == self._sound_terms[idx]:
+                continue
+            os_, oe = compact.original_span(*span)
+            yield from ((ri, os_, oe, span, term) for ri, term in self._sound_owners[idx] if ri in live)
 
     def _exempt(self, gates: tuple[_Gate, ...], present: set[int], norm: Normalised, span: tuple[int, int],
                 start: int, end: int, units: _Units) -> bool:
