@@ -34,6 +34,8 @@ LIBRARY_DIR = "exemptions"  # rules/exemptions/*.yaml: the shared exemption libr
 ALL = "_all"
 log = structlog.get_logger("riskguard.rulebook")
 _lock = threading.Lock()
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the packs parse about ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _cache: dict[str, Rulebook] = {}
 
 
@@ -97,7 +99,7 @@ def _plain(value: Any) -> Any:
 def _read_yaml(path: Path, rel: str) -> tuple[Any, bytes]:
     raw = path.read_bytes()
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -13,6 +13,7 @@ alone is in every other listing ("七天无理由退换"), ``天`` together with
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import product
 
 try:  # Python 3.11+
@@ -39,7 +40,13 @@ def required_literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...
     """Sets S1 … Sn such that every match of ``pattern`` contains some s in each Si (none known: ``()``).
 
     Best first; a set implied by one before it is left out (``{be}`` after ``{best}``: every text with a
-    hit of the first has a hit of the second)."""
+    hit of the first has a hit of the second). Cached per pattern: every policy's engine asks again."""
+    return _literal_sets(pattern.pattern, pattern.flags)
+
+
+@lru_cache(maxsize=8192)
+def _literal_sets(source: str, flags: int) -> tuple[frozenset[str], ...]:
+    pattern = re.compile(source, flags)
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unparseable pattern is simply never prefiltered
