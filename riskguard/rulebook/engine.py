@@ -127,6 +127,7 @@ class Engine:
                     owners.append((ri, term))
         self._sound_owners = list(sound_owners.values())
         self._sound_terms = [normaliser.term(owners[0][1]) for owners in self._sound_owners]
+        self._sound_ids = [self._keys[term] for term in self._sound_terms]  # its key id in the compact view
         self._sound_ac = ahocorasick_rs.AhoCorasick(list(sound_owners)) if sound_owners else None
         # Two Chinese characters side by side in some term: only between such a pair is a lone letter or
         # digit taken for one inserted to hide the term (``normalise.squeeze``).
@@ -235,7 +236,7 @@ class Engine:
             if squeezed is not None:
                 cands.extend(self._squeezed_candidates(squeezed, gaps, norm, live))
             if self._sound_ac is not None:
-                cands.extend(self._sound_candidates(norm, live))
+                cands.extend(self._sound_candidates(norm, live, present))
         scan = self._full_scan if norm.rephrased else self._separated_scan
         if scan is not None:
             present.update(map(scan.ids.__getitem__,
@@ -305,17 +306,17 @@ class Engine:
                 if self._edges_ok(idx, norm, os_, oe):
                     yield from ((ri, os_, oe, None, term) for ri, term in self._owners[idx] if ri in live)
 
-    def _sound_candidates(self, norm: Normalised, live: frozenset[int]
+    def _sound_candidates(self, norm: Normalised, live: frozenset[int], present: set[int]
                           ) -> Iterator[tuple[int, int, int, tuple[int, int], str]]:
-        """Long terms written with other characters of the same sound, as candidates (the compact view's
-        own matches are left to it)."""
+        """Long terms written with other characters of the same sound, as candidates. A term the compact
+        view found as written is left to it (a text that writes it both ways is rare)."""
         assert self._sound_ac is not None
         compact = norm.compact
         sounds = SoundView(compact.text, self._sounds)
         text = sounds.text
         for idx, s, e in self._sound_ac.find_matches_as_indexes(text, overlapping=True):
-            if e < len(text) and text[e].islower():
-                continue  # the match ends inside a syllable
+            if (e < len(text) and text[e].islower()) or self._sound_ids[idx] in present:
+                continue  # the match ends inside a syllable, or the term is there as written
             span = sounds.compact_span(s, e)
             if span is None or compact.text[span[0]:span[1]] == self._sound_terms[idx]:
                 continue

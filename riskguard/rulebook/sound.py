@@ -24,8 +24,18 @@ MIN_SYLLABLES = 4
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
+_UNSEEN = object()  # str.translate rejects it with TypeError: the character is looked up, then retried
+
+
 class SoundTable(dict[int, str]):
-    """``str.translate`` table: a Chinese character → its pinyin, capitalised; anything else → itself."""
+    """``str.translate`` table: a Chinese character → its pinyin, capitalised; anything else → itself.
+
+    Texts within the Basic Multilingual Plane go through a list indexed by code point (about twice as fast
+    as the dict in ``str.translate``), filled as characters are first seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bmp: list[object] = [_UNSEEN] * 0x10000
 
     def __missing__(self, key: int) -> str:
         ch = chr(key)
@@ -33,13 +43,23 @@ class SoundTable(dict[int, str]):
         if not value.isascii():
             value = ch
         self[key] = value
+        if key < 0x10000:
+            self._bmp[key] = value
         return value
+
+    def sounds(self, text: str) -> str:
+        try:
+            return text.translate(self._bmp)
+        except (TypeError, IndexError):  # a character not seen yet, or one beyond the BMP
+            for c in set(text):
+                self[ord(c)]  # noqa: B018 - fills both tables
+            return text.translate(self._bmp) if all(ord(c) < 0x10000 for c in text) else text.translate(self)
 
     def key(self, compact_term: str) -> str | None:
         """The sound key of a term in compact form, or None if it has fewer than MIN_SYLLABLES."""
         if len(_HAN.findall(compact_term)) < MIN_SYLLABLES:
             return None
-        return compact_term.translate(self)
+        return self.sounds(compact_term)
 
 
 class SoundView:
@@ -49,7 +69,7 @@ class SoundView:
 
     def __init__(self, compact: str, table: SoundTable) -> None:
         self._compact, self._table = compact, table
-        self.text = compact.translate(table)
+        self.text = table.sounds(compact)
         self._ends: list[int] | None = None
 
     def compact_span(self, start: int, end: int) -> tuple[int, int] | None:
