@@ -69,3 +69,11 @@ def test_real_packs_offsets_hold_for_any_text(pieces: list[str], kind: str, cate
         assert 0 <= f.start <= f.end <= len(text)
         assert text[f.start:f.end] == f.matched
         assert f.rule_id != "ENGINE_ERROR"
+
+
+def test_the_rule_catalogue_in_the_docs_is_current() -> None:
+    """docs/rules.md lists every rule as the packs define it: regenerate with
+    `riskguard rules table --write docs/rules.md` after changing a pack."""
+    from riskguard.rulebook.catalogue import markdown, section
+
+    assert section(PROJECT_ROOT / "docs" / "rules.md") == markdown(BOOK)
