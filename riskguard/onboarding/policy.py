@@ -21,7 +21,7 @@ POLICY_FILE = "merchant-onboarding.yaml"
 CHECK_IDS = (
     "uscc_invalid", "uscc_blocked", "rep_id_invalid", "rep_minor", "rep_blocked", "licence_expired",
     "licence_expiring", "qualification_missing", "qualification_expired", "qualification_expiring",
-    "content", "card_luhn", "holder_mismatch", "phone_invalid", "duplicate",
+    "content", "card_luhn", "account_invalid", "holder_mismatch", "phone_invalid", "duplicate",
 )
 _THRESHOLDS = ("adult_age", "licence_expiry_review_days", "qualification_expiry_review_days",
                "holder_name_min_similarity")
@@ -55,6 +55,10 @@ class OnboardingPolicy:
     screening_ignore_rules: frozenset[str]
     individual_business_prefixes: tuple[str, ...]
     rep_may_hold_for_individual_business: bool
+    card_bins: tuple[str, ...]
+    card_digits: tuple[int, int]
+    account_digits: tuple[int, int]
+    bank_name_markers: tuple[str, ...]
     requirements: dict[str, tuple[str, ...]]
     blocked_usccs: frozenset[str]
     blocked_rep_digests: frozenset[str]
@@ -65,6 +69,21 @@ def _get(mapping: Any, key: str, where: str) -> Any:
     if not isinstance(mapping, dict) or key not in mapping:
         raise PolicyError(f"{POLICY_FILE}: missing {where}{key}")
     return mapping[key]
+
+
+def _digits_range(settle: Any, key: str) -> tuple[int, int]:
+    value = _get(settle, key, "settlement.")
+    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+            and 0 < value[0] <= value[1]):
+        raise PolicyError(f"{POLICY_FILE}: settlement.{key} must be [shortest, longest] digit counts")
+    return value[0], value[1]
+
+
+def _strings(mapping: Any, key: str, where: str) -> tuple[str, ...]:
+    value = _get(mapping, key, where)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise PolicyError(f"{POLICY_FILE}: {where}{key} must be a non-empty list of strings")
+    return tuple(value)
 
 
 def _parse(raw: Any) -> OnboardingPolicy:
@@ -121,6 +140,10 @@ def _parse(raw: Any) -> OnboardingPolicy:
             settle, "individual_business_prefixes", "settlement.")),
         rep_may_hold_for_individual_business=bool(_get(
             settle, "rep_name_may_hold_for_individual_business", "settlement.")),
+        card_bins=_strings(settle, "card_bins", "settlement."),
+        card_digits=_digits_range(settle, "card_digits"),
+        account_digits=_digits_range(settle, "account_digits"),
+        bank_name_markers=_strings(settle, "bank_name_markers", "settlement."),
         requirements=requirements,
         blocked_usccs=frozenset(str(u).upper() for u in blocks.get("uscc") or ()),
         blocked_rep_digests=frozenset(str(d) for d in blocks.get("legal_rep_id_digests") or ()),

@@ -208,6 +208,7 @@ BAD_INPUT = [
     ({"contact_phone": D}, "contact_phone"),
     ({"bank_account.number": "6222-abc"}, "bank_account.number"),
     ({"bank_account.holder": D}, "bank_account.holder"),
+    ({"bank_account.type": "wallet"}, "bank_account.type"),
     ({"registered_address": D}, "registered_address"),
     ({"categories": []}, "categories"),
     ({"categories": ["weapons"]}, "categories.0"),
@@ -324,6 +325,22 @@ def test_decision_table(sclient, sauth, overrides: dict[str, Any], decision: str
     assert result["decision"] == decision
     assert {f["check"] for f in result["findings"]} == checks
     assert (result["review_case_id"] is not None) is (decision == "review")
+
+
+@pytest.mark.parametrize(("account", "decision", "checks"), [
+    ({"number": card(prefix="120202", valid=False)}, "allow", set()),  # a 对公账户: no Luhn digit
+    ({"number": card(prefix="120202", valid=False), "type": "card"}, "review", {"card_luhn"}),
+    ({"number": card(prefix="6217", valid=False), "type": "account"}, "allow", set()),
+])
+def test_settlement_account_type_is_stored(client, auth, account: dict[str, Any], decision: str,
+                                           checks: set[str]) -> None:
+    body = application()
+    body["bank_account"].update(account)
+    result = submit(client, auth(Role.ONBOARDING), body)
+    assert (result["decision"], {f["check"] for f in result["findings"]}) == (decision, checks)
+    view = client.get(f"{URL}/{body['id']}", headers=auth(Role.REVIEWER)).get_json()
+    assert view["bank_account"]["type"] == account.get("type")
+    assert view["bank_account"]["number"].endswith(account["number"][-4:])
 
 
 def test_logs_carry_no_personal_data(sclient, sauth) -> None:

@@ -158,6 +158,24 @@ SETTLEMENT_CASES = [
     ({"bank_account.number": card(prefix="6228", length=16)}, []),
     ({"bank_account.number": " ".join([GROUPED[i:i + 4] for i in range(0, 19, 4)])}, []),
     ({"bank_account.number": card(valid=False)}, [("card_luhn", "bank_account.number")]),
+    # a company's 对公账户 is not a card: no Luhn digit, whatever its length or first digits
+    ({"bank_account.number": card(prefix="120202", length=19, valid=False)}, []),   # ICBC, 19 digits
+    ({"bank_account.number": card(prefix="4000", length=19, valid=False)}, []),     # ICBC Shenzhen
+    ({"bank_account.number": card(prefix="4405", length=20, valid=False)}, []),     # CCB, 20 digits
+    ({"bank_account.number": "4001 2345 6789"}, []),                                # BOC, 12 digits
+    ({"bank_account.number": card(prefix="6217", length=19, valid=False), "bank_account.type": "account"}, []),
+    ({"bank_account.number": card(prefix="622848", length=16, valid=False)},        # undeclared UnionPay card
+     [("card_luhn", "bank_account.number")]),
+    ({"bank_account.number": card(prefix="436742", length=19, valid=False), "bank_account.type": "card"},
+     [("card_luhn", "bank_account.number")]),                                       # declared card
+    ({"bank_account.number": card(prefix="436742", length=19), "bank_account.type": "card"}, []),
+    ({"bank_account.number": "6228480012345", "bank_account.type": "card"},          # a card of 13 digits
+     [("account_invalid", "bank_account.number")]),
+    ({"bank_account.number": "1202" + "0" * 29}, [("account_invalid", "bank_account.number")]),  # 33 digits
+    ({"bank_account.bank": "支付宝"}, [("account_invalid", "bank_account.bank")]),
+    ({"bank_account.bank": "微信支付"}, [("account_invalid", "bank_account.bank")]),
+    ({"bank_account.bank": "浙江杭州余杭农村商业银行"}, []),
+    ({"bank_account.bank": "中國銀行"}, []),
     ({"business_name": "杭州青禾贸易有限公司", "bank_account.holder": "杭州青禾贸易有限公司"}, []),
     ({"business_name": "杭州青禾贸易（有限）公司", "bank_account.holder": "杭州青禾贸易(有限)公司"}, []),
     ({"business_name": "杭州青禾贸易有限公司", "bank_account.holder": "王小明"},

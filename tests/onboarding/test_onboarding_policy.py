@@ -45,6 +45,12 @@ def _broken(path: list[str], value: Any) -> dict[str, Any]:
     (["categories", "drug", "requires_any_of"], ["gun_licence"], "gun_licence"),
     (["categories", "weapons"], {"requires_any_of": []}, "categories.weapons"),
     (["checks", "card_luhn"], KeyError, "checks.card_luhn"),
+    (["checks", "account_invalid"], KeyError, "checks.account_invalid"),
+    (["settlement", "card_bins"], KeyError, "settlement.card_bins"),
+    (["settlement", "card_bins"], [62], "settlement.card_bins"),
+    (["settlement", "card_digits"], [19, 16], "settlement.card_digits"),
+    (["settlement", "account_digits"], "8-32", "settlement.account_digits"),
+    (["settlement", "bank_name_markers"], [], "settlement.bank_name_markers"),
     (["checks", "card_luhn", "decision"], "reject", "checks.card_luhn"),
     (["checks", "duplicate", "law"], KeyError, "checks.duplicate"),
 ])
