@@ -19,7 +19,7 @@ __all__ = ["CheckSpec", "OnboardingPolicy", "PolicyError", "load_policy", "POLIC
 
 POLICY_FILE = "merchant-onboarding.yaml"
 CHECK_IDS = (
-    "uscc_invalid", "uscc_blocked", "rep_id_invalid", "rep_minor", "rep_blocked", "licence_expired",
+    "uscc_invalid", "uscc_unknown_type", "uscc_blocked", "rep_id_invalid", "rep_minor", "rep_blocked", "licence_expired",
     "licence_expiring", "qualification_missing", "qualification_expired", "qualification_expiring",
     "content", "card_luhn", "account_invalid", "holder_mismatch", "phone_invalid", "duplicate",
 )

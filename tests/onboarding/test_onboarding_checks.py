@@ -52,6 +52,12 @@ USCC_CASES = [
     ({"uscc": uscc()[:17]}, [("uscc_invalid", "uscc")]),
     ({"uscc": "91110000MA01ABCDE" + "I"}, [("uscc_invalid", "uscc")]),  # I is not in the charset
     ({"uscc": BLOCKED_USCC}, [("uscc_blocked", "uscc")]),
+    ({"uscc": uscc(kind="91", org_valid=False)}, [("uscc_invalid", "uscc")]),  # GB 11714 check
+    # check characters right, but GB 32100's tables have no such authority/category pair
+    *[({"uscc": uscc(kind=pair)}, []) for pair in ("93", "12", "52", "N2", "Y1", "31", "A1", "81")],
+    *[({"uscc": uscc(kind=pair)}, [("uscc_unknown_type", "uscc")])
+      for pair in ("94", "99", "15", "57", "Y2", "B1", "0A")],
+    ({"uscc": uscc(kind="94", valid=False)}, [("uscc_invalid", "uscc")]),  # one finding: invalid first
 ]
 
 
