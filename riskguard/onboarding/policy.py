@@ -21,6 +21,7 @@ POLICY_FILE = "merchant-onboarding.yaml"
 CHECK_IDS = (
     "uscc_invalid", "uscc_unknown_type", "uscc_blocked", "rep_id_invalid", "rep_minor", "rep_blocked", "licence_expired",
     "licence_expiring", "qualification_missing", "qualification_expired", "qualification_expiring",
+    "qualification_unverifiable",
     "content", "card_luhn", "account_invalid", "holder_mismatch", "phone_invalid", "duplicate",
 )
 _THRESHOLDS = ("adult_age", "licence_expiry_review_days", "qualification_expiry_review_days",
@@ -59,7 +60,10 @@ class OnboardingPolicy:
     card_digits: tuple[int, int]
     account_digits: tuple[int, int]
     bank_name_markers: tuple[str, ...]
-    requirements: dict[str, tuple[str, ...]]
+    # category -> groups of qualification types: every group needed, any type of a group covers it
+    requirements: dict[str, tuple[tuple[str, ...], ...]]
+    unverifiable: frozenset[str]   # categories whose licences only the issuer can confirm: review
+    screens_as: dict[str, str]     # category -> screening category of its store text
     blocked_usccs: frozenset[str]
     blocked_rep_digests: frozenset[str]
     checks: dict[str, CheckSpec]
@@ -86,6 +90,19 @@ def _strings(mapping: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _groups(spec: Any, category: str) -> tuple[tuple[str, ...], ...]:
+    where = f"{POLICY_FILE}: categories.{category}"
+    groups = _get(spec, "requires", f"categories.{category}.")
+    if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
+        raise PolicyError(f"{where}.requires must be a list of non-empty lists of qualification types")
+    unknown = [t for g in groups for t in g if t not in QUALIFICATION_TYPES]
+    if unknown:
+        raise PolicyError(f"{where}: unknown qualification {unknown[0]}")
+    if spec.get("verifiable", True) is False and not groups:
+        raise PolicyError(f"{where}: verifiable: false needs the qualifications it cannot verify")
+    return tuple(tuple(g) for g in groups)
+
+
 def _parse(raw: Any) -> OnboardingPolicy:
     if not isinstance(raw, dict) or raw.get("policy") != "merchant-onboarding":
         raise PolicyError(f"{POLICY_FILE}: 'policy: merchant-onboarding' expected")
@@ -105,13 +122,7 @@ def _parse(raw: Any) -> OnboardingPolicy:
         raise PolicyError(f"{POLICY_FILE}: screening.cap must be null or one of {DECISIONS}")
     settle = _get(raw, "settlement", "")
     cats = _get(raw, "categories", "")
-    requirements: dict[str, tuple[str, ...]] = {}
-    for category in CATEGORIES:
-        types = _get(_get(cats, category, "categories."), "requires_any_of", f"categories.{category}.")
-        unknown = [t for t in types if t not in QUALIFICATION_TYPES]
-        if unknown:
-            raise PolicyError(f"{POLICY_FILE}: categories.{category}: unknown qualification {unknown[0]}")
-        requirements[category] = tuple(types)
+    requirements = {category: _groups(_get(cats, category, "categories."), category) for category in CATEGORIES}
     extra = sorted(set(cats) - set(CATEGORIES))
     if extra:
         raise PolicyError(f"{POLICY_FILE}: categories.{extra[0]} is not a known category")
@@ -145,6 +156,8 @@ def _parse(raw: Any) -> OnboardingPolicy:
         account_digits=_digits_range(settle, "account_digits"),
         bank_name_markers=_strings(settle, "bank_name_markers", "settlement."),
         requirements=requirements,
+        unverifiable=frozenset(c for c in CATEGORIES if cats[c].get("verifiable", True) is False),
+        screens_as={c: str(cats[c].get("screens_as") or c) for c in CATEGORIES},
         blocked_usccs=frozenset(str(u).upper() for u in blocks.get("uscc") or ()),
         blocked_rep_digests=frozenset(str(d) for d in blocks.get("legal_rep_id_digests") or ()),
         checks=checks,

@@ -310,6 +310,10 @@ def test_builders_make_valid_identifiers(mk: Any) -> None:
 
 
 # -- the decision, end to end ---------------------------------------------------------------------
+def lic(qtype: str) -> dict[str, Any]:
+    return {"type": qtype, "number": "LIC-2026-0001", "valid_until": None}
+
+
 @pytest.mark.parametrize(("overrides", "decision", "checks"), [
     ({}, "allow", set()),
     ({"store_description": "有问题加VX：shop8888"}, "review", {"content"}),
@@ -319,6 +323,11 @@ def test_builders_make_valid_identifiers(mk: Any) -> None:
     ({"categories": ["drug"]}, "block", {"qualification_missing"}),
     ({"categories": ["drug"], "bank_account.number": card(valid=False)}, "block",
      {"qualification_missing", "card_luhn"}),
+    ({"categories": ["health_food"], "qualifications": [lic("prepackaged_food_filing")]}, "allow", set()),
+    ({"categories": ["drug"], "qualifications": [lic("drug_business_license")]}, "block",
+     {"qualification_missing"}),
+    ({"categories": ["payment"], "qualifications": [lic("payment_business_license")]}, "review",
+     {"qualification_unverifiable"}),
 ])
 def test_decision_table(sclient, sauth, overrides: dict[str, Any], decision: str, checks: set[str]) -> None:
     result = submit(sclient, sauth(Role.ONBOARDING), application(**overrides))

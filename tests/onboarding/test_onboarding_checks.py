@@ -121,21 +121,42 @@ def q(qtype: str, until: date | None = LATER) -> dict[str, Any]:
     return {"type": qtype, "number": "JY11234567890123", "valid_until": until and until.isoformat()}
 
 
+MISSING = ("qualification_missing", "qualifications")
+UNVERIFIABLE = ("qualification_unverifiable", "qualifications")
 QUAL_CASES = [
-    (["general", "apparel", "cosmetics", "education", "finance", "agriculture"], [], []),
+    (["general", "apparel", "cosmetics", "education", "agriculture"], [], []),
     (["food"], [q("food_business_license")], []),
     (["food"], [q("prepackaged_food_filing", None)], []),
-    (["food"], [], [("qualification_missing", "qualifications")]),
-    (["food"], [q("drug_business_license")], [("qualification_missing", "qualifications")]),
+    (["food"], [], [MISSING]),
+    (["food"], [q("drug_business_license")], [MISSING]),
     (["health_food"], [q("food_business_license")], []),
-    (["health_food"], [q("prepackaged_food_filing")], [("qualification_missing", "qualifications")]),
+    # prepackaged health food: the filing alone (食品安全法 Art. 35, 2021; 备案管理办法 2023 Art. 2)
+    (["health_food"], [q("prepackaged_food_filing", None)], []),
+    (["health_food"], [], [MISSING]),
     (["medical_device_class2"], [q("medical_device_class2_filing")], []),
     (["medical_device_class2"], [], [("qualification_missing", "qualifications")]),
     (["medical_device_class3"], [q("medical_device_business_license")], []),
     (["medical_device_class3"], [q("medical_device_class2_filing")],
      [("qualification_missing", "qualifications")]),
-    (["drug"], [q("drug_business_license")], []),
-    (["drug"], [], [("qualification_missing", "qualifications")]),
+    # drugs online: the drug business licence AND the online drug information qualification
+    (["drug"], [q("drug_business_license"), q("internet_drug_information_certificate")], []),
+    (["drug"], [q("drug_business_license")], [MISSING]),
+    (["drug"], [q("internet_drug_information_certificate")], [MISSING]),
+    (["drug"], [], [MISSING, MISSING]),
+    (["drug"], [q("drug_business_license"), q("internet_drug_information_certificate", AS_OF - D(1))],
+     [("qualification_expired", "qualifications.1.valid_until")]),
+    (["pesticides"], [q("pesticide_business_license")], []),
+    (["pesticides"], [], [MISSING]),
+    (["pesticides", "agriculture"], [q("food_business_license")], [MISSING]),
+    # sectors whose licences only the issuer can confirm: review once covered, block when absent
+    (["finance"], [q("financial_license", None)], [UNVERIFIABLE]),
+    (["payment"], [q("payment_business_license")], [UNVERIFIABLE]),
+    (["degree_education"], [q("school_operation_license")], [UNVERIFIABLE]),
+    (["subject_tutoring"], [q("school_operation_license")], [UNVERIFIABLE]),
+    (["finance"], [], [MISSING]),
+    (["payment"], [q("financial_license")], [MISSING]),
+    (["subject_tutoring"], [q("school_operation_license", AS_OF - D(3))],
+     [("qualification_expired", "qualifications.0.valid_until"), UNVERIFIABLE]),
     (["publications"], [q("publication_business_license")], []),
     (["publications"], [], [("qualification_missing", "qualifications")]),
     (["food"], [q("food_business_license", AS_OF - D(1))],
@@ -144,7 +165,7 @@ QUAL_CASES = [
      [("qualification_expiring", "qualifications.0.valid_until")]),
     # an expired licence next to a valid filing: the category is covered
     (["food"], [q("food_business_license", AS_OF - D(1)), q("prepackaged_food_filing")], []),
-    (["food", "drug"], [q("food_business_license")], [("qualification_missing", "qualifications")]),
+    (["food", "drug"], [q("food_business_license")], [MISSING, MISSING]),
     (["food", "health_food"], [q("food_business_license", AS_OF - D(5))],
      [("qualification_expired", "qualifications.0.valid_until")] * 2),
 ]
@@ -262,7 +283,7 @@ def test_every_finding_names_check_field_law_severity() -> None:
     ctx = CheckContext(application=data, as_of=AS_OF, policy=POLICY, digest_key=KEY)
     findings = [f for check in (check_uscc, check_legal_rep, check_business_licence, check_qualifications,
                                 check_settlement, check_phones) for f in check(ctx)]
-    assert len(findings) == 7
+    assert len(findings) == 8  # the drug category misses two qualifications
     for f in findings:
         assert f.check and f.field and f.message and f.law and f.article and f.severity
         assert "{" not in f.message

@@ -59,6 +59,18 @@ def test_clean_content(rulebook: Any, overrides: dict[str, Any]) -> None:
     assert content(rulebook, **overrides) == []
 
 
+@pytest.mark.parametrize(("category", "text", "rule_prefix"), [
+    ("pesticides", "本店农药100%有效，无效退款", "adlaw.21."),   # screened as agriculture
+    ("subject_tutoring", "包过班，不过退费", "adlaw.24."),        # screened as education
+    ("payment", "稳赚不赔，保本保息", "adlaw.25."),              # screened as finance
+])
+def test_licensed_sectors_are_screened_as_their_family(rulebook: Any, category: str, text: str,
+                                                       rule_prefix: str) -> None:
+    assert POLICY.screens_as[category] != category
+    found = content(rulebook, categories=[category], store_description=text)
+    assert any(f.rule_id.startswith(rule_prefix) for f in found)
+
+
 def test_without_cap_the_screening_decision_stands(rulebook: Any) -> None:
     found = content(rulebook, dataclasses.replace(POLICY, screening_cap=None), store_name="全网最低价小店")
     assert {f.decision for f in found} == {"block"}
