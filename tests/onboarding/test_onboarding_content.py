@@ -35,6 +35,12 @@ def content(rulebook: Any, policy: Any = POLICY, **overrides: Any) -> list[Any]:
     ({"store_description": "国家级品质，放心选购"}, "store_description", "adlaw.9-3."),
     ({"store_description": "有问题加VX：shop8888"}, "store_description", "platform.diversion."),
     ({"store_description": "想要优惠请加我微信 wx_shop2024"}, "store_description", "platform.diversion."),
+    # landlines and order hotlines with an invitation to call or trade off the platform
+    ({"store_description": "批发请致电 0571-88886666，量大从优"}, "store_description",
+     "platform.diversion.landline"),
+    ({"store_description": "欢迎来电订购（020）87654321"}, "store_description", "platform.diversion.landline"),
+    ({"store_name": "青禾批發 請致電0755-26668888"}, "store_name", "platform.diversion.landline"),
+    ({"store_description": "订购热线：400-820-8820"}, "store_description", "platform.diversion.order-hotline"),
     ({"store_description": "本店茶叶可以治疗高血压", "categories": ["food"],
       "qualifications": [{"type": "food_business_license", "number": "JY1", "valid_until": None}]},
      "store_description", "adlaw.17."),                                              # medical claims
@@ -53,6 +59,8 @@ def test_content_findings(rulebook: Any, overrides: dict[str, Any], field: str, 
 @pytest.mark.parametrize("overrides", [
     {},
     {"store_name": "最近上新小店", "store_description": "最大承重20公斤的收纳架"},
+    {"store_description": "售后服务热线400-820-8820，工作日9:00-18:00"},   # a brand's service line
+    {"store_description": "请在平台下单，售后热线400-820-8820"},
     {"store_description": ""},
 ])
 def test_clean_content(rulebook: Any, overrides: dict[str, Any]) -> None:
