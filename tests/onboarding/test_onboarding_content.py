@@ -79,6 +79,24 @@ def test_licensed_sectors_are_screened_as_their_family(rulebook: Any, category: 
     assert any(f.rule_id.startswith(rule_prefix) for f in found)
 
 
+PUBLICATION_LICENCE = [{"type": "publication_business_license", "number": "新出发浙字第Z-1234号",
+                        "valid_until": None}]
+
+
+@pytest.mark.parametrize(("title", "bare"), [
+    ("热销《最好的我们》《你好，旧时光》", "热销最好的我们"),
+    ("本店主营《最强大脑》同名图书", "本店主营最强大脑"),
+    ("《第一财经》杂志全年订阅", "第一财经杂志，销量第一"),
+])
+def test_titles_are_names_not_claims(rulebook: Any, title: str, bare: str) -> None:
+    """A bookshop listing a title in 《》 uses no absolute term: the store text goes through the rules
+    engine, whose clause step treats a 《…》 title as a name (the same words outside one are a claim)."""
+    common = {"categories": ["publications"], "qualifications": PUBLICATION_LICENCE}
+    assert content(rulebook, store_description=title, **common) == []
+    claimed = content(rulebook, store_description=bare, **common)
+    assert any(f.rule_id.startswith("adlaw.9-3.") for f in claimed)
+
+
 def test_without_cap_the_screening_decision_stands(rulebook: Any) -> None:
     found = content(rulebook, dataclasses.replace(POLICY, screening_cap=None), store_name="全网最低价小店")
     assert {f.decision for f in found} == {"block"}
