@@ -56,6 +56,8 @@ class OnboardingPolicy:
     screening_ignore_rules: frozenset[str]
     individual_business_prefixes: tuple[str, ...]
     rep_may_hold_for_individual_business: bool
+    branch_suffixes: tuple[str, ...]
+    company_may_hold_for_branch: bool
     card_bins: tuple[str, ...]
     card_digits: tuple[int, int]
     account_digits: tuple[int, int]
@@ -151,6 +153,8 @@ def _parse(raw: Any) -> OnboardingPolicy:
             settle, "individual_business_prefixes", "settlement.")),
         rep_may_hold_for_individual_business=bool(_get(
             settle, "rep_name_may_hold_for_individual_business", "settlement.")),
+        branch_suffixes=_strings(settle, "branch_suffixes", "settlement."),
+        company_may_hold_for_branch=bool(_get(settle, "company_may_hold_for_branch", "settlement.")),
         card_bins=_strings(settle, "card_bins", "settlement."),
         card_digits=_digits_range(settle, "card_digits"),
         account_digits=_digits_range(settle, "account_digits"),

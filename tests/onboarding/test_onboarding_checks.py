@@ -214,6 +214,16 @@ SETTLEMENT_CASES = [
      [("holder_mismatch", "bank_account.holder")]),
     ({"uscc": uscc(kind="92"), "legal_rep.name": "王小明", "bank_account.holder": "李四"},
      [("holder_mismatch", "bank_account.holder")]),
+    # a 分公司 may settle to the company that answers for it (公司法 Art. 13) ...
+    ({"business_name": "杭州青禾贸易有限公司滨江分公司", "bank_account.holder": "杭州青禾贸易有限公司"}, []),
+    ({"business_name": "杭州青禾贸易（集团）有限公司滨江分公司", "bank_account.holder": "杭州青禾贸易(集团)有限公司"}, []),
+    # ... not to another company, nor is a company's branch-like name a licence to settle elsewhere
+    ({"business_name": "杭州青禾贸易有限公司滨江分公司", "bank_account.holder": "杭州青禾科技有限公司"},
+     [("holder_mismatch", "bank_account.holder")]),
+    ({"business_name": "杭州青禾贸易有限公司滨江分公司", "bank_account.holder": "杭州青禾"},
+     [("holder_mismatch", "bank_account.holder")]),
+    ({"business_name": "杭州青禾贸易有限公司", "bank_account.holder": "杭州青禾贸易有限公司滨江分公司"},
+     [("holder_mismatch", "bank_account.holder")]),
 ]
 
 

@@ -54,6 +54,7 @@ def _broken(path: list[str], value: Any) -> dict[str, Any]:
     (["settlement", "card_digits"], [19, 16], "settlement.card_digits"),
     (["settlement", "account_digits"], "8-32", "settlement.account_digits"),
     (["settlement", "bank_name_markers"], [], "settlement.bank_name_markers"),
+    (["settlement", "company_may_hold_for_branch"], KeyError, "settlement.company_may_hold_for_branch"),
     (["checks", "card_luhn", "decision"], "reject", "checks.card_luhn"),
     (["checks", "duplicate", "law"], KeyError, "checks.duplicate"),
 ])

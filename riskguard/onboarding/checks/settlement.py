@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from difflib import SequenceMatcher
+from typing import Any
 
 from ... import identifiers
 from ..policy import OnboardingPolicy
@@ -52,16 +53,22 @@ def check_settlement(ctx: CheckContext) -> list[Finding]:
         out.append(finding(ctx, "card_luhn", "bank_account.number"))
     if not any(marker in account["bank"] for marker in policy.bank_name_markers):
         out.append(finding(ctx, "account_invalid", "bank_account.bank", detail="开户机构应为银行业金融机构"))
-    holder = account["holder"]
-    if same_name_score(holder, app["business_name"]) >= policy.holder_name_min_similarity:
-        return out
-    uscc = identifiers.normalize_id(app["uscc"])
-    individual = any(uscc.startswith(p) for p in policy.individual_business_prefixes)
-    if individual and policy.rep_may_hold_for_individual_business and \
-            _name(holder) == _name(app["legal_rep"]["name"]):
-        return out
-    out.append(finding(ctx, "holder_mismatch", "bank_account.holder"))
+    if not _may_hold(account["holder"], app, policy):
+        out.append(finding(ctx, "holder_mismatch", "bank_account.holder"))
     return out
+
+
+def _may_hold(holder: str, app: dict[str, Any], policy: OnboardingPolicy) -> bool:
+    """The business itself; a 个体工商户's operator; or the company a 分公司 belongs to."""
+    if same_name_score(holder, app["business_name"]) >= policy.holder_name_min_similarity:
+        return True
+    uscc = identifiers.normalize_id(app["uscc"])
+    if policy.rep_may_hold_for_individual_business and uscc.startswith(policy.individual_business_prefixes) \
+            and _name(holder) == _name(app["legal_rep"]["name"]):
+        return True
+    business, company = _name(app["business_name"]), _name(holder)
+    return (policy.company_may_hold_for_branch and company.endswith("公司") and len(company) < len(business)
+            and business.startswith(company) and business.endswith(tuple(map(_name, policy.branch_suffixes))))
 
 
 def check_phones(ctx: CheckContext) -> list[Finding]:
