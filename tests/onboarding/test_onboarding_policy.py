@@ -46,7 +46,7 @@ def _broken(path: list[str], value: Any) -> dict[str, Any]:
     (["categories", "drug", "requires"], ["drug_business_license"], "categories.drug.requires"),
     (["categories", "drug", "requires"], [[]], "categories.drug.requires"),
     (["categories", "general", "verifiable"], False, "categories.general: verifiable"),
-    (["categories", "weapons"], {"requires_any_of": []}, "categories.weapons"),
+    (["categories", "weapons"], {"requires": []}, "categories.weapons"),
     (["checks", "card_luhn"], KeyError, "checks.card_luhn"),
     (["checks", "account_invalid"], KeyError, "checks.account_invalid"),
     (["settlement", "card_bins"], KeyError, "settlement.card_bins"),
