@@ -1,7 +1,8 @@
 """Pure validators and normalisers for Chinese identifiers, shared by the PII recognizers and onboarding.
 
-No I/O, no app context: each function takes a string and answers. Validators accept the compact form
-(no spaces); call a normaliser first when the input may carry separators or full-width characters.
+No app context: each function takes a string and answers. Validators accept the compact form (no
+spaces); call a normaliser first when the input may carry separators or full-width characters. The only
+I/O is reading the packaged GB 32100 code table (``gb32100.yaml``) once, on first use.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import phonenumbers
+import yaml
 
 __all__ = [
     "USCC_CHARSET",
@@ -24,6 +27,7 @@ __all__ = [
     "resident_id_check_char",
     "resident_id_valid",
     "uscc_check_char",
+    "uscc_registrant",
     "uscc_valid",
 ]
 
@@ -124,6 +128,23 @@ def uscc_valid(value: str) -> bool:
     if not value[2:8].isdigit():  # administrative division code
         return False
     return uscc_check_char(value[:17]) == value[17] and org_code_valid(value[8:17])
+
+
+@lru_cache(maxsize=1)
+def _registrants() -> dict[str, tuple[str, dict[str, str]]]:
+    table = yaml.safe_load(Path(__file__).with_name("gb32100.yaml").read_text("utf-8"))
+    return {str(code): (str(a["name"]), {str(c): str(n) for c, n in a["categories"].items()})
+            for code, a in table["authorities"].items()}
+
+
+def uscc_registrant(value: str) -> tuple[str, str] | None:
+    """(registration authority, organisation category) named by characters 1–2 of a USCC, or None when
+    GB 32100's tables have no such pair (e.g. ``94``: authority 9 has categories 1–3 only)."""
+    authority = _registrants().get(value[:1])
+    if authority is None or len(value) < 2:
+        return None
+    category = authority[1].get(value[1])
+    return None if category is None else (authority[0], category)
 
 
 # -- cards and phones --------------------------------------------------------------------------------

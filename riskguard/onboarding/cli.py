@@ -50,6 +50,7 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
     lines. Nothing is stored or audited. Exit 1 if any line was invalid."""
     from ..context import get_db, get_keyring, get_service
     from ..errors import validation_error
+    from .checks import BatchLookup
     from .schemas import ApplicationSchema
 
     app = _app(settings)
@@ -63,7 +64,7 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
         if session is not None:
             _probe(session)
         try:
-            lookup = _BatchLookup(service.duplicate_lookup(session) if session is not None else None)
+            lookup = BatchLookup(service.duplicate_lookup(session) if session is not None else None)
             for number, line in enumerate(source, start=1):
                 if not line.strip():
                     continue
@@ -91,25 +92,6 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
                 session.close()
     if invalid:
         sys.exit(1)
-
-
-class _BatchLookup:
-    """Duplicates among the stored applications (if a database lookup is given) and the earlier lines
-    of this run, by the same normalised values the blind indexes use."""
-
-    def __init__(self, stored: Any) -> None:
-        self.stored = stored
-        self.seen: dict[tuple[str, str], set[str]] = {}
-
-    def __call__(self, index: str, value: str) -> list[str]:
-        found = set(self.stored(index, value)) if self.stored is not None else set()
-        return sorted(found | self.seen.get((index, value), set()))
-
-    def remember(self, application: dict[str, Any]) -> None:
-        from .checks import identity_values
-
-        for index, _, value in identity_values(application):
-            self.seen.setdefault((index, value), set()).add(application["id"])
 
 
 def _probe(session: Any) -> None:

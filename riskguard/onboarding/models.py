@@ -45,6 +45,7 @@ class MerchantApplication(VaultRecord, Base):
     store_description: Mapped[str] = mapped_column(Text)
     business_license_valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     bank_name: Mapped[str] = mapped_column(String(100))
+    bank_account_type: Mapped[str | None] = mapped_column(String(16), nullable=True)  # card | account | None
     categories: Mapped[list[str]] = mapped_column(JSON)
     qualifications: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # personal data: sealed by the vault

@@ -19,9 +19,10 @@ __all__ = ["CheckSpec", "OnboardingPolicy", "PolicyError", "load_policy", "POLIC
 
 POLICY_FILE = "merchant-onboarding.yaml"
 CHECK_IDS = (
-    "uscc_invalid", "uscc_blocked", "rep_id_invalid", "rep_minor", "rep_blocked", "licence_expired",
+    "uscc_invalid", "uscc_unknown_type", "uscc_blocked", "rep_id_invalid", "rep_minor", "rep_blocked", "licence_expired",
     "licence_expiring", "qualification_missing", "qualification_expired", "qualification_expiring",
-    "content", "card_luhn", "holder_mismatch", "phone_invalid", "duplicate",
+    "qualification_unverifiable",
+    "content", "card_luhn", "account_invalid", "holder_mismatch", "phone_invalid", "duplicate",
 )
 _THRESHOLDS = ("adult_age", "licence_expiry_review_days", "qualification_expiry_review_days",
                "holder_name_min_similarity")
@@ -55,7 +56,16 @@ class OnboardingPolicy:
     screening_ignore_rules: frozenset[str]
     individual_business_prefixes: tuple[str, ...]
     rep_may_hold_for_individual_business: bool
-    requirements: dict[str, tuple[str, ...]]
+    branch_suffixes: tuple[str, ...]
+    company_may_hold_for_branch: bool
+    card_bins: tuple[str, ...]
+    card_digits: tuple[int, int]
+    account_digits: tuple[int, int]
+    bank_name_markers: tuple[str, ...]
+    # category -> groups of qualification types: every group needed, any type of a group covers it
+    requirements: dict[str, tuple[tuple[str, ...], ...]]
+    unverifiable: frozenset[str]   # categories whose licences only the issuer can confirm: review
+    screens_as: dict[str, str]     # category -> screening category of its store text
     blocked_usccs: frozenset[str]
     blocked_rep_digests: frozenset[str]
     checks: dict[str, CheckSpec]
@@ -65,6 +75,34 @@ def _get(mapping: Any, key: str, where: str) -> Any:
     if not isinstance(mapping, dict) or key not in mapping:
         raise PolicyError(f"{POLICY_FILE}: missing {where}{key}")
     return mapping[key]
+
+
+def _digits_range(settle: Any, key: str) -> tuple[int, int]:
+    value = _get(settle, key, "settlement.")
+    if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+            and 0 < value[0] <= value[1]):
+        raise PolicyError(f"{POLICY_FILE}: settlement.{key} must be [shortest, longest] digit counts")
+    return value[0], value[1]
+
+
+def _strings(mapping: Any, key: str, where: str) -> tuple[str, ...]:
+    value = _get(mapping, key, where)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise PolicyError(f"{POLICY_FILE}: {where}{key} must be a non-empty list of strings")
+    return tuple(value)
+
+
+def _groups(spec: Any, category: str) -> tuple[tuple[str, ...], ...]:
+    where = f"{POLICY_FILE}: categories.{category}"
+    groups = _get(spec, "requires", f"categories.{category}.")
+    if not isinstance(groups, list) or not all(isinstance(g, list) and g for g in groups):
+        raise PolicyError(f"{where}.requires must be a list of non-empty lists of qualification types")
+    unknown = [t for g in groups for t in g if t not in QUALIFICATION_TYPES]
+    if unknown:
+        raise PolicyError(f"{where}: unknown qualification {unknown[0]}")
+    if spec.get("verifiable", True) is False and not groups:
+        raise PolicyError(f"{where}: verifiable: false needs the qualifications it cannot verify")
+    return tuple(tuple(g) for g in groups)
 
 
 def _parse(raw: Any) -> OnboardingPolicy:
@@ -86,13 +124,7 @@ def _parse(raw: Any) -> OnboardingPolicy:
         raise PolicyError(f"{POLICY_FILE}: screening.cap must be null or one of {DECISIONS}")
     settle = _get(raw, "settlement", "")
     cats = _get(raw, "categories", "")
-    requirements: dict[str, tuple[str, ...]] = {}
-    for category in CATEGORIES:
-        types = _get(_get(cats, category, "categories."), "requires_any_of", f"categories.{category}.")
-        unknown = [t for t in types if t not in QUALIFICATION_TYPES]
-        if unknown:
-            raise PolicyError(f"{POLICY_FILE}: categories.{category}: unknown qualification {unknown[0]}")
-        requirements[category] = tuple(types)
+    requirements = {category: _groups(_get(cats, category, "categories."), category) for category in CATEGORIES}
     extra = sorted(set(cats) - set(CATEGORIES))
     if extra:
         raise PolicyError(f"{POLICY_FILE}: categories.{extra[0]} is not a known category")
@@ -121,7 +153,15 @@ def _parse(raw: Any) -> OnboardingPolicy:
             settle, "individual_business_prefixes", "settlement.")),
         rep_may_hold_for_individual_business=bool(_get(
             settle, "rep_name_may_hold_for_individual_business", "settlement.")),
+        branch_suffixes=_strings(settle, "branch_suffixes", "settlement."),
+        company_may_hold_for_branch=bool(_get(settle, "company_may_hold_for_branch", "settlement.")),
+        card_bins=_strings(settle, "card_bins", "settlement."),
+        card_digits=_digits_range(settle, "card_digits"),
+        account_digits=_digits_range(settle, "account_digits"),
+        bank_name_markers=_strings(settle, "bank_name_markers", "settlement."),
         requirements=requirements,
+        unverifiable=frozenset(c for c in CATEGORIES if cats[c].get("verifiable", True) is False),
+        screens_as={c: str(cats[c].get("screens_as") or c) for c in CATEGORIES},
         blocked_usccs=frozenset(str(u).upper() for u in blocks.get("uscc") or ()),
         blocked_rep_digests=frozenset(str(d) for d in blocks.get("legal_rep_id_digests") or ()),
         checks=checks,

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .formats import CATEGORIES, DECISIONS, QUALIFICATION_TYPES
+from .formats import ACCOUNT_TYPES, CATEGORIES, DECISIONS, QUALIFICATION_TYPES
 
 __all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema"]
 
@@ -33,6 +33,8 @@ class MerchantBankAccountSchema(Schema):
         r"^[0-9][0-9 \-]{6,38}[0-9]$", error="digits (spaces or hyphens between groups allowed)"))
     holder = _text(200)
     bank = _text(100)
+    # optional: absent, a 16-19 digit number with a card issuer number counts as a card
+    type = fields.String(validate=validate.OneOf(ACCOUNT_TYPES))
 
 
 class MerchantQualificationSchema(Schema):

@@ -148,6 +148,7 @@ class OnboardingService:
             # findings' start/end still index what is stored (and what the reviewer sees highlighted)
             store_name=_masked(app["store_name"]), store_description=_masked(app["store_description"]),
             business_license_valid_until=app["business_license_valid_until"], bank_name=bank["bank"],
+            bank_account_type=bank.get("type"),
             categories=list(app["categories"]),
             qualifications=[{**q, "valid_until": q["valid_until"] and q["valid_until"].isoformat()}
                             for q in app["qualifications"]],
@@ -197,7 +198,7 @@ class OnboardingService:
                           "phone": m("legal_rep_phone")},
             "contact_phone": m("contact_phone"),
             "bank_account": {"number": m("bank_account"), "holder": m("bank_account_holder"),
-                             "bank": row.bank_name},
+                             "bank": row.bank_name, "type": row.bank_account_type},
             "registered_address": m("registered_address"), "categories": row.categories,
             "qualifications": row.qualifications,
             "decision": {"application_id": row.id, "decision_id": row.decision_id, "decision": row.decision,

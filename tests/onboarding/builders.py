@@ -13,14 +13,18 @@ from typing import Any
 
 from faker import Faker
 
-__all__ = ["resident_id", "uscc", "card", "mobile", "application", "fake"]
+__all__ = ["resident_id", "resident_id_from", "uscc", "card", "mobile", "application", "fake"]
 
 fake = Faker("zh_CN")
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def resident_id(born: date, *, region: str = "110101", seq: int = 123, valid: bool = True) -> str:
-    body = f"{region}{born:%Y%m%d}{seq:03d}"
+    return resident_id_from(f"{region}{born:%Y%m%d}{seq:03d}", valid=valid)
+
+
+def resident_id_from(body: str, *, valid: bool = True) -> str:
+    """The 17 digits ``body`` (any birth-date digits, even impossible ones) with a GB 11643 check."""
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
     if not valid:
@@ -35,9 +39,15 @@ def _org_code(body8: str) -> str:
     return body8 + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
-def uscc(*, kind: str = "91", region: str = "110000", org: str | None = None, valid: bool = True) -> str:
+def uscc(*, kind: str = "91", region: str = "110000", org: str | None = None, valid: bool = True,
+         org_valid: bool = True) -> str:
+    """``org_valid=False``: the embedded GB 11714 organisation code's own check character is wrong while
+    the GB 32100 check character over the whole is right."""
     org = org or "".join(random.choice("0123456789") for _ in range(8))
-    body = kind + region + _org_code(org)
+    code = _org_code(org)
+    if not org_valid:
+        code = code[:8] + ("1" if code[8] == "0" else "0")
+    body = kind + region + code
     weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
     total = sum(USCC_CHARSET.index(c) * w for c, w in zip(body, weights, strict=True))
     check = USCC_CHARSET[(31 - total % 31) % 31]

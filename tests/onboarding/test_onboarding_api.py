@@ -208,6 +208,7 @@ BAD_INPUT = [
     ({"contact_phone": D}, "contact_phone"),
     ({"bank_account.number": "6222-abc"}, "bank_account.number"),
     ({"bank_account.holder": D}, "bank_account.holder"),
+    ({"bank_account.type": "wallet"}, "bank_account.type"),
     ({"registered_address": D}, "registered_address"),
     ({"categories": []}, "categories"),
     ({"categories": ["weapons"]}, "categories.0"),
@@ -309,6 +310,10 @@ def test_builders_make_valid_identifiers(mk: Any) -> None:
 
 
 # -- the decision, end to end ---------------------------------------------------------------------
+def lic(qtype: str) -> dict[str, Any]:
+    return {"type": qtype, "number": "LIC-2026-0001", "valid_until": None}
+
+
 @pytest.mark.parametrize(("overrides", "decision", "checks"), [
     ({}, "allow", set()),
     ({"store_description": "有问题加VX：shop8888"}, "review", {"content"}),
@@ -318,12 +323,33 @@ def test_builders_make_valid_identifiers(mk: Any) -> None:
     ({"categories": ["drug"]}, "block", {"qualification_missing"}),
     ({"categories": ["drug"], "bank_account.number": card(valid=False)}, "block",
      {"qualification_missing", "card_luhn"}),
+    ({"categories": ["health_food"], "qualifications": [lic("prepackaged_food_filing")]}, "allow", set()),
+    ({"categories": ["drug"], "qualifications": [lic("drug_business_license")]}, "block",
+     {"qualification_missing"}),
+    ({"categories": ["payment"], "qualifications": [lic("payment_business_license")]}, "review",
+     {"qualification_unverifiable"}),
 ])
 def test_decision_table(sclient, sauth, overrides: dict[str, Any], decision: str, checks: set[str]) -> None:
     result = submit(sclient, sauth(Role.ONBOARDING), application(**overrides))
     assert result["decision"] == decision
     assert {f["check"] for f in result["findings"]} == checks
     assert (result["review_case_id"] is not None) is (decision == "review")
+
+
+@pytest.mark.parametrize(("account", "decision", "checks"), [
+    ({"number": card(prefix="120202", valid=False)}, "allow", set()),  # a 对公账户: no Luhn digit
+    ({"number": card(prefix="120202", valid=False), "type": "card"}, "review", {"card_luhn"}),
+    ({"number": card(prefix="6217", valid=False), "type": "account"}, "allow", set()),
+])
+def test_settlement_account_type_is_stored(client, auth, account: dict[str, Any], decision: str,
+                                           checks: set[str]) -> None:
+    body = application()
+    body["bank_account"].update(account)
+    result = submit(client, auth(Role.ONBOARDING), body)
+    assert (result["decision"], {f["check"] for f in result["findings"]}) == (decision, checks)
+    view = client.get(f"{URL}/{body['id']}", headers=auth(Role.REVIEWER)).get_json()
+    assert view["bank_account"]["type"] == account.get("type")
+    assert view["bank_account"]["number"].endswith(account["number"][-4:])
 
 
 def test_logs_carry_no_personal_data(sclient, sauth) -> None:

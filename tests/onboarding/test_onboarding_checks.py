@@ -52,6 +52,12 @@ USCC_CASES = [
     ({"uscc": uscc()[:17]}, [("uscc_invalid", "uscc")]),
     ({"uscc": "91110000MA01ABCDE" + "I"}, [("uscc_invalid", "uscc")]),  # I is not in the charset
     ({"uscc": BLOCKED_USCC}, [("uscc_blocked", "uscc")]),
+    ({"uscc": uscc(kind="91", org_valid=False)}, [("uscc_invalid", "uscc")]),  # GB 11714 check
+    # check characters right, but GB 32100's tables have no such authority/category pair
+    *[({"uscc": uscc(kind=pair)}, []) for pair in ("93", "12", "52", "N2", "Y1", "31", "A1", "81")],
+    *[({"uscc": uscc(kind=pair)}, [("uscc_unknown_type", "uscc")])
+      for pair in ("94", "99", "15", "57", "Y2", "B1", "0A")],
+    ({"uscc": uscc(kind="94", valid=False)}, [("uscc_invalid", "uscc")]),  # one finding: invalid first
 ]
 
 
@@ -115,21 +121,42 @@ def q(qtype: str, until: date | None = LATER) -> dict[str, Any]:
     return {"type": qtype, "number": "JY11234567890123", "valid_until": until and until.isoformat()}
 
 
+MISSING = ("qualification_missing", "qualifications")
+UNVERIFIABLE = ("qualification_unverifiable", "qualifications")
 QUAL_CASES = [
-    (["general", "apparel", "cosmetics", "education", "finance", "agriculture"], [], []),
+    (["general", "apparel", "cosmetics", "education", "agriculture"], [], []),
     (["food"], [q("food_business_license")], []),
     (["food"], [q("prepackaged_food_filing", None)], []),
-    (["food"], [], [("qualification_missing", "qualifications")]),
-    (["food"], [q("drug_business_license")], [("qualification_missing", "qualifications")]),
+    (["food"], [], [MISSING]),
+    (["food"], [q("drug_business_license")], [MISSING]),
     (["health_food"], [q("food_business_license")], []),
-    (["health_food"], [q("prepackaged_food_filing")], [("qualification_missing", "qualifications")]),
+    # prepackaged health food: the filing alone (食品安全法 Art. 35, 2021; 备案管理办法 2023 Art. 2)
+    (["health_food"], [q("prepackaged_food_filing", None)], []),
+    (["health_food"], [], [MISSING]),
     (["medical_device_class2"], [q("medical_device_class2_filing")], []),
     (["medical_device_class2"], [], [("qualification_missing", "qualifications")]),
     (["medical_device_class3"], [q("medical_device_business_license")], []),
     (["medical_device_class3"], [q("medical_device_class2_filing")],
      [("qualification_missing", "qualifications")]),
-    (["drug"], [q("drug_business_license")], []),
-    (["drug"], [], [("qualification_missing", "qualifications")]),
+    # drugs online: the drug business licence AND the online drug information qualification
+    (["drug"], [q("drug_business_license"), q("internet_drug_information_certificate")], []),
+    (["drug"], [q("drug_business_license")], [MISSING]),
+    (["drug"], [q("internet_drug_information_certificate")], [MISSING]),
+    (["drug"], [], [MISSING, MISSING]),
+    (["drug"], [q("drug_business_license"), q("internet_drug_information_certificate", AS_OF - D(1))],
+     [("qualification_expired", "qualifications.1.valid_until")]),
+    (["pesticides"], [q("pesticide_business_license")], []),
+    (["pesticides"], [], [MISSING]),
+    (["pesticides", "agriculture"], [q("food_business_license")], [MISSING]),
+    # sectors whose licences only the issuer can confirm: review once covered, block when absent
+    (["finance"], [q("financial_license", None)], [UNVERIFIABLE]),
+    (["payment"], [q("payment_business_license")], [UNVERIFIABLE]),
+    (["degree_education"], [q("school_operation_license")], [UNVERIFIABLE]),
+    (["subject_tutoring"], [q("school_operation_license")], [UNVERIFIABLE]),
+    (["finance"], [], [MISSING]),
+    (["payment"], [q("financial_license")], [MISSING]),
+    (["subject_tutoring"], [q("school_operation_license", AS_OF - D(3))],
+     [("qualification_expired", "qualifications.0.valid_until"), UNVERIFIABLE]),
     (["publications"], [q("publication_business_license")], []),
     (["publications"], [], [("qualification_missing", "qualifications")]),
     (["food"], [q("food_business_license", AS_OF - D(1))],
@@ -138,7 +165,7 @@ QUAL_CASES = [
      [("qualification_expiring", "qualifications.0.valid_until")]),
     # an expired licence next to a valid filing: the category is covered
     (["food"], [q("food_business_license", AS_OF - D(1)), q("prepackaged_food_filing")], []),
-    (["food", "drug"], [q("food_business_license")], [("qualification_missing", "qualifications")]),
+    (["food", "drug"], [q("food_business_license")], [MISSING, MISSING]),
     (["food", "health_food"], [q("food_business_license", AS_OF - D(5))],
      [("qualification_expired", "qualifications.0.valid_until")] * 2),
 ]
@@ -158,6 +185,24 @@ SETTLEMENT_CASES = [
     ({"bank_account.number": card(prefix="6228", length=16)}, []),
     ({"bank_account.number": " ".join([GROUPED[i:i + 4] for i in range(0, 19, 4)])}, []),
     ({"bank_account.number": card(valid=False)}, [("card_luhn", "bank_account.number")]),
+    # a company's 对公账户 is not a card: no Luhn digit, whatever its length or first digits
+    ({"bank_account.number": card(prefix="120202", length=19, valid=False)}, []),   # ICBC, 19 digits
+    ({"bank_account.number": card(prefix="4000", length=19, valid=False)}, []),     # ICBC Shenzhen
+    ({"bank_account.number": card(prefix="4405", length=20, valid=False)}, []),     # CCB, 20 digits
+    ({"bank_account.number": "4001 2345 6789"}, []),                                # BOC, 12 digits
+    ({"bank_account.number": card(prefix="6217", length=19, valid=False), "bank_account.type": "account"}, []),
+    ({"bank_account.number": card(prefix="622848", length=16, valid=False)},        # undeclared UnionPay card
+     [("card_luhn", "bank_account.number")]),
+    ({"bank_account.number": card(prefix="436742", length=19, valid=False), "bank_account.type": "card"},
+     [("card_luhn", "bank_account.number")]),                                       # declared card
+    ({"bank_account.number": card(prefix="436742", length=19), "bank_account.type": "card"}, []),
+    ({"bank_account.number": "6228480012345", "bank_account.type": "card"},          # a card of 13 digits
+     [("account_invalid", "bank_account.number")]),
+    ({"bank_account.number": "1202" + "0" * 29}, [("account_invalid", "bank_account.number")]),  # 33 digits
+    ({"bank_account.bank": "支付宝"}, [("account_invalid", "bank_account.bank")]),
+    ({"bank_account.bank": "微信支付"}, [("account_invalid", "bank_account.bank")]),
+    ({"bank_account.bank": "浙江杭州余杭农村商业银行"}, []),
+    ({"bank_account.bank": "中國銀行"}, []),
     ({"business_name": "杭州青禾贸易有限公司", "bank_account.holder": "杭州青禾贸易有限公司"}, []),
     ({"business_name": "杭州青禾贸易（有限）公司", "bank_account.holder": "杭州青禾贸易(有限)公司"}, []),
     ({"business_name": "杭州青禾贸易有限公司", "bank_account.holder": "王小明"},
@@ -168,6 +213,16 @@ SETTLEMENT_CASES = [
     ({"uscc": uscc(kind="91"), "legal_rep.name": "王小明", "bank_account.holder": "王小明"},
      [("holder_mismatch", "bank_account.holder")]),
     ({"uscc": uscc(kind="92"), "legal_rep.name": "王小明", "bank_account.holder": "李四"},
+     [("holder_mismatch", "bank_account.holder")]),
+    # a 分公司 may settle to the company that answers for it (公司法 Art. 13) ...
+    ({"business_name": "杭州青禾贸易有限公司滨江分公司", "bank_account.holder": "杭州青禾贸易有限公司"}, []),
+    ({"business_name": "杭州青禾贸易（集团）有限公司滨江分公司", "bank_account.holder": "杭州青禾贸易(集团)有限公司"}, []),
+    # ... not to another company, nor is a company's branch-like name a licence to settle elsewhere
+    ({"business_name": "杭州青禾贸易有限公司滨江分公司", "bank_account.holder": "杭州青禾科技有限公司"},
+     [("holder_mismatch", "bank_account.holder")]),
+    ({"business_name": "杭州青禾贸易有限公司滨江分公司", "bank_account.holder": "杭州青禾"},
+     [("holder_mismatch", "bank_account.holder")]),
+    ({"business_name": "杭州青禾贸易有限公司", "bank_account.holder": "杭州青禾贸易有限公司滨江分公司"},
      [("holder_mismatch", "bank_account.holder")]),
 ]
 
@@ -238,7 +293,7 @@ def test_every_finding_names_check_field_law_severity() -> None:
     ctx = CheckContext(application=data, as_of=AS_OF, policy=POLICY, digest_key=KEY)
     findings = [f for check in (check_uscc, check_legal_rep, check_business_licence, check_qualifications,
                                 check_settlement, check_phones) for f in check(ctx)]
-    assert len(findings) == 7
+    assert len(findings) == 8  # the drug category misses two qualifications
     for f in findings:
         assert f.check and f.field and f.message and f.law and f.article and f.severity
         assert "{" not in f.message

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from ..formats import DECISIONS
 from ._base import CheckContext, DuplicateLookup, Finding
 from .content import check_content
-from .duplicates import check_duplicates, identity_values
+from .duplicates import BatchLookup, check_duplicates, identity_values
 from .identity import check_legal_rep, check_uscc
 from .licences import check_business_licence, check_qualifications
 from .settlement import check_phones, check_settlement
 
-__all__ = ["CHECKS", "CheckContext", "DuplicateLookup", "Finding", "run_checks", "decide",
+__all__ = ["BatchLookup", "CHECKS", "CheckContext", "DuplicateLookup", "Finding", "run_checks", "decide",
            "identity_values"]
 
 Check = Callable[[CheckContext], list[Finding]]

@@ -17,7 +17,8 @@ def _cap(decision: str, cap: str | None) -> str:
 
 
 def check_content(ctx: CheckContext) -> list[Finding]:
-    """One screening per field and category (rules are scoped by category); findings deduplicated."""
+    """One screening per field and screening category (rules are scoped by category; a category is
+    screened as the policy's ``screens_as`` says); findings deduplicated."""
     if ctx.rulebook is None:
         raise RuntimeError("content screening needs the rulebook")
     from ...screening.service import screen_text
@@ -30,7 +31,7 @@ def check_content(ctx: CheckContext) -> list[Finding]:
         text = ctx.application.get(field_name) or ""
         if not text.strip():
             continue
-        for category in ctx.application["categories"]:
+        for category in dict.fromkeys(policy.screens_as[c] for c in ctx.application["categories"]):
             result = screen_text(ctx.rulebook, kind=policy.screening_kind, text=text, category=category,
                                  policy=policy.screening_policy)
             revision = getattr(result, "policy_revision", None)

@@ -6,10 +6,13 @@ named by id and never by its plaintext.
 
 from __future__ import annotations
 
-from ... import identifiers
-from ._base import CheckContext, Finding, finding
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["check_duplicates", "identity_values", "MAX_NAMED"]
+from ... import identifiers
+from ._base import CheckContext, DuplicateLookup, Finding, finding
+
+__all__ = ["check_duplicates", "identity_values", "BatchLookup", "MAX_NAMED"]
 
 MAX_NAMED = 5  # other applications named per value; the rest are counted in the log only
 
@@ -42,3 +45,21 @@ def check_duplicates(ctx: CheckContext) -> list[Finding]:
             seen.add((index, other))
             out.append(finding(ctx, "duplicate", path, what=_WHAT[index], other=other))
     return out
+
+
+class BatchLookup:
+    """Duplicates among stored applications (when a database lookup is given) and the applications of
+    this batch remembered so far, by the same normalised values the blind indexes use: the dry-run CLI
+    and the evaluation bench check a file of applications in order with it."""
+
+    def __init__(self, stored: DuplicateLookup | None = None) -> None:
+        self.stored = stored
+        self.seen: dict[tuple[str, str], set[str]] = {}
+
+    def __call__(self, index: str, value: str) -> Sequence[str]:
+        found = set(self.stored(index, value)) if self.stored is not None else set()
+        return sorted(found | self.seen.get((index, value), set()))
+
+    def remember(self, application: dict[str, Any]) -> None:
+        for index, _, value in identity_values(application):
+            self.seen.setdefault((index, value), set()).add(application["id"])

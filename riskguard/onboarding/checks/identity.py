@@ -1,5 +1,6 @@
-"""Who the merchant is: USCC (GB 32100), the representative's resident ID (GB 11643) and age,
-and the policy's block lists."""
+"""Who the merchant is: USCC (GB 32100: check characters, and a registration authority and
+organisation category that exist), the representative's resident ID (GB 11643) and age, and the
+policy's block lists."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def check_uscc(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     if not identifiers.uscc_valid(uscc):
         out.append(finding(ctx, "uscc_invalid", "uscc"))
+    elif identifiers.uscc_registrant(uscc) is None:  # right check characters, no such registration
+        out.append(finding(ctx, "uscc_unknown_type", "uscc"))
     if uscc in ctx.policy.blocked_usccs:
         out.append(finding(ctx, "uscc_blocked", "uscc"))
     return out

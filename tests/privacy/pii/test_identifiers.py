@@ -16,6 +16,7 @@ from riskguard.identifiers import (
     resident_id_check_char,
     resident_id_valid,
     uscc_check_char,
+    uscc_registrant,
     uscc_valid,
 )
 
@@ -89,6 +90,19 @@ def test_uscc_must_pass(value: str) -> None:
 ])
 def test_uscc_must_fail(why: str, value: str) -> None:
     assert not uscc_valid(value), why
+
+
+@pytest.mark.parametrize(("pair", "expected"), [  # GB 32100 registration authority and category
+    ("91", ("工商（市场监督管理）", "企业")), ("92", ("工商（市场监督管理）", "个体工商户")),
+    ("93", ("工商（市场监督管理）", "农民专业合作社")), ("12", ("机构编制", "事业单位")),
+    ("51", ("民政", "社会团体")), ("59", ("民政", "其他")), ("31", ("司法行政", "律师执业机构")),
+    ("71", ("宗教", "宗教活动场所")), ("A1", ("中央军委改革和编制办公室", "军队事业单位")),
+    ("N2", ("农业", "村级集体经济组织")), ("Y1", ("其他", "其他")),
+    ("94", None), ("99", None), ("15", None), ("57", None), ("Y2", None), ("B1", None), ("0A", None),
+    ("N4", None), ("", None), ("9", None),
+])
+def test_uscc_registrant(pair: str, expected: tuple[str, str] | None) -> None:
+    assert uscc_registrant(pair + "0" * (18 - len(pair)) if pair else pair) == expected
 
 
 @pytest.mark.parametrize(("value", "valid"), [
