@@ -11,8 +11,8 @@ An address starts at
 From there a chain of parts is read, each the longest that fits at that point: a known division, a name
 with a division suffix (区, 县, 镇, 街道, 村 …), a road (路, 街, 大道, 巷, 弄 … with 东/北段), a number
 (88号, 3-1号, 5组), an estate or building (小区, 花园, 大厦, 苑, 园 …), building / unit / floor / room
-(3栋, 2单元, 501室, A座, 3-2-501, a bare room number after a unit), a landmark (东门, 旁, 对面, 菜鸟驿站,
-村委会), and a postcode after a space. Parts may be separated by a single space.
+(3栋, 2单元, 501室, A座, 3-2-501, a bare room number after a unit), a crossing after a road (与农业路交叉口),
+a landmark (东门, 旁, 对面, 东北角, 菜鸟驿站, 村委会), and a postcode after a space. Parts may be separated by a single space.
 
 A chain of divisions only (浙江杭州, 朝阳区) says where, not who: it counts only after a cue that says
 a person is or goes there (我在, 寄到, 来自, 住 …) and not before words that make it a product's origin or
@@ -47,7 +47,8 @@ _PARTS = {
                             r"写字楼|商城|市场|产业园|科技园|工业园|园区|国际|公馆|湾|里|宿舍|大院|中心)"),
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
-    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下)"),
+    "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
+    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
                               r"|小学|中学|卫生院|幼儿园)"),
 }
@@ -56,7 +57,7 @@ _ROOM = regex.compile(r"\d{2,5}(?!\d)")  # a bare room number, only right after 
 _POSTCODE = regex.compile(r" \d{6}(?!\d)")
 _SPACE = regex.compile(r" (?=\S)")
 # Parts that make a chain an address by themselves (a division chain alone needs a cue).
-_STREET_KINDS = frozenset({"road", "number", "building", "dashed", "room", "landmark", "facility", "village"})
+_STREET_KINDS = frozenset({"road", "crossing", "number", "building", "dashed", "room", "landmark", "facility", "village"})
 _BUILDING_KINDS = frozenset({"building", "dashed"})
 # Cues before a place that say a person lives, is, or sends something there.
 _CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
@@ -113,6 +114,12 @@ def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) 
             for kind, pattern in _PARTS.items():
                 m = pattern.match(text, pos)
                 if m and m.end() > best_end:
+                    best_end, best_kind = m.end(), kind
+        if best_kind == "crossing" and prev != "road":
+            best_end, best_kind = pos, ""  # 与…路交叉口 only after a road
+            for kind, pattern in _PARTS.items():
+                m = pattern.match(text, pos) if kind != "crossing" else None
+                if m and m.end() > best_end and not full:
                     best_end, best_kind = m.end(), kind
         if prev in _BUILDING_KINDS:
             m = _ROOM.match(text, pos)

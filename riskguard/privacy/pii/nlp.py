@@ -54,7 +54,9 @@ class RegexNlpEngine(NlpEngine):
         return word in _STOPWORDS
 
     def is_punct(self, word: str, language: str) -> bool:
-        return bool(_PUNCT.match(word))
+        # the tokenizer yields Han runs, Latin words and digit runs (all alphanumeric) or one other
+        # character: a token is punctuation when it is that one character and a \p{P} or \p{S}
+        return len(word) == 1 and not word.isalnum() and bool(_PUNCT.match(word))
 
     def get_supported_entities(self) -> list[str]:
         return []

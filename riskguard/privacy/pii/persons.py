@@ -3,7 +3,7 @@
 A name is a common surname (one character, or one of the double surnames) and a given name of one or
 two characters. Whether the characters after a surname are a given name is scored by a character model
 built from jieba's dictionary: for each character, how much more often it stands in the given name of
-the ~60,000 dictionary words tagged as person names than in Chinese words at large (芳, 婷, 涛 score high;
+the ~45,000 dictionary words tagged as person names than in Chinese words at large (芳, 婷, 涛 score high;
 的, 了, 息 low). Where a name is found:
 
 * after a cue (收件人, 法定代表人, 店长, 经办人, 我叫, 客服, 签收人, 持卡人 … from ``data/persons.yaml``), the

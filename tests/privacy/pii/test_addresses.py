@@ -103,3 +103,11 @@ def test_redact_cli_masks_the_whole_address(tmp_path, monkeypatch) -> None:  # t
         out = json.loads(result.stdout)["text"]
         for part in STREET:
             assert part not in out, (operator, out)
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("地址：郑州市金水区花园路与农业路交叉口东北角", "郑州市金水区花园路与农业路交叉口东北角"),
+    ("寄到成都市武侯区人民南路和一环路口", "成都市武侯区人民南路和一环路口"),
+])
+def test_crossing_of_two_roads(text: str, address: str) -> None:
+    assert [text[a.start:a.end] for a in find_addresses(text)] == [address]
