@@ -1,14 +1,20 @@
-"""Precision and recall per entity type on the generated evaluation set (bench/pii_evalset.py).
+"""Precision and recall per entity type: on the hand-written corpus (eval/pii/) or the generated set.
 
-    .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]
+    .venv/bin/python bench/pii_eval.py --split dev          # eval/pii/corpus.jsonl, dev half (tune here)
+    .venv/bin/python bench/pii_eval.py --split test         # the held-out half: report only
+    .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]   # bench/pii_evalset.py, generated
 
-Structured types count a hit only on the exact span. PERSON and LOCATION count a hit when a found span
-of the type overlaps a gold span (jieba's word boundaries differ from Faker's, e.g. 广东省 vs 广东).
+On the corpus a found span is a hit when it has the gold span's type and overlaps it (each gold span
+matched once); the table also gives each type's character coverage (the share of gold characters that
+found spans of the type cover: what a mask would hide) and exact-span hits, and lists every miss and
+false alarm. On the generated set structured types count a hit only on the exact span; PERSON and
+LOCATION on an overlapping span (jieba's word boundaries differ from Faker's, e.g. 广东省 vs 广东).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -21,6 +27,8 @@ sys.path.insert(0, str(_HERE.parent))
 
 from bench.pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
+
+CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
 
 
 def score(samples: list[Sample], service: PiiService, entities: tuple[str, ...]) -> dict[str, dict[str, float]]:
@@ -60,12 +68,91 @@ def score(samples: list[Sample], service: PiiService, entities: tuple[str, ...])
     return out
 
 
+def load_corpus(split: str) -> list[dict]:
+    rows = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def score_corpus(rows: list[dict], found_all: list[list[tuple[str, int, int]]]) -> tuple[dict, list[str]]:
+    """Per type: tp, fp, fn (overlap, one-to-one), exact hits, gold characters and those covered."""
+    stats: dict[str, Counter[str]] = {}
+    errors: list[str] = []
+    for row, found in zip(rows, found_all, strict=True):
+        text, gold = row["text"], [tuple(g) for g in row["spans"]]
+        matched: set[int] = set()
+        for label, s, e in found:
+            st = stats.setdefault(label, Counter())
+            hit = next((i for i, (gl, gs, ge) in enumerate(gold)
+                        if gl == label and i not in matched and s < ge and gs < e), None)
+            if hit is None:
+                st["fp"] += 1
+                errors.append(f"FP {label:<15}{text[s:e]!r}  in {row['id']}: {text}")
+            else:
+                matched.add(hit)
+                st["tp"] += 1
+                st["exact"] += (s, e) == gold[hit][1:]
+        for i, (label, gs, ge) in enumerate(gold):
+            st = stats.setdefault(label, Counter())
+            st["chars"] += ge - gs
+            st["covered"] += sum(1 for c in range(gs, ge) if any(
+                fl == label and fs <= c < fe for fl, fs, fe in found))
+            if i not in matched:
+                st["fn"] += 1
+                errors.append(f"FN {label:<15}{text[gs:ge]!r}  in {row['id']}: {text}")
+            elif (label, gs, ge) not in found:
+                got = [text[fs:fe] for fl, fs, fe in found if fl == label and fs < ge and gs < fe]
+                errors.append(f"PART {label:<13}{text[gs:ge]!r} found {got}  in {row['id']}")
+    return stats, errors
+
+
+def print_corpus_table(split: str, rows: list[dict], stats: dict[str, Counter[str]]) -> None:
+    clean = sum(not r["spans"] for r in rows)
+    print(f"eval/pii corpus, split {split}: {len(rows)} texts ({clean} without personal data)")
+    print(f"{'entity':<16}{'precision':>10}{'recall':>8}{'coverage':>10}{'exact':>7}{'support':>9}{'fp':>5}{'fn':>5}")
+    total: Counter[str] = Counter()
+    for label in sorted(stats, key=lambda k: -stats[k]["tp"] - stats[k]["fn"]):
+        st = stats[label]
+        total.update(st)
+        print(_row(label, st))
+    print(_row("all (micro)", total))
+
+
+def _row(label: str, st: Counter[str]) -> str:
+    p = st["tp"] / (st["tp"] + st["fp"]) if st["tp"] + st["fp"] else 1.0
+    r = st["tp"] / (st["tp"] + st["fn"]) if st["tp"] + st["fn"] else 1.0
+    cov = st["covered"] / st["chars"] if st["chars"] else 1.0
+    support = st["tp"] + st["fn"]
+    exact = st["exact"] / support if support else 1.0
+    return f"{label:<16}{p:>10.3f}{r:>8.3f}{cov:>10.3f}{exact:>7.2f}{support:>9}{st['fp']:>5}{st['fn']:>5}"
+
+
+def run_corpus(split: str, quiet: bool) -> None:
+    rows = load_corpus(split)
+    service = PiiService(b"\x00" * 32)
+    started = time.perf_counter()
+    found = [[(d.type, d.start, d.end) for d in ds] for ds in service.detect_many([r["text"] for r in rows])]
+    elapsed = time.perf_counter() - started
+    stats, errors = score_corpus(rows, found)
+    print_corpus_table(split, rows, stats)
+    print(f"({elapsed:.1f}s, all entity types)")
+    if not quiet:
+        print(f"misses (FN), false alarms (FP) and partial spans (PART): {len(errors)}")
+        for line in sorted(errors):
+            print("  " + line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--split", choices=("dev", "test", "all"),
+                        help="score the hand-written corpus eval/pii/corpus.jsonl instead of the generated set")
+    parser.add_argument("--quiet", action="store_true", help="with --split: the table only")
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
+    if args.split:
+        run_corpus(args.split, args.quiet)
+        return
     samples = build(args.n, args.seed)
     service = PiiService(b"\x00" * 32)
     started = time.perf_counter()

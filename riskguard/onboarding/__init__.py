@@ -20,7 +20,9 @@ def init_app(app: Flask) -> None:
 
     ext = app.extensions[EXTENSION]
     review = ext.setdefault("review", ReviewService())  # the review domain's init_app reuses it
-    service = OnboardingService(load_policy(ext["settings"].policies_dir), review)
+    vault = ext.get("vault")
+    service = OnboardingService(load_policy(ext["settings"].policies_dir), review,
+                                address_keep=vault.policy.address_keep if vault is not None else "city")
     ext["onboarding"] = service
     review.on_decided(SUBJECT_TYPE, service.apply_review)
 

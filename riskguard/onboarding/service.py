@@ -69,9 +69,10 @@ def _record(session: Session, event: AuditEvent) -> None:
 
 
 class OnboardingService:
-    def __init__(self, policy: OnboardingPolicy, review: ReviewService) -> None:
+    def __init__(self, policy: OnboardingPolicy, review: ReviewService, *, address_keep: str = "city") -> None:
         self.policy = policy
         self.review = review
+        self.address_keep = address_keep  # what a masked address keeps (policies/privacy.yaml)
 
     def today(self) -> date:
         return datetime.now(self.policy.timezone).date()
@@ -146,7 +147,8 @@ class OnboardingService:
             submitted_by=actor, created_at=utcnow(), business_name=app["business_name"],
             # screened free text: personal data masked character for character, so the content
             # findings' start/end still index what is stored (and what the reviewer sees highlighted)
-            store_name=_masked(app["store_name"]), store_description=_masked(app["store_description"]),
+            store_name=_masked(app["store_name"], self.address_keep),
+            store_description=_masked(app["store_description"], self.address_keep),
             business_license_valid_until=app["business_license_valid_until"], bank_name=bank["bank"],
             bank_account_type=bank.get("type"),
             categories=list(app["categories"]),
@@ -209,8 +211,8 @@ class OnboardingService:
         }
 
 
-def _masked(text: str) -> str:
-    masked = mask_personal_data(text)
+def _masked(text: str, address_keep: str) -> str:
+    masked = mask_personal_data(text, address_keep=address_keep)
     if len(masked) != len(text):  # the findings' spans would point at the wrong characters
         raise RuntimeError("masking changed the length of the text")
     return masked

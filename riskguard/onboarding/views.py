@@ -26,7 +26,7 @@ def masker() -> Callable[[str, Any], Any]:
 
     def apply(attribute: str, value: Any) -> Any:
         spec = policy.field(table, attribute)
-        return mask(spec.mask if spec else "full", value)
+        return mask(spec.mask if spec else "full", value, address_keep=policy.address_keep)
 
     return apply
 

@@ -11,8 +11,8 @@ __all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
+    vault.init_app(app)  # first: the PII service reads the privacy policy's address mask from it
     pii.init_app(app)
-    vault.init_app(app)
 
 
 def register_cli(main: click.Group) -> None:

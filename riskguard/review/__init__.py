@@ -16,5 +16,7 @@ def init_app(app: Flask) -> None:
 
     ext = app.extensions[EXTENSION]
     service = ext.setdefault("review", ReviewService())  # onboarding may have created it first
-    ext.setdefault("decision_hooks", []).append(hooks.screening_hook(service))
+    vault = ext.get("vault")
+    keep = vault.policy.address_keep if vault is not None else "city"
+    ext.setdefault("decision_hooks", []).append(hooks.screening_hook(service, address_keep=keep))
     app.register_blueprint(views.bp)

@@ -28,17 +28,19 @@ def finding_summary(finding: Any) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def _masked(text: Any) -> str | None:
+def _masked(text: Any, address_keep: str) -> str | None:
     if not isinstance(text, str):
         return None
-    masked = mask_personal_data(text)
+    masked = mask_personal_data(text, address_keep=address_keep)
     if len(masked) != len(text):  # the spans would point at the wrong characters: store nothing wrong
         raise RuntimeError("masking changed the length of the text")
     return masked
 
 
-def screening_hook(service: ReviewService) -> Callable[[Any, Any, Any], Callable[[Session], None] | None]:
-    """For a ``review`` decision, the write that opens its case; for any other, None."""
+def screening_hook(service: ReviewService, *, address_keep: str = "city"
+                   ) -> Callable[[Any, Any, Any], Callable[[Session], None] | None]:
+    """For a ``review`` decision, the write that opens its case; for any other, None. ``address_keep``:
+    what a masked address keeps (policies/privacy.yaml ``address_mask``)."""
 
     def hook(decision: Any, item: Any, actor: Any) -> Callable[[Session], None] | None:
         if getattr(decision, "decision", None) != "review":
@@ -56,7 +58,7 @@ def screening_hook(service: ReviewService) -> Callable[[Any, Any, Any], Callable
             rule_ids=[f.rule_id for f in findings],
             articles=[f"{f.law} {f.article}".strip() for f in findings if f.law or f.article],
             findings=[finding_summary(f) for f in findings],
-            content=_masked(getattr(item, "text", None)),
+            content=_masked(getattr(item, "text", None), address_keep),
         )
 
         def open_case(session: Session) -> None:

@@ -54,7 +54,7 @@ def test_findings_show_law_article_message_and_fix(sclient, console_login) -> No
 @pytest.mark.parametrize("form,field", [
     ({"text": "", "kind": "ad", "category": "general"}, "text"),
     ({"text": "x" * 20_001, "kind": "ad", "category": "general"}, "text"),
-    ({"text": "最好", "kind": "ad", "category": "Toys!"}, "category"),  # well-formed unknown ones are screened
+    ({"text": "最好", "kind": "ad", "category": "Space Ships!"}, "category"),  # not well-formed
     ({"text": "最好", "kind": "tweet", "category": "general"}, "kind"),
 ])
 def test_bad_input_is_refused_and_not_recorded(app, client, console_login, form: dict, field: str) -> None:

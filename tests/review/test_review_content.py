@@ -106,3 +106,13 @@ def test_review_case_content_with_shipped_policies(sqlite_app: Flask, kind: str,
         [row] = session.execute(select(ReviewCase)).scalars()
         assert row.content == expected
 
+
+
+def test_review_case_content_hides_the_street_address(lenient_app: Flask) -> None:
+    ad = f"吊打同行！订购热线{MOBILE}，门店地址：广东省深圳市南山区科技园路1号3栋2单元501室"
+    decision, case = _screen_to_case(lenient_app, "ad", ad)
+    content = case["content"]
+    assert len(content) == len(ad)
+    assert "广东省深圳市" in content  # policies/privacy.yaml address_mask.keep: city
+    for part in ("南山区", "科技园路", "1号", "3栋", "2单元", "501室"):
+        assert part not in content

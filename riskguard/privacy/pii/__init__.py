@@ -22,8 +22,10 @@ def init_app(app: Flask) -> None:
     from .views import blueprint
 
     set_redactor(redact_text)
-    keyring = app.extensions[EXTENSION]["keyring"]
-    app.extensions[EXTENSION]["pii"] = PiiService(keyring.secret("digest"))
+    ext = app.extensions[EXTENSION]
+    vault = ext.get("vault")
+    ext["pii"] = PiiService(ext["keyring"].secret("digest"),
+                            address_keep=vault.policy.address_keep if vault is not None else "city")
     app.register_blueprint(blueprint)
 
 

@@ -1,8 +1,9 @@
 """Construction of the Presidio analyzers: our recognizers, our NLP engine, no model from any hub.
 
-Two engines share the recognizer classes: ``structured`` (identifiers, contacts, cards; a regex
-tokenizer for context words) and ``full`` (adds PERSON and LOCATION from jieba part-of-speech tags).
-They are built once per process and reused: an ``AnalyzerEngine`` holds no per-request state.
+Two engines share the recognizer classes: one without names (identifiers, contacts, cards, and
+addresses in Chinese) and one with PERSON too (its character model loads jieba's dictionary, so it is
+built only when names are asked for). They are built once per process and reused: an
+``AnalyzerEngine`` holds no per-request state.
 """
 
 from __future__ import annotations
@@ -15,17 +16,23 @@ from functools import cache
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 
 from .context import InPlaceContextEnhancer
-from .nlp import LANGUAGES, JiebaNlpEngine
-from .recognizers import POS_ENTITIES, STRUCTURED_ENTITIES, JiebaEntityRecognizer, structured_recognizers
+from .nlp import LANGUAGES, RegexNlpEngine
+from .recognizers import (
+    ADDRESS_ENTITIES,
+    POS_ENTITIES,
+    STRUCTURED_ENTITIES,
+    CnPersonRecognizer,
+    structured_recognizers,
+)
 from .recognizers._tld import install_offline_extractor
 
 __all__ = ["ALL_ENTITIES", "PRIORITY", "build_analyzer", "get_analyzer", "resolve_overlaps", "supported_entities"]
 
-ALL_ENTITIES: tuple[str, ...] = STRUCTURED_ENTITIES + POS_ENTITIES
+ALL_ENTITIES: tuple[str, ...] = STRUCTURED_ENTITIES + ADDRESS_ENTITIES + POS_ENTITIES
 # Which type wins when two recognizers claim the same span with the same score.
 PRIORITY = {name: i for i, name in enumerate((
     "CN_RESIDENT_ID", "CN_USCC", "CREDIT_CARD", "BANK_CARD", "CN_MOBILE", "EMAIL_ADDRESS", "WECHAT_ID",
-    "QQ_NUMBER", "CN_PASSPORT", "IP_ADDRESS", "URL", "PERSON", "LOCATION"))}
+    "QQ_NUMBER", "CN_PASSPORT", "IP_ADDRESS", "URL", "LOCATION", "PERSON"))}
 _lock = threading.Lock()
 
 
@@ -49,13 +56,12 @@ def supported_entities() -> tuple[str, ...]:
 
 
 @cache
-def _build(pos_tagging: bool) -> AnalyzerEngine:
-    return build_analyzer(pos_tagging=pos_tagging)
+def _build(names: bool) -> AnalyzerEngine:
+    return build_analyzer(names=names)
 
 
-def build_analyzer(*, pos_tagging: bool, windowed: bool = True) -> AnalyzerEngine:
-    """A new analyzer (the service shares ``get_analyzer``'s); ``windowed=False`` runs jieba over the
-    whole text instead of around candidates (slower, for comparison in bench/pii.py)."""
+def build_analyzer(*, names: bool) -> AnalyzerEngine:
+    """A new analyzer (the service shares ``get_analyzer``'s); ``names`` adds PERSON (Chinese)."""
     install_offline_extractor()
     # Presidio logs every registry lookup at INFO through the standard library; not useful per request.
     logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
@@ -63,20 +69,20 @@ def build_analyzer(*, pos_tagging: bool, windowed: bool = True) -> AnalyzerEngin
     recognizers = []
     for language in LANGUAGES:
         recognizers.extend(structured_recognizers(language))
-    if pos_tagging:
-        recognizers.append(JiebaEntityRecognizer("zh"))
+    if names:
+        recognizers.append(CnPersonRecognizer("zh"))
     registry = _FixedRegistry(recognizers=recognizers, supported_languages=list(LANGUAGES))
-    engine = JiebaNlpEngine(pos_tagging=pos_tagging, windowed=windowed)
+    engine = RegexNlpEngine()
     enhancer = InPlaceContextEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.4,
                                          context_prefix_count=5, context_suffix_count=0)
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=list(LANGUAGES),
                           context_aware_enhancer=enhancer)
 
 
-def get_analyzer(*, pos_tagging: bool) -> AnalyzerEngine:
-    """The shared analyzer; ``pos_tagging`` adds PERSON and LOCATION (jieba, Chinese only)."""
+def get_analyzer(*, names: bool) -> AnalyzerEngine:
+    """The shared analyzer; ``names`` adds PERSON (Chinese only)."""
     with _lock:
-        return _build(pos_tagging)
+        return _build(names)
 
 
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -100,6 +100,16 @@ def _no_sealing() -> Iterator[None]:
     yield None
 
 
+def _address_keep(settings: Settings) -> str:
+    """What the mask operator leaves of an address (policies/privacy.yaml ``address_mask``)."""
+    from ..vault.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(settings.policies_dir / "privacy.yaml").address_keep
+    except PolicyError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _vault_sealing(settings: Settings) -> tuple[Sealing, Callable[[], None]]:
     """Each batch sealed in one transaction (a new subject key commits with it), and a closer."""
     from ...db import Database
@@ -213,7 +223,8 @@ def register_cli(main: click.Group) -> None:
         ``encrypt`` needs the keyring and the database (the vault's subject keys); tokens are decrypted
         by a privacy officer through POST /v1/pii/decrypt."""
         options = _options(language, entities, threshold)
-        service = PiiService(_digest_secret(settings, need_key=operator == "hash"))
+        service = PiiService(_digest_secret(settings, need_key=operator == "hash"),
+                             address_keep=_address_keep(settings))
         spec = {"DEFAULT": {"type": operator, "keep_last": keep_last, "masking_char": "*",
                             "subject_id": subject_id, "purpose": purpose}}
         sealing, close = _vault_sealing(settings) if operator == "encrypt" else (None, lambda: None)

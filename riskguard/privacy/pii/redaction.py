@@ -1,7 +1,9 @@
 """Redaction with presidio-anonymizer operators: replace with the type tag, mask, keyed hash.
 
 ``replace``  → ``<CN_MOBILE>``
-``mask``     → every character but the last ``keep_last`` (default 4) becomes ``masking_char``
+``mask``     → every character but the last ``keep_last`` (default 4) becomes ``masking_char``; on a
+               LOCATION (an address) the province and city at most stay (``address_keep``, from
+               policies/privacy.yaml) and everything after them is masked, never the end
 ``hash``     → ``<CN_MOBILE:3f9a…>``: HMAC-SHA256 under a key derived from the keyring's digest secret,
                so one value always maps to one token (records stay joinable) and nobody without the
                keyring can test a guess. The type is not part of the input, so the same number found as
@@ -58,10 +60,21 @@ def _mask(keep_last: int, char: str) -> Callable[[str], str]:
     return mask
 
 
+def _mask_address(keep: str, char: str) -> Callable[[str], str]:
+    def mask(value: str) -> str:
+        from .divisions import divisions
+
+        head = divisions().head_length(value, keep)
+        return value[:head] + char * (len(value) - head)
+
+    return mask
+
+
 class Redactor:
-    def __init__(self, digest_secret: bytes) -> None:
+    def __init__(self, digest_secret: bytes, *, address_keep: str = "city") -> None:
         self._key = token_key(digest_secret)
         self._engine = AnonymizerEngine()
+        self.address_keep = address_keep
 
     def token(self, entity_type: str, value: str) -> str:
         mac = hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:_TOKEN_HEX]
@@ -71,6 +84,9 @@ class Redactor:
         kind = spec.get("type", "replace")
         if kind == "replace":
             return OperatorConfig("replace", {"new_value": f"<{entity_type}>"})
+        if kind == "mask" and entity_type == "LOCATION":
+            fn = _mask_address(self.address_keep, str(spec.get("masking_char", "*")))
+            return OperatorConfig("custom", {"lambda": fn})
         if kind == "mask":
             fn = _mask(int(spec.get("keep_last", 4)), str(spec.get("masking_char", "*")))
             return OperatorConfig("custom", {"lambda": fn})

@@ -2,8 +2,8 @@
 
 Results are plain ``Detection`` values with offsets into the caller's text and a keyed digest of the
 matched value; the raw value is only ever read back from the caller's own text (``include_text``).
-PERSON and LOCATION need jieba's part-of-speech tagging, which costs several times the structured
-recognizers, so the tagging analyzer runs only when one of them is asked for.
+PERSON needs the name recognizer's character model (built from jieba's dictionary on first use), so
+the analyzer with names runs only when PERSON is asked for.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from ...ids import keyed_digest
 from .analyzer import ALL_ENTITIES, get_analyzer, resolve_overlaps
+from .disguise import DISGUISABLE, disguised_view
+from .divisions import divisions
 from .recognizers import POS_ENTITIES
 from .redaction import Encryptor, RedactedItem, Redactor
 
@@ -25,10 +27,11 @@ __all__ = ["DEFAULT_THRESHOLD", "MASKED_ENTITIES", "Detection", "PiiService", "R
            "mask_personal_data", "personal_data_spans"]
 
 DEFAULT_THRESHOLD = 0.5
-# What is masked before screened content or a store description is stored: identifiers, contacts and
-# cards. Not PERSON/LOCATION (jieba guesses; masking them would blank product names) nor URL/IP.
+# What is masked before screened content or a store description is stored: identifiers, contacts, cards
+# and addresses (after the province and city they may keep). Not PERSON (masking a guess would blank
+# brand and product names) nor URL/IP.
 MASKED_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD", "CREDIT_CARD", "EMAIL_ADDRESS", "WECHAT_ID",
-                   "QQ_NUMBER", "CN_USCC", "CN_PASSPORT")
+                   "QQ_NUMBER", "CN_USCC", "CN_PASSPORT", "LOCATION")
 MASK_CHAR = "*"
 
 
@@ -60,9 +63,9 @@ class PiiService:
 
     entities = ALL_ENTITIES
 
-    def __init__(self, digest_secret: bytes) -> None:
+    def __init__(self, digest_secret: bytes, *, address_keep: str = "city") -> None:
         self._digest_secret = digest_secret
-        self.redactor = Redactor(digest_secret)
+        self.redactor = Redactor(digest_secret, address_keep=address_keep)
 
     def digest(self, value: str) -> str:
         return keyed_digest(self._digest_secret, value)
@@ -70,7 +73,7 @@ class PiiService:
     @staticmethod
     def _analyzer(entities: Sequence[str] | None, language: str) -> AnalyzerEngine:
         wanted = set(entities) if entities else set(ALL_ENTITIES)
-        return get_analyzer(pos_tagging=language == "zh" and bool(wanted & set(POS_ENTITIES)))
+        return get_analyzer(names=language == "zh" and bool(wanted & set(POS_ENTITIES)))
 
     def detect_many(self, texts: Sequence[str], *, language: str = "zh",
                     entities: Sequence[str] | None = None,
@@ -84,8 +87,7 @@ class PiiService:
             if not text or not wanted:
                 out.append([])
                 continue
-            results = analyzer.analyze(text=text, language=language, entities=wanted,
-                                       score_threshold=score_threshold)
+            results = _analyze(analyzer, text, language, wanted, score_threshold)
             out.append([Detection(type=r.entity_type, start=r.start, end=r.end, score=round(r.score, 2),
                                   text_digest=self.digest(text[r.start:r.end]))
                         for r in resolve_overlaps(results)])
@@ -109,6 +111,23 @@ class PiiService:
         return self.redact_many([text], **options)[0]
 
 
+def _analyze(analyzer: AnalyzerEngine, text: str, language: str, entities: Sequence[str],
+             score_threshold: float) -> list[RecognizerResult]:
+    """The analyzer's results on ``text``, plus what it finds in the normaliser's view of a text with
+    disguised values (一三八…, ①③⑧…, ＠), mapped back to ``text`` (:mod:`.disguise`)."""
+    results = analyzer.analyze(text=text, language=language, entities=list(entities),
+                               score_threshold=score_threshold)
+    view = disguised_view(text)
+    wanted = [e for e in entities if e in DISGUISABLE]
+    if view is None or not wanted:
+        return results
+    for result in analyzer.analyze(text=view.text, language=language, entities=wanted,
+                                   score_threshold=score_threshold):
+        result.start, result.end = view.original_span(result.start, result.end)
+        results.append(result)
+    return results
+
+
 def _fold_width(text: str) -> str:
     """Full-width and other compatibility forms folded character by character (ＱＱ → QQ), only where
     the fold is one character: the result has the same length, so its offsets are the text's."""
@@ -130,22 +149,24 @@ def personal_data_spans(text: str, *, entities: Sequence[str] = MASKED_ENTITIES,
     """
     if not text:
         return []
-    analyzer = get_analyzer(pos_tagging=False)
+    analyzer = get_analyzer(names=False)
     views = {text, _fold_width(text)}
     results = []
     for view in views:
-        results.extend(analyzer.analyze(text=view, language="zh", entities=list(entities),
-                                        score_threshold=score_threshold))
+        results.extend(_analyze(analyzer, view, "zh", entities, score_threshold))
     return [(r.entity_type, r.start, r.end) for r in resolve_overlaps(results)]
 
 
-def mask_personal_data(text: str) -> str:
-    """``text`` with every character of each detected personal value replaced by ``*``.
+def mask_personal_data(text: str, *, address_keep: str = "city") -> str:
+    """``text`` with every character of each detected personal value replaced by ``*``; an address keeps
+    its province and city at most (``address_keep``: none, province or city, policies/privacy.yaml).
 
     Same length as ``text``, character for character: offsets computed on the original (findings'
     ``start``/``end``) index the masked text, which is what gets stored and highlighted.
     """
     chars = list(text)
-    for _type, start, end in personal_data_spans(text):
+    for type_, start, end in personal_data_spans(text):
+        if type_ == "LOCATION":
+            start += divisions().head_length(text[start:end], address_keep)
         chars[start:end] = MASK_CHAR * (end - start)
     return "".join(chars)

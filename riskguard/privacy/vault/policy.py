@@ -14,11 +14,12 @@ from typing import Any
 import yaml
 
 __all__ = ["PrivacyPolicy", "FieldPolicy", "BlindIndexSpec", "PolicyError", "load_policy", "index_bits",
-           "CLASSES", "MASKS", "NORMALISERS"]
+           "CLASSES", "MASKS", "NORMALISERS", "ADDRESS_KEEP"]
 
 CLASSES = ("personal", "sensitive_personal", "financial")
 MASKS = ("full", "keep_last_4", "phone", "id_number", "keep_first_1", "address")
 NORMALISERS = ("cn_resident_id", "cn_mobile", "digits", "casefold", "text")
+ADDRESS_KEEP = ("none", "province", "city")
 
 
 class PolicyError(ValueError):
@@ -67,6 +68,7 @@ class PrivacyPolicy:
     reveal_reasons: frozenset[str]
     blind_indexes: dict[str, BlindIndexSpec]
     fields: dict[tuple[str, str], FieldPolicy]
+    address_keep: str = "city"  # what a masked address keeps: none, province, or province and city
 
     def field(self, table: str, column: str) -> FieldPolicy | None:
         return self.fields.get((table, column))
@@ -123,5 +125,9 @@ def load_policy(path: Path) -> PrivacyPolicy:
             table=table, column=column, classification=cls, encrypted=_need(entry, "encrypted", bool, where),
             blind_index=index, mask=mask, retention_days=retention,
             retention_anchor=str(entry.get("retention_anchor", "created_at")))
+    address = raw.get("address_mask") or {}
+    keep = address.get("keep", "city") if isinstance(address, dict) else None
+    if keep not in ADDRESS_KEEP:
+        raise PolicyError(f"{path}: address_mask.keep must be one of {', '.join(ADDRESS_KEEP)}")
     return PrivacyPolicy(revision=revision, reveal_reasons=frozenset(reasons), blind_indexes=indexes,
-                         fields=fields)
+                         fields=fields, address_keep=keep)

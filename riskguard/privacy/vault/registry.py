@@ -76,12 +76,19 @@ _MASKS: dict[str, Callable[[str], str]] = {
     "phone": lambda v: _keep(v, 3, 4),
     "id_number": lambda v: _keep(v, 1, 1),
     "keep_first_1": lambda v: _keep(v, 1, 0),
-    "address": lambda v: _keep(v, 6, 0),
 }
 
 
-def mask(strategy: str, value: Any) -> Any:
-    """The masked form of a plaintext; ``None`` and non-strings other than text pass through unchanged."""
+def mask(strategy: str, value: Any, *, address_keep: str = "city") -> Any:
+    """The masked form of a plaintext; ``None`` and non-strings other than text pass through unchanged.
+
+    ``address`` keeps the province and city at most (``address_keep``, policies/privacy.yaml) and hides
+    the rest, whatever its length."""
     if value is None or not isinstance(value, str):
         return value
+    if strategy == "address":
+        from ..pii.divisions import divisions
+
+        head = divisions().head_length(value, address_keep)
+        return value[:head] + "*" * (len(value) - head)
     return _MASKS.get(strategy, _MASKS["full"])(value)

@@ -82,7 +82,8 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ig
                     values[name] = value if value is None else str(value)
                 else:
                     policy = vault.policy.field(kind.table, kind.column_of(name))
-                    values[name] = mask(policy.mask if policy else "full", value)
+                    values[name] = mask(policy.mask if policy else "full", value,
+                                        address_keep=vault.policy.address_keep)
             erased = any(is_erased(v) for v in (getattr(row, f) for f in kind.fields)) or \
                 vault.subject_state(session.connection(), subject) == "erased"
             if clear:

@@ -8,7 +8,7 @@ import pytest
 import tldextract.tldextract as tld_impl
 
 from riskguard.privacy.pii.analyzer import build_analyzer
-from riskguard.privacy.pii.nlp import JiebaNlpEngine
+from riskguard.privacy.pii.nlp import RegexNlpEngine
 from riskguard.privacy.pii.recognizers._tld import OFFLINE
 
 
@@ -21,22 +21,22 @@ def no_network(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
-@pytest.mark.parametrize("pos_tagging", [False, True])
-def test_analyzers_build_and_run_without_network(no_network, pos_tagging: bool) -> None:  # type: ignore[no-untyped-def]
-    analyzer = build_analyzer(pos_tagging=pos_tagging)
-    assert isinstance(analyzer.nlp_engine, JiebaNlpEngine)
+@pytest.mark.parametrize("names", [False, True])
+def test_analyzers_build_and_run_without_network(no_network, names: bool) -> None:  # type: ignore[no-untyped-def]
+    analyzer = build_analyzer(names=names)
+    assert isinstance(analyzer.nlp_engine, RegexNlpEngine)
     text = "收件人李娜，邮箱lina@example.co.uk，官网https://shop.example.cn/a"
     found = {r.entity_type for r in analyzer.analyze(text, language="zh")}
     assert {"EMAIL_ADDRESS", "URL"} <= found
-    assert ("PERSON" in found) is pos_tagging
+    assert ("PERSON" in found) is names
 
 
 def test_presidio_module_extractor_is_the_offline_one() -> None:
-    build_analyzer(pos_tagging=False)
+    build_analyzer(names=False)
     assert tld_impl.TLD_EXTRACTOR is OFFLINE
     assert OFFLINE.suffix_list_urls == () and OFFLINE.fallback_to_snapshot
 
 
 def test_no_spacy_pipeline_is_loaded() -> None:
-    engine = build_analyzer(pos_tagging=True).nlp_engine
+    engine = build_analyzer(names=True).nlp_engine
     assert not hasattr(engine, "nlp")  # spaCy-based engines keep their pipelines there

@@ -5,13 +5,14 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer
 
 from ._base import CnPatternRecognizer
+from .address import CnAddressRecognizer
 from .bank_card import CnBankCardRecognizer
 from .credit_card import CnCreditCardRecognizer
 from .email import CnEmailRecognizer
 from .ip import CnIpRecognizer
 from .mobile import CnMobileRecognizer
 from .passport import CnPassportRecognizer
-from .person_location import POS_ENTITIES, JiebaEntityRecognizer
+from .person import CnPersonRecognizer
 from .qq import CnQqNumberRecognizer
 from .resident_id import CnResidentIdRecognizer
 from .url import CnUrlRecognizer
@@ -19,6 +20,8 @@ from .uscc import CnUsccRecognizer
 from .wechat import CnWechatIdRecognizer
 
 __all__ = [
+    "ADDRESS_ENTITIES",
+    "CnAddressRecognizer",
     "CnBankCardRecognizer",
     "CnCreditCardRecognizer",
     "CnEmailRecognizer",
@@ -34,7 +37,7 @@ __all__ = [
     "POS_ENTITIES",
     "STRUCTURED_ENTITIES",
     "CnPatternRecognizer",
-    "JiebaEntityRecognizer",
+    "CnPersonRecognizer",
     "structured_recognizers",
 ]
 
@@ -52,7 +55,13 @@ PATTERN_RECOGNIZERS: tuple[type[CnPatternRecognizer], ...] = (
     CnUrlRecognizer,
 )
 STRUCTURED_ENTITIES: tuple[str, ...] = tuple(cls.ENTITY for cls in PATTERN_RECOGNIZERS)
+ADDRESS_ENTITIES: tuple[str, ...] = (CnAddressRecognizer.ENTITY,)
+POS_ENTITIES: tuple[str, ...] = (CnPersonRecognizer.ENTITY,)  # the costlier analyzer runs only for these
 
 
 def structured_recognizers(language: str) -> list[EntityRecognizer]:
-    return [cls(supported_language=language) for cls in PATTERN_RECOGNIZERS]
+    """The pattern recognizers, and for Chinese the address grammar (it needs no NLP engine either)."""
+    out: list[EntityRecognizer] = [cls(supported_language=language) for cls in PATTERN_RECOGNIZERS]
+    if language == "zh":
+        out.append(CnAddressRecognizer(language))
+    return out

@@ -1,17 +1,40 @@
-"""QQ_NUMBER: a QQ account (5–11 digits, no leading zero) introduced by QQ, 扣扣 or 企鹅号."""
+"""QQ_NUMBER: a QQ account or group (5–11 digits, no leading zero) introduced by a contact word.
+
+Contact words: QQ, 扣扣, 企鹅(号), Q号, and a bare ``Q`` followed by a colon (「Q：12345678」), each
+optionally followed by 群 / 号码 / id. Several numbers after one contact word (「QQ：12345、67890」) are
+each a QQ number.
+"""
 
 from __future__ import annotations
 
+import regex
+from presidio_analyzer import RecognizerResult
+
 from ._base import CnPatternRecognizer
 
-__all__ = ["CnQqNumberRecognizer"]
+__all__ = ["CnQqNumberRecognizer", "QQ_LOOKBEHIND"]
+
+QQ_LOOKBEHIND = (r"(?<=(?:qq|扣扣|企鹅号?|q号|(?<![A-Za-z0-9])q(?=\s*[:：]))\s*(?:群)?\s*(?:号码?|id)?\s*[:：]?\s*"
+                 r"(?:是\s*)?)")
+_NEXT = regex.compile(r"\s*(?:[、，,/]|和|或|或者)\s*([1-9]\d{4,10})(?!\d)")
 
 
 class CnQqNumberRecognizer(CnPatternRecognizer):
     ENTITY = "QQ_NUMBER"
     PATTERNS = (
-        ("qq_number", r"(?<=(?:qq|扣扣|企鹅号?|q号)\s*(?:号码?|群|id)?\s*[:：]?\s*)[1-9]\d{4,10}(?!\d)", 0.7),
+        ("qq_number", QQ_LOOKBEHIND + r"[1-9]\d{4,10}(?!\d)", 0.7),
     )
     REQUIRED = r"[1-9]\d{4}"
-    TRIGGERS = ("qq", "扣扣", "企鹅", "q号")
+    TRIGGERS = ("qq", "扣扣", "企鹅", "q号", "q：", "q:")
     CONTEXT = ("qq", "扣扣", "企鹅")
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def,override]
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        more: list[RecognizerResult] = []
+        for result in results:
+            end = result.end
+            while m := _NEXT.match(text, end):  # a list after one contact word
+                more.append(RecognizerResult(self.ENTITY, m.start(1), m.end(1), result.score,
+                                             result.analysis_explanation, result.recognition_metadata))
+                end = m.end()
+        return results + more

@@ -1,5 +1,8 @@
 """WECHAT_ID: a WeChat account name introduced by a contact word (微信, 薇信, 加V, vx, wx …).
 
+Contact words include the plus signs that stand for 加 (➕V, ✚v, +微) and a lone ``V`` with a colon, with
+or without a symbol between (「V：abc123」, 「V❤：abc123」).
+
 WeChat names are 6–20 characters, starting with a letter, then letters, digits, ``_`` or ``-``. A bare
 word of that shape is not a WeChat ID, so the pattern requires the contact word right before it (a
 variable-width look-behind; the span is the ID alone). Numbers given as WeChat contacts are phones or QQ
@@ -14,7 +17,8 @@ __all__ = ["CnWechatIdRecognizer", "WECHAT_LOOKBEHIND"]
 
 # Contact words led by a Han character may touch the ID (加微信abc123); Latin ones (vx, wx) must stand
 # alone and be followed by a separator, or "型号wxan3qig0" would read as a WeChat ID.
-_HAN_WORDS = r"(?:微信号?|薇信|威信|徽信|维信|v信|加\s*v|\+\s*v|加\s*微|私\s*v)\s*(?:号|id)?\s*[:：]?\s*"
+_HAN_WORDS = (r"(?:微信号?|薇信|威信|徽信|维信|v信|加\s*v|[+➕✚＋]\s*(?:v|微)|加\s*微|私\s*v"
+              r"|(?<![A-Za-z0-9])v\s*[\p{So}\p{Sk}]?\s*(?=[:：]))\s*(?:号|id)?\s*[:：]?\s*")
 _LATIN_WORDS = r"(?<![A-Za-z0-9])(?:vx|wx|weixin|wechat(?:\s*id)?)(?:\s*号?\s*[:：]\s*|\s+|号\s*)"
 WECHAT_LOOKBEHIND = rf"(?<={_HAN_WORDS}|{_LATIN_WORDS})"
 
@@ -27,5 +31,5 @@ class CnWechatIdRecognizer(CnPatternRecognizer):
     # The look-behind read forwards (a contact word, then the shortest ID): far cheaper to search for than
     # the pattern, whose variable-width look-behind is tried at every position.
     REQUIRED = rf"(?:{_HAN_WORDS}|{_LATIN_WORDS})[A-Za-z][-_A-Za-z0-9]{{5}}"
-    TRIGGERS = ("微", "薇", "威", "徽", "维", "v", "wx", "wechat", "weixin")
+    TRIGGERS = ("微", "薇", "威", "徽", "维", "v", "wx", "wechat", "weixin", "➕", "✚")
     CONTEXT = ("微信", "加v", "vx", "wechat")

@@ -1,0 +1,201 @@
+"""Whole Chinese addresses: from the first division written (province, city, county, town) to the last
+of road, number, estate, building, unit, room or landmark, as one span.
+
+An address starts at
+
+* a division name from :mod:`.divisions` — a province or city (full or short name), a county or town by
+  its full name (short county names such as 朝阳, 西湖, 和平 are ordinary words and only continue one);
+* after an address cue (地址, 寄到, 送至, 住在, 自提点 …), a road, estate, village or division of any kind;
+* anywhere, a road with a house number (解放南路88号) or an estate with a building (阳光花园3栋).
+
+From there a chain of parts is read, each the longest that fits at that point: a known division, a name
+with a division suffix (区, 县, 镇, 街道, 村 …), a road (路, 街, 大道, 巷, 弄 … with 东/北段), a number
+(88号, 3-1号, 5组), an estate or building (小区, 花园, 大厦, 苑, 园 …), building / unit / floor / room
+(3栋, 2单元, 501室, A座, 3-2-501, a bare room number after a unit), a crossing after a road (与农业路交叉口),
+a landmark (东门, 旁, 对面, 东北角, 菜鸟驿站, 村委会), and a postcode after a space. Parts may be separated by a single space.
+
+A chain of divisions only (浙江杭州, 朝阳区) says where, not who: it counts only after a cue that says
+a person is or goes there (我在, 寄到, 来自, 住 …) and not before words that make it a product's origin or
+a shop's warehouse (发货, 仓, 包邮, 特产 …). That keeps 江浙沪包邮, 西湖龙井, 黄山毛峰, 广州仓发货,
+江苏卫视 and company names (杭州青禾电子商务有限公司) out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .divisions import COUNTY, divisions
+
+__all__ = ["Address", "find_addresses"]
+
+_NUM = r"(?:\d+|[零〇一二三四五六七八九十百两]+)"
+_ADMIN_SUFFIX = ("自治州|自治县|自治旗|特别行政区|地区|新区|开发区|高新区|经开区|工业园区|保税区|省|市|州|盟|县|区|旗|镇|乡"
+                 "|街道|办事处")
+# One pattern per kind of part; at each point the longest match of any kind is taken.
+# Name characters of a division, road or estate stop at the structural characters that end one, so a
+# name never runs across 市, 区, 路 or 号 (改成贵阳市观山湖区天府 is not an estate name ending in 府).
+_BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室]"
+_PARTS = {
+    "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
+    "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
+    "road": regex.compile(rf"{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同)"
+                          r"(?:[东南西北中]段|[一二三四五六七八九十\d]+段)?"),
+    "number": regex.compile(rf"{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
+    "estate": regex.compile(rf"{_BODY}{{2,10}}?(?:小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名都|苑|园|庭|府|城|大楼|"
+                            r"写字楼|商城|市场|产业园|科技园|工业园|园区|国际|公馆|湾|里|宿舍|大院|中心)"),
+    "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
+    "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
+    "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
+    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|[东南西北]{1,2}[角侧])"),
+    "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
+                              r"|小学|中学|卫生院|幼儿园)"),
+}
+_NAMED_KINDS = ("admin", "village", "road", "estate")
+_ROOM = regex.compile(r"\d{2,5}(?!\d)")  # a bare room number, only right after a building or unit
+_POSTCODE = regex.compile(r" \d{6}(?!\d)")
+_SPACE = regex.compile(r" (?=\S)")
+# Parts that make a chain an address by themselves (a division chain alone needs a cue).
+_STREET_KINDS = frozenset({"road", "crossing", "number", "building", "dashed", "room", "landmark", "facility", "village"})
+_BUILDING_KINDS = frozenset({"building", "dashed"})
+# Cues before a place that say a person lives, is, or sends something there.
+_CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
+                     r"发到|发往|送到|送至|送往|送去|送回|放到|放在|放|来自|位于|自提点|取件点|取件地|提货点|我在|在|到|去|回)"
+                     r"[：:\s]*$")
+# Cues after which a road, estate or village starts an address by itself (地址：文三路88号).
+_CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄回|发到|送到|送至|送往|放到|放在|住在|家在|自提点|提货点|取件点)"
+                           r"[：:\s]*")
+# After a division chain: the place is a product's origin, a shop's stock or a broadcaster, not a person's.
+_NOT_PERSONAL_AFTER = regex.compile(r"(?:发货|仓|包邮|直发|直供|直营|特产|产|批发|卫视|电视|市场|人民|话|口音|菜|本地)")
+# Strong starts without a division: a road and its number, an estate and its building.
+_STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号)"
+                        r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
+_BACK_STOP = frozenset("号室栋楼门市区县镇的是在到往至放寄送址住于从由给把和与或及请我你他她您：:，,。；;！!？? \t\n、（(）)「」“”\"'")
+_BACK_LIMIT = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    start: int
+    end: int
+    street: bool  # has a road, number, building, room or landmark (not a chain of divisions only)
+    cued: bool
+
+
+def _known(found: dict[int, list], pos: int, *, start: bool) -> int:
+    """Length of the longest division name at ``pos``; as a start only provinces, cities and full names."""
+    best = 0
+    for d in found.get(pos, ()):
+        if start and d.level >= COUNTY and d.short:
+            continue
+        best = max(best, len(d.name))
+    return best
+
+
+def _known_name(found: dict[int, list], pos: int) -> tuple[int, bool]:
+    """Length of the longest division name at ``pos`` and whether it is a full name (ends in 区, 市 …)."""
+    best, full = 0, False
+    for d in found.get(pos, ()):
+        if len(d.name) > best:
+            best, full = len(d.name), not d.short
+    return best, full
+
+
+def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) -> tuple[int, bool]:
+    """Read parts from ``pos``; returns the end and whether a street-level part was read."""
+    street = first_kind in _STREET_KINDS
+    prev = first_kind
+    n = len(text)
+    while pos < n:
+        known, full = _known_name(found, pos)
+        best_end, best_kind = pos + known, "division" if known else ""
+        if not full:  # a full division name (南山区) is taken as it is: 南山区科技园 is not one estate
+            for kind, pattern in _PARTS.items():
+                m = pattern.match(text, pos)
+                if m and m.end() > best_end:
+                    best_end, best_kind = m.end(), kind
+        if best_kind == "crossing" and prev != "road":
+            best_end, best_kind = pos, ""  # 与…路交叉口 only after a road
+            for kind, pattern in _PARTS.items():
+                m = pattern.match(text, pos) if kind != "crossing" else None
+                if m and m.end() > best_end and not full:
+                    best_end, best_kind = m.end(), kind
+        if prev in _BUILDING_KINDS:
+            m = _ROOM.match(text, pos)
+            if m and m.end() > best_end:
+                best_end, best_kind = m.end(), "room"
+        if best_end == pos:
+            m = _SPACE.match(text, pos)
+            if m and prev is not None and _continues(text, m.end(), found):
+                pos = m.end()
+                continue
+            break
+        pos, prev = best_end, best_kind
+        street = street or best_kind in _STREET_KINDS
+    if street:
+        m = _POSTCODE.match(text, pos)
+        if m:
+            pos = m.end()
+    return pos, street
+
+
+def _continues(text: str, pos: int, found: dict[int, list]) -> bool:
+    if _known(found, pos, start=False):
+        return True
+    return any(_PARTS[k].match(text, pos) for k in _NAMED_KINDS)
+
+
+def _back_to_name_start(text: str, end: int, floor: int) -> int:
+    """Start of the road or estate name ending at ``end``: back over Han characters to a stop word."""
+    pos = end
+    while pos > floor and end - pos < _BACK_LIMIT and text[pos - 1] not in _BACK_STOP and "\u4e00" <= text[pos - 1] <= "\u9fff":
+        pos -= 1
+    return pos
+
+
+def find_addresses(text: str) -> list[Address]:
+    """Addresses in ``text``, not overlapping, in order.
+
+    Chains that start at a division come first; a road with its number, an estate with its building,
+    or a road or estate after an address cue then start chains only where no address is yet."""
+    found = divisions().at(text)
+    out: list[Address] = []
+    last_end = -1
+    for start in sorted(found):
+        if start < last_end:
+            continue
+        if not _known(found, start, start=True) and not _CUE.search(text, max(0, start - 6), start):
+            continue  # a short county name (大冶, 海门) starts an address only right after a cue
+        end, street = _chain(text, start, found, None)
+        if _keep(text, start, end, street, cued=False, out=out):
+            last_end = end
+    taken = [(a.start, a.end) for a in out]
+    extra: list[tuple[int, str]] = [(m.end(), "cue") for m in _CUE_WORDS.finditer(text)]
+    for m in _STRONG.finditer(text):
+        floor = max((e for s, e in taken if e <= m.start()), default=0)
+        start = _back_to_name_start(text, m.start(), floor)
+        if start < m.start():
+            extra.append((start, "strong"))
+    for start, how in sorted(extra):
+        if start >= len(text) or any(s <= start < e for s, e in taken):
+            continue
+        if how == "cue" and not any(_PARTS[k].match(text, start) for k in ("road", "estate", "village")):
+            continue
+        end, street = _chain(text, start, found, None)
+        if any(start < s < end for s, _ in taken):
+            continue  # runs into an address found from its division: that one starts later, and is it
+        if _keep(text, start, end, street, cued=how == "cue", out=out):
+            taken.append((start, end))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def _keep(text: str, start: int, end: int, street: bool, *, cued: bool, out: list[Address]) -> bool:
+    if end <= start:
+        return False
+    cued = cued or bool(_CUE.search(text, max(0, start - 6), start))
+    if not street and (not cued or _NOT_PERSONAL_AFTER.match(text, end)):
+        return False
+    out.append(Address(start, end, street, cued))
+    return True

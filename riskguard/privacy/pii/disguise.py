@@ -1,0 +1,36 @@
+"""Values written to dodge filters, read through the screening normaliser's full view.
+
+Phone, QQ and card numbers written in Chinese numerals (一三八…, 壹叁捌…, 幺 for 一), circled or
+full-width digits, and contacts written with full-width letters and signs (ＱＱ, ＠) are found by running
+the recognizers again over :class:`riskguard.rulebook.normalise.Normaliser`'s full view of the text —
+the view screening matches in — and mapping each span back to the original characters with the view's
+offset map. The second pass runs only when the text has such characters and the view gains something
+from them: a run of five or more digits that was written otherwise, or a folded ``@``/letter.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ...rulebook.normalise import Normaliser, View
+
+__all__ = ["DISGUISABLE", "disguised_view"]
+
+# The types whose values can be written in numerals or full-width forms.
+DISGUISABLE = ("CN_RESIDENT_ID", "CN_MOBILE", "CN_USCC", "BANK_CARD", "CREDIT_CARD", "WECHAT_ID", "QQ_NUMBER",
+               "EMAIL_ADDRESS")
+# 幺 is how 一 is read out in phone numbers (幺三八…); nowhere else is it a digit worth folding.
+_NORMALISER = Normaliser(chars={"幺": "一"})
+# Five or more digits in a row (spaces and hyphens between allowed) written in any of the ways the
+# normaliser folds; or a full-width letter, digit or ＠ (ＱＱ, ＶＸ, name＠qq.com). Full-width punctuation
+# alone (，。：) is in every Chinese text and hides nothing.
+_DIGITS = r"[0-9〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺\uff10-\uff19\u2460-\u249b\u24ea-\u24ff\u2776-\u2793]"
+_CANDIDATE = regex.compile(rf"{_DIGITS}(?:[ \-]?{_DIGITS}){{4,}}|[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
+
+
+def disguised_view(text: str) -> View | None:
+    """The full view of ``text`` when it may hold a value the text as written hides, else None."""
+    for m in _CANDIDATE.finditer(text):
+        if not m.group().isascii():
+            return _NORMALISER.normalise(text).full
+    return None

@@ -1,0 +1,260 @@
+"""PERSON for Chinese text: names after cues, in lists, in sentences about a person, and in Latin script.
+
+A name is a common surname (one character, or one of the double surnames) and a given name of one or
+two characters. Whether the characters after a surname are a given name is scored by a character model
+built from jieba's dictionary: for each character, how much more often it stands in the given name of
+the ~45,000 dictionary words tagged as person names than in Chinese words at large (芳, 婷, 涛 score high;
+的, 了, 息 low). Where a name is found:
+
+* after a cue (收件人, 法定代表人, 店长, 经办人, 我叫, 客服, 签收人, 持卡人 … from ``data/persons.yaml``), the
+  given name is read and kept unless it is a stop word or the pair is an ordinary word (联系人信息);
+* after a weaker word (转告, 恭喜, @ …), or before a word that follows names (老师, 说, 在吗 …), or as a
+  whole clause (「，王芳！」), it must also score as a name;
+* each name may open a list (王芳、李强和张伟): the next name-shaped word after 、, ， 和 与 及 / is one too;
+* after a cue, a Chinese name in Latin letters (ZHANG Wei, Wang Fang, Fang Wang): a surname's pinyin and
+  a given name that splits into pinyin syllables;
+* after 客服 / 我是, 小 and a surname (客服小刘).
+
+Brands that begin with a surname (王老吉, 周大福, 张小泉), places and ordinary words (谢谢, 包邮, 明前, 毛峰)
+are in the stop list; jieba's dictionary frequency rejects other common words.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick_rs
+import jieba
+import jieba.posseg
+import regex
+import yaml
+from pypinyin import Style, lazy_pinyin
+
+from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
+
+__all__ = ["Name", "find_names"]
+
+_DATA = Path(__file__).with_name("data") / "persons.yaml"
+_NAME_TAGS = frozenset({"nr", "nrfg"})
+_HAN = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}+")
+_LATIN_GATE = regex.compile(r"[A-Za-z]{4}[^\n]{0,24}[A-Z]")
+_LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
+_LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
+_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient")
+_CUE_GAP = r"[：:\s]*(?:还是|也是|就是|是|为|改为|改成|换成)?[：:\s]*"
+# Characters that end a name when they follow it (boundaries inside a Han run).
+_AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
+                        "，,。：:；;！!？?（(）) ")
+# Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
+_BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到")
+_CUE_SCORE, _MODEL_SCORE = 0.9, 0.8
+_COMMON_FREQ = 40  # a dictionary word (not a name) this frequent is an ordinary word, not a name
+_lock = threading.Lock()
+_model: _Model | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    start: int
+    end: int
+    score: float
+
+
+class _Model:
+    def __init__(self) -> None:
+        data = yaml.safe_load(_DATA.read_text("utf-8"))
+        jieba.setLogLevel(30)
+        jieba.initialize()
+        self.tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+        self.freq: dict[str, int] = jieba.dt.FREQ
+        self.stop = frozenset(data["stop"])
+        given: Counter[str] = Counter()
+        for word, tag in self.tags.items():
+            if tag in _NAME_TAGS and 2 <= len(word) <= 3 and word[0] in SINGLE_SURNAMES:
+                given.update(word[1:])
+        general: Counter[str] = Counter()
+        for word, f in self.freq.items():
+            if f > 0:
+                general.update(dict.fromkeys(word, f))
+        g_total, t_total = sum(given.values()), sum(general.values())
+        self.char_score = {c: math.log((given[c] + 0.5) / g_total) - math.log((general[c] + 1) / t_total)
+                           for c in set(given) | set(general)}
+        surnames = "".join(sorted(SINGLE_SURNAMES))
+        doubles = "|".join(DOUBLE_SURNAMES)
+        # One automaton over every cue, verb and after-word: one pass over the text finds them all.
+        self.kinds: list[str] = []
+        words: list[str] = []
+        for kind in ("cues", "verbs", "after"):
+            for word in data[kind]:
+                words.append(word)
+                self.kinds.append(kind)
+        self.words = words
+        self.automaton = ahocorasick_rs.AhoCorasick(words)
+        self.gap = regex.compile(_CUE_GAP)
+        self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"])) + ")")  # used with match()
+        self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
+        self.latin_cue = regex.compile("(?:" + "|".join(map(regex.escape, _LATIN_CUES)) + r")\s*[:：]?\s*(?=[A-Z])",
+                                       regex.IGNORECASE)
+        self.doubles = regex.compile(doubles)
+        self.surname_pinyin = frozenset(lazy_pinyin(s, style=Style.NORMAL)[0] for s in SINGLE_SURNAMES) | \
+            frozenset("".join(lazy_pinyin(s, style=Style.NORMAL)) for s in DOUBLE_SURNAMES)
+        chars = [c for c, s in self.char_score.items() if s > 0 and len(c) == 1 and _HAN.match(c)]
+        self.syllables = frozenset(lazy_pinyin("".join(chars), style=Style.NORMAL))
+
+    # -- scoring ------------------------------------------------------------------------------------
+    def given_score(self, given: str) -> float:
+        return sum(self.char_score.get(c, -3.0) for c in given) / len(given)
+
+    def ordinary(self, word: str) -> bool:
+        """A stop word, or a dictionary word that is not a name and is common (信息, 高峰 as a word)."""
+        if word in self.stop:
+            return True
+        return self.tags.get(word) not in _NAME_TAGS and self.freq.get(word, 0) >= _COMMON_FREQ
+
+    def read(self, text: str, pos: int, *, strict: bool) -> tuple[int, float] | None:
+        """The name starting at ``pos`` (surname there): its end and the given name's mean character
+        score, or None. Two-character given names are preferred where the text allows them."""
+        surname = 2 if text[pos:pos + 2] in DOUBLE_SURNAMES else 1 if text[pos:pos + 1] in SINGLE_SURNAMES else 0
+        if not surname:
+            return None
+        limit = pos + surname
+        while limit < len(text) and limit < pos + surname + 2 and "\u4e00" <= text[limit] <= "\u9fff":
+            limit += 1
+        options = []
+        for given_len in (2, 1):
+            end = pos + surname + given_len
+            if end > limit:
+                continue
+            word, given = text[pos:end], text[pos + surname:end]
+            if any(c in _AFTER_NAME for c in given) or self.ordinary(word) or word[:2] in self.stop:
+                continue
+            boundary = end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME or \
+                bool(self.after.match(text, end))
+            if given_len == 2 and not boundary and (self.ordinary(text[pos:pos + surname + 1]) or (
+                    self.ordinary(given) and self.given_score(given) < 0)):
+                continue  # 包裹上, 和手机: a word and what follows it (建国, 志强 are words and names)
+            if given_len == 1 and not boundary and self.ordinary(text[pos + surname:end + 1]):
+                continue  # 向公司: the given name would be half of a word
+            options.append((end, self.given_score(given), boundary))
+        if not options:
+            return None
+        # most names have a two-character given name; not when its second character is rarely in one
+        if len(options) == 2 and self.char_score.get(text[options[0][0] - 1], -3.0) <= -1.0:
+            options = options[1:]
+        bounded = [o for o in options if o[2]]
+        if bounded:
+            return bounded[0][0], bounded[0][1]
+        if strict:
+            return None
+        return options[0][0], options[0][1]
+
+    def latin(self, text: str, pos: int) -> int | None:
+        m = _LATIN_NAME.match(text, pos)
+        if not m:
+            return None
+        a, b = m.group("a").lower(), m.group("b").lower()
+        if (a in self.surname_pinyin and self._syllables(b)) or (b in self.surname_pinyin and self._syllables(a)):
+            return m.end()
+        return None
+
+    def _syllables(self, word: str) -> bool:
+        """Whether ``word`` is one or two pinyin syllables (wei, fang, xiaoming)."""
+        if word in self.syllables:
+            return True
+        return any(word[:i] in self.syllables and word[i:] in self.syllables for i in range(1, len(word)))
+
+
+def _get_model() -> _Model:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = _Model()
+    return _model
+
+
+_WEAK_MIN = 0.3  # the given name's characters must score at least this on average after a verb
+_AFTER_MIN = 0.0  # before 老师, 女士, 代签收 …
+_CLAUSE_MIN = 0.3
+
+
+def _starts_name(text: str, pos: int) -> bool:
+    return pos < len(text) and (text[pos] in SINGLE_SURNAMES or text[pos:pos + 2] in DOUBLE_SURNAMES)
+
+
+def find_names(text: str) -> list[Name]:
+    """Person names in ``text``, not overlapping, in order."""
+    model = _get_model()
+    found: dict[int, Name] = {}
+
+    def add(start: int, end: int, score: float) -> None:
+        if start not in found or found[start].end < end:
+            found[start] = Name(start, end, score)
+        _list_after(text, end, model, add)
+
+    hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": []}
+    for index, start, end in model.automaton.find_matches_as_indexes(text, overlapping=True):
+        hits[model.kinds[index]].append((start, end))
+    for _, end in hits["cues"]:
+        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]  # the gap may be empty
+        if _starts_name(text, pos):
+            got = model.read(text, pos, strict=False)
+            if got and got[1] > -2.5:
+                add(pos, got[0], _CUE_SCORE)
+                continue
+        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
+            add(pos, latin, _CUE_SCORE)
+    if _LATIN_GATE.search(text):
+        for m in model.latin_cue.finditer(text):
+            if latin := model.latin(text, m.end()):
+                add(m.end(), latin, _CUE_SCORE)
+    if "小" in text:
+        for m in model.xiao.finditer(text):
+            add(m.start(), m.end(), _CUE_SCORE)
+    for _, end in hits["verbs"]:
+        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False)) and got[1] >= _WEAK_MIN:
+            add(pos, got[0], _MODEL_SCORE)
+    for m in _HAN_RUN.finditer(text):  # a clause that is just a name (，王芳！)
+        if 2 <= len(m.group()) <= 4 and _starts_name(text, m.start()):
+            got = model.read(text, m.start(), strict=True)
+            if got and got[0] == m.end() and got[1] >= _CLAUSE_MIN:
+                add(m.start(), got[0], _MODEL_SCORE)
+    for after, _ in hits["after"]:
+        # the name just before a word that follows names (王芳老师, 李强说): of the shapes that end there,
+        # the one after a boundary or a verb (和梁梅一起 → 梁梅), else the three-character one
+        options = []
+        for size in (2, 3, 4):
+            start = after - size
+            if start < 0 or not _starts_name(text, start) or \
+                    any(n.start < after and start < n.end for n in found.values()):
+                continue
+            got = model.read(text, start, strict=True)
+            if got and got[0] == after and got[1] >= _AFTER_MIN:
+                before = start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_NAME
+                options.append((not before, size != 3, start, got[0]))
+        if options:
+            _, _, start, end = min(options)
+            add(start, end, _MODEL_SCORE)
+    out: list[Name] = []
+    for start in sorted(found):
+        name = found[start]
+        if out and start < out[-1].end:
+            continue
+        out.append(name)
+    return out
+
+
+def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignore[no-untyped-def]
+    """A name right after a list separator following a name is a name too (王芳、李强)."""
+    m = _LIST_SEP.match(text, end)
+    if not m:
+        return
+    got = model.read(text, m.end(), strict=True)
+    if got and got[1] > -2.5:
+        add(m.end(), got[0], _CUE_SCORE)

@@ -1,0 +1,113 @@
+"""Whole addresses: one LOCATION span from the first division to the room or landmark, nothing for
+places that are not a person's, and masks that keep at most the province and city — through the
+grammar, the API, the CLI, the vault's masked reads and a review case's stored content."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from riskguard.cli import main
+from riskguard.privacy.pii.addresses import find_addresses
+from riskguard.privacy.pii.divisions import divisions
+from riskguard.privacy.pii.service import PiiService, mask_personal_data
+from riskguard.privacy.vault.registry import mask
+
+MUST_MATCH = [  # (text, the address in it)
+    ("地址广东省深圳市南山区科技园路1号", "广东省深圳市南山区科技园路1号"),
+    ("收件人王芳，地址：浙江省杭州市西湖区文三路88号3栋2单元501室，电话", "浙江省杭州市西湖区文三路88号3栋2单元501室"),
+    ("寄到陕西省西安市雁塔区解放南路88号3栋2单元501室", "陕西省西安市雁塔区解放南路88号3栋2单元501室"),
+    ("广州市天河区体育西路191号中石化大厦B座1203", "广州市天河区体育西路191号中石化大厦B座1203"),
+    ("送到朝阳区学院路341号小区东门", "朝阳区学院路341号小区东门"),
+    ("河南省周口市郸城县汲冢镇王庄村3组12号", "河南省周口市郸城县汲冢镇王庄村3组12号"),
+    ("老家是郸城县汲冢镇李家湾村村委会旁", "郸城县汲冢镇李家湾村村委会旁"),
+    ("辽宁省沈阳市和平区丽景苑23号楼6单元104，王先生", "辽宁省沈阳市和平区丽景苑23号楼6单元104"),
+    ("放到金地名苑北门快递柜", "金地名苑北门快递柜"),
+    ("请放到中山北路88号门卫", "中山北路88号门卫"),
+    ("江苏省苏州市工业园区星湖街328号", "江苏省苏州市工业园区星湖街328号"),
+    ("内蒙古自治区欢县徐汇韦街b座 469074", "内蒙古自治区欢县徐汇韦街b座 469074"),
+    ("主播，成都武侯区天府大道北段能发货吗？", "成都武侯区天府大道北段"),
+    ("我在成都，着急用", "成都"),
+    ("寄往大冶；售后问题", "大冶"),
+    ("地址是涪城区龙华中路290号14栋3单元108室，不是之前那个", "涪城区龙华中路290号14栋3单元108室"),
+]
+MUST_NOT_MATCH = [
+    "江浙沪包邮，新疆西藏不发货", "西湖龙井和黄山毛峰，明前采摘", "本店从杭州发货", "我们是广州仓发货，一般次日达",
+    "海关已放行，清关完成后两天送达", "出入境检验检疫合格证明已上传", "杭州青禾电子商务有限公司", "江苏卫视广告同款",
+    "朝阳区、海淀区可以当天送达", "南山区科技园附近的店铺都是直营", "产地：浙江省", "五常大米，产地黑龙江",
+    "柳州螺蛳粉，臭味浓郁", "招商银行深圳分行", "北京市场价格比这里贵", "福建安溪铁观音，清香型",
+]
+
+
+@pytest.mark.parametrize(("text", "address"), MUST_MATCH)
+def test_whole_address_is_one_span(text: str, address: str) -> None:
+    assert [text[a.start:a.end] for a in find_addresses(text)] == [address]
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_places_that_are_not_a_persons_address(text: str) -> None:
+    assert find_addresses(text) == []
+
+
+@pytest.mark.parametrize(("address", "keep", "head"), [
+    ("广东省深圳市南山区科技园路1号", "city", "广东省深圳市"),
+    ("广东省深圳市南山区科技园路1号", "province", "广东省"),
+    ("广东省深圳市南山区科技园路1号", "none", ""),
+    ("北京市朝阳区建国路88号", "city", "北京市"),
+    ("杭州西湖区文三路88号", "city", "杭州"),
+    ("朝阳区学院路341号", "city", ""),
+])
+def test_mask_keeps_at_most_province_and_city(address: str, keep: str, head: str) -> None:
+    assert divisions().head_length(address, keep) == len(head)
+    assert mask("address", address, address_keep=keep) == head + "*" * (len(address) - len(head))
+
+
+TEXT = "收件人李娜，地址：广东省深圳市南山区科技园路1号3栋2单元501室，谢谢"
+STREET = ("南山区", "科技园路", "1号", "3栋", "2单元", "501室")
+
+
+def test_redaction_hides_street_number_building_and_room() -> None:
+    service = PiiService(b"\x02" * 32)
+    replaced = service.redact(TEXT).text
+    masked = service.redact(TEXT, operators={"DEFAULT": {"type": "mask", "keep_last": 4}}).text
+    assert "<LOCATION>" in replaced and "广东省" not in replaced
+    assert "广东省深圳市" in masked
+    for part in STREET:
+        assert part not in replaced and part not in masked
+    assert mask_personal_data(TEXT).startswith("收件人李娜，地址：广东省深圳市****")
+    assert len(mask_personal_data(TEXT)) == len(TEXT)
+
+
+def test_redact_api_masks_the_whole_address(client, auth) -> None:  # type: ignore[no-untyped-def]
+    body = {"text": TEXT, "operators": {"LOCATION": {"type": "mask", "keep_last": 4}}}
+    response = client.post("/v1/pii/redact", json=body, headers=auth("privacy_officer"))
+    assert response.status_code == 200
+    out = response.get_json()["text"]
+    assert "广东省深圳市" in out
+    for part in STREET:
+        assert part not in out
+
+
+def test_redact_cli_masks_the_whole_address(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from riskguard.keyring import Keyring
+
+    Keyring.generate(tmp_path / "keyring.json").save()
+    monkeypatch.setenv("RISKGUARD_KEYRING", str(tmp_path / "keyring.json"))
+    monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
+    src = json.dumps({"id": 1, "text": TEXT}, ensure_ascii=False) + "\n"
+    for operator in ("replace", "mask"):
+        result = CliRunner().invoke(main, ["pii", "redact", "--operator", operator], input=src)
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.stdout)["text"]
+        for part in STREET:
+            assert part not in out, (operator, out)
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("地址：郑州市金水区花园路与农业路交叉口东北角", "郑州市金水区花园路与农业路交叉口东北角"),
+    ("寄到成都市武侯区人民南路和一环路口", "成都市武侯区人民南路和一环路口"),
+])
+def test_crossing_of_two_roads(text: str, address: str) -> None:
+    assert [text[a.start:a.end] for a in find_addresses(text)] == [address]

@@ -1,0 +1,51 @@
+"""Contacts written to dodge filters: e-mails with # or spelled out or full-width, QQ after Q： and in
+lists, WeChat after emoji pluses, numbers in Chinese numerals, circled or full-width digits (read through
+the screening normaliser's view and mapped back to the text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from riskguard.privacy.pii.service import PiiService
+
+CASES = [  # (text, type, value as written)
+    ("我邮箱是lin.xiaoyu#qq.com（#换成@），发票发这里", "EMAIL_ADDRESS", "lin.xiaoyu#qq.com"),
+    ("麻烦发到huangmin#163.com，#改成@", "EMAIL_ADDRESS", "huangmin#163.com"),
+    ("邮箱：chenjie_88 at 163 dot com，麻烦", "EMAIL_ADDRESS", "chenjie_88 at 163 dot com"),
+    ("邮箱 sunny_li(at)foxmail.com", "EMAIL_ADDRESS", "sunny_li(at)foxmail.com"),
+    ("我的邮箱wangfang2019＠126.com，收到请回复", "EMAIL_ADDRESS", "wangfang2019＠126.com"),
+    ("加我Q：12345678，截图发你", "QQ_NUMBER", "12345678"),
+    ("有问题可以加扣扣群号码887766554，群里有视频", "QQ_NUMBER", "887766554"),
+    ("实在不方便的话➕V：Ggwaua_vip，我发视频", "WECHAT_ID", "Ggwaua_vip"),
+    ("需要的话✚v abc_123，我把细节图发你", "WECHAT_ID", "abc_123"),
+    ("联系我：一三九一二三四五六七八，白天都在", "CN_MOBILE", "一三九一二三四五六七八"),
+    ("电话是幺三八零零一三八零零零，打不通就发短信", "CN_MOBILE", "幺三八零零一三八零零零"),
+    ("手机：１８６１２３４５６７８", "CN_MOBILE", "１８６１２３４５６７８"),
+    ("我手机号①③⑧⓪⓪①③⑧⓪⓪⓪，到了打我电话", "CN_MOBILE", "①③⑧⓪⓪①③⑧⓪⓪⓪"),
+]
+NEGATIVES = [
+    "话题#abc.com 讨论区", "meet me at home", "Q1季度营收增长", "版本v2.3.18，固件已更新", "一二三四五六七，数到七",
+    "型号：XR2024-Pro，颜色：深空灰", "QQ音乐会员月卡", "支持微信支付和支付宝",
+]
+
+
+@pytest.fixture(scope="module")
+def service() -> PiiService:
+    return PiiService(b"\x03" * 32)
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), CASES)
+def test_disguised_contact_found_as_written(service: PiiService, text: str, kind: str, value: str) -> None:
+    found = [(d.type, text[d.start:d.end]) for d in service.detect(text)]
+    assert (kind, value) in found, found
+
+
+def test_several_qq_numbers_after_one_word(service: PiiService) -> None:
+    text = "客服QQ：1234567、7654321，任意一个都可以"
+    assert [text[d.start:d.end] for d in service.detect(text) if d.type == "QQ_NUMBER"] == ["1234567", "7654321"]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_no_contact_in_lookalikes(service: PiiService, text: str) -> None:
+    contacts = {"EMAIL_ADDRESS", "QQ_NUMBER", "WECHAT_ID", "CN_MOBILE"}
+    assert [d for d in service.detect(text) if d.type in contacts] == []

@@ -1,0 +1,47 @@
+"""PERSON: names after cues, in lists, in sentences about a person, in Latin script; never brands,
+places, ordinary words or job titles (the failure families of issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from riskguard.privacy.pii.persons import find_names
+
+MUST_MATCH = [  # (text, the names in it)
+    ("收件人王芳，电话13800138000", ["王芳"]),
+    ("联系人：王芳、李强", ["王芳", "李强"]),
+    ("法定代表人：陈建华；身份证号：见附件", ["陈建华"]),
+    ("负责人张丽娟，手机见下", ["张丽娟"]),
+    ("店长刘洋：这位顾客的情况我了解了", ["刘洋"]),
+    ("副店长周敏已经同意补发", ["周敏"]),
+    ("经办人：赵雪梅；联系邮箱：无", ["赵雪梅"]),
+    ("我叫孙浩，上周买的电饭煲坏了", ["孙浩"]),
+    ("我是客服小刘，工号1032", ["小刘"]),
+    ("签收人：何志强", ["何志强"]),
+    ("持卡人姓名：吴秀兰", ["吴秀兰"]),
+    ("麻烦转告陈建国明天来取", ["陈建国"]),
+    ("恭喜马红、王秀英抢到福袋", ["马红", "王秀英"]),
+    ("复核人萧成已确认资质齐全", ["萧成"]),
+    ("开票人：张伟  复核：李娜  收款人：王强", ["张伟", "李娜", "王强"]),
+    ("Name: ZHANG Wei, phone 13800138000", ["ZHANG Wei"]),
+    ("收件人 Wang Fang，电话", ["Wang Fang"]),
+    ("我和梁梅一起看的直播", ["梁梅"]),
+    ("麻烦备注：高小红女士收", ["高小红"]),
+]
+MUST_NOT_MATCH = [
+    "王老吉凉茶一箱24罐", "周大福足金手镯", "张小泉剪刀厨房专用", "谢谢亲的支持", "江浙沪包邮",
+    "明前龙井，今年新茶", "黄山毛峰特级", "联系人信息不完整，请补充", "我叫外卖了，晚点回复你",
+    "法定代表人变更需要重新提交资料", "店长推荐：这款保温杯", "经办人须本人到场签字", "客服小姐姐回复好快",
+    "请提供下单人姓名和手机号", "纳税人识别号请向公司财务索取", "买家：包裹上写的是", "杜康酒", "龚扇",
+    "高兴地告诉大家，今天全场满减", "朝阳区、海淀区可以当天送达",
+]
+
+
+@pytest.mark.parametrize(("text", "names"), MUST_MATCH)
+def test_names_found_whole(text: str, names: list[str]) -> None:
+    assert [text[n.start:n.end] for n in find_names(text)] == names
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_words_that_are_not_names(text: str) -> None:
+    assert find_names(text) == []
