@@ -2,7 +2,7 @@
 
     python bench/onboarding_eval.py                 # the dev split: what checks are changed on
     python bench/onboarding_eval.py --split test    # the held-back split: what the docs report
-    python bench/onboarding_eval.py --split all --json /tmp/onboarding.json
+    python bench/onboarding_eval.py --split all --json onboarding.json
 
 Every line is checked the way ``riskguard merchants review --no-duplicates`` checks it (schema, every
 check, content through the rules engine) on the corpus's evaluation date, in file order, so the

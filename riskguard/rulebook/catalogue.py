@@ -11,7 +11,7 @@ from pathlib import Path
 from .loader import Rulebook
 from .model import Rule
 
-__all__ = ["markdown", "replace_section", "START", "END"]
+__all__ = ["markdown", "replace_section", "section", "START", "END"]
 
 START = "<!-- rules-table:start (riskguard rules table --write docs/rules.md) -->"
 END = "<!-- rules-table:end -->"
