@@ -75,7 +75,7 @@ def make_app(tmp: Path, url: str) -> Any:
 
 def bench_backend(name: str, url: str, tmp: Path, bodies: list[dict[str, Any]]) -> None:
     app = make_app(tmp, url)
-    with app.extensions["riskguard"]["db"].transaction() as session:
+    with app.extensions["riskguard"].db.transaction() as session:
         _, tok = create_key(session, role=Role.ONBOARDING, name="bench")
     headers = {"Authorization": f"Bearer {tok}"}
     client = app.test_client()
@@ -95,7 +95,7 @@ def bench_backend(name: str, url: str, tmp: Path, bodies: list[dict[str, Any]]) 
     print(f"[{name}] submit, first 1/5  {ms(real[:fifth])}")
     print(f"[{name}] submit, last 1/5   {ms(real[-fifth:])}   (table then holds {len(real)} applications)")
     print(f"[{name}] submit, overall    {len(real) / sum(real):7.1f} applications/s")
-    app.extensions["riskguard"]["db"].dispose()
+    app.extensions["riskguard"].db.dispose()
 
 
 def main() -> None:
@@ -117,9 +117,9 @@ def main() -> None:
         app = make_app(tmp / "eval", f"sqlite:///{tmp / 'eval.db'}")
         schema = ApplicationSchema()
         with app.app_context():
-            service = app.extensions["riskguard"]["onboarding"]
-            rulebook = app.extensions["riskguard"]["rulebook"]
-            key = app.extensions["riskguard"]["keyring"].secret("digest")
+            service = app.extensions["riskguard"].onboarding
+            rulebook = app.extensions["riskguard"].rulebook
+            key = app.extensions["riskguard"].keyring.secret("digest")
             loaded = [schema.load(b) for b in bodies]
             service.evaluate(loaded[0], as_of=date.today(), rulebook=rulebook, digest_key=key)  # warm up
             base = timed(schema.load, bodies)

@@ -1,7 +1,7 @@
 """riskguard: risk, compliance and privacy governance for social e-commerce.
 
-``create_app`` does wiring only: settings, database, keyring, logging, the error handler, and each
-domain's ``init_app``.
+``create_app`` does wiring only: settings → services (:mod:`riskguard.services`, the composition root),
+logging, the error handler, request logging, and each domain's routes.
 """
 
 from __future__ import annotations
@@ -14,46 +14,38 @@ import structlog
 from flask import Flask, g, jsonify, request
 
 from .config import Settings
+from .services import Services, build_services
 
 __all__ = ["create_app"]
 
-DOMAINS = ("audit", "screening", "privacy", "onboarding", "review", "payouts", "console")
 
-
-def create_app(settings: Settings | dict[str, Any] | None = None) -> Flask:
-    from . import errors, migrate
-    from .context import EXTENSION
-    from .db import Database
-    from .keyring import Keyring
+def create_app(settings: Settings | dict[str, Any] | None = None, *, services: Services | None = None) -> Flask:
+    """The WSGI app over ``services`` (built from ``settings`` when not given)."""
+    from . import audit, console, errors, onboarding, payouts, privacy, review, screening
+    from .http import EXTENSION
     from .logging import configure_logging
 
-    if settings is None:
-        settings = Settings.from_env()
-    elif isinstance(settings, dict):
-        settings = Settings.from_env(**settings)
-    configure_logging(settings.log_level)
+    if services is None:
+        if settings is None:
+            settings = Settings.from_env()
+        elif isinstance(settings, dict):
+            settings = Settings.from_env(**settings)
+        services = build_services(settings)
+    configure_logging(services.settings.log_level)
+    services.build_all()
 
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-
-    db = Database(settings.sqlalchemy_url)
-    if settings.master_key:
-        keyring = Keyring.from_master_key(settings.master_key)
-    else:
-        keyring = Keyring.load(settings.keyring_path)
-    app.extensions[EXTENSION] = {"settings": settings, "db": db, "keyring": keyring}
-    app.secret_key = keyring.secret("session")
+    app.extensions[EXTENSION] = services
+    app.secret_key = services.keyring.secret("session")
 
     errors.register_error_handlers(app)
     _request_logging(app)
-    _health(app, migrate)
-
-    import importlib
-
-    for name in DOMAINS:
-        importlib.import_module(f"riskguard.{name}").init_app(app)
+    _health(app, services)
+    for domain in (audit, screening, privacy, onboarding, review, payouts, console):
+        domain.init_app(app)
 
     @app.get("/openapi.json")
     def openapi():  # type: ignore[no-untyped-def]
@@ -84,20 +76,13 @@ def _request_logging(app: Flask) -> None:
         return response
 
 
-def _health(app: Flask, migrate: Any) -> None:
-    from .context import get_db, get_service
-
+def _health(app: Flask, services: Services) -> None:
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
         return jsonify({"status": "ok"})
 
     @app.get("/readyz")
     def readyz():  # type: ignore[no-untyped-def]
-        db = get_db()
-        checks = {"database": db.ping()}
-        try:
-            checks["rules"] = bool(get_service("rulebook").rules)
-        except KeyError:
-            checks["rules"] = False
+        checks = {"database": services.db.ping(), "rules": bool(services.rulebook.rules)}
         ok = all(checks.values())
         return jsonify({"status": "ready" if ok else "not_ready", "checks": checks}), 200 if ok else 503

@@ -119,13 +119,13 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from .context import get_db  # late: the view module is imported before the app exists
+            from .http import services  # late: http imports the services module
 
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("missing bearer token", code="unauthorized")
-            with get_db().driver() as conn:
+            with services().db.driver() as conn:
                 actor = authenticate(conn, token.strip())
             if actor is None:
                 raise Unauthorized("invalid or revoked token", code="unauthorized")

@@ -12,14 +12,22 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema, ValidationError
 
 from .errors import BadRequest, validation_error
+from .services import Services
 
-__all__ = ["json_body", "query_args", "read_json", "documented"]
+__all__ = ["json_body", "query_args", "read_json", "documented", "services", "EXTENSION"]
+
+EXTENSION = "riskguard"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def services() -> Services:
+    """The current app's services (built by ``create_app`` from its settings); views only."""
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
 
 
 def read_json(expect: type = dict) -> Any:

@@ -114,7 +114,7 @@ def app_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     yield make
     for application in built:
-        application.extensions["riskguard"]["db"].dispose()
+        application.extensions["riskguard"].db.dispose()
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def app(tmp_path: Path, db_url: str):  # type: ignore[no-untyped-def]
     """The app on both backends (SQLite and PostgreSQL), schema migrated."""
     application = build_app(tmp_path, db_url)
     yield application
-    application.extensions["riskguard"]["db"].dispose()
+    application.extensions["riskguard"].db.dispose()
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def sqlite_app(tmp_path: Path, sqlite_url: str):  # type: ignore[no-untyped-def]
     """The app on SQLite only, for logic that does not depend on the database."""
     application = build_app(tmp_path, sqlite_url)
     yield application
-    application.extensions["riskguard"]["db"].dispose()
+    application.extensions["riskguard"].db.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def module_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     tmp = tmp_path_factory.mktemp("module_app")
     application = build_app(tmp, f"sqlite:///{tmp / 'riskguard.db'}")
     yield application
-    application.extensions["riskguard"]["db"].dispose()
+    application.extensions["riskguard"].db.dispose()
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def sclient(module_app):  # type: ignore[no-untyped-def]
 
 
 def _headers_for(application, role: str | Role, name: str | None = None) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    db: Database = application.extensions["riskguard"]["db"]
+    db: Database = application.extensions["riskguard"].db
     with db.transaction() as session:
         _, tok = create_key(session, role=role, name=name or f"test-{role}")
     return {"Authorization": f"Bearer {tok}"}

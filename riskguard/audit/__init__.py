@@ -18,15 +18,8 @@ __all__ = ["Action", "AuditEvent", "Receipt", "append", "record", "recording", "
 
 
 def init_app(app: Flask) -> None:
-    """Bind the app's database to the log keys, register the service and the auditors' API."""
-    from ..context import EXTENSION
-    from .service import AuditLog
-
-    ext = app.extensions[EXTENSION]
-    log = AuditLog.create(ext["db"], ext["keyring"], ext["settings"])
-    ext["audit"] = log
-    ext["audit_keys"] = log.keys
-
+    """Register the auditors' API and the after-response integration (the service is built by
+    :mod:`riskguard.services`)."""
     @app.after_request
     def _integrate_after_response(response):  # type: ignore[no-untyped-def]
         from flask import g

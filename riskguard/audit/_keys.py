@@ -65,12 +65,12 @@ def keys_for(engine: Engine) -> LogKeys:
     keys = _bound.get(engine)
     if keys is not None:
         return keys
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
     if has_app_context():
-        ext = current_app.extensions.get("riskguard", {})
-        if "audit_keys" in ext:
-            return ext["audit_keys"]
+        from ..http import services
+
+        return services().audit.keys
     from ..config import Settings
 
     settings = Settings.from_env()

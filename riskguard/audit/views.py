@@ -15,9 +15,8 @@ import structlog
 from flask import Blueprint, Response, jsonify, stream_with_context
 
 from ..auth import Role, current_actor, require_roles
-from ..context import get_service, get_settings
 from ..errors import BadRequest, NotFound, ServiceUnavailable
-from ..http import documented, query_args
+from ..http import documented, query_args, services
 from .checkpoints import verifier_key
 from .events import Action
 from .query import (
@@ -60,7 +59,7 @@ def _b64(data: bytes) -> str:
 
 
 def _log() -> AuditLog:
-    return get_service("audit")
+    return services().audit
 
 
 def _integrate() -> None:
@@ -223,7 +222,7 @@ def export(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 def _reports() -> dict[str, Any]:
     try:
-        return load_reports(get_settings().audit_dir / "reports")
+        return load_reports(services().settings.audit_dir / "reports")
     except ReportError as exc:
         log.error("audit.reports_invalid", detail=str(exc))
         raise ServiceUnavailable("the report definitions are invalid", code="reports_invalid") from None

@@ -36,7 +36,6 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=MAX_SECONDS),
     )
     app.register_blueprint(bp)
-    app.extensions["riskguard"]["console"] = bp
 
 
 @bp.app_template_global("t")

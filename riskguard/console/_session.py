@@ -20,8 +20,8 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 from ..auth import Actor, ApiKey, Role, authenticate
-from ..context import get_db
 from ..errors import BadRequest, Forbidden
+from ..http import services
 
 __all__ = ["ConsoleSessionInterface", "IDLE_SECONDS", "MAX_SECONDS", "sign_in", "sign_out",
            "signed_in_actor", "csrf_token", "check_csrf", "console_roles", "allowed_roles", "may_open"]
@@ -64,7 +64,7 @@ def check_csrf() -> None:
 
 def sign_in(token: str) -> Actor | None:
     """Validate an API key; on success start a fresh session (new CSRF token, no fixation)."""
-    with get_db().sessions() as db_session:
+    with services().db.sessions() as db_session:
         actor = authenticate(db_session, token.strip())
     if actor is None:
         return None
@@ -96,7 +96,7 @@ def signed_in_actor() -> Actor | None:
         fresh = now - int(session.get("t0", 0)) < MAX_SECONDS and now - int(session.get("seen", 0)) < IDLE_SECONDS
         row = None
         if fresh:
-            with get_db().sessions() as db_session:
+            with services().db.sessions() as db_session:
                 row = db_session.get(ApiKey, key_id)
         if row is not None and row.revoked_at is None:
             actor = Actor(key_id=row.id, name=row.name, role=Role(row.role))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from marshmallow import ValidationError
 
 from ..config import Settings
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 __all__ = ["merchants"]
 
@@ -26,14 +29,18 @@ def merchants() -> None:
     """Merchant onboarding checks."""
 
 
-def _app(settings: Settings) -> Any:
-    from .. import create_app
+def _services(settings: Settings, *needed: str) -> Services:
+    """The services this command needs, built now so that a missing keyring is a setup error."""
     from ..keyring import KeyringError
+    from ..services import build_services
 
+    services = build_services(settings)
     try:
-        return create_app(settings)
+        for name in needed:
+            getattr(services, name)
     except KeyringError as exc:
         raise SetupError(str(exc)) from None
+    return services
 
 
 @merchants.command("review")
@@ -48,19 +55,19 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
     """Check JSON-lines applications from SOURCE (default stdin) and write {id, decision, findings}
     per line to stdout. Duplicates are sought among stored applications (read-only) and the earlier
     lines. Nothing is stored or audited. Exit 1 if any line was invalid."""
-    from ..context import get_db, get_keyring, get_service
     from ..errors import validation_error
+    from ..privacy.vault import use_vault
     from .checks import BatchLookup
     from .schemas import ApplicationSchema
 
-    app = _app(settings)
+    rg = _services(settings, "keyring", "onboarding", "rulebook")
     schema = ApplicationSchema()
     invalid = 0
-    with app.app_context():
-        service, rulebook = get_service("onboarding"), get_service("rulebook")
+    with use_vault(rg.vault):
+        service, rulebook = rg.onboarding, rg.rulebook
         day: date = as_of.date() if as_of else service.today()
-        digest_key = get_keyring().secret("digest")
-        session = None if no_duplicates else get_db().sessions()
+        digest_key = rg.keyring.secret("digest")
+        session = None if no_duplicates else rg.db.sessions()
         if session is not None:
             _probe(session)
         try:
@@ -119,14 +126,8 @@ def digest(settings: Settings) -> None:
     ``block_lists.legal_rep_id_digests`` (the number itself never goes into the policy file)."""
     from .. import identifiers
     from ..ids import keyed_digest
-    from ..keyring import Keyring, KeyringError
 
-    try:
-        keyring = (Keyring.from_master_key(settings.master_key) if settings.master_key
-                   else Keyring.load(settings.keyring_path))
-    except KeyringError as exc:
-        raise SetupError(str(exc)) from None
-    key = keyring.secret("digest")
+    key = _services(settings, "keyring").keyring.secret("digest")
     for line in sys.stdin:
         if line.strip():
             click.echo(keyed_digest(key, identifiers.normalize_id(line.strip())))

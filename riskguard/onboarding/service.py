@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,12 +21,13 @@ from ..errors import Conflict, NotFound, ServiceUnavailable
 from ..ids import keyed_digest, new_id, utcnow
 from ..privacy.pii.service import mask_personal_data
 from ..privacy.vault import find_records, is_erased, new_subject_id, subject_status
+from ..privacy.vault.registry import mask
 from ..review import CaseRequest, ReviewService
 from .checks import CheckContext, DuplicateLookup, Finding, decide, run_checks
 from .models import MerchantApplication
 from .policy import OnboardingPolicy
 
-__all__ = ["Evaluation", "OnboardingService", "SUBJECT_TYPE"]
+__all__ = ["Evaluation", "OnboardingService", "SUBJECT_TYPE", "privacy_masker"]
 
 log = structlog.get_logger("riskguard.onboarding")
 SUBJECT_TYPE = "merchant_application"
@@ -56,6 +57,18 @@ class Evaluation:
 def canonical_json(application: dict[str, Any]) -> str:
     return json.dumps(application, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+
+
+def privacy_masker(policy: Any) -> Callable[[str, Any], Any]:
+    """Mask each personal field the way the privacy policy (policies/privacy.yaml) says, ``full`` when
+    it says nothing; ``policy`` is the vault's."""
+    table = MerchantApplication.__tablename__
+
+    def apply(attribute: str, value: Any) -> Any:
+        spec = policy.field(table, attribute)
+        return mask(spec.mask if spec else "full", value, address_keep=policy.address_keep)
+
+    return apply
 
 
 def _record(session: Session, event: AuditEvent) -> None:

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, jsonify
 
 from ..auth import Role, current_actor, require_roles
-from ..context import get_db, get_keyring, get_service
-from ..http import documented, json_body
-from ..privacy.vault.registry import mask
-from .models import MerchantApplication
+from ..http import documented, json_body, services
 from .schemas import ApplicationSchema, ApplicationViewSchema, MerchantDecisionSchema
+from .service import privacy_masker
 
-__all__ = ["bp", "masker"]
+__all__ = ["bp"]
 
 bp = Blueprint("onboarding", __name__, url_prefix="/v1/merchants")
-
-
-def masker() -> Callable[[str, Any], Any]:
-    """Mask each personal field the way policies/privacy.yaml says (``full`` when it says nothing)."""
-    policy = get_service("vault").policy
-    table = MerchantApplication.__tablename__
-
-    def apply(attribute: str, value: Any) -> Any:
-        spec = policy.field(table, attribute)
-        return mask(spec.mask if spec else "full", value, address_keep=policy.address_keep)
-
-    return apply
 
 
 @bp.post("/applications")
@@ -37,10 +22,10 @@ def masker() -> Callable[[str, Any], Any]:
 @documented("Submit a merchant application: stored through the vault, checked, decided",
             response=MerchantDecisionSchema, tags=["onboarding"])
 def submit(body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    service = get_service("onboarding")
-    with get_db().transaction() as session:
-        result = service.submit(session, body, actor=current_actor().ref, rulebook=get_service("rulebook"),
-                                digest_key=get_keyring().secret("digest"))
+    rg = services()
+    with rg.db.transaction() as session:
+        result = rg.onboarding.submit(session, body, actor=current_actor().ref, rulebook=rg.rulebook,
+                                      digest_key=rg.keyring.secret("digest"))
     return jsonify(result.as_dict()), 201
 
 
@@ -49,7 +34,7 @@ def submit(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 @documented("One application with its personal fields masked, and its decisions",
             response=ApplicationViewSchema, tags=["onboarding"])
 def get_application(application_id: str):  # type: ignore[no-untyped-def]
-    service = get_service("onboarding")
-    with get_db().sessions() as session:
-        row = service.get(session, application_id)
-        return jsonify(service.masked_view(session, row, masker()))
+    rg = services()
+    with rg.db.sessions() as session:
+        row = rg.onboarding.get(session, application_id)
+        return jsonify(rg.onboarding.masked_view(session, row, privacy_masker(rg.vault.policy)))

@@ -14,16 +14,8 @@ __all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    from ..context import EXTENSION
-    from .approvals import ApprovalService
-    from .policy import load_policy
-    from .service import PayoutService
     from .views import bp
 
-    ext = app.extensions[EXTENSION]
-    policy = load_policy(ext["settings"].policies_dir)
-    ext["payouts"] = PayoutService(db=ext["db"], policy=policy, keyring=ext["keyring"])
-    ext["payouts_approvals"] = ApprovalService(db=ext["db"], keyring=ext["keyring"])
     app.register_blueprint(bp)
 
 

@@ -8,9 +8,8 @@ import pandas as pd
 from flask import Blueprint, jsonify, request
 
 from ..auth import Role, current_actor, require_roles
-from ..context import get_service
 from ..errors import BadRequest
-from ..http import documented, json_body, query_args
+from ..http import documented, json_body, query_args, services
 from .schemas import ApprovalSchema, ApproveSchema, BatchQuerySchema, BatchSchema, SubmitQuerySchema
 
 __all__ = ["bp"]
@@ -20,7 +19,7 @@ _FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "js
 
 
 def _body() -> tuple[bytes, str | None]:
-    service = get_service("payouts")
+    service = services().payouts
     request.max_content_length = service.policy.max_bytes  # batches are larger than ordinary bodies
     if request.mimetype.startswith("multipart/"):
         raise BadRequest("send the batch as the request body (text/csv or application/json)",
@@ -36,7 +35,7 @@ def _body() -> tuple[bytes, str | None]:
 def submit(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     data, fmt = _body()
     as_of = pd.Timestamp(query["as_of"]).tz_convert("UTC") if query["as_of"] else None
-    body = get_service("payouts").submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of)
+    body = services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of)
     return jsonify(body), 201
 
 
@@ -46,7 +45,7 @@ def submit(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @documented("A checked batch: data quality, summary and each payout's decision", response=BatchSchema,
             tags=["payouts"])
 def get_batch(batch_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return jsonify(get_service("payouts").get(batch_id, **query))
+    return jsonify(services().payouts.get(batch_id, **query))
 
 
 @bp.post("/batches/<batch_id>/approve")
@@ -55,7 +54,7 @@ def get_batch(batch_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-
 @documented("Approve a batch (maker-checker): exclude or override every blocked payout",
             response=ApprovalSchema, tags=["payouts"])
 def approve(batch_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    result = get_service("payouts_approvals").approve(batch_id, current_actor(), exclude=body["exclude"],
+    result = services().approvals.approve(batch_id, current_actor(), exclude=body["exclude"],
                                                      exclude_rows=body["exclude_rows"],
                                                      overrides=body["overrides"])
     return jsonify(result)

@@ -11,12 +11,6 @@ __all__ = ["init_app", "CaseRequest", "ReviewService"]
 
 
 def init_app(app: Flask) -> None:
-    from ..context import EXTENSION
-    from . import hooks, views
+    from . import views
 
-    ext = app.extensions[EXTENSION]
-    service = ext.setdefault("review", ReviewService())  # onboarding may have created it first
-    vault = ext.get("vault")
-    keep = vault.policy.address_keep if vault is not None else "city"
-    ext.setdefault("decision_hooks", []).append(hooks.screening_hook(service, address_keep=keep))
     app.register_blueprint(views.bp)

@@ -8,9 +8,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth import Role, current_actor, require_roles
-from ..context import get_db, get_service
 from ..errors import ServiceUnavailable
-from ..http import documented, json_body, query_args
+from ..http import documented, json_body, query_args, services
 from .models import ReviewCase
 from .schemas import CaseDecisionBody, CaseListQuery, CaseListSchema, CaseSchema
 
@@ -42,8 +41,8 @@ def case_json(case: ReviewCase, subject_view: Any = None) -> dict[str, Any]:
 @documented("List review cases, oldest first", response=CaseListSchema, tags=["review"])
 def list_cases(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     status = None if query["status"] == "all" else query["status"]
-    with get_db().sessions() as session:
-        cases = get_service("review").list(session, status=status, kind=query["kind"],
+    with services().db.sessions() as session:
+        cases = services().review.list(session, status=status, kind=query["kind"],
                                            limit=query["limit"], after=query["after"])
         body = [case_json(c) for c in cases]
     nxt = body[-1]["id"] if len(body) == query["limit"] else None
@@ -54,8 +53,8 @@ def list_cases(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @require_roles(Role.REVIEWER)
 @documented("One review case, with a masked view of its subject", response=CaseSchema, tags=["review"])
 def get_case(case_id: str):  # type: ignore[no-untyped-def]
-    service = get_service("review")
-    with get_db().sessions() as session:
+    service = services().review
+    with services().db.sessions() as session:
         case = service.get(session, case_id)
         return jsonify(case_json(case, service.subject_view(session, case)))
 
@@ -68,8 +67,8 @@ def get_case(case_id: str):  # type: ignore[no-untyped-def]
 def decide(case_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     actor = current_actor()
     try:
-        with get_db().transaction() as session:
-            case = get_service("review").decide(session, case_id, actor=actor.ref,
+        with services().db.transaction() as session:
+            case = services().review.decide(session, case_id, actor=actor.ref,
                                                 decision=body["decision"], reason=body["reason"])
             result = case_json(case)
     except SQLAlchemyError:

@@ -14,14 +14,8 @@ __all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    from ..context import EXTENSION
-    from ..rulebook import load_rulebook
     from .views import bp
 
-    ext = app.extensions[EXTENSION]
-    settings = ext["settings"]
-    ext["rulebook"] = load_rulebook(settings.rules_dir, settings.policies_dir)
-    ext.setdefault("decision_hooks", [])
     app.register_blueprint(bp)
 
 

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from ..auth import Role, current_actor, require_roles
-from ..context import EXTENSION, get_db, get_keyring, get_service
 from ..errors import BadRequest
-from ..http import documented, json_body, query_args
+from ..http import documented, json_body, query_args, services
 from ..rulebook import KINDS, ScreenInput
 from .schemas import (
     ScreenBatchRequestSchema,
@@ -41,16 +40,16 @@ def _known_kind(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _policy(kind: str, query: dict[str, Any]) -> str | None:
     name = query.get("policy")
-    if name is not None and name not in get_service("rulebook").policies:
+    if name is not None and name not in services().rulebook.policies:
         raise BadRequest("unknown policy", code="unknown_policy", field="policy")
     return name
 
 
 def _decide(kind: str, bodies: list[dict[str, Any]], policy: str | None) -> list[Any]:
     items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
-    hooks = current_app.extensions[EXTENSION].get("decision_hooks", [])
-    return screen_and_record(db=get_db(), rulebook=get_service("rulebook"),
-                             digest_key=get_keyring().secret("digest"), actor=current_actor(),
+    hooks = services().decision_hooks
+    return screen_and_record(db=services().db, rulebook=services().rulebook,
+                             digest_key=services().keyring.secret("digest"), actor=current_actor(),
                              items=items, policy=policy, hooks=hooks)
 
 
@@ -74,5 +73,5 @@ def screen_one(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
 @json_body(ScreenBatchRequestSchema)
 def screen_batch(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
     decisions = _decide(kind, body["items"], _policy(kind, query))
-    revision = decisions[0].policy_revision if decisions else get_service("rulebook").revision
+    revision = decisions[0].policy_revision if decisions else services().rulebook.revision
     return jsonify({"policy_revision": revision, "decisions": [d.as_dict() for d in decisions]})

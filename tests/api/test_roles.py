@@ -38,7 +38,7 @@ def _outcome(status: int) -> str:
 def test_role_matrix(sqlite_app: Flask, method: str, path: str, body: dict[str, Any] | None,
                      allowed: frozenset[Role]) -> None:
     client = sqlite_app.test_client()
-    with sqlite_app.extensions["riskguard"]["db"].transaction() as session:
+    with sqlite_app.extensions["riskguard"].db.transaction() as session:
         tokens = {role: create_key(session, role=role, name=f"matrix-{role.value}")[1] for role in Role}
     expected = {role.value: "ok" if role in allowed else "403" for role in Role}
     expected.update({f"header {h!r}": "401" for h in BAD_HEADERS})

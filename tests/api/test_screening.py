@@ -38,13 +38,13 @@ def api(screen_app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def headers(screen_app: Flask) -> dict[str, str]:
-    with screen_app.extensions["riskguard"]["db"].transaction() as session:
+    with screen_app.extensions["riskguard"].db.transaction() as session:
         _, token = create_key(session, role="screener", name="screening-tests")
     return {"Authorization": f"Bearer {token}"}
 
 
 def audit_rows(app: Flask) -> list[Any]:
-    db: Database = app.extensions["riskguard"]["db"]
+    db: Database = app.extensions["riskguard"].db
     with db.engine.connect() as conn:
         return list(conn.execute(text("SELECT subject_type, subject_id, decision, policy_revision, entry "
                                       "FROM audit_entries WHERE action = :a"), {"a": AUDIT_ACTION}))
@@ -67,7 +67,7 @@ def test_screen_one_answers_and_records(screen_app: Flask, api: FlaskClient, hea
     out = res.get_json()
     assert out["decision"] == decision
     assert sorted({f["rule_id"] for f in out["findings"]}) == rules
-    assert out["policy_revision"] == screen_app.extensions["riskguard"]["rulebook"].revision
+    assert out["policy_revision"] == screen_app.extensions["riskguard"].rulebook.revision
     for f in out["findings"]:
         assert body["text"][f["start"]:f["end"]] == f["matched"]
         assert set(f) == {"rule_id", "law", "article", "severity", "start", "end", "matched", "message",
@@ -164,7 +164,7 @@ def test_bad_input_is_a_4xx_naming_the_field_and_records_nothing(
 ])
 def test_unrecordable_decision_is_503_and_never_returned(screen_app: Flask, api: FlaskClient,
                                                          headers: dict[str, str], path: str, body: dict) -> None:
-    refuse_audit_entries(screen_app.extensions["riskguard"]["db"])
+    refuse_audit_entries(screen_app.extensions["riskguard"].db)
     res = api.post(path, json=body, headers=headers)
     assert res.status_code == 503
     out = res.get_json()
@@ -191,7 +191,7 @@ def test_decision_hooks_run_in_the_same_transaction(screen_app: Flask, api: Flas
 
         return write
 
-    screen_app.extensions["riskguard"]["decision_hooks"].append(hook)
+    screen_app.extensions["riskguard"].decision_hooks.append(hook)
     before = len(audit_rows(screen_app))
     res = api.post("/v1/screen/ad/batch", json={"items": [{"text": "最好"}, {"text": "好"}]}, headers=headers)
     assert res.status_code == 200
@@ -211,7 +211,7 @@ def test_failing_hook_rolls_back_the_audit_entry(screen_app: Flask, api: FlaskCl
             raise RuntimeError("review queue down")
         return write
 
-    screen_app.extensions["riskguard"]["decision_hooks"].append(hook)
+    screen_app.extensions["riskguard"].decision_hooks.append(hook)
     res = api.post("/v1/screen/ad", json={"text": "最好"}, headers=headers)
     assert res.status_code == 503 and "decision" not in res.get_json()
     assert audit_rows(screen_app) == []

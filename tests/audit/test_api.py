@@ -23,12 +23,12 @@ ENDPOINTS = ["/v1/audit/entries", "/v1/audit/entries/0", "/v1/audit/entries/0/pr
 
 def _seed(app, events: list[AuditEvent]) -> None:  # type: ignore[no-untyped-def]
     """Record as a request of another domain would (integrated when that request ends)."""
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with app.test_request_context():
         for ev in events:
             with db.transaction() as session:
                 record(session, ev)
-    app.extensions["riskguard"]["audit"].integrate()
+    app.extensions["riskguard"].audit.integrate()
 
 
 def _ev(i: int, **kw: object) -> AuditEvent:
@@ -267,7 +267,7 @@ def test_requests_that_record_are_integrated_and_checkpointed(app, client, auth)
     # commit, off the request path; wait for it rather than for a fixed time.
     import time
 
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     deadline = time.monotonic() + 10
     while True:
         with db.engine.connect() as conn:

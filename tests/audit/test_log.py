@@ -152,7 +152,7 @@ def test_with_a_sequencer_process_requests_leave_integration_to_it(app_factory, 
     with ``audit_sequencer: false``); ``follow``, the sequencer process's loop, does."""
     app = app_factory(db_url, extra={"audit_sequencer": "process", "audit_checkpoint_interval": 0})
     ext = app.extensions["riskguard"]
-    database, log = ext["db"], ext["audit"]
+    database, log = ext.db, ext.audit
     with database.transaction() as session:
         _, token = create_key(session, role="screener", name="mode")
     client = app.test_client()

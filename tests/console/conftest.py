@@ -46,7 +46,7 @@ def sqlite_app(app_factory, sqlite_url: str):  # type: ignore[no-untyped-def]
 
 
 def make_token(application, role: str, name: str | None = None) -> str:  # type: ignore[no-untyped-def]
-    with application.extensions["riskguard"]["db"].transaction() as session:
+    with application.extensions["riskguard"].db.transaction() as session:
         _, tok = create_key(session, role=role, name=name or f"test-{role}")
     return tok
 

@@ -46,7 +46,7 @@ def _indexes(html: str) -> list[int]:
 def _entries(app) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     from riskguard.audit.query import EntryFilter, iter_entries
 
-    log = app.extensions["riskguard"]["audit"]
+    log = app.extensions["riskguard"].audit
     log.integrate()
     with log.db.engine.connect() as conn:
         return list(iter_entries(conn, EntryFilter()))
@@ -106,7 +106,7 @@ def test_entry_proof_verifies_against_the_signed_checkpoint(app, auditor) -> Non
     assert 'id="server-check" data-ok="true"' in res.text
     data = json.loads(re.search(r'<script type="application/json" id="proof-data">(.*?)</script>', res.text).group(1))
     # The data the page's script checks proves inclusion on its own, with the published key.
-    log = app.extensions["riskguard"]["audit"]
+    log = app.extensions["riskguard"].audit
     checkpoint = parse(data["checkpoint"], base64.b64decode(data["public_key"]))
     assert base64.b64decode(data["public_key"]) == log.keys.public_key
     assert merkle.verify_inclusion(base64.b64decode(data["entry"]), index, data["tree_size"],
@@ -116,7 +116,7 @@ def test_entry_proof_verifies_against_the_signed_checkpoint(app, auditor) -> Non
 def test_a_tampered_entry_fails_the_server_check(app, auditor) -> None:
     index = _entries(app)[0]["index"]
     auditor.get(f"/console/audit/entries/{index}")  # a checkpoint now covers the entry
-    with app.extensions["riskguard"]["db"].transaction() as session:
+    with app.extensions["riskguard"].db.transaction() as session:
         table = AuditEntry.__table__
         entry = session.execute(table.select().where(table.c.idx == index)).one()
         forged = bytes(entry.entry).replace(b'"block"', b'"allow"')

@@ -22,7 +22,7 @@ def _submit(client, data: bytes, name: str = "batch.csv"):  # type: ignore[no-un
 
 
 def _entries(app, action: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    log = app.extensions["riskguard"]["audit"]
+    log = app.extensions["riskguard"].audit
     log.integrate()
     with log.db.engine.connect() as conn:
         return list(iter_entries(conn, EntryFilter(action=action)))

@@ -28,8 +28,8 @@ AD_FINDINGS = [
 
 def open_case(app: Any, *, kind: str = "ad", submitted_by: str = "key:submitter", category: str = "cosmetics",
               findings: list[dict] | None = None, content: str | None = None) -> str:
-    service = app.extensions["riskguard"]["review"]
-    with app.app_context(), app.extensions["riskguard"]["db"].transaction() as session:
+    service = app.extensions["riskguard"].review
+    with app.app_context(), app.extensions["riskguard"].db.transaction() as session:
         case = service.open_case(session, CaseRequest(
             kind=kind, subject_type=kind, subject_id=new_id("subj"), decision_id=new_id("dec"),
             automated_decision="review", submitted_by=submitted_by, policy_revision="ad/1",
@@ -41,7 +41,7 @@ def open_case(app: Any, *, kind: str = "ad", submitted_by: str = "key:submitter"
 @pytest.fixture
 def with_subjects(app):  # type: ignore[no-untyped-def]
     """Subject views as the screening and onboarding domains provide them: the text, masked fields."""
-    service = app.extensions["riskguard"]["review"]
+    service = app.extensions["riskguard"].review
     service.register_subject_view("ad", lambda _s, _id: {"text": AD_TEXT})
     service.register_subject_view("merchant_application",
                                   lambda _s, _id: {"legal_rep": {"name": "张*", "id_number": "110***********1234"}})
@@ -129,7 +129,7 @@ def test_deciding_records_an_audit_entry(app, client, console_login) -> None:
     assert res.status_code == 302
     page = client.get(res.headers["Location"])
     assert 'id="case-decision"' in page.text and "decide-form" not in page.text
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         entries = [json.loads(r.entry) for r in session.execute(
             select(AuditEntry).where(AuditEntry.action == Action.REVIEW_DECIDED.value)).scalars()]
     assert [(e["subject"]["id"], e["decision"], e["actor"]) for e in entries] == [

@@ -62,7 +62,7 @@ def test_bad_input_is_refused_and_not_recorded(app, client, console_login, form:
     res = _screen(client, **form)
     assert res.status_code == 400
     assert "data-decision" not in res.text
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         count = session.scalar(select(func.count()).select_from(AuditEntry)
                                .where(AuditEntry.action == Action.SCREENING_DECIDED.value))
     assert count == 0
@@ -72,7 +72,7 @@ def test_every_shown_decision_is_in_the_audit_trail(app, client, console_login) 
     tok = console_login(client, "screener")
     res = _screen(client, text="全网最低价", kind="ad", category="cosmetics", has_purchase_link="on")
     decision_id = re.search(r"<code>(dec_[0-9a-f]+)</code>", res.text).group(1)
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         rows = session.execute(select(AuditEntry).where(
             AuditEntry.action == Action.SCREENING_DECIDED.value)).scalars().all()
         entries = [json.loads(r.entry) for r in rows]

@@ -39,7 +39,7 @@ def test_sign_in_refuses_revoked_key_and_wrong_secret(app, client, token) -> Non
     page = client.get("/console/login")
     assert client.post("/console/login", data={"csrf_token": csrf_from(page.text),
                                                "api_key": wrong}).status_code == 401
-    with app.extensions["riskguard"]["db"].transaction() as session:
+    with app.extensions["riskguard"].db.transaction() as session:
         session.get(ApiKey, tok.split("_")[1]).revoked_at = utcnow()
     assert client.post("/console/login", data={"csrf_token": csrf_from(page.text),
                                                "api_key": tok}).status_code == 401
@@ -97,7 +97,7 @@ def test_session_survives_within_limits(sclient, console_login, field: str, age:
 def test_revoking_the_key_ends_the_session(app, client, console_login) -> None:
     tok = console_login(client, "reviewer")
     assert client.get("/console/").status_code == 200
-    with app.extensions["riskguard"]["db"].transaction() as session:
+    with app.extensions["riskguard"].db.transaction() as session:
         session.get(ApiKey, tok.split("_")[1]).revoked_at = utcnow()
     assert client.get("/console/").status_code == 302
 

@@ -76,7 +76,7 @@ def test_key_ids_never_look_like_numbers(sqlite_app) -> None:
     """An all-digit key id would trip the audit trail's personal-data guard (it looks like a card)."""
     from riskguard.auth import create_key
 
-    db = sqlite_app.extensions["riskguard"]["db"]
+    db = sqlite_app.extensions["riskguard"].db
     with db.transaction() as session:
         ids = [create_key(session, role="auditor", name=f"k{i}")[0].id for i in range(200)]
     assert all(not i.isdigit() and i[0].isalpha() for i in ids)
@@ -95,7 +95,7 @@ def test_revoked_key_is_401(app, client) -> None:
     from riskguard.auth import ApiKey, create_key
     from riskguard.ids import utcnow
 
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with db.transaction() as session:
         row, tok = create_key(session, role="screener", name="soon-revoked")
     headers = {"Authorization": f"Bearer {tok}"}
@@ -126,7 +126,7 @@ def test_a_dropped_database_connection_is_one_503_then_recovers(app_factory, pg_
 
     app = app_factory(pg_url)
     client = app.test_client()
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with db.transaction() as session:
         from riskguard.auth import create_key
 

@@ -26,7 +26,7 @@ def submit(client: Any, headers: dict[str, str], body: dict[str, Any]) -> dict[s
 
 
 def audit_entries(app: Any, action: str) -> list[dict[str, Any]]:
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         rows = session.execute(select(AuditEntry).where(AuditEntry.action == action)
                                .order_by(AuditEntry.idx)).scalars()
         return [json.loads(r.entry) for r in rows]
@@ -136,7 +136,7 @@ def test_same_representative_shares_one_data_subject(app, client, auth) -> None:
     third = application()
     for body in (first, second, third):
         submit(client, headers, body)
-    with app.app_context(), app.extensions["riskguard"]["db"].sessions() as session:
+    with app.app_context(), app.extensions["riskguard"].db.sessions() as session:
         subjects = {r.id: r.legal_rep_subject_id for r in session.execute(select(MerchantApplication)).scalars()}
     assert subjects[first["id"]] == subjects[second["id"]] != subjects[third["id"]]
 
@@ -164,7 +164,7 @@ def test_audit_failure_fails_closed(app, client, auth, monkeypatch) -> None:
     res = client.post(URL, json=application(), headers=auth(Role.ONBOARDING))
     assert res.status_code == 503 and res.get_json()["error"]["code"] == "audit_unavailable"
     assert "audit store down" not in res.get_data(as_text=True)
-    with app.app_context(), app.extensions["riskguard"]["db"].sessions() as session:
+    with app.app_context(), app.extensions["riskguard"].db.sessions() as session:
         assert session.execute(select(MerchantApplication)).first() is None
         assert session.execute(select(BlindIndexEntry)).first() is None
 
@@ -176,7 +176,7 @@ def test_erased_representative(app, client, auth) -> None:
     headers = auth(Role.ONBOARDING)
     first = application()
     submit(client, headers, first)
-    with app.app_context(), app.extensions["riskguard"]["db"].transaction() as session:
+    with app.app_context(), app.extensions["riskguard"].db.transaction() as session:
         subject = session.get(MerchantApplication, first["id"]).legal_rep_subject_id
         erase_subject(session, subject, actor="key:test", reason="data_subject_request:T-1")
     view = client.get(f"{URL}/{first['id']}", headers=headers).get_json()
@@ -251,7 +251,7 @@ def _stored_text(app: Any) -> str:
     """Everything the database holds, as text: the SQLite file (and its WAL), or every PostgreSQL row."""
     from sqlalchemy import inspect, text
 
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     if db.is_sqlite:
         path = db.url.split("///", 1)[1]
         db.engine.dispose()  # checkpoint and close; read the WAL too in case it was not merged

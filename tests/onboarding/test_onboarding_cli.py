@@ -24,7 +24,7 @@ from .builders import application, resident_id
 def cli_env(sqlite_app, tmp_path: Path, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
     """The CLI pointed at the same database and keyring as ``sqlite_app``."""
     monkeypatch.setenv("RISKGUARD_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("RISKGUARD_DATABASE_URL", sqlite_app.extensions["riskguard"]["db"].url)
+    monkeypatch.setenv("RISKGUARD_DATABASE_URL", sqlite_app.extensions["riskguard"].db.url)
     monkeypatch.setenv("RISKGUARD_KEYRING", str(tmp_path / "keyring.json"))
     monkeypatch.setenv("RISKGUARD_LOG_LEVEL", "WARNING")
     monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
@@ -41,7 +41,7 @@ def run(args: list[str], lines: list[Any]) -> tuple[int, list[dict[str, Any]]]:
 def counts(app: Any) -> tuple[int, int]:
     from riskguard.onboarding.models import MerchantApplication
 
-    with app.app_context(), app.extensions["riskguard"]["db"].sessions() as session:
+    with app.app_context(), app.extensions["riskguard"].db.sessions() as session:
         return (session.scalar(select(func.count()).select_from(MerchantApplication)) or 0,
                 session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
@@ -61,7 +61,7 @@ def test_as_of_sets_the_evaluation_date(cli_env, as_of: str, decision: str, chec
 
 def test_dry_run_stores_nothing_and_reports_each_line(cli_env) -> None:
     client = cli_env.test_client()
-    with cli_env.extensions["riskguard"]["db"].transaction() as session:
+    with cli_env.extensions["riskguard"].db.transaction() as session:
         from riskguard.auth import create_key
 
         _, tok = create_key(session, role=Role.ONBOARDING, name="t")

@@ -29,7 +29,7 @@ def submit(client, headers, rows, *, as_of=AS_OF, kind="csv"):  # type: ignore[n
 
 
 def entries(app, action: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         rows = session.execute(select(AuditEntry).where(AuditEntry.action == action)
                                .order_by(AuditEntry.seq)).scalars().all()
         return [json.loads(r.entry) for r in rows]
@@ -124,12 +124,12 @@ def test_unreadable_batches_are_4xx_and_store_nothing(app, client, auth, body: b
     resp = client.post("/v1/payouts/batches", data=body, content_type=ctype, headers=auth("finance"),
                        query_string=AS_OF_Q)
     assert resp.status_code == status and resp.get_json()["error"]["code"] == code
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         assert session.execute(select(func.count()).select_from(PayoutBatch)).scalar_one() == 0
 
 
 def test_too_many_rows_is_413(app, client, auth) -> None:  # type: ignore[no-untyped-def]
-    service = app.extensions["riskguard"]["payouts"]
+    service = app.extensions["riskguard"].payouts
     service.policy = type(service.policy)(**{**service.policy.__dict__, "input": {**service.policy.input,
                                                                                   "max_rows": 10}})
     resp = submit(client, auth("finance"), small())
@@ -138,7 +138,7 @@ def test_too_many_rows_is_413(app, client, auth) -> None:  # type: ignore[no-unt
 
 def test_audit_failure_stores_nothing_and_answers_503(app, client, auth) -> None:  # type: ignore[no-untyped-def]
     headers = auth("finance")
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with db.transaction() as session:
         session.execute(text("DROP TABLE audit_entries"))
     resp = submit(client, headers, small())
@@ -175,7 +175,7 @@ def test_preparer_cannot_approve_even_with_an_approver_key(app, client, token) -
     tok = token("finance")
     made = submit(client, {"Authorization": f"Bearer {tok}"}, small()).get_json()
     # the same key cannot hold two roles; the check is on the key identity in the stored batch
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     approver = token("finance_approver", "approver")
     approver_ref = "key:" + approver.split("_")[1]
     with db.transaction() as session:
@@ -261,7 +261,7 @@ def test_blocked_payouts_must_be_excluded_or_overridden(app, client, auth) -> No
         assert entry["links"] == {"batch": batch_id, "overrides": checked["id"]}
         assert entry["details"]["reason_digest"].startswith("hmac-sha256:")
         assert reason not in json.dumps(entry, ensure_ascii=False)
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         stored = session.execute(select(PayoutOverride.reason)).scalars().all()
     assert reason in stored
 
@@ -282,7 +282,7 @@ def test_batches_above_the_ordinary_body_limit_are_accepted_up_to_the_policy_lim
     resp = client.post("/v1/payouts/batches", data=body, content_type="text/csv", headers=auth("finance"),
                        query_string=AS_OF_Q)
     assert resp.status_code == 201 and resp.get_json()["summary"]["rows"] == len(rows)
-    service = app.extensions["riskguard"]["payouts"]
+    service = app.extensions["riskguard"].payouts
     service.policy = type(service.policy)(**{**service.policy.__dict__,
                                              "input": {**service.policy.input, "max_bytes": len(body) - 1}})
     too_big = client.post("/v1/payouts/batches", data=body, content_type="text/csv", headers=auth("finance"),
@@ -293,7 +293,7 @@ def test_batches_above_the_ordinary_body_limit_are_accepted_up_to_the_policy_lim
 def test_approval_audit_failure_approves_nothing(app, client, auth) -> None:  # type: ignore[no-untyped-def]
     batch_id = submit(client, auth("finance", "m"), small()).get_json()["batch_id"]
     approver = auth("finance_approver", "c")
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with db.transaction() as session:
         session.execute(text("DROP TABLE audit_entries"))
     resp = _approve(client, approver, batch_id)

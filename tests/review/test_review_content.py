@@ -37,7 +37,7 @@ def lenient_app(tmp_path: Path, db_url: str, make_settings: Callable[[str], Any]
 def _headers(app: Flask, role: Role) -> dict[str, str]:
     from riskguard.auth import create_key
 
-    with app.extensions["riskguard"]["db"].transaction() as session:
+    with app.extensions["riskguard"].db.transaction() as session:
         return {"Authorization": f"Bearer {create_key(session, role=role, name=f't-{role}')[1]}"}
 
 
@@ -57,7 +57,7 @@ def _screen_to_case(app: Flask, kind: str, body_text: str) -> tuple[dict[str, An
 
 def _stored_text(app: Flask) -> str:
     """Everything the database holds, as text: the SQLite file (and its WAL), or every PostgreSQL row."""
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     if db.is_sqlite:
         path = db.url.split("///", 1)[1]
         db.engine.dispose()
@@ -102,7 +102,7 @@ def test_review_case_content_with_shipped_policies(sqlite_app: Flask, kind: str,
     _, case = _screen_to_case(sqlite_app, kind, ad)
     expected = ad.replace(masked, "*" * len(masked)) if masked else ad
     assert case["content"] == expected
-    with sqlite_app.extensions["riskguard"]["db"].sessions() as session:
+    with sqlite_app.extensions["riskguard"].db.sessions() as session:
         [row] = session.execute(select(ReviewCase)).scalars()
         assert row.content == expected
 

@@ -22,8 +22,8 @@ def _ref(token: str) -> str:
 
 def open_case(app: Any, *, kind: str = "merchant_application", submitted_by: str = "key:submitter",
               articles: tuple[str, ...] = ("中华人民共和国电子商务法 12",)) -> ReviewCase:
-    service = app.extensions["riskguard"]["review"]
-    with app.app_context(), app.extensions["riskguard"]["db"].transaction() as session:
+    service = app.extensions["riskguard"].review
+    with app.app_context(), app.extensions["riskguard"].db.transaction() as session:
         return service.open_case(session, CaseRequest(
             kind=kind, subject_type=kind, subject_id=new_id("subj"), decision_id=new_id("dec"),
             automated_decision="review", submitted_by=submitted_by, policy_revision="test/1",
@@ -33,7 +33,7 @@ def open_case(app: Any, *, kind: str = "merchant_application", submitted_by: str
 
 
 def audit_entries(app: Any, action: str) -> list[dict[str, Any]]:
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         rows = session.execute(select(AuditEntry).where(AuditEntry.action == action)
                                .order_by(AuditEntry.idx)).scalars()
         return [json.loads(r.entry) for r in rows]
@@ -117,7 +117,7 @@ def test_bad_decision_bodies(module_app, sclient, sauth, body: dict[str, Any], f
     assert err["field"] == field
     if code:
         assert err["code"] == code
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         assert session.get(ReviewCase, case.id).status == "open"
 
 
@@ -168,7 +168,7 @@ def test_audit_failure_fails_closed(app, client, auth, monkeypatch) -> None:
                       headers=auth(Role.REVIEWER))
     assert res.status_code == 503 and res.get_json()["error"]["code"] == "audit_unavailable"
     assert "audit store down" not in res.get_data(as_text=True)
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         assert session.get(ReviewCase, case.id).status == "open"
 
 
@@ -178,10 +178,10 @@ def test_outcome_hooks_and_subject_view(sqlite_app) -> None:  # its own app: it 
     def auth(role: Role) -> dict[str, str]:
         from riskguard.auth import create_key
 
-        with app.extensions["riskguard"]["db"].transaction() as session:
+        with app.extensions["riskguard"].db.transaction() as session:
             return {"Authorization": f"Bearer {create_key(session, role=role, name='t')[1]}"}
 
-    service = app.extensions["riskguard"]["review"]
+    service = app.extensions["riskguard"].review
     seen: list[tuple[str, str]] = []
     service.on_decided("ad", lambda session, case: seen.append((case.id, case.decision)))
     service.register_subject_view("ad", lambda session, subject_id: {"masked": subject_id[:4]})
@@ -217,5 +217,5 @@ def test_racing_reviewers_one_wins(app, token) -> None:
         t.join()
     assert sorted(statuses) == [200, 409]
     [entry] = audit_entries(app, Action.REVIEW_DECIDED)
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         assert session.get(ReviewCase, case.id).decision == entry["decision"]

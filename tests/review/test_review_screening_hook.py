@@ -20,7 +20,7 @@ def test_screening_review_opens_a_case(sqlite_app, kind: str, text: str, opens: 
     def auth(role: Role) -> dict[str, str]:
         from riskguard.auth import create_key
 
-        with sqlite_app.extensions["riskguard"]["db"].transaction() as session:
+        with sqlite_app.extensions["riskguard"].db.transaction() as session:
             return {"Authorization": f"Bearer {create_key(session, role=role, name='t')[1]}"}
 
     check_screening_hook(sqlite_app, sqlite_app.test_client(), auth, kind, text, opens)
@@ -38,7 +38,7 @@ def check_screening_hook(app, client, auth, kind: str, text: str, opens: bool) -
     assert res.status_code == 200, res.get_json()
     decision = res.get_json()
     assert (decision["decision"] == "review") is opens
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         cases = list(session.execute(select(ReviewCase)).scalars())
     if not opens:
         assert cases == []

@@ -11,8 +11,8 @@ from flask import request
 
 from ...audit import Action
 from ...errors import ServiceUnavailable
+from ...http import services
 from .._session import signed_in_actor
-from ._services import service_or_503
 
 __all__ = ["audit_log", "integrate", "record_read", "read_filter", "FILTER_FIELDS"]
 
@@ -21,7 +21,7 @@ FILTER_FIELDS = ("actor", "action", "subject_id", "decision", "since", "until")
 
 
 def audit_log() -> Any:
-    return service_or_503("audit")
+    return services().audit
 
 
 def integrate() -> None:

@@ -1,32 +1,19 @@
-"""Reaching the other domains' services from a page: a 503 page while a domain is missing, and rule
-details (law, article, fix hint) from the rulebook for findings that carry only a rule id."""
+"""Rule details (law, article, fix hint) from the rulebook for findings that carry only a rule id."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...context import get_service
-from ...errors import ServiceUnavailable
+from ...http import services
 
-__all__ = ["service_or_503", "rule_details"]
-
-
-def service_or_503(name: str) -> Any:
-    try:
-        return get_service(name)
-    except KeyError:
-        raise ServiceUnavailable(f"{name} is not available", code="unavailable") from None
+__all__ = ["rule_details"]
 
 
 def rule_details(rule_id: str | None) -> dict[str, Any]:
     """``law``, ``article``, ``message``, ``suggestion`` of a loaded rule, or {} when unknown."""
     if not rule_id:
         return {}
-    try:
-        rulebook = get_service("rulebook")
-    except KeyError:
-        return {}
-    rules = getattr(rulebook, "rules", None)
+    rules = getattr(services().rulebook, "rules", None)
     rule = None
     if isinstance(rules, dict):
         rule = rules.get(rule_id)

@@ -13,8 +13,8 @@ from flask import render_template
 
 from ...audit import Action
 from ...auth import Role
-from ...context import get_settings
 from ...errors import NotFound, ServiceUnavailable
+from ...http import services
 from .._blueprint import bp
 from .._session import console_roles
 from ..i18n import translate
@@ -85,7 +85,7 @@ def _reports() -> dict[str, Any]:
     from ...audit.reports import ReportError, load_reports
 
     try:
-        return load_reports(get_settings().audit_dir / "reports")
+        return load_reports(services().settings.audit_dir / "reports")
     except ReportError as exc:
         log.error("console.audit_reports_invalid", detail=str(exc))
         raise ServiceUnavailable("the report definitions are invalid", code="unavailable") from None

@@ -17,11 +17,11 @@ from werkzeug.wrappers import Response
 
 from ...auth import Role
 from ...errors import ApiError
+from ...http import services
 from .._blueprint import bp
 from .._session import console_roles, may_open, signed_in_actor
 from ..charts import benford_bars
 from ..i18n import translate
-from ._services import service_or_503
 
 log = structlog.get_logger("riskguard.console")
 
@@ -42,7 +42,6 @@ def _remember(batch_id: str) -> None:
 @bp.get("/payouts")
 @console_roles("payouts.get_batch", Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN)
 def payout_batches() -> str | Response:
-    service_or_503("payouts")
     wanted = (request.args.get("batch_id") or "").strip()
     if wanted:
         if _BATCH_ID.match(wanted):
@@ -55,7 +54,7 @@ def payout_batches() -> str | Response:
 @bp.post("/payouts")
 @console_roles("payouts.submit", Role.FINANCE)
 def payout_submit() -> Response | tuple[str, int]:
-    service = service_or_503("payouts")
+    service = services().payouts
     upload = request.files.get("batch")
     data = upload.read() if upload is not None else b""
     name = (upload.filename or "").lower() if upload is not None else ""
@@ -78,7 +77,7 @@ def _batches_page(error: str | None, status: int, detail: str | None = None) -> 
 
 
 def _batch_view(batch_id: str) -> dict[str, Any]:
-    service = service_or_503("payouts")
+    service = services().payouts
     batch = service.get(batch_id, limit=0)
     held = service.get(batch_id, decision="block", limit=SHOWN)
     review = service.get(batch_id, decision="review", limit=SHOWN)
@@ -110,7 +109,7 @@ def payout_batch(batch_id: str, error: str | None = None, status: int = 200) -> 
 @bp.post("/payouts/<batch_id>/approve")
 @console_roles("payouts.approve", Role.FINANCE_APPROVER)
 def payout_approve(batch_id: str) -> Response | tuple[str, int]:
-    approvals = service_or_503("payouts_approvals")
+    approvals = services().approvals
     exclude_rows: list[int] = []
     overrides: list[dict[str, str]] = []
     for key, value in request.form.items():

@@ -18,13 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ...auth import Role
-from ...context import get_db
 from ...errors import ApiError, ServiceUnavailable
+from ...http import services
 from ...ids import utcnow
 from .._blueprint import bp
 from .._session import console_roles, signed_in_actor
 from ..highlight import highlight
-from ._services import rule_details, service_or_503
+from ._services import rule_details
 
 log = structlog.get_logger("riskguard.console")
 
@@ -64,10 +64,10 @@ def _keep(case: Any, f: dict[str, Any], now: Any) -> bool:
 @bp.get("/review")
 @console_roles("review.list_cases", Role.REVIEWER)
 def review_queue() -> str:
-    service = service_or_503("review")
+    service = services().review
     f = _filters()
     now = utcnow()
-    with get_db().sessions() as session:
+    with services().db.sessions() as session:
         scanned = service.list(session, status="open", kind=f["kind"], limit=SCAN)
         cases = [c for c in scanned if _keep(c, f, now)]
         rows = [{"id": c.id, "kind": c.kind, "categories": c.categories, "severity": c.top_severity,
@@ -113,9 +113,9 @@ def _marked_texts(subject: Any, findings: list[dict[str, Any]]) -> list[tuple[st
 
 
 def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> tuple[str, int]:
-    service = service_or_503("review")
+    service = services().review
     actor = signed_in_actor()
-    with get_db().sessions() as session:
+    with services().db.sessions() as session:
         case = service.get(session, case_id)
         subject = service.subject_view(session, case)
         if subject is None and case.content is not None:
@@ -141,13 +141,13 @@ def review_case(case_id: str) -> tuple[str, int]:
 @bp.post("/review/<case_id>")
 @console_roles("review.decide", Role.REVIEWER)
 def review_decide(case_id: str) -> Response | tuple[str, int]:
-    service = service_or_503("review")
+    service = services().review
     actor = signed_in_actor()
     assert actor is not None  # the guard admitted a signed-in user
     decision = request.form.get("decision", "")
     reason = request.form.get("reason", "")
     try:
-        with get_db().transaction() as session:
+        with services().db.transaction() as session:
             service.decide(session, case_id, actor=actor.ref, decision=decision, reason=reason)
     except ApiError as err:
         if err.code not in REVIEW_ERRORS:

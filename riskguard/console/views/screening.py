@@ -12,15 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from flask import current_app, render_template, request
+from flask import render_template, request
 from marshmallow import ValidationError
 
 from ...auth import Role
-from ...context import EXTENSION, get_db, get_keyring
+from ...http import services
 from .._blueprint import bp
 from .._session import console_roles, signed_in_actor
 from ..highlight import highlight
-from ._services import service_or_503
 
 log = structlog.get_logger("riskguard.console")
 
@@ -42,7 +41,7 @@ def screening() -> str | tuple[str, int]:
     from ...screening.schemas import ScreenRequestSchema
     from ...screening.service import screen_and_record, to_input
 
-    rulebook = service_or_503("rulebook")
+    rulebook = services().rulebook
     kind, body = _form() if request.method == "POST" else ("ad", {"text": EXAMPLE, "category": "cosmetics",
                                                                  "has_purchase_link": True})
     context: dict[str, Any] = {"area": "screening", "kinds": KINDS, "categories": CATEGORIES, "kind": kind,
@@ -59,9 +58,9 @@ def screening() -> str | tuple[str, int]:
         return render_template("console/screening.html", **context), 400
     actor = signed_in_actor()
     [decision] = screen_and_record(
-        db=get_db(), rulebook=rulebook, digest_key=get_keyring().secret("digest"), actor=actor,
+        db=services().db, rulebook=rulebook, digest_key=services().keyring.secret("digest"), actor=actor,
         items=[to_input(kind=kind, **loaded)],
-        hooks=current_app.extensions[EXTENSION].get("decision_hooks", []))
+        hooks=services().decision_hooks)
     findings = [f.as_dict() for f in decision.findings]
     context.update(decision=decision, findings=findings, marked=highlight(loaded["text"], findings))
     return render_template("console/screening.html", **context)

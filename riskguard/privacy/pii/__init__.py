@@ -10,7 +10,6 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from ...context import EXTENSION
 from ...logging import set_redactor
 from .logredact import redact_text
 
@@ -18,14 +17,9 @@ __all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
-    from .service import PiiService
     from .views import blueprint
 
     set_redactor(redact_text)
-    ext = app.extensions[EXTENSION]
-    vault = ext.get("vault")
-    ext["pii"] = PiiService(ext["keyring"].secret("digest"),
-                            address_keep=vault.policy.address_keep if vault is not None else "city")
     app.register_blueprint(blueprint)
 
 

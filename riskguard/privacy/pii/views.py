@@ -21,9 +21,8 @@ from flask import Blueprint, jsonify, request
 
 from ...audit import Action, AuditEvent, record
 from ...auth import Role, current_actor, require_roles
-from ...context import get_db, get_service
 from ...errors import ApiError, BadRequest, Forbidden, ServiceUnavailable
-from ...http import documented, json_body
+from ...http import documented, json_body, services
 from ...ids import new_id
 from ..vault import Vault
 from .redaction import uses_encrypt
@@ -96,7 +95,7 @@ def _fail_closed(scan_id: str, operation: str) -> Iterator[None]:
 def _record(operation: str, service: PiiService, texts: list[str], found: list[list[Detection]],
             **details: Any) -> str:
     scan_id = new_id("pii")
-    with _fail_closed(scan_id, operation), get_db().transaction() as session:
+    with _fail_closed(scan_id, operation), services().db.transaction() as session:
         record(session, _scan_event(operation, service, scan_id, texts, found, **details))
     log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts),
              entities=entity_counts(found))
@@ -114,8 +113,8 @@ def _redact_recorded(operation: str, service: PiiService, texts: list[str],
                           operators=_operator_names(body))
         return scan_id, results
     scan_id = new_id("pii")
-    with _fail_closed(scan_id, operation), get_db().transaction() as session:
-        sealer = TokenSealer(get_service("vault"), session.connection())
+    with _fail_closed(scan_id, operation), services().db.transaction() as session:
+        sealer = TokenSealer(services().vault, session.connection())
         results = service.redact_many(texts, operators=operators, encryptor=sealer, **_options(body))
         found = [r.detections for r in results]
         record(session, _scan_event(operation, service, scan_id, texts, found, operators=_operator_names(body),
@@ -136,7 +135,7 @@ def _encrypt_subjects(operators: dict[str, Any]) -> list[str]:
             response=PiiDetectResultSchema, tags=["pii"])
 def detect(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     include_text = _check_include_text(body)
-    service: PiiService = get_service("pii")
+    service: PiiService = services().pii
     found = service.detect(body["text"], **_options(body))
     scan_id = _record("detect", service, [body["text"]], [found], include_text=include_text)
     return jsonify({"scan_id": scan_id, "entities": _entities(found, body["text"], include_text)})
@@ -148,7 +147,7 @@ def detect(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 @documented("Find personal information in up to 1,000 texts", response=PiiDetectBatchResultSchema, tags=["pii"])
 def detect_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     include_text = _check_include_text(body)
-    service: PiiService = get_service("pii")
+    service: PiiService = services().pii
     texts: list[str] = body["texts"]
     found = service.detect_many(texts, **_options(body))
     scan_id = _record("detect_batch", service, texts, found, include_text=include_text)
@@ -166,7 +165,7 @@ def _redaction(r: Any) -> dict[str, Any]:
 @documented("Redact personal information from a text (replace, mask, keyed hash or encrypt)",
             response=PiiRedactResultSchema, tags=["pii"])
 def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    service: PiiService = get_service("pii")
+    service: PiiService = services().pii
     scan_id, results = _redact_recorded("redact", service, [body["text"]], body)
     return jsonify({"scan_id": scan_id, **_redaction(results[0])})
 
@@ -177,7 +176,7 @@ def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 @documented("Redact personal information from up to 1,000 texts", response=PiiRedactBatchResultSchema,
             tags=["pii"])
 def redact_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    service: PiiService = get_service("pii")
+    service: PiiService = services().pii
     scan_id, results = _redact_recorded("redact_batch", service, body["texts"], body)
     return jsonify({"scan_id": scan_id, "results": [_redaction(r) for r in results]})
 
@@ -212,8 +211,8 @@ def _reveal_reason(vault: Vault, body_reason: str | None) -> str:
 @documented("Decrypt encrypt-operator tokens (privacy officer, with X-Reveal-Reason; audited); tokens of an "
             "erased subject come back as erased", response=PiiDecryptResultSchema, tags=["pii"])
 def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    vault: Vault = get_service("vault")
-    service: PiiService = get_service("pii")
+    vault: Vault = services().vault
+    service: PiiService = services().pii
     reason = _reveal_reason(vault, body["reason"])
     tokens: list[Token] = []
     for i, raw in enumerate(body["tokens"]):
@@ -225,7 +224,7 @@ def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
                              field=f"tokens.{i}") from None
     reveal_id = new_id("rvl")
     results: list[dict[str, Any]] = []
-    with _fail_closed(reveal_id, "decrypt"), get_db().transaction() as session:
+    with _fail_closed(reveal_id, "decrypt"), services().db.transaction() as session:
         conn = session.connection()
         for i, (raw, token) in enumerate(zip(body["tokens"], tokens, strict=True)):
             try:

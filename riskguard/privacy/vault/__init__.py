@@ -65,12 +65,9 @@ def build_vault(settings: Settings, keyring: KeyProvider) -> Vault:
 
 
 def init_app(app: Flask) -> None:
-    """Register the vault service (``get_service("vault")``) and the reveal/erase API."""
-    from ...context import EXTENSION
+    """Register the reveal/erase API (the vault itself is built by :mod:`riskguard.services`)."""
     from .views import blueprint
 
-    ext = app.extensions[EXTENSION]
-    ext["vault"] = build_vault(ext["settings"], ext["keyring"])
     app.register_blueprint(blueprint)
 
 

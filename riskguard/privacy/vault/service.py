@@ -270,12 +270,9 @@ def current_vault(session: Session | None = None) -> Vault:
     from flask import has_app_context
 
     if has_app_context():
-        from ...context import get_service
+        from ...http import services
 
-        try:
-            return get_service("vault")
-        except KeyError:
-            pass
+        return services().vault
     raise VaultError("no vault is active (use the app context, use_vault(), or bind it to the session)",
                      code="vault_unavailable", status=503)
 

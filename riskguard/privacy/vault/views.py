@@ -12,9 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ...audit import Action, AuditEvent, record
 from ...auth import Role, current_actor, require_roles
-from ...context import get_db, get_service
 from ...errors import BadRequest, NotFound, ServiceUnavailable
-from ...http import documented, query_args
+from ...http import documented, query_args, services
 from ...ids import new_id
 from .api import erase_subject, subject_status
 from .errors import VaultError
@@ -55,7 +54,7 @@ def _checked_id(value: str, what: str) -> str:
 @documented("Read a record's personal data: clear for a privacy officer giving X-Reveal-Reason "
             "(audited), masked otherwise", response=VaultRevealSchema, tags=["privacy"])
 def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    vault: Vault = get_service("vault")
+    vault: Vault = services().vault
     kind = get_record_type(record_type)
     if kind is None:
         raise NotFound(f"unknown record type {record_type!r}", code="unknown_record_type")
@@ -69,7 +68,7 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ig
     clear = reason is not None and actor.role is Role.PRIVACY_OFFICER
     reveal_id = new_id("rvl") if clear else None
     try:
-        with get_db().transaction() as session:
+        with services().db.transaction() as session:
             pk = inspect(kind.model).primary_key
             row = session.get(kind.model, record_id.split("/") if len(pk) > 1 else record_id)
             if row is None:
@@ -112,11 +111,11 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ig
 @documented("Erase a data subject by crypto-shredding its data key and blind indexes (PIPL Art. 47); "
             "optional X-Erasure-Reason", response=VaultErasureSchema, tags=["privacy"])
 def erase(subject_id: str):  # type: ignore[no-untyped-def]
-    vault: Vault = get_service("vault")
+    vault: Vault = services().vault
     _checked_id(subject_id, "subject_id")
     reason = _reason("X-Erasure-Reason", vault)
     try:
-        with get_db().transaction() as session:
+        with services().db.transaction() as session:
             erasure = erase_subject(session, subject_id, actor=current_actor().ref, reason=reason)
             if erasure is None:
                 raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
@@ -136,7 +135,7 @@ def erase(subject_id: str):  # type: ignore[no-untyped-def]
             tags=["privacy"])
 def subject(subject_id: str):  # type: ignore[no-untyped-def]
     _checked_id(subject_id, "subject_id")
-    with get_db().sessions() as session:
+    with services().db.sessions() as session:
         status = subject_status(session, subject_id)
     if status == "unknown":
         raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")

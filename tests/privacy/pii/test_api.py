@@ -25,7 +25,7 @@ ALLOWED = {"privacy_officer", "screener"}
 
 
 def _audit_entries(app) -> list[bytes]:  # type: ignore[no-untyped-def]
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with db.sessions() as session:
         return [row.entry for row in session.execute(select(AuditEntry)).scalars()]
 
@@ -128,7 +128,7 @@ def test_audit_failure_means_no_answer(sqlite_app, monkeypatch) -> None:  # type
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("audit store down")
 
-    db = sqlite_app.extensions["riskguard"]["db"]
+    db = sqlite_app.extensions["riskguard"].db
     with db.transaction() as session:
         _, tok = create_key(session, role="screener", name="t")
     monkeypatch.setattr(views, "record", broken)

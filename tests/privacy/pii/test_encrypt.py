@@ -39,7 +39,7 @@ def _decrypt(client, auth, tokens, role="privacy_officer", headers=REASON, **ext
 
 
 def _entries(app) -> list[bytes]:  # type: ignore[no-untyped-def]
-    with app.extensions["riskguard"]["db"].sessions() as session:
+    with app.extensions["riskguard"].db.sessions() as session:
         return [row.entry for row in session.execute(select(AuditEntry)).scalars()]
 
 
@@ -209,7 +209,7 @@ def test_audit_failure_reveals_nothing(sqlite_app, monkeypatch) -> None:  # type
     from riskguard.auth import create_key
     from riskguard.privacy.pii import views
 
-    db = sqlite_app.extensions["riskguard"]["db"]
+    db = sqlite_app.extensions["riskguard"].db
     with db.transaction() as session:
         _, screener = create_key(session, role="screener", name="s")
         _, officer = create_key(session, role="privacy_officer", name="p")
@@ -243,7 +243,7 @@ def test_cli_encrypt_then_decrypt_over_http(app, client, auth, tmp_path, subject
 
     from riskguard.cli import main
 
-    settings = app.extensions["riskguard"]["settings"]
+    settings = app.extensions["riskguard"].settings
     env = {"RISKGUARD_DATABASE_URL": settings.database_url, "RISKGUARD_KEYRING": str(settings.keyring_path),
            "RISKGUARD_DATA_DIR": str(tmp_path), "RISKGUARD_MASTER_KEY": ""}
     args = ["pii", "redact", "--operator", "encrypt", "--purpose", "export"]

@@ -32,7 +32,7 @@ def log_stream(sqlite_app):  # type: ignore[no-untyped-def]
 def test_request_full_of_pii_leaves_none_in_logs(sqlite_app, log_stream, path: str) -> None:  # type: ignore[no-untyped-def]
     from riskguard.auth import create_key
 
-    with sqlite_app.extensions["riskguard"]["db"].transaction() as session:
+    with sqlite_app.extensions["riskguard"].db.transaction() as session:
         _, tok = create_key(session, role="screener", name="t")
     body = {"texts": [FULL, FULL]} if path.endswith("batch") else {"text": FULL}
     client = sqlite_app.test_client()

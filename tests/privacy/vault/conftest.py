@@ -93,6 +93,6 @@ def vault(keyring: Keyring, database: Database, audit_log: AuditLog) -> Iterator
 def vault_app(app):  # type: ignore[no-untyped-def]
     """The app (both backends) with the test table and test policy fields."""
     ext = app.extensions["riskguard"]
-    VaultTestBase.metadata.create_all(ext["db"].engine)
-    ext["vault"].policy = with_test_fields(ext["vault"].policy)
+    VaultTestBase.metadata.create_all(ext.db.engine)
+    ext.vault.policy = with_test_fields(ext.vault.policy)
     return app

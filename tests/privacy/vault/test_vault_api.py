@@ -20,7 +20,7 @@ REASON = {"X-Reveal-Reason": "fraud_investigation:CASE-2026-0042"}
 
 @pytest.fixture
 def person(vault_app):  # type: ignore[no-untyped-def]
-    db = vault_app.extensions["riskguard"]["db"]
+    db = vault_app.extensions["riskguard"].db
     row = Person(id=new_id("p"), subject_id=new_subject_id(), **VALUES)
     with vault_app.app_context(), db.transaction() as session:
         session.add(row)
@@ -28,7 +28,7 @@ def person(vault_app):  # type: ignore[no-untyped-def]
 
 
 def _audit(app, action: str) -> list[bytes]:  # type: ignore[no-untyped-def]
-    db = app.extensions["riskguard"]["db"]
+    db = app.extensions["riskguard"].db
     with db.sessions() as session:
         return list(session.scalars(select(AuditEntry.entry).where(AuditEntry.action == action)))
 
@@ -143,7 +143,7 @@ def test_unknown_subject_cannot_be_erased(client, auth) -> None:
 @pytest.mark.parametrize("action", ["reveal", "erase"])
 def test_fails_closed_when_audit_cannot_record(vault_app, client, auth, person, action: str) -> None:
     officer = auth(Role.PRIVACY_OFFICER)
-    db = vault_app.extensions["riskguard"]["db"]
+    db = vault_app.extensions["riskguard"].db
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE audit_entries" + (" CASCADE" if not db.is_sqlite else "")))
     if action == "reveal":
@@ -159,7 +159,7 @@ def test_fails_closed_when_audit_cannot_record(vault_app, client, auth, person, 
 
 
 def test_tampered_record_is_a_clear_error(vault_app, client, auth, person) -> None:
-    db = vault_app.extensions["riskguard"]["db"]
+    db = vault_app.extensions["riskguard"].db
     with db.engine.begin() as conn:
         blob = bytearray(conn.execute(text("SELECT phone FROM vault_test_people")).scalar_one())
         blob[-1] ^= 1
@@ -176,6 +176,6 @@ def test_openapi_documents_the_vault(client) -> None:
 
 
 def test_audit_count_helper_sees_rows(vault_app) -> None:  # guards the helper the tests above rely on
-    db = vault_app.extensions["riskguard"]["db"]
+    db = vault_app.extensions["riskguard"].db
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditEntry)) is not None

@@ -1,0 +1,151 @@
+"""The composition root: every service riskguard has, built from :class:`Settings` in one place.
+
+``build_services(settings)`` returns a typed :class:`Services`. Each service is built the first time it
+is asked for, from the services it needs, passed as constructor arguments; so a CLI command that needs
+only the vault loads no rulebook and no PII models, while ``create_app`` asks for all of them at start
+(``Services.build_all``) so that a broken rule pack or policy fails the start-up, not the first request.
+Hooks between domains are wired here and nowhere else: screening's review decisions open review cases
+(``decision_hooks``), and a decided onboarding case updates its application (``review`` ↔
+``onboarding``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .config import Settings
+from .db import Database
+from .keyring import Keyring
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .audit.service import AuditLog
+    from .onboarding.service import OnboardingService
+    from .payouts.approvals import ApprovalService
+    from .payouts.service import PayoutService
+    from .privacy.pii.service import PiiService
+    from .privacy.vault import Vault
+    from .review import ReviewService
+    from .rulebook import Rulebook
+
+__all__ = ["Services", "build_services", "DecisionHook"]
+
+# Asked after each screening decision, before it is recorded: the write it needs (opening a case) or None.
+DecisionHook = Callable[[Any, Any, Any], "Callable[[Session], None] | None"]
+
+
+class Services:
+    """The services of one app or one CLI run, over one database and one keyring."""
+
+    def __init__(self, settings: Settings, *, keyring: Keyring | None = None) -> None:
+        self.settings = settings
+        if keyring is not None:
+            self.__dict__["keyring"] = keyring
+
+    # -- foundations --------------------------------------------------------------------------
+    @cached_property
+    def db(self) -> Database:
+        return Database(self.settings.sqlalchemy_url)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        """The master key from the environment if set, otherwise the keyring file (``riskguard init``)."""
+        if self.settings.master_key:
+            return Keyring.from_master_key(self.settings.master_key)
+        return Keyring.load(self.settings.keyring_path)
+
+    @property
+    def address_keep(self) -> str:
+        """What a masked address keeps (policies/privacy.yaml ``address_mask``)."""
+        return self.vault.policy.address_keep
+
+    # -- domains ------------------------------------------------------------------------------
+    @cached_property
+    def audit(self) -> AuditLog:
+        from .audit.service import AuditLog
+
+        return AuditLog.create(self.db, self.keyring, self.settings)
+
+    @cached_property
+    def rulebook(self) -> Rulebook:
+        from .rulebook import load_rulebook
+
+        return load_rulebook(self.settings.rules_dir, self.settings.policies_dir)
+
+    @cached_property
+    def vault(self) -> Vault:
+        from .privacy.vault import build_vault
+
+        return build_vault(self.settings, self.keyring)
+
+    @cached_property
+    def pii(self) -> PiiService:
+        from .privacy.pii.service import PiiService
+
+        return PiiService(self.keyring.secret("digest"), address_keep=self.address_keep)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        return self._review_and_onboarding[0]
+
+    @cached_property
+    def onboarding(self) -> OnboardingService:
+        return self._review_and_onboarding[1]
+
+    @cached_property
+    def _review_and_onboarding(self) -> tuple[ReviewService, OnboardingService]:
+        """Built together: a decided onboarding case must update its application, whoever asked first."""
+        from .onboarding.models import MerchantApplication
+        from .onboarding.policy import load_policy
+        from .onboarding.service import SUBJECT_TYPE, OnboardingService, privacy_masker
+        from .privacy.vault import register_record_type
+        from .review import ReviewService
+
+        review = ReviewService()
+        onboarding = OnboardingService(load_policy(self.settings.policies_dir), review,
+                                       address_keep=self.address_keep)
+        review.on_decided(SUBJECT_TYPE, onboarding.apply_review)
+        masker = privacy_masker(self.vault.policy)
+
+        def subject_view(session: Session, subject_id: str) -> Any:
+            row = session.get(MerchantApplication, subject_id)
+            return None if row is None else onboarding.masked_view(session, row, masker)
+
+        review.register_subject_view(SUBJECT_TYPE, subject_view)
+        register_record_type(MerchantApplication)
+        return review, onboarding
+
+    @cached_property
+    def decision_hooks(self) -> list[DecisionHook]:
+        """What screening asks after each decision: a ``review`` decision opens a review case."""
+        from .review.hooks import screening_hook
+
+        return [screening_hook(self.review, address_keep=self.address_keep)]
+
+    @cached_property
+    def payouts(self) -> PayoutService:
+        from .payouts.policy import load_policy
+        from .payouts.service import PayoutService
+
+        return PayoutService(db=self.db, policy=load_policy(self.settings.policies_dir), keyring=self.keyring)
+
+    @cached_property
+    def approvals(self) -> ApprovalService:
+        from .payouts.approvals import ApprovalService
+
+        return ApprovalService(db=self.db, keyring=self.keyring)
+
+    def build_all(self) -> Services:
+        """Build every service now (the app does, so that bad rules or policies stop the start-up)."""
+        for name in ("db", "keyring", "audit", "rulebook", "vault", "pii", "review", "onboarding",
+                     "decision_hooks", "payouts", "approvals"):
+            getattr(self, name)
+        return self
+
+
+def build_services(settings: Settings, *, keyring: Keyring | None = None) -> Services:
+    """The one place services are built from settings (``create_app`` and every CLI command)."""
+    return Services(settings, keyring=keyring)
