@@ -1,4 +1,7 @@
-"""Give every corpus line without a split its split, once: ``python eval/split.py``.
+"""Give every corpus line without a split its split, once: ``python eval/split.py [DIR]``.
+
+DIR is the corpus directory (default ``eval/corpus``); ``python eval/split.py eval/corpus2`` splits the
+second-round corpus.
 
 Within each (family, label) the lines without a split are ordered by the SHA-256 of their id and dealt
 alternately to ``dev`` and ``test``, so each half gets about half of every family's violations and hard
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -38,8 +42,10 @@ def assign_splits(rows: list[dict], key: Callable[[dict], Hashable]) -> dict[Has
     return counts
 
 
-def main() -> None:
-    for path in sorted(CORPUS.glob("*.jsonl")):
+def main(corpus: Path = CORPUS) -> None:
+    if not corpus.is_dir():
+        raise SystemExit(f"not a directory: {corpus}")
+    for path in sorted(corpus.glob("*.jsonl")):
         rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
         counts = assign_splits(rows, lambda r: (r["family"], r["label"]))
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
@@ -47,4 +53,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS)
