@@ -136,20 +136,20 @@ class Engine:
         self._views: dict[int, set[str]] = {}  # literal id → the views it is looked for in
         self._patterns: list[tuple[int, re.Pattern[str]]] = [
             (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
-        # Each required literal set of each pattern gets a number; a pattern runs when all of its are hit.
-        self._set_owner: list[int] = []                    # set number → pattern
-        self._sets_of_pattern: list[frozenset[int]] = []   # pattern → its set numbers
-        self._sets_of_literal: dict[int, list[int]] = {}   # literal id → set numbers it is in
+        # A pattern is looked up by the literals of its first required set (the best: its literals are the
+        # longest, so the rarest); its other sets, which often hold common characters (吃, 用, 人), are
+        # checked only for the few patterns found so.
+        self._first_of_literal: dict[int, list[int]] = {}           # literal id → patterns
+        self._other_sets: list[LiteralSets] = []                    # pattern → its sets but the first
+        self._always: list[int] = []                                # patterns without a required literal
         for pi, (_, pattern) in enumerate(self._patterns):
-            numbers = []
-            for ids in self._literal_ids(_prefilter_sets(pattern), "full", "compact"):
-                numbers.append(len(self._set_owner))
-                self._set_owner.append(pi)
-                for lid in ids:
-                    self._sets_of_literal.setdefault(lid, []).append(numbers[-1])
-            self._sets_of_pattern.append(frozenset(numbers))
-        self._always = [pi for pi, numbers in enumerate(self._sets_of_pattern) if not numbers]
-        self._pattern_literals = frozenset(self._sets_of_literal)  # set & frozenset walks the smaller one
+            sets = self._literal_ids(_prefilter_sets(pattern), "full", "compact")
+            for lid in sets[0] if sets else ():
+                self._first_of_literal.setdefault(lid, []).append(pi)
+            if not sets:
+                self._always.append(pi)
+            self._other_sets.append(sets[1:])
+        self._first_literals = frozenset(self._first_of_literal)  # set & frozenset walks the smaller one
         self._checks = [_RuleChecks(rule, tuple(rule.when.items()), not rule.context.empty,
                                     tuple(self._gate(ex) for ex in rule.exemptions),
                                     None if rule.clause.inert else rule.clause) for rule in self.rules]
@@ -365,12 +365,11 @@ class Engine:
 
     def _patterns_to_run(self, present: set[int]) -> list[int]:
         """Patterns each of whose required literal sets has a hit in either view, plus those without any."""
-        hit: set[int] = set()
-        for lid in present & self._pattern_literals:
-            hit.update(self._sets_of_literal[lid])
         maybe = set(self._always)
-        maybe.update(map(self._set_owner.__getitem__, hit))
-        return sorted(pi for pi in maybe if self._sets_of_pattern[pi] <= hit)
+        for lid in present & self._first_literals:
+            maybe.update(self._first_of_literal[lid])
+        others = self._other_sets
+        return sorted(pi for pi in maybe if all(not ids.isdisjoint(present) for ids in others[pi]))
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word
