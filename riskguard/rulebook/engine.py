@@ -69,6 +69,10 @@ class _Gate:
     words: frozenset[int]                                   # whole_term words
     terms: frozenset[int]
     patterns: tuple[tuple[re.Pattern[str], LiteralSets], ...]
+    # Some part can apply only if one of these occurs: a rule's four or five default exemptions are
+    # asked about every candidate, and most of them are out of the question for the whole text.
+    needs: frozenset[int]
+    always: bool                                            # a pattern without a required literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +194,9 @@ class Engine:
 
     def _gate(self, ex: Exemption) -> _Gate:
         (words,), (terms,) = (self._literal_ids([strings], "compact") for strings in (ex.whole_term, ex.terms))
-        return _Gate(ex, words, terms, tuple((p, self._literal_ids(_prefilter_sets(p), "full"))
-                                             for p in ex.patterns))
+        patterns = tuple((p, self._literal_ids(_prefilter_sets(p), "full")) for p in ex.patterns)
+        return _Gate(ex, words, terms, patterns, words.union(terms, *(sets[0] for _, sets in patterns if sets)),
+                     any(not sets for _, sets in patterns))
 
     def applicable(self, kind: str, category: str, day: date) -> frozenset[int]:
         key = (kind, category, day)
@@ -330,6 +335,8 @@ class Engine:
         compact = norm.compact.text
         s, e = span
         for gate in gates:
+            if not gate.always and gate.needs.isdisjoint(present):
+                continue
             ex = gate.exemption
             if ex.whole_term and not gate.words.isdisjoint(present):
                 for word in _covering(ex, compact[s:e], self._covering):  # only words containing the match
@@ -344,7 +351,10 @@ class Engine:
                     return True
             around = None
             for pattern, sets in gate.patterns:
-                if all(not ids.isdisjoint(present) for ids in sets):
+                for ids in sets:  # a loop, not all(<generator>): this runs for every candidate and gate
+                    if ids.isdisjoint(present):
+                        break
+                else:
                     if around is None:
                         if isinstance(ex.window, str):
                             around = units.text(ex.window, start, end, compact=False)
