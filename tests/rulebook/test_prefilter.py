@@ -11,6 +11,7 @@ from riskguard.rulebook import load_rulebook
 from riskguard.rulebook.prefilter import required_literal_sets, required_literals
 
 BOOK = load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies")
+WORDS = [chr(0x4E00 + i) + chr(0x4F00 + i) for i in range(100)]  # 100 two-character words, no common prefix
 
 
 @pytest.mark.parametrize(("pattern", "sets"), [
@@ -21,6 +22,9 @@ BOOK = load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies")
     (r"[a-z]+@[a-z]+", [{"@"}]),
     (r"\d+", []),
     (r"(?i)best", []),  # case-insensitive: literals would miss other cases
+    (r"稳不(?:亏|赔)|闭眼\d?不亏", [{"稳不", "闭眼"}, {"稳不亏", "稳不赔", "闭眼"}]),  # a set of each branch, unioned
+    (r"(?:吃|喝).{0,3}(?:" + "|".join(WORDS) + ")", [set(WORDS), {"吃", "喝"}]),  # more alternatives than 64
+    (r"稳不亏|\d+", []),  # a branch without a literal
 ])
 def test_sets(pattern: str, sets: list[set[str]]) -> None:
     assert [set(s) for s in required_literal_sets(re.compile(pattern))] == sets
