@@ -211,7 +211,9 @@ class TextClauses:
         if clause.endswith(("吗?", "么?", "嘛?")):
             return not _YES.match(self.full, e)  # 能治湿疹吗？能！ is a claim made as a question
         line_start = self.full.rfind("\n", 0, start) + 1
-        return bool(_ASKED.match(self.full, line_start)) and "答" not in self.full[line_start:start]
+        marker = _ASKED.match(self.full, line_start)
+        # the question is the first sentence after 问：; what follows its end (。？！) is not asked
+        return bool(marker) and self.sentence(start)[0] <= marker.end() and "答" not in self.full[line_start:start]
 
     def in_name(self, start: int, end: int, original: str, ostart: int, oend: int, pinyin: bool) -> bool:
         """Whether ``full[start:end]`` lies in a title (《》), an organisation's name, a model or shade

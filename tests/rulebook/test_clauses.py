@@ -41,6 +41,8 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("不得不说这是最好的", "最好", False),                # a double negation affirms
     ("这是最好的面霜", "最好", False),
     ("那时候我们还不知道，这款面霜最好用", "最好", False),  # a cue far back, in another clause
+    ("问：这款能治湿疹吗", "治湿疹", True),                # a quoted customer question
+    ("问：。专治湿疹。", "治湿疹", False),                 # after the question's sentence, not asked
 ])
 def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
     normaliser, a = analyser
