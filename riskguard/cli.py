@@ -16,6 +16,7 @@ DOMAIN_CLIS = ("screening", "privacy", "onboarding", "payouts", "audit")
 
 
 @click.group()
+@click.version_option(package_name="riskguard", prog_name="riskguard")  # from the installed metadata
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """riskguard: screening, privacy, payouts and audit for social e-commerce."""
