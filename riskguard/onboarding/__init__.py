@@ -3,10 +3,9 @@ rules and fraud signals; ``review`` decisions go to the human review queue."""
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -33,9 +32,3 @@ def init_app(app: Flask) -> None:
     review.register_subject_view(SUBJECT_TYPE, subject_view)
     register_record_type(MerchantApplication)
     app.register_blueprint(bp)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import merchants
-
-    main.add_command(merchants)

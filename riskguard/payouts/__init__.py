@@ -7,10 +7,9 @@ great-expectations is imported on the first batch, once per process.
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -25,9 +24,3 @@ def init_app(app: Flask) -> None:
     ext["payouts"] = PayoutService(db=ext["db"], policy=policy, keyring=ext["keyring"])
     ext["payouts_approvals"] = ApprovalService(db=ext["db"], keyring=ext["keyring"])
     app.register_blueprint(bp)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import payouts
-
-    main.add_command(payouts)

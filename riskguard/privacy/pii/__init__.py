@@ -1,20 +1,19 @@
 """PII detection and redaction: Presidio with Chinese recognizers, a light jieba NLP engine, no models.
 
 ``init_app`` registers the ``/v1/pii`` blueprint, the ``pii`` service and the log redactor;
-``register_cli`` adds ``riskguard pii detect|redact``. Importing :mod:`.detectors` (the rulebook does it)
+``riskguard pii detect|redact`` are in :mod:`.cli`. Importing :mod:`.detectors` (the rulebook does it)
 registers the contact-detail detectors for rule packs.
 """
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
 from ...context import EXTENSION
 from ...logging import set_redactor
 from .logredact import redact_text
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -27,9 +26,3 @@ def init_app(app: Flask) -> None:
     ext["pii"] = PiiService(ext["keyring"].secret("digest"),
                             address_keep=vault.policy.address_keep if vault is not None else "city")
     app.register_blueprint(blueprint)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import register_cli as register
-
-    register(main)
