@@ -189,7 +189,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     database.dispose()
     from .serving import run_gunicorn
 
-    run_gunicorn(host=host, port=port, workers=workers)
+    run_gunicorn(host=host, port=port, workers=workers, log_level=settings.log_level)
 
 
 if __name__ == "__main__":  # pragma: no cover
