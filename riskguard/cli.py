@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .config import Settings
+
+if TYPE_CHECKING:
+    from .db import Database
 
 __all__ = ["main", "LazyGroup"]
 
@@ -90,7 +93,7 @@ def main(ctx: click.Context) -> None:
     ctx.obj = Settings.from_env()
 
 
-def open_db(settings: Settings) -> Any:
+def open_db(settings: Settings) -> Database:
     from .db import Database
 
     return Database(settings.sqlalchemy_url)
