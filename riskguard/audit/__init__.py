@@ -7,14 +7,12 @@ auditors check inclusion and consistency without trusting the database. See ``au
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from .events import Action, AuditEvent
 from .recorder import Receipt, append, record, recording
 
-__all__ = ["Action", "AuditEvent", "Receipt", "append", "record", "recording", "init_app", "register_cli"]
+__all__ = ["Action", "AuditEvent", "Receipt", "append", "record", "recording", "init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -36,11 +34,3 @@ def init_app(app: Flask) -> None:
     except ImportError:  # pragma: no cover - during bring-up only
         return
     app.register_blueprint(blueprint)
-
-
-def register_cli(main: Any) -> None:
-    try:
-        from .cli import audit
-    except ImportError:  # pragma: no cover
-        return
-    main.add_command(audit)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
+from ..cli_io import progress, progress_option
 from ..config import Settings
 
 __all__ = ["audit"]
+
+T = TypeVar("T")
 
 
 def _open(settings: Settings, **engine_options: object):  # type: ignore[no-untyped-def]
@@ -41,6 +46,12 @@ def _record_cli(log, action: str, subject_id: str, details: dict) -> None:  # ty
     with log.db.transaction() as session:
         record(session, AuditEvent(action=action, actor="cli", subject_type="audit_log", subject_id=subject_id,
                                    details=details))
+
+
+def _counted(rows: Iterator[T], advance: Callable[[int], None]) -> Iterator[T]:
+    for row in rows:
+        advance(1)
+        yield row
 
 
 @click.group()
@@ -134,9 +145,11 @@ def report(settings: Settings, name: str, since: str | None, until: str | None, 
 @click.option("--from", "since")
 @click.option("--to", "until")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@progress_option
 @click.pass_obj
 def export(settings: Settings, fmt: str, actor: str | None, action: str | None, subject_type: str | None,
-           subject_id: str | None, since: str | None, until: str | None, out: Path | None) -> None:
+           subject_id: str | None, since: str | None, until: str | None, out: Path | None,
+           show_progress: bool | None) -> None:
     """Stream entries (fixed columns, ISO-8601 UTC); unfiltered exports feed the standalone verifier."""
     from .query import EntryFilter, export_csv, export_jsonl, iter_entries
     from .store import StoredTree
@@ -150,8 +163,9 @@ def export(settings: Settings, fmt: str, actor: str | None, action: str | None, 
     _record_cli(log, "audit:entries:exported", "export", {**flt.as_details(), "format": fmt, "tree_size": size})
     stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     try:
-        with log.db.engine.connect() as conn:
-            rows = iter_entries(conn, flt, upto=size)
+        with log.db.engine.connect() as conn, \
+                progress(show_progress, length=size, label="export") as advance:
+            rows = _counted(iter_entries(conn, flt, upto=size), advance)
             for chunk in (export_csv(rows) if fmt == "csv" else export_jsonl(rows)):
                 stream.write(chunk)
     finally:

@@ -24,7 +24,6 @@ Public API (stable; see docs/vault.md)::
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
 from ...config import Settings
@@ -52,7 +51,7 @@ __all__ = [
     "RecordType", "register_record_type", "get_record_type",
     "Vault", "current_vault", "use_vault", "build_vault",
     "VaultError", "CiphertextError", "KeyUnavailable", "SubjectErased", "PlaintextRefused",
-    "init_app", "register_cli",
+    "init_app",
 ]
 
 
@@ -69,9 +68,3 @@ def init_app(app: Flask) -> None:
     from .views import blueprint
 
     app.register_blueprint(blueprint)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import register
-
-    register(main)
