@@ -5,25 +5,27 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from ...config import Settings
-from ...db import Database
-from ...keyring import Keyring
+
+if TYPE_CHECKING:
+    from ...services import Services
 
 __all__ = ["register"]
 
 
 @contextmanager
-def _opened(settings: Settings) -> Iterator[tuple[Database, Keyring]]:
-    keys = (Keyring.from_master_key(settings.master_key) if settings.master_key
-            else Keyring.load(settings.keyring_path))
-    db = Database(settings.sqlalchemy_url)
+def _opened(settings: Settings) -> Iterator[Services]:
+    from ...services import build_services
+
+    services = build_services(settings)
     try:
-        yield db, keys
+        yield services
     finally:
-        db.dispose()
+        services.db.dispose()
 
 
 def register(main: click.Group) -> None:
@@ -37,8 +39,9 @@ def register(main: click.Group) -> None:
         """KEK versions and how many live data keys each wraps (JSON on stdout)."""
         from .keys import kek_status
 
-        with _opened(settings) as (db, keys):
-            counts = kek_status(db, keys)
+        with _opened(settings) as rg:
+            keys = rg.keyring
+            counts = kek_status(rg.db, keys)
             click.echo(json.dumps({"current_version": keys.current_kek_version,
                                    "min_version": keys.min_kek_version,
                                    "provider": "master_key" if keys.derived else "file",
@@ -50,8 +53,8 @@ def register(main: click.Group) -> None:
         """Add a key-encryption-key version; new data keys use it, old ones still decrypt."""
         from .keys import rotate
 
-        with _opened(settings) as (db, keys):
-            version = rotate(db, keys)
+        with _opened(settings) as rg:
+            version = rotate(rg.db, rg.keyring, audit=rg.audit)
         click.echo(f"KEK version {version} is now current; run `riskguard keys rewrap` to move data keys",
                    err=True)
         click.echo(version)
@@ -66,10 +69,10 @@ def register(main: click.Group) -> None:
 
         from .keys import pending_rewrap, rewrap
 
-        with _opened(settings) as (db, keys):
-            total = pending_rewrap(db, keys)
+        with _opened(settings) as rg:
+            total = pending_rewrap(rg.db, rg.keyring)
             with tqdm(total=total, unit="key", disable=quiet, desc="rewrap") as bar:
-                result = rewrap(db, keys, batch_size=batch_size, progress=bar.update)
+                result = rewrap(rg.db, rg.keyring, audit=rg.audit, batch_size=batch_size, progress=bar.update)
         click.echo(json.dumps({"target_version": result.target_version, "rewrapped": result.rewrapped,
                                "batches": result.batches, "remaining": result.remaining}))
 
@@ -81,8 +84,8 @@ def register(main: click.Group) -> None:
         """Refuse decryption under KEK versions below --min-version (after a complete rewrap)."""
         from .keys import retire
 
-        with _opened(settings) as (db, keys):
-            destroyed = retire(db, keys, min_version, destroy=destroy)
+        with _opened(settings) as rg:
+            destroyed = retire(rg.db, rg.keyring, min_version, audit=rg.audit, destroy=destroy)
         click.echo(json.dumps({"min_version": min_version, "destroyed_versions": destroyed}))
 
     privacy_group = main.commands.get("privacy")
@@ -99,10 +102,8 @@ def register(main: click.Group) -> None:
         """Clear personal-data fields past their retention period (policies/privacy.yaml)."""
         import riskguard.models  # noqa: F401 - every domain registers its record types on import
 
-        from . import build_vault
         from .retention import purge_expired
-        from .service import use_vault
 
-        with _opened(settings) as (db, keys), use_vault(build_vault(settings, keys)) as vault:
-            results = purge_expired(db, vault, dry_run=dry_run)
+        with _opened(settings) as rg:
+            results = purge_expired(rg.db, rg.vault, audit=rg.audit, dry_run=dry_run)
         click.echo(json.dumps({"dry_run": dry_run, "purged": [r.__dict__ for r in results]}))
