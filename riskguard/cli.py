@@ -143,15 +143,16 @@ def keys() -> None:
 @click.pass_obj
 def keys_create(settings: Settings, role: str, name: str) -> None:
     """Create an API key; prints the token alone on stdout (it is stored only as a hash)."""
-    from .audit import Action, AuditEvent, record
+    from .audit import Action, AuditEvent
     from .auth import create_key
+    from .services import build_services
 
-    database = open_db(settings)
-    with database.transaction() as session:
-        row, token = create_key(session, role=role, name=name)
-        record(session, AuditEvent(action=Action.KEY_CREATED, actor="cli", subject_type="api_key",
-                                   subject_id=row.id, details={"role": role}))
-    database.dispose()
+    audit = build_services(settings).audit
+    with audit.transaction() as tx:
+        row, token = create_key(tx.session, role=role, name=name)
+        tx.record(AuditEvent(action=Action.KEY_CREATED, actor="cli", subject_type="api_key",
+                             subject_id=row.id, details={"role": role}))
+    audit.db.dispose()
     click.echo(token)
 
 
@@ -160,19 +161,20 @@ def keys_create(settings: Settings, role: str, name: str) -> None:
 @click.pass_obj
 def keys_revoke(settings: Settings, key_id: str) -> None:
     """Revoke an API key by id."""
-    from .audit import Action, AuditEvent, record
+    from .audit import Action, AuditEvent
     from .auth import ApiKey
     from .ids import utcnow
+    from .services import build_services
 
-    database = open_db(settings)
-    with database.transaction() as session:
-        row = session.get(ApiKey, key_id)
+    audit = build_services(settings).audit
+    with audit.transaction() as tx:
+        row = tx.session.get(ApiKey, key_id)
         if row is None:
             raise click.ClickException(f"no key {key_id}")
         row.revoked_at = utcnow()
-        record(session, AuditEvent(action=Action.KEY_REVOKED, actor="cli", subject_type="api_key",
-                                   subject_id=key_id))
-    database.dispose()
+        tx.record(AuditEvent(action=Action.KEY_REVOKED, actor="cli", subject_type="api_key",
+                             subject_id=key_id))
+    audit.db.dispose()
 
 
 @main.command()

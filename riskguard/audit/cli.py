@@ -7,26 +7,27 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from ..cli_io import progress, progress_option
 from ..config import Settings
 
+if TYPE_CHECKING:
+    from .service import AuditLog
+
 __all__ = ["audit"]
 
 T = TypeVar("T")
 
 
-def _open(settings: Settings, **engine_options: object):  # type: ignore[no-untyped-def]
+def _open(settings: Settings, **engine_options: object) -> AuditLog:
     from ..db import Database
-    from ..keyring import Keyring
-    from .service import AuditLog
+    from ..services import build_services
 
-    ring = Keyring.from_master_key(settings.master_key) if settings.master_key else \
-        Keyring.load(settings.keyring_path)
-    return AuditLog.create(Database(settings.sqlalchemy_url, **engine_options), ring, settings)
+    db = Database(settings.sqlalchemy_url, **engine_options) if engine_options else None
+    return build_services(settings, db=db).audit
 
 
 def _when(value: str | None) -> datetime | None:
@@ -39,13 +40,12 @@ def _when(value: str | None) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _record_cli(log, action: str, subject_id: str, details: dict) -> None:  # type: ignore[no-untyped-def]
+def _record_cli(log: AuditLog, action: str, subject_id: str, details: dict) -> None:  # type: ignore[type-arg]
     from .events import AuditEvent
-    from .recorder import record
 
-    with log.db.transaction() as session:
-        record(session, AuditEvent(action=action, actor="cli", subject_type="audit_log", subject_id=subject_id,
-                                   details=details))
+    with log.transaction() as tx:
+        tx.record(AuditEvent(action=action, actor="cli", subject_type="audit_log", subject_id=subject_id,
+                             details=details))
 
 
 def _counted(rows: Iterator[T], advance: Callable[[int], None]) -> Iterator[T]:
@@ -182,13 +182,11 @@ def pubkey(settings: Settings, out_dir: Path | None) -> None:
     """Print (or write) the checkpoint verification key: PEM and the signed-note verifier key."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from ..keyring import Keyring
+    from ..services import build_services
     from ._keys import LogKeys
     from .checkpoints import verifier_key
 
-    ring = Keyring.from_master_key(settings.master_key) if settings.master_key else \
-        Keyring.load(settings.keyring_path)
-    keys = LogKeys.from_keyring(ring, settings.audit_origin)
+    keys = LogKeys.from_keyring(build_services(settings).keyring, settings.audit_origin)
     pem = keys.signing_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     vkey = verifier_key(keys.origin, keys.public_key)
     if out_dir:
@@ -215,8 +213,6 @@ def sequencer(settings: Settings, window: float, parent: int | None) -> None:
     import threading
 
     from ..logging import configure_logging
-    from .sequencer import follow
-
     configure_logging(settings.log_level)
     log = _open(settings, pool_size=1)  # one connection is all a sequencer uses
     stop = threading.Event()
@@ -230,7 +226,7 @@ def sequencer(settings: Settings, window: float, parent: int | None) -> None:
 
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     try:
-        follow(log.db.engine, log.keys, stop, window)
+        log.sequencer.follow(stop, window)
     finally:
         log.db.dispose()
 

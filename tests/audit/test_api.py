@@ -10,8 +10,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from faults import refuse_audit_entries
 
-from riskguard.audit import AuditEvent, merkle, record
+from riskguard.audit import AuditEvent, merkle
 from riskguard.audit.checkpoints import parse
 from riskguard.audit.query import EXPORT_COLUMNS
 from riskguard.auth import Role
@@ -23,12 +24,11 @@ ENDPOINTS = ["/v1/audit/entries", "/v1/audit/entries/0", "/v1/audit/entries/0/pr
 
 def _seed(app, events: list[AuditEvent]) -> None:  # type: ignore[no-untyped-def]
     """Record as a request of another domain would (integrated when that request ends)."""
-    db = app.extensions["riskguard"].db
-    with app.test_request_context():
-        for ev in events:
-            with db.transaction() as session:
-                record(session, ev)
-    app.extensions["riskguard"].audit.integrate()
+    audit = app.extensions["riskguard"].audit
+    for ev in events:
+        with audit.transaction() as tx:
+            tx.record(ev)
+    audit.integrate()
 
 
 def _ev(i: int, **kw: object) -> AuditEvent:
@@ -150,15 +150,12 @@ def test_query_fails_closed_when_it_cannot_be_recorded(app, client, auth, monkey
     _seed(app, [_ev(1)])
     headers = auth("auditor")
 
-    def broken(*_a: object, **_k: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr("riskguard.audit.service.record", broken)  # where auditor reads are recorded
+    refuse_audit_entries(app.extensions["riskguard"].db)  # the database refuses every new entry
     for path in ENDPOINTS:
         res = client.get(path, headers=headers)
         assert res.status_code == 503, path
         assert res.get_json()["error"]["code"] == "audit_unavailable"
-        assert "disk full" not in res.get_data(as_text=True)
+        assert "refused" not in res.get_data(as_text=True)
 
 
 def test_inclusion_and_consistency_proofs_verify_against_the_signed_checkpoint(app, client, auth) -> None:

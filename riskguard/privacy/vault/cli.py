@@ -8,26 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from ...cli_io import json_line, progress
 from ...config import Settings
-from ...db import Database
-from ...keyring import Keyring
+
+if TYPE_CHECKING:
+    from ...services import Services
 
 __all__ = ["keys_status", "keys_rotate", "keys_rewrap", "keys_retire", "privacy"]
 
 
 @contextmanager
-def _opened(settings: Settings) -> Iterator[tuple[Database, Keyring]]:
-    keys = (Keyring.from_master_key(settings.master_key) if settings.master_key
-            else Keyring.load(settings.keyring_path))
-    db = Database(settings.sqlalchemy_url)
+def _opened(settings: Settings) -> Iterator[Services]:
+    from ...services import build_services
+
+    services = build_services(settings)
     try:
-        yield db, keys
+        yield services
     finally:
-        db.dispose()
+        services.db.dispose()
 
 
 @click.command("status")
@@ -36,8 +38,9 @@ def keys_status(settings: Settings) -> None:
     """KEK versions and how many live data keys each wraps (JSON on stdout)."""
     from .keys import kek_status
 
-    with _opened(settings) as (db, keys):
-        counts = kek_status(db, keys)
+    with _opened(settings) as rg:
+        keys = rg.keyring
+        counts = kek_status(rg.db, keys)
         click.echo(json_line({"current_version": keys.current_kek_version,
                                "min_version": keys.min_kek_version,
                                "provider": "master_key" if keys.derived else "file",
@@ -50,8 +53,8 @@ def keys_rotate(settings: Settings) -> None:
     """Add a key-encryption-key version; new data keys use it, old ones still decrypt."""
     from .keys import rotate
 
-    with _opened(settings) as (db, keys):
-        version = rotate(db, keys)
+    with _opened(settings) as rg:
+        version = rotate(rg.db, rg.keyring, audit=rg.audit)
     click.echo(f"KEK version {version} is now current; run `riskguard keys rewrap` to move data keys",
                err=True)
     click.echo(version)
@@ -65,10 +68,10 @@ def keys_rewrap(settings: Settings, batch_size: int, quiet: bool) -> None:
     """Re-wrap data keys under the newest KEK, in batches; safe to interrupt and run again."""
     from .keys import pending_rewrap, rewrap
 
-    with _opened(settings) as (db, keys):
-        total = pending_rewrap(db, keys)
+    with _opened(settings) as rg:
+        total = pending_rewrap(rg.db, rg.keyring)
         with progress(False if quiet else None, length=total, label="rewrap") as advance:
-            result = rewrap(db, keys, batch_size=batch_size, progress=advance)
+            result = rewrap(rg.db, rg.keyring, audit=rg.audit, batch_size=batch_size, progress=advance)
     click.echo(json_line({"target_version": result.target_version, "rewrapped": result.rewrapped,
                            "batches": result.batches, "remaining": result.remaining}))
 
@@ -81,8 +84,8 @@ def keys_retire(settings: Settings, min_version: int, destroy: bool) -> None:
     """Refuse decryption under KEK versions below --min-version (after a complete rewrap)."""
     from .keys import retire
 
-    with _opened(settings) as (db, keys):
-        destroyed = retire(db, keys, min_version, destroy=destroy)
+    with _opened(settings) as rg:
+        destroyed = retire(rg.db, rg.keyring, min_version, audit=rg.audit, destroy=destroy)
     click.echo(json_line({"min_version": min_version, "destroyed_versions": destroyed}))
 
 
@@ -98,10 +101,8 @@ def purge(settings: Settings, dry_run: bool) -> None:
     """Clear personal-data fields past their retention period (policies/privacy.yaml)."""
     import riskguard.models  # noqa: F401 - every domain registers its record types on import
 
-    from . import build_vault
     from .retention import purge_expired
-    from .service import use_vault
 
-    with _opened(settings) as (db, keys), use_vault(build_vault(settings, keys)) as vault:
-        results = purge_expired(db, vault, dry_run=dry_run)
+    with _opened(settings) as rg:
+        results = purge_expired(rg.db, rg.vault, audit=rg.audit, dry_run=dry_run)
     click.echo(json_line({"dry_run": dry_run, "purged": [r.__dict__ for r in results]}))
