@@ -3,6 +3,7 @@ a client and API tokens by role. No database is mocked."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+import riskguard.rulebook
 from riskguard import create_app, migrate
 from riskguard.auth import Role, create_key
 from riskguard.config import Settings
@@ -35,6 +37,39 @@ def _pg_available() -> bool:
 PG_AVAILABLE = _pg_available()
 if os.environ.get("CI") and not PG_AVAILABLE:  # CI must exercise PostgreSQL for real, never skip it
     raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
+
+
+def _tree_digest(*folders: Path) -> str:
+    """What a folder holds, not where: the same packs written to two temporary folders are one rulebook."""
+    digest = hashlib.sha256()
+    for number, folder in enumerate(map(Path, folders)):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                rel = f"{number}/{path.relative_to(folder).as_posix()}"
+                digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rulebook_per_content() -> Iterator[None]:
+    """Every app the tests build loads the same few rule trees: reading and schema-checking the YAML
+    again each time is most of ``create_app``. The loader already shares the compiled rulebook per
+    revision; this also skips the re-reading while the files' bytes are unchanged. Only the name that
+    ``create_app`` looks up is wrapped: the loader's own tests import the real function."""
+    real = riskguard.rulebook.load_rulebook
+    loaded: dict[str, riskguard.rulebook.Rulebook] = {}
+
+    def load(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True) -> riskguard.rulebook.Rulebook:
+        if not use_cache:
+            return real(rules_dir, policies_dir, use_cache=False)
+        key = _tree_digest(rules_dir, policies_dir)
+        if key not in loaded:
+            loaded[key] = real(rules_dir, policies_dir)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(riskguard.rulebook, "load_rulebook", load)
+        yield
 
 
 @pytest.fixture
