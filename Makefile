@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 export RISKGUARD_DATA_DIR ?= var
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test screenshots lint bench clean
 
 $(BIN)/riskguard: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: install
 test: install
 	sh scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+# The browser tests write their screenshots to var/screenshots; this refreshes the README's copies.
+screenshots: install
+	sh scripts/ensure-chromium.sh
+	RISKGUARD_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/console/test_browser.py
 
 lint: install
 	$(BIN)/ruff check riskguard tests bench
