@@ -7,6 +7,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,9 @@ def _rulebook_per_content() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+@contextmanager
+def _pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped afterwards; skips the test when the server is not reachable."""
     if not PG_AVAILABLE:
         pytest.skip("PostgreSQL not reachable")
     schema = f"rgtest_{uuid.uuid4().hex[:12]}"
@@ -92,6 +93,13 @@ def pg_url() -> Iterator[str]:
                          {"name": schema})
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+    with _pg_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -176,6 +184,33 @@ def module_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     application = build_app(tmp, f"sqlite:///{tmp / 'riskguard.db'}")
     yield application
     application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One migrated app per test module and backend (SQLite and PostgreSQL), for tests whose checks
+    hold whatever other tests wrote before them: role matrices, input validation, answers they find
+    again by their own ids. A module opts in by defining ``app`` as this, a test by asking for
+    ``shared_client``/``shared_auth``; tests that count rows, break tables or patch the app keep a
+    fresh one (``app``, ``sqlite_app``, ``app_factory``)."""
+    tmp = tmp_path_factory.mktemp("shared_app")
+    with ExitStack() as stack:
+        url = (f"sqlite:///{tmp / 'riskguard.db'}" if request.param == "sqlite"
+               else stack.enter_context(_pg_schema()))
+        application = build_app(tmp, url)
+        yield application
+        application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
+def shared_client(shared_app):  # type: ignore[no-untyped-def]
+    return shared_app.test_client()
+
+
+@pytest.fixture
+def shared_auth(shared_app) -> Callable[..., dict[str, str]]:  # type: ignore[no-untyped-def]
+    """``shared_auth("auditor")``: headers with a fresh token of that role on ``shared_app``."""
+    return lambda role, name=None: _headers_for(shared_app, role, name)
 
 
 @pytest.fixture
