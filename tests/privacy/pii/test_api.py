@@ -24,6 +24,12 @@ ROLES = ["privacy_officer", "screener", "reviewer", "onboarding", "finance", "fi
 ALLOWED = {"privacy_officer", "screener"}
 
 
+@pytest.fixture(scope="module")
+def app(shared_app):  # type: ignore[no-untyped-def]
+    """One app per backend for the module: each test finds its own answers and audit entries."""
+    return shared_app
+
+
 def _audit_entries(app) -> list[bytes]:  # type: ignore[no-untyped-def]
     db = app.extensions["riskguard"].db
     with db.sessions() as session:

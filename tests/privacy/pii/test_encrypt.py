@@ -24,6 +24,12 @@ ROLES = ["privacy_officer", "screener", "reviewer", "onboarding", "finance", "fi
          "admin"]
 
 
+@pytest.fixture(scope="module")
+def app(shared_app):  # type: ignore[no-untyped-def]
+    """One app per backend for the module: each test uses its own tokens, subjects and entry ids."""
+    return shared_app
+
+
 def _redact(client, auth, operators=ENCRYPT, text=PII_TEXT, role="screener"):  # type: ignore[no-untyped-def]
     response = client.post("/v1/pii/redact", json={"text": text, "operators": operators}, headers=auth(role))
     assert response.status_code == 200, response.get_json()
