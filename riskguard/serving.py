@@ -26,7 +26,7 @@ __all__ = ["run_gunicorn", "SEQUENCER_COMMAND"]
 SEQUENCER_COMMAND = [sys.executable, "-m", "riskguard.audit.cli", "sequencer"]
 
 
-class _Arbiter(Arbiter):  # type: ignore[misc]
+class _Arbiter(Arbiter):
     """Gunicorn's master, also supervising the audit sequencer process."""
 
     RESPAWN_SECONDS = 5.0  # a sequencer that keeps failing is started at most this often
@@ -75,7 +75,7 @@ class _Arbiter(Arbiter):  # type: ignore[misc]
             self._spawn_sequencer()
 
 
-class _JsonLogger(Logger):  # type: ignore[misc]
+class _JsonLogger(Logger):
     """gunicorn's own lines (workers booting, timeouts) in the service's JSON, through the root logger.
 
     gunicorn gives ``gunicorn.error`` a plain-text handler of its own and stops it propagating; this
@@ -90,7 +90,7 @@ class _JsonLogger(Logger):  # type: ignore[misc]
             log.propagate = True
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()

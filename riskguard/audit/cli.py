@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -40,7 +40,7 @@ def _when(value: str | None) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _record_cli(log: AuditLog, action: str, subject_id: str, details: dict) -> None:  # type: ignore[type-arg]
+def _record_cli(log: AuditLog, action: str, subject_id: str, details: dict[str, Any]) -> None:
     from .events import AuditEvent
 
     with log.transaction() as tx:

@@ -72,7 +72,7 @@ def find_records(session: Session, model: type[M], attribute: str, value: str) -
     vault = current_vault(session)
     spec = vault.policy.blind_indexes[field]
     wanted = blind.normalise(spec, value)
-    column = inspect(model).get_property(attribute).columns[0].name  # type: ignore[union-attr]
+    column = inspect(model).get_property(attribute).columns[0].name
     hits = [h for h in find_candidates(session, field, value, record_type=record_type_of(model))
             if h.column == column]
     found: list[M] = []
