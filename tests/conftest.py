@@ -199,7 +199,7 @@ def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
                else stack.enter_context(_pg_schema()))
         application = build_app(tmp, url)
         yield application
-        application.extensions["riskguard"]["db"].dispose()
+        application.extensions["riskguard"].db.dispose()
 
 
 @pytest.fixture
