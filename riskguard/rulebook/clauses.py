@@ -146,7 +146,7 @@ _SHORT_GAP = re.compile(r"(?:任何|一点|太|很|怎么|那么|算|够|再|可
 _VERB_GAP = re.compile(r"[\u4e00-\u9fff]{0,2}")
 _VERB_CUES = frozenset("不没未")
 # ... and through a verb and 任何/一切 to all that the quantifier covers (不聘用任何在职命题人员).
-_ANY_GAP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:任何|一切)[\u4e00-\u9fff]{0,8}")
+_ANY_GAP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:任何|一切)[\u4e00-\u9fff“”「」『』\"'、]{0,10}")
 _YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
 _ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
@@ -192,7 +192,8 @@ class TextClauses:
         """Whether the match is mentioned as words (quoted and named a word or kind of ad, 所谓) or quoted
         from a statute the line cites, rather than claimed."""
         rep = self._a.reported
-        return (rep.mentioned(self.full, start, end, self.clause(start))
+        clause = self.clause(start)
+        return (rep.mentioned(self.full, start, end, clause) or rep.others_act(self.full, start, clause)
                 or rep.cited(self.full, start, self.full.rfind("\n", 0, start) + 1))
 
     def _cue_governs(self, start: int) -> bool:

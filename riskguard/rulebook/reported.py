@@ -11,6 +11,9 @@ the others, each a structure of the sentence rather than a word list of claims:
 * **a mention of the words themselves** — 「“干细胞”这个词不允许出现」「如遇『…』之类的弹窗」「所谓“量子
   能量”」「开光这个词原本是佛教用语」: the match is quoted and the quote is named as a word, phrase,
   slogan or kind of ad (这个词, 之类的, 这类表述, 等字样, 的说法 …), or 所谓 introduces it;
+* **someone else's act reported** — 「有人冒充本店招聘刷单兼职」「评价区出现疑似刷单的内容」: an
+  impersonation (冒充, 假冒, 冒用, 自称) or a suspicion (疑似, 涉嫌) before the match in its clause makes it
+  the conduct reported, not the speaker's offer;
 * **a citation of a statute** — 「广告法第十八条：保健食品广告不得……」: a line that opens by citing an
   article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
   or a contrast (但, 不过).
@@ -53,6 +56,7 @@ _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 _CLOSING = frozenset(_QUOTES.values())
 _CITATION = (rf"(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
              rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?\s?[:,]")
+_OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "疑似", "涉嫌"]
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 
@@ -76,6 +80,7 @@ class Reported:
         self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
         self.so_called_re = re.compile(r"所谓的?\s*$")
         self.citation_re = re.compile(_CITATION)
+        self.others_act_re = re.compile(_alt(_OTHERS_ACT, fold))
         self.turn_re = re.compile(_alt(_TURN, fold))
 
     def answered_no(self, full: str, clause: tuple[int, int], nxt: tuple[int, int] | None,
@@ -111,6 +116,11 @@ class Reported:
                 return True
             break
         return False
+
+    def others_act(self, full: str, start: int, clause: tuple[int, int]) -> bool:
+        """Whether an impersonation or a suspicion before the match in its clause makes it a report of
+        someone else's conduct."""
+        return bool(self.others_act_re.search(full, clause[0], start))
 
     def cited(self, full: str, start: int, line_start: int) -> bool:
         """Whether the match lies in a quotation of a statute: its line opens (within a few characters) by

@@ -62,6 +62,10 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("转运珠手链，戴上就转运", "转运", False),
     ("广告法第九条规定不得使用最佳，但我们的面霜真的是最好的", "最好", False),  # the speaker turns to its goods
     ("评论区控评话术：'用了一周就白了'", "控评", False),                    # 话术 are lines to post
+    # someone else's act or a suspicion, reported
+    ("近日有不法分子冒充本店客服拉人进群返现", "返现", True),
+    ("后台发现几笔疑似虚假交易的订单，已全部关闭", "虚假交易", True),
+    ("本店招聘兼职，日结返现", "返现", False),
 ])
 def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
                                 reported: bool) -> None:
@@ -72,6 +76,7 @@ def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], tex
 @pytest.mark.parametrize(("text", "word", "negated"), [
     ("请勿添加自称官方客服的私人微信", "私人微信", True),     # a prohibition governs its whole object
     ("本店不招聘任何兼职刷单人员", "刷单", True),             # 不 + verb + 任何 covers the quantified noun
+    ("本店不搞任何“晒图返现”“好评有礼”活动", "好评有礼", True),  # across quote marks
     ("没有的小朋友回家叫爸爸买", "叫爸爸买", False),          # 的 still closes a plain negation's scope
     ("不吃药的那种降血压方法", "降血压", False),
 ])
