@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 export RISKGUARD_DATA_DIR ?= var
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test screenshots lint bench clean
 
 $(BIN)/riskguard: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,9 +26,17 @@ run: install
 	echo
 	$(BIN)/riskguard serve --host $(HOST) --port $(PORT)
 
+# mypy and coverage may only get better: scripts/mypy-baseline.txt holds the error count,
+# [tool.coverage.report] fail_under in pyproject.toml the coverage of riskguard/.
 test: install
 	sh scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python scripts/check-mypy.py
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --cov --cov-report=
+
+# The browser tests write their screenshots to var/screenshots; this refreshes the README's copies.
+screenshots: install
+	sh scripts/ensure-chromium.sh
+	RISKGUARD_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/console/test_browser.py
 
 lint: install
 	$(BIN)/ruff check riskguard tests bench

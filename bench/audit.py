@@ -6,9 +6,10 @@ and proof latency on a large log, each with a same-run baseline.
 
 * appends, baseline  — a plain INSERT of a row of the same shape into a scratch table, one per transaction,
                        through the same SQLAlchemy session path (what any write costs here)
-* appends, record    — ``record()`` one entry per transaction (acknowledged = committed), background
+* appends, record    — ``audit.transaction()`` with one entry (acknowledged = committed), background
                        sequencer integrating meanwhile; then the time until every entry is integrated
-* appends, record x10 — ten entries per caller transaction
+* appends, record x10 — ten entries per transaction
+* in a Session       — one entry per transaction, joined to a caller's Session (``audit.transaction(s)``)
 * concurrent         — P processes x T threads, one entry per transaction, sequencers racing, next to a
                        plain INSERT from the same writers. PostgreSQL group-commits WAL flushes when many
                        commits wait together, but on 2 cores the writers' own CPU soon bounds it: 2 x 8
@@ -43,11 +44,7 @@ sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, create_engine, insert, text  # noqa: E402
 
 from riskguard import migrate  # noqa: E402
-from riskguard.audit import (  # noqa: E402
-    AuditEvent,
-    merkle,  # noqa: E402
-    record,
-)
+from riskguard.audit import AuditEvent, merkle  # noqa: E402
 from riskguard.audit.canonical import canonical_entry  # noqa: E402
 from riskguard.audit.models import AuditEntry, AuditTree  # noqa: E402
 from riskguard.audit.sequencer import seal  # noqa: E402
@@ -92,12 +89,18 @@ def bench_baseline(db: Database, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def bench_record(log: AuditLog, n: int, per_txn: int) -> tuple[float, float]:
+def bench_record(log: AuditLog, n: int, per_txn: int, joined: bool = False) -> tuple[float, float]:
+    """``audit.transaction()`` (entries alone: the cheapest path), or joined to a caller's Session."""
     start = time.perf_counter()
     for i in range(0, n, per_txn):
-        with log.db.transaction() as session:
-            for j in range(per_txn):
-                record(session, event(i + j))
+        if joined:
+            with log.db.transaction() as session, log.transaction(session) as tx:
+                for j in range(per_txn):
+                    tx.record(event(i + j))
+        else:
+            with log.transaction() as tx:
+                for j in range(per_txn):
+                    tx.record(event(i + j))
     acked = time.perf_counter() - start
     drained = drain(log)
     return n / acked, n / (acked + drained)
@@ -120,12 +123,13 @@ def writer_main(url: str, ring: str, threads: int, per_thread: int, plain: bool)
 
     def work(t: int) -> None:
         for i in range(per_thread):
-            with log.db.transaction() as session:
-                if plain:
+            if plain:
+                with log.db.transaction() as session:
                     session.execute(stmt, {"entry_id": new_id("aud"), "action": "screening:content:decided",
                                            "actor": f"key:bench{t}", "subject_id": f"ad_{i}", "entry": body})
-                else:
-                    record(session, event(i, t))
+            else:
+                with log.transaction() as tx:
+                    tx.record(event(i, t))
 
     workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
     for w in workers:
@@ -288,6 +292,7 @@ def run_appends(name: str, url: str, ring: Path, args: argparse.Namespace) -> No
     log = open_log(url, ring)
     _row("1 writer, 1 entry/txn", *bench_record(log, args.appends, 1), plain, goal)
     _row("1 writer, 10 entries/txn", *bench_record(log, args.appends, 10), None, goal)
+    _row("1 writer, 1 entry/txn, in a Session", *bench_record(log, args.appends, 1, joined=True), plain, goal)
     for procs, threads in args.writers:
         per = max(1, args.appends // (procs * threads))
         plain, _ = bench_concurrent(log, ring, procs, threads, per, plain=True)

@@ -115,7 +115,8 @@ def _label(f: Finding) -> str:
 
 
 def evaluate(rows: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
-    service = OnboardingService(load_policy(root / "policies"), ReviewService())
+    # evaluate() records nothing: the review queue and audit log are never reached here
+    service = OnboardingService(load_policy(root / "policies"), ReviewService(None), None)  # type: ignore[arg-type]
     rulebook = load_rulebook(root / "rules", root / "policies")
     schema, lookup = ApplicationSchema(), BatchLookup()
     out = []

@@ -98,7 +98,8 @@ def main() -> None:
 
 def _store(batch_csv: bytes, history: pd.DataFrame, policy) -> None:  # type: ignore[no-untyped-def]
     from riskguard import migrate
-    from riskguard.audit._keys import LogKeys, bind
+    from riskguard.audit import AuditLog
+    from riskguard.audit._keys import LogKeys
     from riskguard.auth import Actor, Role
     from riskguard.db import Database
     from riskguard.keyring import Keyring
@@ -108,8 +109,8 @@ def _store(batch_csv: bytes, history: pd.DataFrame, policy) -> None:  # type: ig
         db = Database(f"sqlite:///{tmp}/bench.db")
         migrate.upgrade(db)
         keyring = Keyring.generate()
-        bind(db.engine, LogKeys.from_keyring(keyring, "bench.local/audit", sequencer="request"))
-        service = PayoutService(db=db, policy=policy, keyring=keyring)
+        audit = AuditLog(db, LogKeys.from_keyring(keyring, "bench.local/audit"), sequencer="request")
+        service = PayoutService(db=db, policy=policy, keyring=keyring, audit=audit)
         actor = Actor(key_id="bench", name="bench", role=Role.FINANCE)
         t0 = time.perf_counter()
         service.submit(batch_csv, fmt="csv", actor=actor, as_of=AS_OF)

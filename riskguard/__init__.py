@@ -75,6 +75,11 @@ def _request_logging(app: Flask) -> None:
                  duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2))
         return response
 
+    @app.teardown_request
+    def _unbind(_exc: BaseException | None) -> None:
+        # lines logged between requests (a worker exiting, a timer) must not carry the last request's id
+        structlog.contextvars.clear_contextvars()
+
 
 def _health(app: Flask, services: Services) -> None:
     @app.get("/healthz")

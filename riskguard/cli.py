@@ -1,21 +1,92 @@
-"""The ``riskguard`` command: init, serve, db, keys, and each domain's commands."""
+"""The ``riskguard`` command: init, serve, db, keys, and each domain's commands.
+
+The domains' commands are listed here by name, module and short help, and their modules are imported
+only when one of their commands runs (or its own ``--help`` is asked for): importing them all (Presidio,
+spaCy, pandas, great-expectations) cost seconds before any command could start.
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .config import Settings
-from .db import Database
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .db import Database
 
-DOMAIN_CLIS = ("screening", "privacy", "onboarding", "payouts", "audit")
+__all__ = ["main", "LazyGroup"]
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command itself is needed.
+
+    ``lazy`` maps a command name to ``("module:attribute", short help)``; the help is what
+    ``riskguard --help`` lists, so listing imports nothing (tests/core/test_cli.py keeps each one equal
+    to the command's own).
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name][0].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.lazy and name not in self.commands:
+                rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+_KEYS_COMMANDS = {
+    "status": ("riskguard.privacy.vault.cli:keys_status",
+               "KEK versions and how many live data keys each wraps (JSON on stdout)."),
+    "rotate": ("riskguard.privacy.vault.cli:keys_rotate",
+               "Add a key-encryption-key version; new data keys use it, old ones still decrypt."),
+    "rewrap": ("riskguard.privacy.vault.cli:keys_rewrap",
+               "Re-wrap data keys under the newest KEK, in batches; safe to interrupt and run again."),
+    "retire": ("riskguard.privacy.vault.cli:keys_retire",
+               "Refuse decryption under KEK versions below --min-version (after a complete rewrap)."),
+}
+_DOMAIN_COMMANDS = {
+    "screen": ("riskguard.screening.cli:screen", "Screen JSON lines {id, text, category, ...} from stdin; "
+               "one JSON line per input on stdout, in order."),
+    "rules": ("riskguard.screening.cli:rules", "Rule packs: run their examples, lint them."),
+    "pii": ("riskguard.privacy.pii.cli:pii", "Find and redact personal information in JSON lines."),
+    "privacy": ("riskguard.privacy.vault.cli:privacy", "Personal data: detection, retention and erasure."),
+    "merchants": ("riskguard.onboarding.cli:merchants", "Merchant onboarding checks."),
+    "payouts": ("riskguard.payouts.cli:payouts", "Payout batch checks."),
+    "audit": ("riskguard.audit.cli:audit", "The tamper-evident audit log."),
+}
+LAZY_COMMANDS = {"": _DOMAIN_COMMANDS, "keys": _KEYS_COMMANDS}  # group ("" is main) -> its lazy commands
+# riskguard.auth.Role's values, written out so that --help need not import the models (a test compares)
+ROLES = ("screener", "onboarding", "reviewer", "finance", "finance_approver", "privacy_officer", "auditor",
+         "admin")
+
+
+@click.group(cls=LazyGroup, lazy=_DOMAIN_COMMANDS)
+@click.version_option(package_name="riskguard", prog_name="riskguard")  # from the installed metadata
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """riskguard: screening, privacy, payouts and audit for social e-commerce."""
@@ -23,6 +94,8 @@ def main(ctx: click.Context) -> None:
 
 
 def open_db(settings: Settings) -> Database:
+    from .db import Database
+
     return Database(settings.sqlalchemy_url)
 
 
@@ -59,27 +132,27 @@ def db_upgrade(settings: Settings) -> None:
     click.echo("database is up to date", err=True)
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy=_KEYS_COMMANDS)
 def keys() -> None:
     """API keys (and, with the vault, encryption keys)."""
 
 
 @keys.command("create")
-@click.option("--role", required=True, type=click.Choice([r.value for r in __import__(
-    "riskguard.auth", fromlist=["Role"]).Role]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--name", required=True)
 @click.pass_obj
 def keys_create(settings: Settings, role: str, name: str) -> None:
     """Create an API key; prints the token alone on stdout (it is stored only as a hash)."""
-    from .audit import Action, AuditEvent, record
+    from .audit import Action, AuditEvent
     from .auth import create_key
+    from .services import build_services
 
-    database = open_db(settings)
-    with database.transaction() as session:
-        row, token = create_key(session, role=role, name=name)
-        record(session, AuditEvent(action=Action.KEY_CREATED, actor="cli", subject_type="api_key",
-                                   subject_id=row.id, details={"role": role}))
-    database.dispose()
+    audit = build_services(settings).audit
+    with audit.transaction() as tx:
+        row, token = create_key(tx.session, role=role, name=name)
+        tx.record(AuditEvent(action=Action.KEY_CREATED, actor="cli", subject_type="api_key",
+                             subject_id=row.id, details={"role": role}))
+    audit.db.dispose()
     click.echo(token)
 
 
@@ -88,19 +161,20 @@ def keys_create(settings: Settings, role: str, name: str) -> None:
 @click.pass_obj
 def keys_revoke(settings: Settings, key_id: str) -> None:
     """Revoke an API key by id."""
-    from .audit import Action, AuditEvent, record
+    from .audit import Action, AuditEvent
     from .auth import ApiKey
     from .ids import utcnow
+    from .services import build_services
 
-    database = open_db(settings)
-    with database.transaction() as session:
-        row = session.get(ApiKey, key_id)
+    audit = build_services(settings).audit
+    with audit.transaction() as tx:
+        row = tx.session.get(ApiKey, key_id)
         if row is None:
             raise click.ClickException(f"no key {key_id}")
         row.revoked_at = utcnow()
-        record(session, AuditEvent(action=Action.KEY_REVOKED, actor="cli", subject_type="api_key",
-                                   subject_id=key_id))
-    database.dispose()
+        tx.record(AuditEvent(action=Action.KEY_REVOKED, actor="cli", subject_type="api_key",
+                             subject_id=key_id))
+    audit.db.dispose()
 
 
 @main.command()
@@ -120,14 +194,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     database.dispose()
     from .serving import run_gunicorn
 
-    run_gunicorn(host=host, port=port, workers=workers)
-
-
-for _name in DOMAIN_CLIS:
-    _module = importlib.import_module(f"riskguard.{_name}")
-    _register = getattr(_module, "register_cli", None)
-    if _register is not None:
-        _register(main)
+    run_gunicorn(host=host, port=port, workers=workers, log_level=settings.log_level)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ._data import packaged_dir
+
 __all__ = ["Settings", "PROJECT_ROOT"]
 
+# The source checkout, for tests and tools that read eval/, docs/ or bench/; the service itself finds its
+# rule packs, policies and audit definitions as package data (riskguard/_data), installed or not.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,9 +28,9 @@ def _env(name: str, default: str | None = None) -> str | None:
 class Settings:
     data_dir: Path = Path("var")
     database_url: str = ""
-    rules_dir: Path = PROJECT_ROOT / "rules"
-    policies_dir: Path = PROJECT_ROOT / "policies"
-    audit_dir: Path = PROJECT_ROOT / "audit"
+    rules_dir: Path = field(default_factory=lambda: packaged_dir("rules"))
+    policies_dir: Path = field(default_factory=lambda: packaged_dir("policies"))
+    audit_dir: Path = field(default_factory=lambda: packaged_dir("audit"))
     keyring_path: Path = Path("var/keyring.json")
     master_key: str | None = None
     max_body_bytes: int = 1_000_000
@@ -40,8 +44,9 @@ class Settings:
         settings = cls(
             data_dir=data_dir,
             database_url=_env("DATABASE_URL", "") or "",
-            rules_dir=Path(_env("RULES_DIR", str(PROJECT_ROOT / "rules")) or ""),
-            policies_dir=Path(_env("POLICIES_DIR", str(PROJECT_ROOT / "policies")) or ""),
+            rules_dir=Path(_env("RULES_DIR") or packaged_dir("rules")),
+            policies_dir=Path(_env("POLICIES_DIR") or packaged_dir("policies")),
+            audit_dir=Path(_env("AUDIT_DIR") or packaged_dir("audit")),
             keyring_path=Path(_env("KEYRING", str(data_dir / "keyring.json")) or ""),
             master_key=_env("MASTER_KEY"),
             max_body_bytes=int(_env("MAX_BODY_BYTES", "1000000") or 1_000_000),

@@ -17,6 +17,7 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "ServiceUnavailable",
+    "AuditUnavailable",
     "Unauthorized",
     "register_error_handlers",
 ]
@@ -72,6 +73,16 @@ class Conflict(ApiError):
 
 class ServiceUnavailable(ApiError):
     status, code = 503, "unavailable"
+
+
+class AuditUnavailable(ServiceUnavailable):
+    """The audit log could not record (or, for a read that must be recorded, serve) what was asked:
+    nothing was done. Raised by :class:`riskguard.audit.AuditLog` only; the one handler answers 503."""
+
+    code = "audit_unavailable"
+
+    def __init__(self, message: str = "the audit log is unavailable; nothing was done, retry", **kw: Any) -> None:
+        super().__init__(message, **kw)
 
 
 def validation_error(err: ValidationError) -> ApiError:

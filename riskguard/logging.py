@@ -2,6 +2,12 @@
 
 Log events, not sentences: ``log.info("ad.screened", decision=..., rules=[...])``. Never log raw text;
 log a digest. The redaction processor is a safety net, not a licence to log text.
+
+Libraries log through the standard library (gunicorn, alembic, SQLAlchemy, werkzeug, Flask). The root
+logger's one handler renders their records with structlog's ``ProcessorFormatter`` and the same
+processors as our own events: one JSON object a line, with the request id bound in the context, and
+redacted. Their message is a sentence that may quote data (a URL, an SQL parameter), so unlike our
+event names it is redacted too. Our own events skip the standard library on the way out.
 """
 
 from __future__ import annotations
@@ -53,18 +59,36 @@ def _redact_processor(_logger: Any, _name: str, event: MutableMapping[str, Any])
     return event
 
 
+def _redact_foreign_message(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    event["event"] = redact_value(event.get("event"))
+    return event
+
+
 def configure_logging(level: str = "INFO", stream: Any = None) -> None:
-    logging.basicConfig(format="%(message)s", stream=stream or sys.stderr, level=level.upper(), force=True)
+    stream = stream or sys.stderr
+    context: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    render: list[Any] = [
+        structlog.processors.format_exc_info,
+        _redact_processor,
+        structlog.processors.JSONRenderer(ensure_ascii=False),
+    ]
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*context, structlog.stdlib.add_logger_name, _redact_foreign_message],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *render],
+    ))
+    root = logging.getLogger()
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            _redact_processor,
-            structlog.processors.JSONRenderer(ensure_ascii=False),
-        ],
+        processors=[*context, *render],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )

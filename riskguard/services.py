@@ -40,10 +40,12 @@ DecisionHook = Callable[[Any, Any, Any], "Callable[[Session], None] | None"]
 class Services:
     """The services of one app or one CLI run, over one database and one keyring."""
 
-    def __init__(self, settings: Settings, *, keyring: Keyring | None = None) -> None:
+    def __init__(self, settings: Settings, *, keyring: Keyring | None = None, db: Database | None = None) -> None:
         self.settings = settings
         if keyring is not None:
             self.__dict__["keyring"] = keyring
+        if db is not None:
+            self.__dict__["db"] = db
 
     # -- foundations --------------------------------------------------------------------------
     @cached_property
@@ -77,9 +79,11 @@ class Services:
 
     @cached_property
     def vault(self) -> Vault:
-        from .privacy.vault import build_vault
+        from .privacy.vault import bind_vault, build_vault
 
-        return build_vault(self.settings, self.keyring)
+        vault = build_vault(self.settings, self.keyring)
+        bind_vault(self.db, vault)  # every session of this database finds it (Encrypted columns)
+        return vault
 
     @cached_property
     def pii(self) -> PiiService:
@@ -104,8 +108,8 @@ class Services:
         from .privacy.vault import register_record_type
         from .review import ReviewService
 
-        review = ReviewService()
-        onboarding = OnboardingService(load_policy(self.settings.policies_dir), review,
+        review = ReviewService(self.audit)
+        onboarding = OnboardingService(load_policy(self.settings.policies_dir), review, self.audit,
                                        address_keep=self.address_keep)
         review.on_decided(SUBJECT_TYPE, onboarding.apply_review)
         masker = privacy_masker(self.vault.policy)
@@ -130,13 +134,14 @@ class Services:
         from .payouts.policy import load_policy
         from .payouts.service import PayoutService
 
-        return PayoutService(db=self.db, policy=load_policy(self.settings.policies_dir), keyring=self.keyring)
+        return PayoutService(db=self.db, policy=load_policy(self.settings.policies_dir), keyring=self.keyring,
+                             audit=self.audit)
 
     @cached_property
     def approvals(self) -> ApprovalService:
         from .payouts.approvals import ApprovalService
 
-        return ApprovalService(db=self.db, keyring=self.keyring)
+        return ApprovalService(db=self.db, keyring=self.keyring, audit=self.audit)
 
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""
@@ -146,6 +151,7 @@ class Services:
         return self
 
 
-def build_services(settings: Settings, *, keyring: Keyring | None = None) -> Services:
-    """The one place services are built from settings (``create_app`` and every CLI command)."""
-    return Services(settings, keyring=keyring)
+def build_services(settings: Settings, *, keyring: Keyring | None = None, db: Database | None = None) -> Services:
+    """The one place services are built from settings (``create_app`` and every CLI command); ``db``
+    for a caller that needs other engine options (the sequencer process: one connection)."""
+    return Services(settings, keyring=keyring, db=db)

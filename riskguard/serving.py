@@ -17,6 +17,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
+from gunicorn.glogging import Logger
 
 __all__ = ["run_gunicorn", "SEQUENCER_COMMAND"]
 
@@ -25,7 +26,7 @@ __all__ = ["run_gunicorn", "SEQUENCER_COMMAND"]
 SEQUENCER_COMMAND = [sys.executable, "-m", "riskguard.audit.cli", "sequencer"]
 
 
-class _Arbiter(Arbiter):  # type: ignore[misc]
+class _Arbiter(Arbiter):
     """Gunicorn's master, also supervising the audit sequencer process."""
 
     RESPAWN_SECONDS = 5.0  # a sequencer that keeps failing is started at most this often
@@ -74,7 +75,22 @@ class _Arbiter(Arbiter):  # type: ignore[misc]
             self._spawn_sequencer()
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _JsonLogger(Logger):
+    """gunicorn's own lines (workers booting, timeouts) in the service's JSON, through the root logger.
+
+    gunicorn gives ``gunicorn.error`` a plain-text handler of its own and stops it propagating; this
+    takes the handler away so the root logger's (riskguard.logging) renders the lines instead.
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in list(log.handlers):
+                log.removeHandler(handler)
+            log.propagate = True
+
+
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
@@ -96,6 +112,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             sys.exit(1)
 
 
-def run_gunicorn(*, host: str, port: int, workers: int) -> None:
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "accesslog": None,
-               "timeout": 60, "graceful_timeout": 10}).run()
+def run_gunicorn(*, host: str, port: int, workers: int, log_level: str = "INFO") -> None:
+    from .logging import configure_logging
+
+    configure_logging(log_level)  # the master's lines; each worker's app configures its own the same way
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "accesslog": None, "logger_class": _JsonLogger,
+               "loglevel": log_level.lower(), "timeout": 60, "graceful_timeout": 10}).run()

@@ -3,15 +3,18 @@ a client and API tokens by role. No database is mocked."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
+import riskguard.rulebook
 from riskguard import create_app, migrate
 from riskguard.auth import Role, create_key
 from riskguard.config import Settings
@@ -37,9 +40,42 @@ if os.environ.get("CI") and not PG_AVAILABLE:  # CI must exercise PostgreSQL for
     raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+def _tree_digest(*folders: Path) -> str:
+    """What a folder holds, not where: the same packs written to two temporary folders are one rulebook."""
+    digest = hashlib.sha256()
+    for number, folder in enumerate(map(Path, folders)):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                rel = f"{number}/{path.relative_to(folder).as_posix()}"
+                digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rulebook_per_content() -> Iterator[None]:
+    """Every app the tests build loads the same few rule trees: reading and schema-checking the YAML
+    again each time is most of ``create_app``. The loader already shares the compiled rulebook per
+    revision; this also skips the re-reading while the files' bytes are unchanged. Only the name that
+    ``create_app`` looks up is wrapped: the loader's own tests import the real function."""
+    real = riskguard.rulebook.load_rulebook
+    loaded: dict[str, riskguard.rulebook.Rulebook] = {}
+
+    def load(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True) -> riskguard.rulebook.Rulebook:
+        if not use_cache:
+            return real(rules_dir, policies_dir, use_cache=False)
+        key = _tree_digest(rules_dir, policies_dir)
+        if key not in loaded:
+            loaded[key] = real(rules_dir, policies_dir)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(riskguard.rulebook, "load_rulebook", load)
+        yield
+
+
+@contextmanager
+def _pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped afterwards; skips the test when the server is not reachable."""
     if not PG_AVAILABLE:
         pytest.skip("PostgreSQL not reachable")
     schema = f"rgtest_{uuid.uuid4().hex[:12]}"
@@ -57,6 +93,13 @@ def pg_url() -> Iterator[str]:
                          {"name": schema})
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+    with _pg_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -141,6 +184,33 @@ def module_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     application = build_app(tmp, f"sqlite:///{tmp / 'riskguard.db'}")
     yield application
     application.extensions["riskguard"].db.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One migrated app per test module and backend (SQLite and PostgreSQL), for tests whose checks
+    hold whatever other tests wrote before them: role matrices, input validation, answers they find
+    again by their own ids. A module opts in by defining ``app`` as this, a test by asking for
+    ``shared_client``/``shared_auth``; tests that count rows, break tables or patch the app keep a
+    fresh one (``app``, ``sqlite_app``, ``app_factory``)."""
+    tmp = tmp_path_factory.mktemp("shared_app")
+    with ExitStack() as stack:
+        url = (f"sqlite:///{tmp / 'riskguard.db'}" if request.param == "sqlite"
+               else stack.enter_context(_pg_schema()))
+        application = build_app(tmp, url)
+        yield application
+        application.extensions["riskguard"]["db"].dispose()
+
+
+@pytest.fixture
+def shared_client(shared_app):  # type: ignore[no-untyped-def]
+    return shared_app.test_client()
+
+
+@pytest.fixture
+def shared_auth(shared_app) -> Callable[..., dict[str, str]]:  # type: ignore[no-untyped-def]
+    """``shared_auth("auditor")``: headers with a fresh token of that role on ``shared_app``."""
+    return lambda role, name=None: _headers_for(shared_app, role, name)
 
 
 @pytest.fixture

@@ -1,46 +1,29 @@
 """The tamper-evident audit trail: every decision, override, decryption, key and policy change.
 
-``record(session, AuditEvent(...))`` appends inside the caller's transaction; a sequencer integrates
-committed entries into an RFC 6962 Merkle tree; Ed25519-signed checkpoints (C2SP tlog-checkpoint) let
-auditors check inclusion and consistency without trusting the database. See ``audit/FORMAT.md``.
+Every domain records through the :class:`AuditLog` it is given (built once by
+:mod:`riskguard.services`): ``with audit.transaction() as tx: tx.record(AuditEvent(...))``, or
+``audit.transaction(session)`` to join the caller's transaction. A sequencer integrates committed
+entries into an RFC 6962 Merkle tree; Ed25519-signed checkpoints (C2SP tlog-checkpoint) let auditors
+check inclusion and consistency without trusting the database. See ``audit/FORMAT.md``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
+from ..errors import AuditUnavailable
 from .events import Action, AuditEvent
-from .recorder import Receipt, append, record, recording
+from .recorder import AuditTransaction, Receipt
+from .service import AuditLog
 
-__all__ = ["Action", "AuditEvent", "Receipt", "append", "record", "recording", "init_app", "register_cli"]
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = ["Action", "AuditEvent", "AuditLog", "AuditTransaction", "AuditUnavailable", "Receipt", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the auditors' API and the after-response integration (the service is built by
-    :mod:`riskguard.services`)."""
-    @app.after_request
-    def _integrate_after_response(response):  # type: ignore[no-untyped-def]
-        from flask import g
+    """Register the auditors' API and the after-response integration (see ``views.init_app``)."""
+    from .views import init_app as init_views
 
-        from .sequencer import integrate_quietly
-
-        engines = g.pop("riskguard_audit_pending", None)
-        if engines:
-            response.call_on_close(lambda: integrate_quietly(engines))
-        return response
-
-    try:
-        from .views import blueprint
-    except ImportError:  # pragma: no cover - during bring-up only
-        return
-    app.register_blueprint(blueprint)
-
-
-def register_cli(main: Any) -> None:
-    try:
-        from .cli import audit
-    except ImportError:  # pragma: no cover
-        return
-    main.add_command(audit)
+    init_views(app)

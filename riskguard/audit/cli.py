@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..cli_io import progress, progress_option
 from ..config import Settings
+
+if TYPE_CHECKING:
+    from .service import AuditLog
 
 __all__ = ["audit"]
 
+T = TypeVar("T")
 
-def _open(settings: Settings, **engine_options: object):  # type: ignore[no-untyped-def]
+
+def _open(settings: Settings, **engine_options: object) -> AuditLog:
     from ..db import Database
-    from ..keyring import Keyring
-    from .service import AuditLog
+    from ..services import build_services
 
-    ring = Keyring.from_master_key(settings.master_key) if settings.master_key else \
-        Keyring.load(settings.keyring_path)
-    return AuditLog.create(Database(settings.sqlalchemy_url, **engine_options), ring, settings)
+    db = Database(settings.sqlalchemy_url, **engine_options) if engine_options else None
+    return build_services(settings, db=db).audit
 
 
 def _when(value: str | None) -> datetime | None:
@@ -34,13 +40,18 @@ def _when(value: str | None) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _record_cli(log, action: str, subject_id: str, details: dict) -> None:  # type: ignore[no-untyped-def]
+def _record_cli(log: AuditLog, action: str, subject_id: str, details: dict[str, Any]) -> None:
     from .events import AuditEvent
-    from .recorder import record
 
-    with log.db.transaction() as session:
-        record(session, AuditEvent(action=action, actor="cli", subject_type="audit_log", subject_id=subject_id,
-                                   details=details))
+    with log.transaction() as tx:
+        tx.record(AuditEvent(action=action, actor="cli", subject_type="audit_log", subject_id=subject_id,
+                             details=details))
+
+
+def _counted(rows: Iterator[T], advance: Callable[[int], None]) -> Iterator[T]:
+    for row in rows:
+        advance(1)
+        yield row
 
 
 @click.group()
@@ -134,9 +145,11 @@ def report(settings: Settings, name: str, since: str | None, until: str | None, 
 @click.option("--from", "since")
 @click.option("--to", "until")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@progress_option
 @click.pass_obj
 def export(settings: Settings, fmt: str, actor: str | None, action: str | None, subject_type: str | None,
-           subject_id: str | None, since: str | None, until: str | None, out: Path | None) -> None:
+           subject_id: str | None, since: str | None, until: str | None, out: Path | None,
+           show_progress: bool | None) -> None:
     """Stream entries (fixed columns, ISO-8601 UTC); unfiltered exports feed the standalone verifier."""
     from .query import EntryFilter, export_csv, export_jsonl, iter_entries
     from .store import StoredTree
@@ -150,8 +163,9 @@ def export(settings: Settings, fmt: str, actor: str | None, action: str | None, 
     _record_cli(log, "audit:entries:exported", "export", {**flt.as_details(), "format": fmt, "tree_size": size})
     stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     try:
-        with log.db.engine.connect() as conn:
-            rows = iter_entries(conn, flt, upto=size)
+        with log.db.engine.connect() as conn, \
+                progress(show_progress, length=size, label="export") as advance:
+            rows = _counted(iter_entries(conn, flt, upto=size), advance)
             for chunk in (export_csv(rows) if fmt == "csv" else export_jsonl(rows)):
                 stream.write(chunk)
     finally:
@@ -168,13 +182,11 @@ def pubkey(settings: Settings, out_dir: Path | None) -> None:
     """Print (or write) the checkpoint verification key: PEM and the signed-note verifier key."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from ..keyring import Keyring
+    from ..services import build_services
     from ._keys import LogKeys
     from .checkpoints import verifier_key
 
-    ring = Keyring.from_master_key(settings.master_key) if settings.master_key else \
-        Keyring.load(settings.keyring_path)
-    keys = LogKeys.from_keyring(ring, settings.audit_origin)
+    keys = LogKeys.from_keyring(build_services(settings).keyring, settings.audit_origin)
     pem = keys.signing_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     vkey = verifier_key(keys.origin, keys.public_key)
     if out_dir:
@@ -201,8 +213,6 @@ def sequencer(settings: Settings, window: float, parent: int | None) -> None:
     import threading
 
     from ..logging import configure_logging
-    from .sequencer import follow
-
     configure_logging(settings.log_level)
     log = _open(settings, pool_size=1)  # one connection is all a sequencer uses
     stop = threading.Event()
@@ -216,7 +226,7 @@ def sequencer(settings: Settings, window: float, parent: int | None) -> None:
 
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     try:
-        follow(log.db.engine, log.keys, stop, window)
+        log.sequencer.follow(stop, window)
     finally:
         log.db.dispose()
 

@@ -1,24 +1,25 @@
-"""The recording interface every domain calls: ``record(session, event)``.
+"""Recording: what ``AuditLog.transaction()`` yields, the one way any domain writes the trail.
 
-It inserts the canonical entry inside the caller's transaction, so a decision and its audit entry
-commit together or not at all; if it raises, the caller must not return the decision (fail closed).
-A caller whose other writes are few records on a Core connection opened by ``recording(db)`` and binds
-a Session to it only if needed (screening, when a decision opens a review case): about 50 µs (a quarter)
-less per transaction than a Session. A caller with no other write at all (screening, most of the time)
-calls ``append(db, events)``: a transaction of its own on a pooled DBAPI connection, about half the
-cost again (see ``append``).
-The entry is durable once the caller commits ("acknowledged = committed"); it has no leaf index yet.
-The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
-transaction that commits late never leaves a gap. After a commit that recorded something the queue is
-integrated by the background sequencer (a thread of the process, or the sequencer process of
-``riskguard serve``); reads integrate first too.
+``with audit.transaction() as tx: tx.record(event)`` commits the entries in a transaction of their own
+when the block ends; ``tx.session`` is a Session in that same transaction for the caller's writes, so a
+decision and its audit entry commit together or not at all. ``audit.transaction(session)`` joins the
+caller's Session instead (the caller commits). Either way it fails closed: a write or commit that
+fails raises :class:`~riskguard.errors.AuditUnavailable` and the caller must not return the decision.
+
+The transaction picks the cheapest path itself. Entries are kept until the block ends; if the caller
+asked for no Session, they go in one ``executemany`` on a pooled DBAPI connection, without SQLAlchemy's
+execution layer (a screening request's audit transaction costs about half as much that way as through
+a Core connection, see ``bench/audit.py``). Only a block that asked for ``tx.session`` pays for a Core
+connection and a Session bound to it.
+The entry is durable once the transaction commits ("acknowledged = committed"); it has no leaf index
+yet. The sequencer gives committed entries contiguous indexes in the order it sees them committed, so a
+transaction that commits late never leaves a gap; the AuditLog is told of every such commit and wakes
+its sequencer (see :class:`riskguard.audit.sequencer.Sequencer`).
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -27,26 +28,28 @@ from sqlalchemy import Connection, insert
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from ..errors import AuditUnavailable
 from ..ids import new_id, utcnow
-from ._keys import LogKeys, engine_of, keys_for
-from .canonical import canonical_entry
+from ._keys import LogKeys
+from .canonical import PersonalDataError, canonical_entry
 from .events import AuditEvent
 from .models import AuditEntry
 
 if TYPE_CHECKING:
-    from ..db import Database
+    from .service import AuditLog
 
-__all__ = ["record", "recording", "append", "Receipt"]
+__all__ = ["AuditTransaction", "Receipt"]
 
 _PENDING_FLAG = "riskguard.audit.pending"
+OWNER = "riskguard.audit.transaction"  # on ``tx.session``: the transaction a service joining it records in
 _TABLE = AuditEntry.__table__
 _INSERT = insert(_TABLE).inline()  # no RETURNING of the new seq on PostgreSQL: nothing reads it
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """What ``record`` returns. ``idx`` (the leaf index) is assigned after commit by the sequencer;
-    use ``riskguard.audit.sequencer.index_of(db, entry_id)`` to look it up."""
+    """What ``tx.record`` returns. ``idx`` (the leaf index) is assigned after commit by the sequencer;
+    use ``AuditLog.index_of(entry_id)`` to look it up."""
 
     entry_id: str
     time: datetime
@@ -54,45 +57,96 @@ class Receipt:
     idx: int | None = None
 
 
+class AuditTransaction:
+    """Entries recorded together; see the module docstring. Made by :meth:`AuditLog.transaction`."""
+
+    __slots__ = ("_log", "_rows", "_conn", "_session", "_joined", "_written")
+
+    def __init__(self, log: AuditLog, joined: Session | None = None) -> None:
+        self._log = log
+        self._rows: list[dict[str, Any]] = []
+        self._conn: Connection | None = None
+        self._session: Session | None = None
+        self._joined = joined
+        self._written = False  # entries inserted on ``_conn`` (once a Session was asked for)
+
+    def record(self, event: AuditEvent) -> Receipt:
+        """Add ``event``. Raises :class:`PersonalDataError` if it holds what looks like personal data (the
+        caller's mistake), :class:`AuditUnavailable` if it cannot be written."""
+        try:
+            row, receipt = _row(event, self._log.keys)
+        except PersonalDataError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - an entry that cannot be formed cannot be recorded
+            raise _unavailable(exc) from exc
+        if self._joined is not None:
+            self._insert(self._joined.connection(), [row])
+            self._joined.info[_PENDING_FLAG] = self._log
+        elif self._conn is not None:
+            self._insert(self._conn, [row])
+        else:
+            self._rows.append(row)
+        return receipt
+
+    def _insert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        try:  # Core on the transaction's connection: without the ORM's statement dispatch
+            conn.execute(_INSERT, rows)
+        except Exception as exc:  # noqa: BLE001 - fail closed
+            raise _unavailable(exc) from exc
+        self._written = True
+
+    @property
+    def session(self) -> Session:
+        """A Session in this transaction, for the caller's own writes (it commits with the entries).
+        Entries recorded so far are written to it now, later ones as they are recorded, so the caller's
+        writes see them."""
+        if self._joined is not None:
+            return self._joined
+        if self._session is None:
+            self._conn = self._log.db.engine.connect()
+            self._conn.begin()
+            self._session = self._log.db.sessions(bind=self._conn)
+            self._session.info[OWNER] = self
+            if self._rows:
+                self._insert(self._conn, self._rows)
+                self._rows = []
+        return self._session
+
+    def _commit(self) -> None:
+        """Write the kept entries and commit; nothing is committed if any part fails."""
+        rows = self._rows
+        try:
+            if self._conn is None:
+                if rows:
+                    with self._log.db.driver() as conn:
+                        conn.executemany(_INSERT, rows)
+            else:
+                assert self._session is not None
+                self._session.flush()
+                self._conn.commit()
+        except Exception as exc:  # noqa: BLE001 - fail closed: the caller returns nothing it decided
+            raise _unavailable(exc) from exc
+        if rows or self._written:
+            self._log.sequencer.committed()
+
+    def _close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        if self._conn is not None:
+            self._conn.close()  # rolls back whatever did not commit
+
+
+def _unavailable(exc: Exception) -> AuditUnavailable:
+    import structlog
+
+    structlog.get_logger("riskguard.audit").error("audit.record_failed", error_type=type(exc).__name__)
+    return AuditUnavailable("the audit entry could not be recorded; nothing was done")
+
+
 def _fit(value: str | None, limit: int, name: str) -> str | None:
     if value is not None and len(value) > limit:
         raise ValueError(f"audit field {name} is longer than {limit} characters")
     return value
-
-
-def record(target: Session | Connection, event: AuditEvent) -> Receipt:
-    """Append ``event`` in ``target``'s transaction: a Session's, or a Connection's from ``recording``."""
-    if isinstance(target, Session):
-        engine = engine_of(target.get_bind())
-        conn = target.connection()
-        target.info[_PENDING_FLAG] = engine
-    else:  # the sequencer is woken by ``recording`` once the connection's transaction commits
-        engine, conn = target.engine, target
-    row, receipt = _row(event, keys_for(engine))
-    # Core on the transaction's connection: without the ORM's statement dispatch.
-    conn.execute(_INSERT, row)
-    return receipt
-
-
-def append(db: Database, events: Sequence[AuditEvent]) -> list[Receipt]:
-    """Record ``events`` in a transaction of their own, committed before this returns (for a caller with
-    no other write). The INSERT runs on a pooled DBAPI connection without SQLAlchemy's execution layer:
-    a screening request's audit transaction took a median 175 µs this way against 330 µs through a Core
-    connection (same process, interleaved). A failure raises like ``record`` and commits nothing."""
-    from .sequencer import after_commit
-
-    engine = db.engine
-    keys = keys_for(engine)
-    rows, receipts = [], []
-    for event in events:
-        row, receipt = _row(event, keys)
-        rows.append(row)
-        receipts.append(receipt)
-    if rows:
-        with db.driver() as conn:
-            conn.executemany(_INSERT, rows)
-        after_commit(engine)
-    return receipts
 
 
 def _row(event: AuditEvent, keys: LogKeys) -> tuple[dict[str, Any], Receipt]:
@@ -109,24 +163,11 @@ def _row(event: AuditEvent, keys: LogKeys) -> tuple[dict[str, Any], Receipt]:
     return row, Receipt(entry_id=entry_id, time=now, action=str(event.action))
 
 
-@contextmanager
-def recording(db: Database) -> Iterator[Connection]:
-    """A Core transaction to ``record`` on: it commits when the block ends (rolls back if it raises),
-    then wakes the sequencer. Bind a Session to the connection for ORM writes in the same transaction."""
-    with db.engine.begin() as conn:
-        yield conn
-    from .sequencer import after_commit
-
-    after_commit(db.engine)
-
-
 @sa_event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    engine = session.info.pop(_PENDING_FLAG, None)
-    if engine is not None:
-        from .sequencer import after_commit
-
-        after_commit(engine)
+    log = session.info.pop(_PENDING_FLAG, None)
+    if log is not None:
+        log.sequencer.committed()
 
 
 @sa_event.listens_for(Session, "after_rollback")

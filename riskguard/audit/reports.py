@@ -19,12 +19,13 @@ import jsonschema
 import yaml
 from sqlalchemy import Connection
 
+from .._data import packaged_dir
 from .query import EntryFilter, iter_entries
 
 __all__ = ["Report", "ReportError", "load_reports", "run_report", "get_path", "SCHEMA_PATH"]
 
 _MISSING = object()
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "audit" / "report.schema.json"
+SCHEMA_PATH = packaged_dir("audit") / "report.schema.json"
 
 
 class ReportError(ValueError):

@@ -10,10 +10,11 @@ Each batch reads only committed pending rows, so an insert that commits late is 
 later batch; indexes come from the head's size, never from a database sequence, so there are no gaps,
 and the unique index on ``idx`` makes a duplicate impossible. Killing a sequencer rolls its batch back.
 Pending rows whose MAC does not verify (written by something other than the service) are quarantined,
-never integrated. A background thread per process and database (one pooled connection of its own) wakes
-after every commit that recorded an entry (in requests too, so integration stays off the request path and
-batches the commits of all threads), and signs a checkpoint every ``checkpoint_interval`` seconds.
-``riskguard serve`` instead runs ``follow`` in a process of its own and its workers wake nothing
+never integrated. Who integrates is the :class:`Sequencer` of each ``AuditLog`` (its mode is instance state):
+a background thread of the process (one pooled connection of its own) woken after every commit that
+recorded an entry (in requests too, so integration stays off the request path and batches the commits of
+all threads), which signs a checkpoint every ``checkpoint_interval`` seconds; or the web layer after each
+response; or, under ``riskguard serve``, ``follow`` in a process of its own, and the workers wake nothing
 (``audit_sequencer: "process"``).
 """
 
@@ -24,19 +25,18 @@ import os
 import struct
 import threading
 import time
-import weakref
 from typing import Any
 
 import structlog
 from sqlalchemy import Connection, Engine, Integer, bindparam, select, text, update
 
 from ..ids import utcnow
-from ._keys import LogKeys, bind, keys_for
+from ._keys import LogKeys
 from .merkle import Frontier, leaf_hash
 from .models import AuditEntry, AuditTree
 from .store import fetch_nodes
 
-__all__ = ["integrate", "wake", "after_commit", "follow", "integrate_quietly", "seal", "lock_head", "IntegrityFailure", "index_of"]
+__all__ = ["Sequencer", "MODES", "integrate", "follow", "seal", "lock_head", "IntegrityFailure"]
 
 log = structlog.get_logger("riskguard.audit.sequencer")
 E = AuditEntry.__table__
@@ -157,30 +157,26 @@ def _integrate(engine: Engine, keys: LogKeys, batch: int, wait: bool) -> tuple[i
         return total, False
 
 
-def integrate(engine: Engine, keys: LogKeys | None = None, *, batch: int = BATCH) -> int:
+def integrate(engine: Engine, keys: LogKeys, *, batch: int = BATCH) -> int:
     """Integrate every committed pending entry (waiting for the lock if another sequencer holds it);
     returns how many rows were taken off the queue."""
-    return _integrate(engine, keys or keys_for(engine), batch, wait=True)[0]
-
-
-def index_of(engine: Engine, entry_id: str) -> int | None:
-    integrate(engine)
-    with engine.connect() as conn:
-        return conn.execute(select(E.c.idx).where(E.c.entry_id == entry_id)).scalar_one_or_none()
+    return _integrate(engine, keys, batch, wait=True)[0]
 
 
 class _Worker:
     """Integrates in the background through its own engine with one pooled connection, so that it never
     holds a connection of the app's pool (which the app may dispose of at any time) and a wake costs no
     new database session (on PostgreSQL a new server process). The engine is disposed of when the worker
-    idles out, and dropped untouched in a forked child (see ``_forget_workers``)."""
+    idles out, and dropped untouched in a forked child (see ``Sequencer.committed``)."""
 
     IDLE_SECONDS = 10.0
     BATCH_WINDOW = 0.1  # integration latency only: an entry is durable (acknowledged) at the caller's commit
 
-    def __init__(self, url: str, keys: LogKeys) -> None:
+    def __init__(self, url: str, keys: LogKeys, checkpoint_interval: float) -> None:
         self.url = url
         self.keys = keys
+        self.checkpoint_interval = checkpoint_interval
+        self.pid = os.getpid()
         self.event = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
@@ -194,11 +190,16 @@ class _Worker:
                 self.thread = threading.Thread(target=self._run, name="audit-sequencer", daemon=True)
                 self.thread.start()
 
+    def forget(self) -> None:
+        """In a forked child: the thread did not survive the fork; its pooled connection belongs to the
+        parent and must be neither used nor closed here."""
+        if self.engine is not None:
+            self.engine.dispose(close=False)
+
     def _run(self) -> None:
         from ..db import make_engine
 
         engine = self.engine = make_engine(self.url, pool_size=1)
-        bind(engine, self.keys)
         try:
             while True:
                 if not self.event.wait(self.IDLE_SECONDS):
@@ -216,12 +217,12 @@ class _Worker:
             engine.dispose()
 
     def _integrate(self, engine: Engine) -> None:
-        busy, self.last_checkpoint = _round(engine, self.keys, self.last_checkpoint)
+        busy, self.last_checkpoint = _round(engine, self.keys, self.checkpoint_interval, self.last_checkpoint)
         if busy:  # another process's sequencer is integrating; look again for what it did not see
             self.event.set()
 
 
-def _round(engine: Engine, keys: LogKeys, last_checkpoint: float) -> tuple[bool, float]:
+def _round(engine: Engine, keys: LogKeys, interval: float, last_checkpoint: float) -> tuple[bool, float]:
     """One round of a background sequencer: integrate what is queued, stepping aside if another sequencer
     holds the lock, then sign the periodic checkpoint if it is due. Returns whether it stepped aside and
     when the checkpoint was last signed. Raises nothing: entries stay queued for the next round or read."""
@@ -229,7 +230,6 @@ def _round(engine: Engine, keys: LogKeys, last_checkpoint: float) -> tuple[bool,
         _, busy = _integrate(engine, keys, BATCH, wait=False)
         if busy:
             return True, last_checkpoint
-        interval = keys.checkpoint_interval
         if interval and time.monotonic() - last_checkpoint >= interval:
             from .checkpoints import latest_checkpoint
 
@@ -240,82 +240,79 @@ def _round(engine: Engine, keys: LogKeys, last_checkpoint: float) -> tuple[bool,
     return False, last_checkpoint
 
 
-def follow(engine: Engine, keys: LogKeys, stop: threading.Event, window: float = _Worker.BATCH_WINDOW) -> None:
+def follow(engine: Engine, keys: LogKeys, stop: threading.Event, window: float = _Worker.BATCH_WINDOW, *,
+           checkpoint_interval: float = 60.0) -> None:
     """Integrate every ``window`` seconds until ``stop`` is set: the loop of a sequencer process of its own
     (``riskguard audit sequencer``). ``riskguard serve`` runs one beside its workers, whose commits then
     wake nothing: a sequencer thread in a request worker competes with requests for that worker's GIL,
     and served about 15 % fewer requests per second under load (docs/screening.md)."""
     last_checkpoint = 0.0
     while not stop.wait(window):
-        _, last_checkpoint = _round(engine, keys, last_checkpoint)
+        _, last_checkpoint = _round(engine, keys, checkpoint_interval, last_checkpoint)
 
 
-_workers: dict[tuple[str, int], _Worker] = {}
-_workers_lock = threading.Lock()
-_worker_of: weakref.WeakKeyDictionary[Engine, _Worker] = weakref.WeakKeyDictionary()  # saves a URL render per commit
+# ``audit_sequencer`` setting → mode: True, a background thread per process and log; False, the web layer
+# integrates once a response is sent; "process", a sequencer process of its own (``riskguard serve``).
+MODES = {True: "thread", False: "request", "process": "process"}
 
 
-def after_commit(engine: Engine) -> None:
-    """A transaction that recorded entries committed: wake this process's background sequencer, which
-    batches the commits of all its threads into one integration off the request path. With the
-    background sequencer off (``audit_sequencer: false``), a request integrates once its response has
-    been sent (see ``init_app``) and other callers rely on the next read to integrate. With a sequencer
-    process of its own (``"process"``) nothing happens here: it looks at the queue every 0.1 s."""
-    from flask import g, has_request_context
+class Sequencer:
+    """Who integrates one log's committed entries, and when: part of an ``AuditLog``'s own state (its
+    mode, its background worker, its checkpoint timer), so two logs in one process never share any."""
 
-    mode = keys_for(engine).sequencer
-    if mode == "process":
-        return
-    if has_request_context() and mode == "request":
-        pending = g.setdefault("riskguard_audit_pending", set())
-        pending.add(engine)
-        return
-    wake(engine)
+    def __init__(self, engine: Engine, keys: LogKeys, mode: str = "thread",
+                 checkpoint_interval: float = 60.0) -> None:
+        if mode not in MODES.values():
+            raise ValueError(f"sequencer mode must be one of {tuple(MODES.values())}, not {mode!r}")
+        self.engine = engine
+        self.keys = keys
+        self.mode = mode
+        self.checkpoint_interval = checkpoint_interval
+        self._worker: _Worker | None = None
+        self._lock = threading.Lock()
+        self._due = False
+        self._last_checkpoint = 0.0
 
+    def committed(self) -> None:
+        """A transaction that recorded entries committed. "thread": wake the background worker, which
+        batches the commits of all threads into one integration off the request path. "request": note it
+        for the web layer (``take_due``), which integrates after its response; other callers rely on the
+        next read. "process": nothing; the sequencer process looks at the queue every 0.1 s."""
+        if self.mode == "thread":
+            worker = self._worker
+            if worker is None or worker.pid != os.getpid():
+                worker = self._new_worker()
+            worker.wake()
+        elif self.mode == "request":
+            self._due = True
 
-_last_checkpoint: dict[int, float] = {}
+    def _new_worker(self) -> _Worker:
+        with self._lock:
+            worker = self._worker
+            if worker is None or worker.pid != os.getpid():
+                if worker is not None:  # made before a fork: drop it untouched
+                    worker.forget()
+                url = self.engine.url.render_as_string(hide_password=False)
+                worker = self._worker = _Worker(url, self.keys, self.checkpoint_interval)
+            return worker
 
+    def take_due(self) -> bool:
+        """Whether entries committed since the last call wait for the web layer to integrate them."""
+        due, self._due = self._due, False
+        return due
 
-def integrate_quietly(engines: set[Engine]) -> None:
-    """Integrate after a response; also sign the periodic checkpoint when it is due."""
-    for engine in engines:
+    def integrate_quietly(self) -> None:
+        """Integrate after a response; also sign the periodic checkpoint when it is due. Raises nothing."""
         try:
-            keys = keys_for(engine)
-            integrate(engine, keys)
-            interval = keys.checkpoint_interval
+            integrate(self.engine, self.keys)
             now = time.monotonic()
-            if interval and now - _last_checkpoint.get(id(keys), 0.0) >= interval:
+            if self.checkpoint_interval and now - self._last_checkpoint >= self.checkpoint_interval:
                 from .checkpoints import latest_checkpoint
 
-                _last_checkpoint[id(keys)] = now
-                latest_checkpoint(engine, keys, integrate_first=False)
+                self._last_checkpoint = now
+                latest_checkpoint(self.engine, self.keys, integrate_first=False)
         except Exception as exc:  # noqa: BLE001 - entries stay queued; the next read integrates them
             log.error("audit.sequencer.failed", error_type=type(exc).__name__)
 
-
-def wake(engine: Engine) -> None:
-    keys = keys_for(engine)
-    if keys.sequencer != "thread":
-        return
-    worker = _worker_of.get(engine)
-    if worker is None or worker.keys is not keys:
-        url = engine.url.render_as_string(hide_password=False)
-        with _workers_lock:
-            worker = _workers.get((url, id(keys)))
-            if worker is None or worker.keys is not keys:
-                worker = _workers[(url, id(keys))] = _Worker(url, keys)
-            _worker_of[engine] = worker
-    worker.wake()
-
-
-def _forget_workers() -> None:
-    """In a forked child: the workers' threads did not survive the fork; their pooled connections belong
-    to the parent and must be neither used nor closed here."""
-    for worker in _workers.values():
-        if worker.engine is not None:
-            worker.engine.dispose(close=False)
-    _workers.clear()
-    _worker_of.clear()
-
-
-os.register_at_fork(after_in_child=_forget_workers)
+    def follow(self, stop: threading.Event, window: float = _Worker.BATCH_WINDOW) -> None:
+        follow(self.engine, self.keys, stop, window, checkpoint_interval=self.checkpoint_interval)

@@ -1,36 +1,43 @@
-"""The audit log service: one object per app (or CLI run) over a database and the log keys."""
+"""The audit log service: one object per app (or CLI run) over a database, the log keys and the
+sequencer mode. It is the only way to record (``transaction``) and holds all of its own state, so two
+logs over two databases in one process never see each other's keys or sequencer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
 
 from ..config import Settings
 from ..db import Database
 from ..ids import keyed_digest
 from ..keyring import Keyring
-from ._keys import LogKeys, bind
+from ._keys import LogKeys
 from .canonical import PersonalDataError
 from .checkpoints import Checkpoint, latest_checkpoint
 from .events import AuditEvent
-from .recorder import record
-from .sequencer import integrate
+from .models import AuditEntry
+from .recorder import OWNER, AuditTransaction
+from .sequencer import MODES, Sequencer, integrate
 from .verify import VerifyReport, verify_log
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["AuditLog", "SEQUENCER_MODES"]
 
-# ``audit_sequencer`` setting → ``LogKeys.sequencer``: True, a background thread per process; False, a
-# request integrates once its response is sent; "process", a sequencer process of its own (what
-# ``riskguard serve`` runs beside its workers).
-SEQUENCER_MODES = {True: "thread", False: "request", "process": "process"}
+SEQUENCER_MODES = MODES  # the ``audit_sequencer`` setting → Sequencer mode
 
 
 class AuditLog:
-    def __init__(self, db: Database, keys: LogKeys, digest_key: bytes | None = None) -> None:
+    def __init__(self, db: Database, keys: LogKeys, digest_key: bytes | None = None, *,
+                 sequencer: str = "thread", checkpoint_interval: float = 60.0) -> None:
         self.db = db
         self.keys = keys
         self.digest_key = digest_key  # keyed digests of personal-looking filter values
-        bind(db.engine, keys)
+        self.sequencer = Sequencer(db.engine, keys, sequencer, checkpoint_interval)
 
     @classmethod
     def create(cls, db: Database, keyring: Keyring, settings: Settings) -> AuditLog:
@@ -38,30 +45,55 @@ class AuditLog:
         mode = extra.get("audit_sequencer", True)
         if mode not in SEQUENCER_MODES:
             raise ValueError(f"audit_sequencer must be one of {tuple(SEQUENCER_MODES)}, not {mode!r}")
-        keys = LogKeys.from_keyring(keyring, settings.audit_origin,
-                                    checkpoint_interval=float(extra.get("audit_checkpoint_interval", 60.0)),
-                                    sequencer=SEQUENCER_MODES[mode])
-        return cls(db, keys, keyring.secret("digest"))
+        return cls(db, LogKeys.from_keyring(keyring, settings.audit_origin), keyring.secret("digest"),
+                   sequencer=SEQUENCER_MODES[mode],
+                   checkpoint_interval=float(extra.get("audit_checkpoint_interval", 60.0)))
+
+    @contextmanager
+    def transaction(self, session: Session | None = None) -> Iterator[AuditTransaction]:
+        """Record entries: ``with audit.transaction() as tx: tx.record(event)``. Without ``session`` the
+        entries (and ``tx.session``'s writes) commit when the block ends; with one, they join its
+        transaction and commit with it. Fails closed with :class:`~riskguard.errors.AuditUnavailable`;
+        see :mod:`riskguard.audit.recorder`."""
+        if session is not None:  # a service joining a view's ``tx.session`` records in that transaction
+            owner = session.info.get(OWNER)
+            yield owner if owner is not None and owner._log is self else AuditTransaction(self, session)
+            return
+        tx = AuditTransaction(self, session)
+        try:
+            yield tx
+            tx._commit()
+        finally:
+            tx._close()
 
     def record_access(self, actor: str, action: str, what: str, details: Mapping[str, Any],
                       tags: Mapping[str, str] | None = None) -> None:
         """Record an auditor's read of the log in its own transaction. If a filter value in ``details``
         looks like personal data, every string there is kept only as its keyed digest (``tags`` never
-        are). Raises if the entry cannot be written: callers answer 503 and show nothing (fail closed)."""
-        with self.db.transaction() as session:
-            try:
-                record(session, AuditEvent(action=action, actor=actor, subject_type="audit_log",
-                                           subject_id=what, details={**details, **(tags or {})}))
-            except PersonalDataError:
-                if self.digest_key is None:
-                    raise
-                safe = {k: keyed_digest(self.digest_key, str(v)) if isinstance(v, str) else v
-                        for k, v in details.items()}
-                record(session, AuditEvent(action=action, actor=actor, subject_type="audit_log",
-                                           subject_id=what, details={**safe, **(tags or {})}))
+        are). Raises ``AuditUnavailable`` if the entry cannot be written: show nothing (fail closed)."""
+        def event(values: Mapping[str, Any]) -> AuditEvent:
+            return AuditEvent(action=action, actor=actor, subject_type="audit_log", subject_id=what,
+                              details={**values, **(tags or {})})
+
+        try:
+            with self.transaction() as tx:
+                tx.record(event(details))
+        except PersonalDataError:
+            if self.digest_key is None:
+                raise
+            key = self.digest_key
+            with self.transaction() as tx:
+                tx.record(event({k: keyed_digest(key, str(v)) if isinstance(v, str) else v
+                                 for k, v in details.items()}))
 
     def integrate(self) -> int:
         return integrate(self.db.engine, self.keys)
+
+    def index_of(self, entry_id: str) -> int | None:
+        """The leaf index of an entry (integrating first), or None if there is no such entry."""
+        self.integrate()
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(AuditEntry.idx).where(AuditEntry.entry_id == entry_id)).scalar_one_or_none()
 
     def checkpoint(self) -> Checkpoint:
         return latest_checkpoint(self.db.engine, self.keys)

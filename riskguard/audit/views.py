@@ -2,7 +2,7 @@
 
 Every query is itself recorded (``audit:*`` actions) before its answer is sent; if that record cannot be
 written the answer is a 503, never an unrecorded read. Reads integrate the sequencer's queue first so
-that everything acknowledged is visible.
+that everything acknowledged is visible. What is read is shared with the console (``audit.reads``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import structlog
-from flask import Blueprint, Response, jsonify, stream_with_context
+from flask import Blueprint, Flask, Response, jsonify, stream_with_context
 
 from ..auth import Role, current_actor, require_roles
-from ..errors import BadRequest, NotFound, ServiceUnavailable
+from ..errors import BadRequest, NotFound
 from ..http import documented, query_args, services
 from .checkpoints import verifier_key
 from .events import Action
@@ -29,7 +29,8 @@ from .query import (
     iter_entries,
     page_entries,
 )
-from .reports import ReportError, load_reports, run_report
+from .reads import entry_proof, integrated, log_size, named_reports, report_rows, signed_checkpoint
+from .reports import run_report
 from .schemas import (
     MAX_INDEX,
     CheckpointSchema,
@@ -46,7 +47,7 @@ from .schemas import (
 from .service import AuditLog
 from .store import StoredTree
 
-__all__ = ["blueprint"]
+__all__ = ["blueprint", "init_app"]
 
 log = structlog.get_logger("riskguard.audit.api")
 blueprint = Blueprint("audit", __name__, url_prefix="/v1/audit")
@@ -63,21 +64,12 @@ def _log() -> AuditLog:
 
 
 def _integrate() -> None:
-    try:
-        _log().integrate()
-    except Exception as exc:  # noqa: BLE001 - any storage failure: the log is not readable right now
-        log.error("audit.integrate_failed", error_type=type(exc).__name__)
-        raise ServiceUnavailable("the audit log is unavailable", code="audit_unavailable") from None
+    integrated(_log())
 
 
 def _record_access(action: Action, what: str, details: dict[str, Any]) -> None:
-    """Record the auditor's query; fail closed (503) if it cannot be recorded."""
-    try:
-        _log().record_access(current_actor().ref, action, what, details)
-    except Exception as exc:  # noqa: BLE001 - fail closed
-        log.error("audit.access_record_failed", error_type=type(exc).__name__)
-        raise ServiceUnavailable("the query could not be recorded; nothing was returned",
-                                 code="audit_unavailable") from None
+    """Record the auditor's query before answering (``AuditUnavailable``, a 503, if it cannot be)."""
+    _log().record_access(current_actor().ref, action, what, details)
 
 
 def _filter(query: dict[str, Any]) -> EntryFilter:
@@ -126,38 +118,17 @@ def get_entry(index: int):  # type: ignore[no-untyped-def]
 def get_proof(index: int, query: dict[str, Any]):  # type: ignore[no-untyped-def]
     if index > MAX_INDEX:
         raise NotFound(f"no audit entry {index}", code="entry_not_found")
-    audit = _log()
-    note = None
-    size = query["tree_size"]
-    if size is None:
-        try:
-            cp = audit.checkpoint()
-        except Exception as exc:  # noqa: BLE001
-            log.error("audit.checkpoint_failed", error_type=type(exc).__name__)
-            raise ServiceUnavailable("no checkpoint could be signed", code="audit_unavailable") from None
-        size, note = cp.size, cp.note
-    else:
-        _integrate()
-    with audit.db.engine.connect() as conn:
-        tree = StoredTree(conn)
-        if size > tree.size:
-            raise BadRequest(f"tree_size {size} exceeds the log size {tree.size}", code="tree_size_too_large",
-                             field="tree_size")
-        if index >= size:
-            raise NotFound(f"entry {index} is not in a tree of size {size}", code="entry_not_found")
-        proof = tree.inclusion(index, size)
-        root = tree.root_at(size)
-        entry = page_entries(conn, EntryFilter(), after=index - 1, limit=1)[0]
-        if note is None:
-            from sqlalchemy import select
-
-            from .models import AuditCheckpoint
-
-            note = conn.execute(select(AuditCheckpoint.note).where(
-                AuditCheckpoint.tree_size == size)).scalar_one_or_none()
+    proof = entry_proof(_log(), index, query["tree_size"])
+    size = proof.tree_size
+    if size > proof.log_size:
+        raise BadRequest(f"tree_size {size} exceeds the log size {proof.log_size}", code="tree_size_too_large",
+                         field="tree_size")
+    if proof.entry is None or proof.path is None or proof.root is None:
+        raise NotFound(f"entry {index} is not in a tree of size {size}", code="entry_not_found")
     _record_access(Action.AUDIT_QUERIED, "proof", {"index": index, "tree_size": size})
-    return jsonify({"index": index, "tree_size": size, "leaf_hash": entry["leaf_hash"], "root": _b64(root),
-                    "proof": [_b64(p) for p in proof], "checkpoint": note, "entry": entry})
+    return jsonify({"index": index, "tree_size": size, "leaf_hash": proof.entry["leaf_hash"],
+                    "root": _b64(proof.root), "proof": [_b64(p) for p in proof.path],
+                    "checkpoint": proof.checkpoint, "entry": proof.entry})
 
 
 @blueprint.get("/checkpoints/latest")
@@ -165,11 +136,7 @@ def get_proof(index: int, query: dict[str, Any]):  # type: ignore[no-untyped-def
 @documented("The latest signed checkpoint (signed now if the log grew)", response=CheckpointSchema, tags=TAGS)
 def latest_checkpoint():  # type: ignore[no-untyped-def]
     audit = _log()
-    try:
-        cp = audit.checkpoint()
-    except Exception as exc:  # noqa: BLE001
-        log.error("audit.checkpoint_failed", error_type=type(exc).__name__)
-        raise ServiceUnavailable("no checkpoint could be signed", code="audit_unavailable") from None
+    cp = signed_checkpoint(audit)
     _record_access(Action.AUDIT_QUERIED, "checkpoint", {"tree_size": cp.size})
     return jsonify({**cp.to_dict(), "verifier_key": verifier_key(audit.keys.origin, audit.keys.public_key)})
 
@@ -210,9 +177,7 @@ def _stream(fmt: str, rows_factory) -> Response:  # type: ignore[no-untyped-def]
 @documented("Streamed export (jsonl or csv, fixed columns) of the entries matching the filters", tags=TAGS)
 def export(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     flt = _filter(query)
-    _integrate()
-    with _log().db.engine.connect() as conn:
-        size = StoredTree(conn).size
+    size = log_size(_log())
     _record_access(Action.AUDIT_EXPORTED, "export", {**flt.as_details(), "format": query["format"],
                                                      "tree_size": size})
     response = _stream(query["format"], lambda conn: iter_entries(conn, flt, upto=size))
@@ -221,11 +186,7 @@ def export(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 
 def _reports() -> dict[str, Any]:
-    try:
-        return load_reports(services().settings.audit_dir / "reports")
-    except ReportError as exc:
-        log.error("audit.reports_invalid", detail=str(exc))
-        raise ServiceUnavailable("the report definitions are invalid", code="reports_invalid") from None
+    return named_reports(services().settings.audit_dir / "reports")
 
 
 @blueprint.get("/reports")
@@ -245,12 +206,10 @@ def run_named_report(name: str, query: dict[str, Any]):  # type: ignore[no-untyp
     report = _reports().get(name)
     if report is None:
         raise NotFound(f"no report {name!r}", code="report_not_found")
-    _integrate()
-    with _log().db.engine.connect() as conn:
-        size = StoredTree(conn).size
-        rows = None
-        if query["format"] == "json":
-            rows = list(run_report(conn, report, since=query["since"], until=query["until"], upto=size))
+    if query["format"] == "json":
+        size, rows = report_rows(_log(), report, since=query["since"], until=query["until"])
+    else:
+        size, rows = log_size(_log()), None
     _record_access(Action.AUDIT_REPORT_RUN, name, {"format": query["format"], "tree_size": size,
                                                    **{k: v.isoformat() for k in ("since", "until")
                                                       if (v := query.get(k)) is not None}})
@@ -282,3 +241,16 @@ def public_key():  # type: ignore[no-untyped-def]
     _record_access(Action.AUDIT_QUERIED, "public-key", {})
     return jsonify({"origin": keys.origin, "verifier_key": verifier_key(keys.origin, keys.public_key),
                     "public_key_pem": pem})
+
+
+def init_app(app: Flask) -> None:
+    """The auditors' API, and integration after each response for a log whose sequencer mode is
+    "request" (the log notes the commits; the web layer decides when to integrate)."""
+    app.register_blueprint(blueprint)
+
+    @app.after_request
+    def _integrate_after_response(response: Response) -> Response:
+        sequencer = services().audit.sequencer
+        if sequencer.take_due():
+            response.call_on_close(sequencer.integrate_quietly)
+        return response

@@ -64,6 +64,6 @@ def _headers(response: Response) -> Response:
 
 @bp.errorhandler(ApiError)
 def _error(err: ApiError) -> tuple[str, int]:
-    known = {"forbidden", "not_found", "csrf_failed", "unavailable"}
+    known = {"forbidden", "not_found", "csrf_failed", "unavailable", "audit_unavailable"}
     key = f"error.{err.code}" if err.code in known else None
     return render_template("console/error.html", message_key=key, status=err.status), err.status

@@ -44,6 +44,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.not_found": ("未找到。", "Not found."),
     "error.csrf_failed": ("表单已过期，请刷新页面后重试。", "The form has expired; reload the page and try again."),
     "error.unavailable": ("该功能暂不可用。", "This feature is not available right now."),
+    "error.audit_unavailable": ("审计日志暂不可用，未执行也未显示任何内容。",
+                                "The audit log is unavailable; nothing was done or shown."),
     "error.back": ("返回首页", "Back to the home page"),
     "role.screener": ("筛查员", "screener"),
     "role.onboarding": ("入驻专员", "onboarding"),

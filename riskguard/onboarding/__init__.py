@@ -3,19 +3,12 @@ rules and fraud signals; ``review`` decisions go to the human review queue."""
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import merchants
-
-    main.add_command(merchants)

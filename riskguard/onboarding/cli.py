@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 from marshmallow import ValidationError
 
+from ..cli_io import finish_lines, json_line, progress, progress_option
 from ..config import Settings
 
 if TYPE_CHECKING:
@@ -50,8 +51,10 @@ def _services(settings: Settings, *needed: str) -> Services:
 @click.option("--no-duplicates", is_flag=True,
               help="Skip the duplicate search against stored applications (no database needed); "
                    "duplicates among the input's own lines are still reported.")
+@progress_option
 @click.pass_obj
-def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) -> None:
+def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
+           show_progress: bool | None) -> None:
     """Check JSON-lines applications from SOURCE (default stdin) and write {id, decision, findings}
     per line to stdout. Duplicates are sought among stored applications (read-only) and the earlier
     lines. Nothing is stored or audited. Exit 1 if any line was invalid."""
@@ -62,8 +65,8 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
 
     rg = _services(settings, "keyring", "onboarding", "rulebook")
     schema = ApplicationSchema()
-    invalid = 0
-    with use_vault(rg.vault):
+    invalid = total = 0
+    with use_vault(rg.vault), progress(show_progress, length=None, label="review") as advance:
         service, rulebook = rg.onboarding, rg.rulebook
         day: date = as_of.date() if as_of else service.today()
         digest_key = rg.keyring.secret("digest")
@@ -73,8 +76,10 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
         try:
             lookup = BatchLookup(service.duplicate_lookup(session) if session is not None else None)
             for number, line in enumerate(source, start=1):
+                advance(1)
                 if not line.strip():
                     continue
+                total += 1
                 try:
                     raw = json.loads(line)
                     if not isinstance(raw, dict):
@@ -97,8 +102,7 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool) 
             if session is not None:
                 session.rollback()
                 session.close()
-    if invalid:
-        sys.exit(1)
+    finish_lines(invalid, total)
 
 
 def _probe(session: Any) -> None:
@@ -116,7 +120,7 @@ def _probe(session: Any) -> None:
 
 
 def _emit(body: dict[str, Any]) -> None:
-    click.echo(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    click.echo(json_line(body))
 
 
 @merchants.command("digest")

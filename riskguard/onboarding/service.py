@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import identifiers
-from ..audit import Action, AuditEvent, record
-from ..errors import Conflict, NotFound, ServiceUnavailable
+from ..audit import Action, AuditEvent, AuditLog
+from ..errors import Conflict, NotFound
 from ..ids import keyed_digest, new_id, utcnow
 from ..privacy.pii.service import mask_personal_data
 from ..privacy.vault import find_records, is_erased, new_subject_id, subject_status
@@ -71,20 +71,12 @@ def privacy_masker(policy: Any) -> Callable[[str, Any], Any]:
     return apply
 
 
-def _record(session: Session, event: AuditEvent) -> None:
-    """Fail closed: no audit entry, no decision (the whole transaction rolls back)."""
-    try:
-        record(session, event)
-    except Exception:  # noqa: BLE001 - any recording failure means the decision must not stand
-        log.error("onboarding.audit_failed", subject_id=event.subject_id)
-        raise ServiceUnavailable("the decision could not be recorded; nothing was stored",
-                                 code="audit_unavailable") from None
-
-
 class OnboardingService:
-    def __init__(self, policy: OnboardingPolicy, review: ReviewService, *, address_keep: str = "city") -> None:
+    def __init__(self, policy: OnboardingPolicy, review: ReviewService, audit: AuditLog, *,
+                 address_keep: str = "city") -> None:
         self.policy = policy
         self.review = review
+        self.audit = audit
         self.address_keep = address_keep  # what a masked address keeps (policies/privacy.yaml)
 
     def today(self) -> date:
@@ -122,16 +114,17 @@ class OnboardingService:
                                    digest_key=digest_key, duplicates=self.duplicate_lookup(session))
         row = self._row(session, application, evaluation, actor)
         findings = [f.to_dict() for f in evaluation.findings]
-        _record(session, AuditEvent(
-            action=Action.MERCHANT_DECIDED, actor=actor, subject_type=SUBJECT_TYPE, subject_id=row.id,
-            decision=evaluation.decision, rule_ids=sorted({f.rule_id or f.check for f in evaluation.findings}),
-            policy_revision=evaluation.policy_revision,
-            input_digest=keyed_digest(digest_key, canonical_json(application)),
-            details={"decision_id": evaluation.decision_id, "evaluated_on": evaluation.as_of.isoformat(),
-                     "screening_revisions": evaluation.screening_revisions,
-                     "findings": [{k: f[k] for k in ("check", "field", "decision", "severity", "law",
-                                                     "article", "rule_id", "other_application") if k in f}
-                                  for f in findings]}))
+        with self.audit.transaction(session) as tx:  # fails closed: AuditUnavailable, nothing stored
+            tx.record(AuditEvent(
+                action=Action.MERCHANT_DECIDED, actor=actor, subject_type=SUBJECT_TYPE, subject_id=row.id,
+                decision=evaluation.decision, rule_ids=sorted({f.rule_id or f.check for f in evaluation.findings}),
+                policy_revision=evaluation.policy_revision,
+                input_digest=keyed_digest(digest_key, canonical_json(application)),
+                details={"decision_id": evaluation.decision_id, "evaluated_on": evaluation.as_of.isoformat(),
+                         "screening_revisions": evaluation.screening_revisions,
+                         "findings": [{k: f[k] for k in ("check", "field", "decision", "severity", "law",
+                                                         "article", "rule_id", "other_application") if k in f}
+                                      for f in findings]}))
         case_id = None
         if evaluation.decision == "review":
             case = self.review.open_case(session, CaseRequest(

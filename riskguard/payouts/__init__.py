@@ -7,19 +7,12 @@ great-expectations is imported on the first batch, once per process.
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import payouts
-
-    main.add_command(payouts)

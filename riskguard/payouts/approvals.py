@@ -14,12 +14,11 @@ from typing import Any
 
 import structlog
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from ..audit import Action, AuditEvent, record
+from ..audit import Action, AuditEvent, AuditLog, AuditTransaction
 from ..auth import Actor
 from ..db import Database
-from ..errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import keyed_digest, utcnow
 from ..keyring import Keyring
 from .models import PayoutBatch, PayoutItem, PayoutOverride
@@ -44,21 +43,16 @@ def _chunks(values: list[int], size: int = 900) -> Iterable[list[int]]:
 class ApprovalService:
     db: Database
     keyring: Keyring
+    audit: AuditLog
 
     def approve(self, batch_id: str, actor: Actor, *, exclude: list[str], overrides: list[dict[str, str]],
                 exclude_rows: list[int] | None = None) -> dict[str, Any]:
-        try:
-            with self.db.transaction() as session:
-                return self._approve(session, batch_id, actor, exclude, list(exclude_rows or []), overrides)
-        except ApiError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - storage or audit failure: nothing approved, 503
-            log.error("payouts.approval_failed", batch_id=batch_id, error_type=type(exc).__name__)
-            raise ServiceUnavailable("the approval could not be stored and recorded; nothing was approved",
-                                     code="audit_unavailable") from None
+        with self.audit.transaction() as tx:  # the approval commits with its audit entries, or nothing does
+            return self._approve(tx, batch_id, actor, exclude, list(exclude_rows or []), overrides)
 
-    def _approve(self, session: Session, batch_id: str, actor: Actor, exclude: list[str], exclude_rows: list[int],
-                 overrides: list[dict[str, str]]) -> dict[str, Any]:
+    def _approve(self, tx: AuditTransaction, batch_id: str, actor: Actor, exclude: list[str],
+                 exclude_rows: list[int], overrides: list[dict[str, str]]) -> dict[str, Any]:
+        session = tx.session
         batch = session.execute(select(PayoutBatch).where(PayoutBatch.id == batch_id)
                                 .with_for_update()).scalar_one_or_none()
         if batch is None:
@@ -121,7 +115,7 @@ class ApprovalService:
                                  created_at=now)
             session.add(row)
             session.flush()
-            entry = record(session, AuditEvent(
+            entry = tx.record(AuditEvent(
                 action=Action.PAYOUT_OVERRIDDEN, actor=actor.ref, subject_type="payout",
                 subject_id=f"{batch_id}#{item.row}", decision="allow",
                 rule_ids=sorted({f["check"] for f in item.findings}),
@@ -141,7 +135,7 @@ class ApprovalService:
                         .values(status="approved"))
         approved = kept
         amount = sum(i.amount_fen or 0 for i in approved)
-        entry = record(session, AuditEvent(
+        entry = tx.record(AuditEvent(
             action=Action.PAYOUT_BATCH_APPROVED, actor=actor.ref, subject_type="payout_batch",
             subject_id=batch_id, decision="approved", policy_revision=batch.policy_revision,
             input_digest=batch.input_digest,

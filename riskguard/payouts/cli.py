@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 import pandas as pd
 
+from ..cli_io import json_line
 from ..config import Settings
 from .batch import BatchReadError, prepare, read_batch
 from .checks import check_batch, empty_history, history_from_batch
@@ -61,10 +60,6 @@ def _as_of(value: str | None) -> pd.Timestamp:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
-def _line(body: dict[str, Any]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 @click.group()
 def payouts() -> None:
     """Payout batch checks."""
@@ -90,7 +85,7 @@ def check(settings: Settings, input_path: Path, history_path: Path | None, as_of
     out = sys.stdout
     ids = result.frame["payout_id"].tolist()
     for i, payout_id in enumerate(ids):
-        out.write(_line({"payout_id": payout_id, "decision": result.decisions[i],
-                         "findings": result.findings[i]}) + "\n")
-    out.write(_line({"summary": result.summary, "data_quality": result.data_quality}) + "\n")
+        out.write(json_line({"payout_id": payout_id, "decision": result.decisions[i],
+                         "findings": result.findings[i]}, default=str) + "\n")
+    out.write(json_line({"summary": result.summary, "data_quality": result.data_quality}, default=str) + "\n")
     out.flush()

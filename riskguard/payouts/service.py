@@ -16,10 +16,10 @@ import structlog
 from sqlalchemy import Float, String, cast, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ..audit import Action, AuditEvent, record
+from ..audit import Action, AuditEvent, AuditLog, AuditTransaction
 from ..auth import Actor
 from ..db import Database
-from ..errors import ApiError, BadRequest, NotFound, ServiceUnavailable
+from ..errors import ApiError, BadRequest, NotFound
 from ..ids import keyed_digest, new_id, utcnow
 from ..keyring import Keyring
 from .batch import BatchReadError, read_batch
@@ -52,6 +52,7 @@ class PayoutService:
     db: Database
     policy: PayoutPolicy
     keyring: Keyring
+    audit: AuditLog
 
     # -- history ----------------------------------------------------------------------------------
     def load_history(self, session: Session, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -100,22 +101,16 @@ class PayoutService:
         result = self.check(data, fmt=fmt, as_of=as_of)
         batch_id = new_id("pb")
         digest = keyed_digest(self.keyring.secret("digest"), data)
-        try:
-            with self.db.transaction() as session:
-                self._store(session, batch_id, result, actor, as_of, digest)
-        except ApiError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any storage or audit failure: nothing stored, 503
-            log.error("payouts.batch_store_failed", batch_id=batch_id, error_type=type(exc).__name__)
-            raise ServiceUnavailable("the batch could not be stored and recorded; nothing was stored",
-                                     code="audit_unavailable") from None
+        with self.audit.transaction() as tx:  # the batch commits with its audit entry, or nothing does
+            self._store(tx, batch_id, result, actor, as_of, digest)
         log.info("payouts.batch_checked", batch_id=batch_id, rows=result.summary["rows"],
                  decisions=result.summary["decisions"], seconds=result.timings.get("total"))
         return self._response(batch_id, "checked", actor.ref, result.data_quality, result.summary,
                               result.payouts())
 
-    def _store(self, session: Session, batch_id: str, result: BatchResult, actor: Actor,
+    def _store(self, tx: AuditTransaction, batch_id: str, result: BatchResult, actor: Actor,
                as_of: pd.Timestamp, digest: str) -> None:
+        session = tx.session
         now = utcnow()
         batch = PayoutBatch(id=batch_id, status="checked", preparer=actor.ref,
                             policy_revision=self.policy.revision, as_of=as_of.to_pydatetime(),
@@ -137,7 +132,7 @@ class PayoutService:
                 for i in range(len(f))]
         for start in range(0, len(rows), 5000):
             session.execute(insert(PayoutItem), rows[start:start + 5000])
-        entry = record(session, AuditEvent(
+        entry = tx.record(AuditEvent(
             action=Action.PAYOUT_BATCH_CHECKED, actor=actor.ref, subject_type="payout_batch",
             subject_id=batch_id, decision=_batch_decision(result.summary["decisions"]),
             rule_ids=sorted(result.summary["findings_by_check"]), policy_revision=self.policy.revision,

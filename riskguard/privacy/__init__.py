@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
 from . import pii, vault
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
     vault.init_app(app)  # first: the PII service reads the privacy policy's address mask from it
     pii.init_app(app)
-
-
-def register_cli(main: click.Group) -> None:
-    for part in (pii, vault):
-        register = getattr(part, "register_cli", None)
-        if register is not None:
-            register(main)

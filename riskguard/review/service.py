@@ -16,8 +16,8 @@ import structlog
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..audit import Action, AuditEvent, record
-from ..errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
+from ..audit import Action, AuditEvent, AuditLog
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import new_id, utcnow
 from ..logging import redact_value
 from .models import CaseStatus, ReviewCase
@@ -54,23 +54,14 @@ class CaseRequest:
     content: str | None = None
 
 
-def _record(session: Session, event: AuditEvent) -> None:
-    """Fail closed: no audit entry, no decision (the caller's transaction rolls back)."""
-    try:
-        record(session, event)
-    except Exception:  # noqa: BLE001 - any recording failure means the decision must not stand
-        log.error("review.audit_failed", action=str(event.action), subject_id=event.subject_id)
-        raise ServiceUnavailable("the decision could not be recorded; nothing was changed",
-                                 code="audit_unavailable") from None
-
-
 def top_severity(findings: Sequence[Mapping[str, Any]]) -> str | None:
     ranks = [SEVERITIES.index(f["severity"]) for f in findings if f.get("severity") in SEVERITIES]
     return SEVERITIES[min(ranks)] if ranks else None
 
 
 class ReviewService:
-    def __init__(self) -> None:
+    def __init__(self, audit: AuditLog) -> None:
+        self.audit = audit
         self._on_decided: dict[str, list[OutcomeHook]] = {}
         self._subject_views: dict[str, SubjectView] = {}
 
@@ -80,6 +71,11 @@ class ReviewService:
 
     def register_subject_view(self, kind: str, view: SubjectView) -> None:
         self._subject_views[kind] = view
+
+    def _record(self, session: Session, event: AuditEvent) -> None:
+        """In the caller's transaction; fails closed (``AuditUnavailable``: no entry, no decision)."""
+        with self.audit.transaction(session) as tx:
+            tx.record(event)
 
     # -- opening ------------------------------------------------------------------------------
     def open_case(self, session: Session, req: CaseRequest) -> ReviewCase:
@@ -96,7 +92,7 @@ class ReviewService:
         )
         session.add(case)
         session.flush()
-        _record(session, AuditEvent(
+        self._record(session, AuditEvent(
             action=Action.REVIEW_CASE_OPENED, actor=req.submitted_by, subject_type="review_case",
             subject_id=case.id, decision=req.automated_decision, rule_ids=case.rule_ids,
             policy_revision=req.policy_revision, links={"decision": req.decision_id},
@@ -164,7 +160,7 @@ class ReviewService:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("case already decided", code="case_already_decided")
         session.refresh(case)
-        _record(session, AuditEvent(
+        self._record(session, AuditEvent(
             action=Action.REVIEW_DECIDED, actor=actor, subject_type="review_case", subject_id=case.id,
             decision=decision, rule_ids=case.rule_ids, policy_revision=case.policy_revision,
             reason=reason, links={"overrides": case.decision_id},

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth import Role, current_actor, require_roles
-from ..errors import ServiceUnavailable
 from ..http import documented, json_body, query_args, services
 from .models import ReviewCase
 from .schemas import CaseDecisionBody, CaseListQuery, CaseListSchema, CaseSchema
@@ -66,12 +64,8 @@ def get_case(case_id: str):  # type: ignore[no-untyped-def]
             response=CaseSchema, tags=["review"])
 def decide(case_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     actor = current_actor()
-    try:
-        with services().db.transaction() as session:
-            case = services().review.decide(session, case_id, actor=actor.ref,
-                                                decision=body["decision"], reason=body["reason"])
-            result = case_json(case)
-    except SQLAlchemyError:
-        raise ServiceUnavailable("the decision could not be recorded; nothing was changed",
-                                 code="audit_unavailable") from None
+    with services().audit.transaction() as tx:  # the decision commits with its audit entry, or a 503
+        case = services().review.decide(tx.session, case_id, actor=actor.ref,
+                                        decision=body["decision"], reason=body["reason"])
+        result = case_json(case)
     return jsonify(result)

@@ -80,9 +80,14 @@ _OWN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "本品�
 _THIRD = ["某品牌", "某牌", "某宝", "某东", "某猫", "某多多", "某音", "某家", "某些品牌", "某厂", "别家", "别的品牌",
           "别的店", "别人家", "其他品牌", "其他家", "其他店", "其他商家", "其它品牌", "其它家", "同行", "友商",
           "竞品", "隔壁", "外面卖的", "外面的", "市面上其他", "市面上的其他", "网上那些", "那些品牌", "某大牌",
-          "大牌的", "国际大牌"]
+          "大牌的", "国际大牌", "他们家", "她们家", "他们店", "她们店", "他们直播间", "那家店", "那个牌子", "那个品牌"]
 # ``X家的`` / ``X牌`` / ``X品牌的`` with a name before it (not 我们家 / 自家 / 本品牌): a named third party.
-_NAMED = r"(?<![我咱自本这你])(?:[a-z][a-z0-9&'.-]{1,15}|[\u4e00-\u9fff]{2,5}?)(?:家的|牌的|牌子的|品牌的|家那|牌(?=[\u4e00-\u9fff]))"
+_NAMED = (r"(?<![我咱自本这你])(?:[a-z][a-z0-9&'.-]{1,15}|[\u4e00-\u9fff]{2,5}?)(?:家的|牌的|牌子的|品牌的|家那|牌(?=[\u4e00-\u9fff]))"
+          # a one-letter brand (H牌), a name in pinyin (hai lan jia de), a shop one goes to (去花漾家买), a name in
+          # quotes followed by what it is ('启明教育'老师, 「雪颜堂」的)
+          r"|(?<![a-z])[a-z]牌(?=[\u4e00-\u9fff])|(?<![a-z])(?:[a-z]{1,6}\s){1,3}jia\s?de(?![a-z])"
+          r"|(?<=[去在从到])[\u4e00-\u9fff]{2,4}?家(?=买|下单|直播间|店里|拿货)"
+          r"|['\"‘“「『][\u4e00-\u9fffa-z0-9]{2,10}['\"’”」』](?=的|家|牌|品牌|公司|老师|店|直播间|旗舰店)")
 
 # Ordinary words ending in 家 (大家的, 商家的, 国家的): not a named third party.
 _COMMON_JIA = ["大家", "国家", "商家", "店家", "卖家", "买家", "专家", "人家", "自家", "回家", "在家", "居家", "农家",
@@ -133,7 +138,7 @@ class ClauseAnalyser:
         self.name_cue_re = re.compile(rf"(?<![a-z])(?:{_alternation(_NAME_CUES, fold)})\.?\s?[:：]?\s*$")
         self.own_re = re.compile(_alternation(_OWN, fold))
         self.third_re = re.compile(rf"{_alternation(_THIRD, fold)}|{_NAMED}")
-        self.common_re = re.compile(rf"(?:{_alternation(_COMMON_JIA, fold)})(?:的|那|牌)|^[这那你他她它]")
+        self.common_re = re.compile(rf"(?:{_alternation(_COMMON_JIA, fold)})(?:的|那|牌)|^[这那你它]|^[他她]家")
         self.prohibition_re = re.compile(_alternation(_PROHIBITIONS, fold))
         self.reported = Reported(fold)
 
@@ -236,7 +241,9 @@ class TextClauses:
         if clause.endswith(("吗?", "么?", "嘛?")):
             return not _YES.match(self.full, e)  # 能治湿疹吗？能！ is a claim made as a question
         line_start = self.full.rfind("\n", 0, start) + 1
-        return bool(_ASKED.match(self.full, line_start)) and "答" not in self.full[line_start:start]
+        marker = _ASKED.match(self.full, line_start)
+        # the question is the first sentence after 问：; what follows its end (。？！) is not asked
+        return bool(marker) and self.sentence(start)[0] <= marker.end() and "答" not in self.full[line_start:start]
 
     def in_name(self, start: int, end: int, original: str, ostart: int, oend: int, pinyin: bool) -> bool:
         """Whether ``full[start:end]`` lies in a title (《》), an organisation's name, a model or shade

@@ -69,6 +69,10 @@ class _Gate:
     words: frozenset[int]                                   # whole_term words
     terms: frozenset[int]
     patterns: tuple[tuple[re.Pattern[str], LiteralSets], ...]
+    # Some part can apply only if one of these occurs: a rule's four or five default exemptions are
+    # asked about every candidate, and most of them are out of the question for the whole text.
+    needs: frozenset[int]
+    always: bool                                            # a pattern without a required literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,20 +140,20 @@ class Engine:
         self._views: dict[int, set[str]] = {}  # literal id → the views it is looked for in
         self._patterns: list[tuple[int, re.Pattern[str]]] = [
             (ri, p) for ri, r in enumerate(self.rules) for p in r.patterns]
-        # Each required literal set of each pattern gets a number; a pattern runs when all of its are hit.
-        self._set_owner: list[int] = []                    # set number → pattern
-        self._sets_of_pattern: list[frozenset[int]] = []   # pattern → its set numbers
-        self._sets_of_literal: dict[int, list[int]] = {}   # literal id → set numbers it is in
+        # A pattern is looked up by the literals of its first required set (the best: its literals are the
+        # longest, so the rarest); its other sets, which often hold common characters (吃, 用, 人), are
+        # checked only for the few patterns found so.
+        self._first_of_literal: dict[int, list[int]] = {}           # literal id → patterns
+        self._other_sets: list[LiteralSets] = []                    # pattern → its sets but the first
+        self._always: list[int] = []                                # patterns without a required literal
         for pi, (_, pattern) in enumerate(self._patterns):
-            numbers = []
-            for ids in self._literal_ids(_prefilter_sets(pattern), "full", "compact"):
-                numbers.append(len(self._set_owner))
-                self._set_owner.append(pi)
-                for lid in ids:
-                    self._sets_of_literal.setdefault(lid, []).append(numbers[-1])
-            self._sets_of_pattern.append(frozenset(numbers))
-        self._always = [pi for pi, numbers in enumerate(self._sets_of_pattern) if not numbers]
-        self._pattern_literals = frozenset(self._sets_of_literal)  # set & frozenset walks the smaller one
+            sets = self._literal_ids(_prefilter_sets(pattern), "full", "compact")
+            for lid in sets[0] if sets else ():
+                self._first_of_literal.setdefault(lid, []).append(pi)
+            if not sets:
+                self._always.append(pi)
+            self._other_sets.append(sets[1:])
+        self._first_literals = frozenset(self._first_of_literal)  # set & frozenset walks the smaller one
         self._checks = [_RuleChecks(rule, tuple(rule.when.items()), not rule.context.empty,
                                     tuple(self._gate(ex) for ex in rule.exemptions),
                                     None if rule.clause.inert else rule.clause) for rule in self.rules]
@@ -190,8 +194,9 @@ class Engine:
 
     def _gate(self, ex: Exemption) -> _Gate:
         (words,), (terms,) = (self._literal_ids([strings], "compact") for strings in (ex.whole_term, ex.terms))
-        return _Gate(ex, words, terms, tuple((p, self._literal_ids(_prefilter_sets(p), "full"))
-                                             for p in ex.patterns))
+        patterns = tuple((p, self._literal_ids(_prefilter_sets(p), "full")) for p in ex.patterns)
+        return _Gate(ex, words, terms, patterns, words.union(terms, *(sets[0] for _, sets in patterns if sets)),
+                     any(not sets for _, sets in patterns))
 
     def applicable(self, kind: str, category: str, day: date) -> frozenset[int]:
         key = (kind, category, day)
@@ -330,6 +335,8 @@ class Engine:
         compact = norm.compact.text
         s, e = span
         for gate in gates:
+            if not gate.always and gate.needs.isdisjoint(present):
+                continue
             ex = gate.exemption
             if ex.whole_term and not gate.words.isdisjoint(present):
                 for word in _covering(ex, compact[s:e], self._covering):  # only words containing the match
@@ -344,7 +351,10 @@ class Engine:
                     return True
             around = None
             for pattern, sets in gate.patterns:
-                if all(not ids.isdisjoint(present) for ids in sets):
+                for ids in sets:  # a loop, not all(<generator>): this runs for every candidate and gate
+                    if ids.isdisjoint(present):
+                        break
+                else:
                     if around is None:
                         if isinstance(ex.window, str):
                             around = units.text(ex.window, start, end, compact=False)
@@ -365,12 +375,11 @@ class Engine:
 
     def _patterns_to_run(self, present: set[int]) -> list[int]:
         """Patterns each of whose required literal sets has a hit in either view, plus those without any."""
-        hit: set[int] = set()
-        for lid in present & self._pattern_literals:
-            hit.update(self._sets_of_literal[lid])
         maybe = set(self._always)
-        maybe.update(map(self._set_owner.__getitem__, hit))
-        return sorted(pi for pi in maybe if self._sets_of_pattern[pi] <= hit)
+        for lid in present & self._first_literals:
+            maybe.update(self._first_of_literal[lid])
+        others = self._other_sets
+        return sorted(pi for pi in maybe if all(not ids.isdisjoint(present) for ids in others[pi]))
 
     def _edges_ok(self, idx: int, norm: Normalised, start: int, end: int) -> bool:
         """A term that starts/ends with an ASCII letter or digit must not sit inside a longer word

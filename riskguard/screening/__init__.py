@@ -1,26 +1,18 @@
 """Screening of ads, listings and live-stream scripts before they go live.
 
 ``init_app`` loads the rulebook once (a broken pack stops start-up, naming file, rule and field) and
-registers it as the service ``"rulebook"``; ``register_cli`` adds ``riskguard screen`` and
-``riskguard rules test|lint``.
+registers it as the service ``"rulebook"``. ``riskguard screen`` and ``riskguard rules test|lint`` are
+in :mod:`.cli`.
 """
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import rules, screen
-
-    main.add_command(screen)
-    main.add_command(rules)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 from marshmallow import ValidationError
 
+from ..cli_io import finish_lines, input_size, json_line, progress, progress_option
 from ..config import Settings
 from ..errors import validation_error
 from ..rulebook import KINDS, RulebookError, load_rulebook
@@ -22,10 +20,6 @@ from .schemas import ScreenRequestSchema
 from .service import screen_text
 
 __all__ = ["screen", "rules"]
-
-PROGRESS_LINES = 1_000       # show a progress bar once this many lines have been read …
-PROGRESS_BYTES = 1_000_000   # … or at once when stdin is a file this large
-
 
 def _load(settings: Settings) -> Any:
     from ..logging import configure_logging
@@ -44,34 +38,6 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD") from None
-
-
-def _input_size(stream: IO[bytes]) -> int:
-    try:
-        info = os.fstat(stream.fileno())
-    except (OSError, ValueError, AttributeError):
-        return 0
-    return info.st_size if stat.S_ISREG(info.st_mode) else 0
-
-
-def _lines(stream: IO[bytes], show_progress: bool) -> Iterator[bytes]:
-    size = _input_size(stream)
-    bar = None
-    done = 0
-    try:
-        for n, line in enumerate(stream, 1):
-            if bar is None and show_progress and (size >= PROGRESS_BYTES or n >= PROGRESS_LINES):
-                from tqdm import tqdm
-
-                bar = tqdm(total=size or None, initial=done, unit="B" if size else "line",
-                           unit_scale=True, file=sys.stderr, desc="screening")
-            done += len(line) if size else 1
-            if bar is not None:
-                bar.update(len(line) if size else 1)
-            yield line
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def _screen_line(book: Any, schema: ScreenRequestSchema, raw: bytes, kind: str, policy: str | None,
@@ -106,26 +72,33 @@ def _screen_line(book: Any, schema: ScreenRequestSchema, raw: bytes, kind: str, 
 @click.option("--as-of", "as_of", callback=_day, help="day (YYYY-MM-DD) for items without published_at; "
               "decides rule validity and which article numbering is cited (default today)")
 @click.option("--policy", default=None, help="a screening policy other than the kind's default")
-@click.option("--progress/--no-progress", default=None,
-              help="progress bar on stderr (default: when stdout is not a terminal and input is large)")
+@progress_option
 @click.pass_obj
-def screen(settings: Settings, kind: str, as_of: date | None, policy: str | None, progress: bool | None) -> None:
+def screen(settings: Settings, kind: str, as_of: date | None, policy: str | None,
+           show_progress: bool | None) -> None:
     """Screen JSON lines {id, text, category, ...} from stdin; one JSON line per input on stdout, in order.
 
-    A bad line gives {"id", "error"} and the rest go on. Offline: nothing is recorded.
+    A bad line gives {"id", "error"} and the rest go on; exit 1 if any line was bad. Offline: nothing
+    is recorded.
     """
     book = _load(settings)
     if policy is not None and policy not in book.policies:
         raise click.BadParameter(f"unknown policy {policy!r}", param_hint="--policy")
     schema = ScreenRequestSchema()
-    show = (not sys.stdout.isatty()) if progress is None else progress
-    out = sys.stdout
-    for raw in _lines(sys.stdin.buffer, show):
-        if not raw.strip():
-            continue
-        result = _screen_line(book, schema, raw.rstrip(b"\r\n"), kind, policy, as_of)
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    source, out = sys.stdin.buffer, sys.stdout
+    size = input_size(source)
+    total = bad = 0
+    with progress(show_progress, length=size, label="screening") as advance:
+        for raw in source:
+            advance(len(raw) if size else 1)
+            if not raw.strip():
+                continue
+            result = _screen_line(book, schema, raw.rstrip(b"\r\n"), kind, policy, as_of)
+            total += 1
+            bad += "error" in result
+            out.write(json_line(result) + "\n")
     out.flush()
+    finish_lines(bad, total)
 
 
 @click.group()

@@ -2,13 +2,14 @@
 
 ``screen_text`` is the entry point for other domains (onboarding screens store names with it): no
 database, no audit. ``screen_and_record`` is what the API does: decisions are made first, then each is
-recorded through :func:`riskguard.audit.record` inside ONE transaction, with the writes the decision
-hooks ask for; if that fails the caller gets :class:`AuditUnavailable` and must not return any decision.
+recorded with ``audit.transaction()`` (the :class:`AuditLog` it is given) inside ONE transaction, with
+the writes the decision hooks ask for; if that fails the caller gets :class:`AuditUnavailable` and must
+not return any decision.
 
 A decision hook looks at a decision without I/O and returns the write it needs (a function of a
-Session, run in the decision's transaction) or None. Most decisions need none: their entries go through
-``append`` (a transaction of its own on a DBAPI connection). Only when some hook has a write (review
-opens a case) is the transaction a Core one with a Session bound to it.
+Session, run in the decision's transaction) or None. Most decisions need none: the audit transaction
+then takes its cheapest path by itself (see :mod:`riskguard.audit.recorder`); only when some hook has a
+write (review opens a case) does it open a Session.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from ..audit import Action, AuditEvent, append, record, recording
+from ..audit import Action, AuditEvent, AuditLog, AuditUnavailable
 from ..auth import Actor
-from ..db import Database
-from ..errors import ServiceUnavailable
 from ..ids import keyed_digest
 from ..rulebook import CATEGORY_PATTERN, KINDS, Decision, Rulebook, ScreenInput, evaluate
 
@@ -33,10 +32,6 @@ __all__ = ["screen_text", "screen_and_record", "to_input", "DecisionHook", "Deci
 log = structlog.get_logger("riskguard.screening")
 DecisionWrite = Callable[[Session], None]
 DecisionHook = Callable[[Decision, ScreenInput, Actor], DecisionWrite | None]
-
-
-class AuditUnavailable(ServiceUnavailable):
-    code = "audit_unavailable"
 
 
 def screen_text(rulebook: Rulebook, *, kind: str, text: str, category: str = "general",
@@ -64,7 +59,7 @@ def to_input(*, kind: str, text: str, category: str = "general", has_purchase_li
                        published_at=published_at, id=id)
 
 
-def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, actor: Actor,
+def screen_and_record(*, audit: AuditLog, rulebook: Rulebook, digest_key: bytes, actor: Actor,
                       items: Sequence[ScreenInput], policy: str | None = None,
                       hooks: Sequence[DecisionHook] = ()) -> list[Decision]:
     """Decide every item, then record all decisions (and the hooks' writes) in one transaction."""
@@ -73,28 +68,22 @@ def screen_and_record(*, db: Database, rulebook: Rulebook, digest_key: bytes, ac
         # Hooks do no I/O: ask them before the transaction, so it holds the write lock only to write.
         writes = [w for decision, item in zip(decisions, items, strict=True) for hook in hooks
                   if (w := hook(decision, item, actor)) is not None]
-        events = [AuditEvent(
-            action=Action.SCREENING_DECIDED, actor=actor.ref, subject_type=item.kind,
-            subject_id=item.id or decision.decision_id, decision=decision.decision,
-            rule_ids=decision.rule_ids, policy_revision=decision.policy_revision,
-            input_digest=keyed_digest(digest_key, item.text),
-            details={"decision_id": decision.decision_id, "kind": item.kind, "category": item.category,
-                     "policy": decision.policy, "findings": len(decision.findings)})
-            for decision, item in zip(decisions, items, strict=True)]
-        if not writes:
-            append(db, events)  # a transaction of its own, on the cheapest path
-        else:
-            with recording(db) as conn:
-                for event in events:
-                    record(conn, event)
-                with db.sessions(bind=conn) as session:  # joins the transaction; commits nothing itself
-                    for write in writes:
-                        write(session)
-                    session.flush()
-    except Exception as exc:  # noqa: BLE001 - fail closed: an unrecorded decision is never returned
-        log.error("screening.record_failed", error_type=type(exc).__name__, items=len(items))
-        raise AuditUnavailable("the decision could not be recorded; nothing was decided",
-                               code="audit_unavailable") from None
+        with audit.transaction() as tx:  # AuditUnavailable (fail closed) if it cannot commit
+            for decision, item in zip(decisions, items, strict=True):
+                tx.record(AuditEvent(
+                    action=Action.SCREENING_DECIDED, actor=actor.ref, subject_type=item.kind,
+                    subject_id=item.id or decision.decision_id, decision=decision.decision,
+                    rule_ids=decision.rule_ids, policy_revision=decision.policy_revision,
+                    input_digest=keyed_digest(digest_key, item.text),
+                    details={"decision_id": decision.decision_id, "kind": item.kind, "category": item.category,
+                             "policy": decision.policy, "findings": len(decision.findings)}))
+            for write in writes:
+                write(tx.session)
+    except AuditUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hook's write is part of the record: without it, no decision
+        log.error("screening.hook_failed", error_type=type(exc).__name__, items=len(items))
+        raise AuditUnavailable("the decision could not be recorded; nothing was decided") from None
     for decision in decisions:
         log.info("screening.decided", decision_id=decision.decision_id, kind=decision.kind,
                  decision=decision.decision, rules=decision.rule_ids, policy=decision.policy,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from riskguard.audit import AuditEvent, Receipt, record
+from riskguard.audit import AuditEvent, Receipt
 from riskguard.audit.service import AuditLog
 from riskguard.config import Settings
 from riskguard.db import Database
@@ -46,8 +46,8 @@ def append(audit_log: AuditLog) -> Callable[..., list[Receipt]]:
     def run(n: int, start: int = 0, integrate: bool = True, **overrides: object) -> list[Receipt]:
         out = []
         for i in range(start, start + n):
-            with audit_log.db.transaction() as session:
-                out.append(record(session, event(i, **overrides)))
+            with audit_log.transaction() as tx:
+                out.append(tx.record(event(i, **overrides)))
         if integrate:
             audit_log.integrate()
         return out

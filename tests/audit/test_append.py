@@ -1,5 +1,6 @@
-"""``append``: entries recorded on a DBAPI connection, without SQLAlchemy's execution layer, on SQLite
-and PostgreSQL. They must be stored exactly as ``record`` stores them, fail like it, and verify."""
+"""``audit.transaction()`` without a Session: entries recorded on a DBAPI connection, without SQLAlchemy's
+execution layer, on SQLite and PostgreSQL. They must be stored exactly as entries joined to a caller's
+Session are, fail like them (``AuditUnavailable``), and verify."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from faults import refuse_audit_entries
 from sqlalchemy import exc, select, text
 
-from riskguard.audit import append, record
+from riskguard.audit import AuditUnavailable
 from riskguard.audit.models import AuditEntry
 from riskguard.audit.recorder import _INSERT
 
@@ -31,9 +32,10 @@ def _stored(db, entry_id: str) -> tuple:  # type: ignore[no-untyped-def, type-ar
 
 def test_append_stores_what_record_stores_and_the_log_verifies(audit_log) -> None:
     db = audit_log.db
-    [by_append] = append(db, [event(1)])
-    with db.transaction() as session:
-        by_record = record(session, event(1))
+    with audit_log.transaction() as tx:
+        by_append = tx.record(event(1))
+    with db.transaction() as session, audit_log.transaction(session) as tx:
+        by_record = tx.record(event(1))
     a, r = _row(db, by_append.entry_id), _row(db, by_record.entry_id)
     assert [getattr(a, c) for c in COPIED] == [getattr(r, c) for c in COPIED]
     assert a.created_at.replace(tzinfo=None) == by_append.time.replace(tzinfo=None)  # the time round-trips
@@ -47,7 +49,8 @@ def test_append_stores_what_record_stores_and_the_log_verifies(audit_log) -> Non
 
 
 def test_a_batch_is_one_transaction(audit_log) -> None:  # type: ignore[no-untyped-def]
-    receipts = append(audit_log.db, [event(i) for i in range(7)])
+    with audit_log.transaction() as tx:
+        receipts = [tx.record(event(i)) for i in range(7)]
     assert audit_log.integrate() == 7
     with audit_log.db.engine.connect() as conn:
         stored = conn.execute(select(E.c.entry_id).order_by(E.c.idx)).scalars().all()
@@ -59,11 +62,14 @@ def test_a_refused_batch_leaves_nothing(audit_log) -> None:  # type: ignore[no-u
     """The database refuses the third row: the two before it are rolled back with it."""
     db = audit_log.db
     refuse_audit_entries(db, subject_id="subj-0002")
-    with pytest.raises(exc.DBAPIError):  # SQLAlchemy's exception, which the API maps to 503
-        append(db, [event(i) for i in range(5)])
+    with pytest.raises(AuditUnavailable), audit_log.transaction() as tx:  # the API's one 503
+        for i in range(5):
+            tx.record(event(i))
     with db.engine.connect() as conn:
         assert conn.execute(select(E.c.seq)).first() is None
-    assert append(db, [event(0), event(1)])  # the connection went back to the pool clean
+    with audit_log.transaction() as tx:  # the connection went back to the pool clean
+        tx.record(event(0))
+    assert audit_log.integrate() == 1
 
 
 def test_driver_errors_are_sqlalchemy_errors(database) -> None:  # type: ignore[no-untyped-def]

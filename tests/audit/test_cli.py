@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from riskguard.audit import AuditEvent, record
+from riskguard.audit import AuditEvent
 from riskguard.cli import main
 
 
@@ -22,9 +22,9 @@ def cli_env(audit_log, keyring, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def _approve(log, batch: str, preparer: str, approver: str) -> None:  # type: ignore[no-untyped-def]
-    with log.db.transaction() as session:
-        record(session, AuditEvent(action="payouts:batch:approved", actor=approver, subject_type="payout_batch",
-                                   subject_id=batch, details={"preparer": preparer, "approver": approver}))
+    with log.transaction() as tx:
+        tx.record(AuditEvent(action="payouts:batch:approved", actor=approver, subject_type="payout_batch",
+                             subject_id=batch, details={"preparer": preparer, "approver": approver}))
 
 
 @pytest.mark.parametrize("approvals,exit_code,rows", [

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from sqlalchemy import insert, select
 
-from riskguard.audit import AuditEvent, merkle, record
+from riskguard.audit import AuditEvent, merkle
 from riskguard.audit.canonical import PersonalDataError, canonical_entry, dumps
 from riskguard.audit.checkpoints import CheckpointError, latest_checkpoint, parse
 from riskguard.audit.models import AuditEntry, AuditTree
@@ -36,8 +36,8 @@ def _entries(log: AuditLog) -> list[bytes]:
 
 def test_appends_get_contiguous_indexes_and_the_root_matches(audit_log, append) -> None:
     receipts = append(20)
-    with audit_log.db.transaction() as session:  # several entries in one caller transaction
-        receipts += [record(session, event(100 + i)) for i in range(5)]
+    with audit_log.db.transaction() as session, audit_log.transaction(session) as tx:  # in a caller's
+        receipts += [tx.record(event(100 + i)) for i in range(5)]
     assert audit_log.integrate() == 5
     with audit_log.db.engine.connect() as conn:
         rows = conn.execute(select(E.c.idx, E.c.entry_id).order_by(E.c.idx)).all()
@@ -49,8 +49,8 @@ def test_appends_get_contiguous_indexes_and_the_root_matches(audit_log, append) 
 
 def test_a_rolled_back_transaction_leaves_no_entry(audit_log, append) -> None:
     append(3)
-    with pytest.raises(RuntimeError), audit_log.db.transaction() as session:
-        record(session, event(9))
+    with pytest.raises(RuntimeError), audit_log.transaction() as tx:
+        tx.record(event(9))
         raise RuntimeError("the caller's decision failed")
     audit_log.integrate()
     assert len(_entries(audit_log)) == 3
@@ -81,9 +81,10 @@ def test_late_commit_gets_the_next_index_not_a_gap(database, keyring, tmp_path) 
                                                               extra={"audit_sequencer": False}))
     early = database.sessions()
     early.begin()
-    slow = record(early, event(1))  # inserted first, committed last
-    with database.transaction() as session:
-        fast = record(session, event(2))
+    with log.transaction(early) as tx:
+        slow = tx.record(event(1))  # inserted first, committed last
+    with log.transaction() as tx:
+        fast = tx.record(event(2))
     log.integrate()
     early.commit()
     early.close()
@@ -126,16 +127,16 @@ def test_personal_data_stays_out(field: str, value: object, refused: bool) -> No
 
 
 def test_refused_event_fails_the_callers_transaction(audit_log, append) -> None:
-    with pytest.raises(PersonalDataError), audit_log.db.transaction() as session:
-        record(session, event(1, reason="phone 13812345678"))
+    with pytest.raises(PersonalDataError), audit_log.transaction() as tx:
+        tx.record(event(1, reason="phone 13812345678"))
     assert audit_log.integrate() == 0
 
 
 def test_background_sequencer_integrates_after_commit(database, keyring, tmp_path) -> None:
     log = AuditLog.create(database, keyring, Settings.from_env(
         data_dir=tmp_path, audit_origin=ORIGIN, extra={"audit_checkpoint_interval": 0}))
-    with database.transaction() as session:
-        receipt = record(session, event(1))
+    with log.transaction() as tx:
+        receipt = tx.record(event(1))
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with database.engine.connect() as conn:
@@ -194,8 +195,8 @@ def test_background_sequencer_steps_aside_while_another_holds_the_lock(database,
         pytest.skip("SQLite has no row lock to skip; its sequencers wait for the write lock")
     log = AuditLog.create(database, keyring, Settings.from_env(data_dir=tmp_path, audit_origin=ORIGIN,
                                                               extra={"audit_sequencer": False}))
-    with database.transaction() as session:
-        record(session, event(1))
+    with log.transaction() as tx:
+        tx.record(event(1))
     holder = database.engine.connect()
     lock_head(holder)
     outcome: list[tuple[int, bool]] = []
@@ -213,12 +214,12 @@ def test_background_sequencer_steps_aside_while_another_holds_the_lock(database,
 def test_background_sequencer_looks_again_after_stepping_aside(database, keyring, tmp_path) -> None:
     if database.is_sqlite:
         pytest.skip("SQLite has no row lock to skip; its sequencers wait for the write lock")
-    AuditLog.create(database, keyring, Settings.from_env(data_dir=tmp_path, audit_origin=ORIGIN,
-                                                         extra={"audit_checkpoint_interval": 0}))
+    log = AuditLog.create(database, keyring, Settings.from_env(data_dir=tmp_path, audit_origin=ORIGIN,
+                                                               extra={"audit_checkpoint_interval": 0}))
     holder = database.engine.connect()
     lock_head(holder)
-    with database.transaction() as session:  # wakes the background sequencer, which finds the lock busy
-        record(session, event(1))
+    with log.transaction() as tx:  # wakes the background sequencer, which finds the lock busy
+        tx.record(event(1))
     time.sleep(3 * _Worker.BATCH_WINDOW)
     pending_while_locked = _pending(database)
     holder.rollback()  # no further commit wakes it: it must look again by itself

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from riskguard.audit import AuditEvent, record  # noqa: E402
+from riskguard.audit import AuditEvent  # noqa: E402
 from riskguard.audit.service import AuditLog  # noqa: E402
 from riskguard.config import Settings  # noqa: E402
 from riskguard.db import Database  # noqa: E402
@@ -22,17 +22,16 @@ from riskguard.keyring import Keyring  # noqa: E402
 def main() -> None:
     url, keyring, origin, threads, per_thread = sys.argv[1:6]
     db = Database(url, pool_size=int(threads) + 2) if not url.startswith("sqlite") else Database(url)
-    AuditLog.create(db, Keyring.load(Path(keyring)), Settings.from_env(
+    log = AuditLog.create(db, Keyring.load(Path(keyring)), Settings.from_env(
         audit_origin=origin, extra={"audit_checkpoint_interval": 0.5}))
     out = threading.Lock()
 
     def work(t: int) -> None:
         i = 0
         while int(per_thread) == 0 or i < int(per_thread):
-            with db.transaction() as session:
-                receipt = record(session, AuditEvent(action="screening:content:decided", actor=f"key:w{t}",
-                                                     subject_type="ad", subject_id=f"p{t}-{i}",
-                                                     decision="allow"))
+            with log.transaction() as tx:
+                receipt = tx.record(AuditEvent(action="screening:content:decided", actor=f"key:w{t}",
+                                               subject_type="ad", subject_id=f"p{t}-{i}", decision="allow"))
             with out:
                 sys.stdout.write(receipt.entry_id + "\n")
                 sys.stdout.flush()

@@ -38,7 +38,8 @@ def _built_keys() -> set[str]:
     keys |= {f"payouts.err.{code}" for code in PAYOUT_ERRORS | {"empty", "reason_required"}}
     keys |= {f"proof.{k}" for k in ("verified", "failed", "leaf", "root", "size", "signature", "no_ed25519",
                                     "insecure")}
-    keys |= {f"error.{code}" for code in ("forbidden", "not_found", "csrf_failed", "unavailable")}
+    keys |= {f"error.{code}" for code in ("forbidden", "not_found", "csrf_failed", "unavailable",
+                                          "audit_unavailable")}
     return keys | {"login.failed", "login.expired", "login.signed_out", "review.saved", "payouts.approved",
                    "payouts.bad_id", "chart.observed", "chart.expected", "audit.chart"}
 

@@ -153,17 +153,16 @@ def test_unknown_application_is_404(sclient, sauth) -> None:
     assert res.status_code == 404 and res.get_json()["error"]["code"] == "application_not_found"
 
 
-def test_audit_failure_fails_closed(app, client, auth, monkeypatch) -> None:
+def test_audit_failure_fails_closed(app, client, auth) -> None:
+    from faults import refuse_audit_entries
+
     from riskguard.onboarding.models import MerchantApplication
     from riskguard.privacy.vault.models import BlindIndexEntry
 
-    def broken(*_: Any, **__: Any) -> None:
-        raise RuntimeError("audit store down")
-
-    monkeypatch.setattr("riskguard.onboarding.service.record", broken)
+    refuse_audit_entries(app.extensions["riskguard"].db)
     res = client.post(URL, json=application(), headers=auth(Role.ONBOARDING))
     assert res.status_code == 503 and res.get_json()["error"]["code"] == "audit_unavailable"
-    assert "audit store down" not in res.get_data(as_text=True)
+    assert "refused" not in res.get_data(as_text=True)
     with app.app_context(), app.extensions["riskguard"].db.sessions() as session:
         assert session.execute(select(MerchantApplication)).first() is None
         assert session.execute(select(BlindIndexEntry)).first() is None
@@ -176,9 +175,10 @@ def test_erased_representative(app, client, auth) -> None:
     headers = auth(Role.ONBOARDING)
     first = application()
     submit(client, headers, first)
-    with app.app_context(), app.extensions["riskguard"].db.transaction() as session:
+    rg = app.extensions["riskguard"]
+    with rg.db.transaction() as session:
         subject = session.get(MerchantApplication, first["id"]).legal_rep_subject_id
-        erase_subject(session, subject, actor="key:test", reason="data_subject_request:T-1")
+        erase_subject(session, subject, audit=rg.audit, actor="key:test", reason="data_subject_request:T-1")
     view = client.get(f"{URL}/{first['id']}", headers=headers).get_json()
     assert view["legal_rep"]["id_number"] == "ERASED" and view["bank_account"]["number"] == "ERASED"
     again = submit(client, headers, application(**{"legal_rep.id_number": first["legal_rep"]["id_number"]}))

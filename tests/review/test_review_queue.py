@@ -157,17 +157,15 @@ def test_bad_list_queries(sclient, sauth, query: str) -> None:
     assert res.get_json()["error"]["field"] in query
 
 
-def test_audit_failure_fails_closed(app, client, auth, monkeypatch) -> None:
+def test_audit_failure_fails_closed(app, client, auth) -> None:
+    from faults import refuse_audit_entries
+
     case = open_case(app)
-
-    def broken(*_: Any, **__: Any) -> None:
-        raise RuntimeError("audit store down")
-
-    monkeypatch.setattr("riskguard.review.service.record", broken)
+    refuse_audit_entries(app.extensions["riskguard"].db, subject_id=case.id)  # the decision's entry
     res = client.post(f"/v1/review/cases/{case.id}/decision", json={"decision": "allow", "reason": "ok"},
                       headers=auth(Role.REVIEWER))
     assert res.status_code == 503 and res.get_json()["error"]["code"] == "audit_unavailable"
-    assert "audit store down" not in res.get_data(as_text=True)
+    assert "refused" not in res.get_data(as_text=True)
     with app.extensions["riskguard"].db.sessions() as session:
         assert session.get(ReviewCase, case.id).status == "open"
 

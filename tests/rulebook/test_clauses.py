@@ -41,6 +41,8 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("不得不说这是最好的", "最好", False),                # a double negation affirms
     ("这是最好的面霜", "最好", False),
     ("那时候我们还不知道，这款面霜最好用", "最好", False),  # a cue far back, in another clause
+    ("问：这款能治湿疹吗", "治湿疹", True),                # a quoted customer question
+    ("问：。专治湿疹。", "治湿疹", False),                 # after the question's sentence, not asked
 ])
 def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
     normaliser, a = analyser
@@ -76,6 +78,13 @@ def test_names_and_codes(analyser: tuple[Normaliser, ClauseAnalyser], text: str,
     ("某品牌的面霜都是假货", "third_party"),
     ("别家的都是智商税", "third_party"),
     ("小米家的充电宝容易爆炸", "third_party"),
+    ("你们别去花漾家买了，老板跑路了", "third_party"),
+    ("他们家的货全是尾货", "third_party"),
+    ("H牌电视漏光", "third_party"),
+    ("hai lan jia de滤芯是回收料", "third_party"),
+    ("城南的'启明教育'老师没有证", "third_party"),
+    ("他家的狗很可爱", "any"),
+    ("周末在家买菜很方便", "any"),
     ("我们家的面霜都是正品", "own"),
     ("大家的评价都很好", "any"),
     ("这款面霜很好用", "own"),

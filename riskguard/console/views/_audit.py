@@ -1,46 +1,37 @@
 """What the audit pages share: the audit log service, recording an auditor's reads exactly as the
-auditors' API does (before the answer is shown; a 503 if the record cannot be written), and filters."""
+auditors' API does (before the answer is shown; ``AuditUnavailable``, a 503, if the record cannot be
+written), and filters. Reading itself is ``riskguard.audit.reads``, shared with the API."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-import structlog
 from flask import request
 
-from ...audit import Action
-from ...errors import ServiceUnavailable
+from ...audit import Action, AuditLog
+from ...audit.reads import integrated
 from ...http import services
 from .._session import signed_in_actor
 
 __all__ = ["audit_log", "integrate", "record_read", "read_filter", "FILTER_FIELDS"]
 
-log = structlog.get_logger("riskguard.console")
 FILTER_FIELDS = ("actor", "action", "subject_id", "decision", "since", "until")
 
 
-def audit_log() -> Any:
+def audit_log() -> AuditLog:
     return services().audit
 
 
 def integrate() -> None:
-    try:
-        audit_log().integrate()
-    except Exception as exc:  # noqa: BLE001 - any storage failure: the log is not readable right now
-        log.error("console.audit_integrate_failed", error_type=type(exc).__name__)
-        raise ServiceUnavailable("the audit log is unavailable", code="unavailable") from None
+    integrated(audit_log())
 
 
 def record_read(action: Action, what: str, details: dict[str, Any]) -> None:
     """Record the auditor's read (fail closed); a value that looks like personal data keeps only its digest."""
     actor = signed_in_actor()
     assert actor is not None  # pages that read the log are guarded
-    try:
-        audit_log().record_access(actor.ref, action, what, details, tags={"via": "console"})
-    except Exception as exc:  # noqa: BLE001 - fail closed
-        log.error("console.audit_read_record_failed", error_type=type(exc).__name__)
-        raise ServiceUnavailable("the read could not be recorded; nothing was shown", code="unavailable") from None
+    audit_log().record_access(actor.ref, action, what, details, tags={"via": "console"})
 
 
 def _when(text: str) -> datetime | None:

@@ -14,11 +14,10 @@ from typing import Any
 
 import structlog
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ...auth import Role
-from ...errors import ApiError, ServiceUnavailable
+from ...errors import ApiError
 from ...http import services
 from ...ids import utcnow
 from .._blueprint import bp
@@ -147,15 +146,12 @@ def review_decide(case_id: str) -> Response | tuple[str, int]:
     decision = request.form.get("decision", "")
     reason = request.form.get("reason", "")
     try:
-        with services().db.transaction() as session:
-            service.decide(session, case_id, actor=actor.ref, decision=decision, reason=reason)
+        with services().audit.transaction() as tx:  # the decision commits with its audit entry, or a 503
+            service.decide(tx.session, case_id, actor=actor.ref, decision=decision, reason=reason)
     except ApiError as err:
         if err.code not in REVIEW_ERRORS:
             raise
         return _case_page(case_id, error=f"review.err.{err.code}", status=err.status)
-    except SQLAlchemyError:
-        log.error("console.review_decide_failed", case_id=case_id)
-        raise ServiceUnavailable("the decision could not be recorded", code="unavailable") from None
     log.info("console.review_decided", case_id=case_id, decision=decision, actor=actor.ref)
     flash("review.saved")
     return redirect(url_for("console.review_case", case_id=case_id))

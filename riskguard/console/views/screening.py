@@ -58,7 +58,7 @@ def screening() -> str | tuple[str, int]:
         return render_template("console/screening.html", **context), 400
     actor = signed_in_actor()
     [decision] = screen_and_record(
-        db=services().db, rulebook=rulebook, digest_key=services().keyring.secret("digest"), actor=actor,
+        audit=services().audit, rulebook=rulebook, digest_key=services().keyring.secret("digest"), actor=actor,
         items=[to_input(kind=kind, **loaded)],
         hooks=services().decision_hooks)
     findings = [f.as_dict() for f in decision.findings]

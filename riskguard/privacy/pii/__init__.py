@@ -1,19 +1,18 @@
 """PII detection and redaction: Presidio with Chinese recognizers, a light jieba NLP engine, no models.
 
 ``init_app`` registers the ``/v1/pii`` blueprint, the ``pii`` service and the log redactor;
-``register_cli`` adds ``riskguard pii detect|redact``. Importing :mod:`.detectors` (the rulebook does it)
+``riskguard pii detect|redact`` are in :mod:`.cli`. Importing :mod:`.detectors` (the rulebook does it)
 registers the contact-detail detectors for rule packs.
 """
 
 from __future__ import annotations
 
-import click
 from flask import Flask
 
 from ...logging import set_redactor
 from .logredact import redact_text
 
-__all__ = ["init_app", "register_cli"]
+__all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
@@ -21,9 +20,3 @@ def init_app(app: Flask) -> None:
 
     set_redactor(redact_text)
     app.register_blueprint(blueprint)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import register_cli as register
-
-    register(main)

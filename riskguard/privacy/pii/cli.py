@@ -3,8 +3,8 @@
 Input lines are ``{"id": ..., "text": ...}`` (other fields are ignored). Output keeps input order, one
 line per non-empty input line. Errors are handled as ``riskguard screen`` does: a line that is not UTF-8,
 not JSON, not an object, or fails the schema gives ``{"id": <id or null>, "error": {"code", "message",
-"field"?}}`` with the same codes, and the rest go on. Lines are analysed in batches so the analyzer
-set-up is amortised. Offline: nothing is recorded; nothing about the text goes to stderr or logs.
+"field"?}}`` with the same codes, and the rest go on; the exit status is 1 if any line had an error
+(:mod:`riskguard.cli_io`). Lines are analysed in batches so the analyzer set-up is amortised. Offline: nothing is recorded; nothing about the text goes to stderr or logs.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import IO, Any
 import click
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ...cli_io import finish_lines, input_size, json_line, progress, progress_option
 from ...config import Settings
 from ...errors import validation_error
 from ...logging import set_redactor
@@ -28,7 +29,7 @@ from .redaction import OPERATORS, Encryptor
 from .service import DEFAULT_THRESHOLD, PiiService
 from .tokens import DEFAULT_PURPOSE, DEFAULT_SUBJECT
 
-__all__ = ["register_cli"]
+__all__ = ["pii"]
 
 BATCH = 256
 _NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -78,10 +79,11 @@ def _parse(raw: bytes, schema: PiiLineSchema) -> Parsed:
     return body["id"], body["text"], None
 
 
-def _batches(stream: IO[bytes]) -> Iterator[list[Parsed]]:
+def _batches(stream: IO[bytes], size: int, advance: Callable[[int], None]) -> Iterator[list[Parsed]]:
     schema = PiiLineSchema()
     batch: list[Parsed] = []
     for raw in stream:
+        advance(len(raw) if size else 1)
         if not raw.strip():
             continue
         batch.append(_parse(raw.rstrip(b"\r\n"), schema))
@@ -134,27 +136,38 @@ def _vault_sealing(settings: Settings) -> tuple[Sealing, Callable[[], None]]:
 
 
 def _run(mode: str, service: PiiService, src: IO[bytes], dst: IO[str], options: dict[str, Any],
-         operators: dict[str, Any] | None, sealing: Sealing | None = None) -> int:
-    failed = 0
-    for batch in _batches(src):
-        texts = [t for _, t, err in batch if err is None]
-        if mode == "detect":
-            found = iter(service.detect_many(texts, **options)) if texts else iter(())
-        else:
-            with (sealing or _no_sealing)() as encryptor:
-                done = iter(service.redact_many(texts, operators=operators, encryptor=encryptor, **options)
-                            if texts else ())
-        for ident, _text, err in batch:
-            if err is not None:
-                failed += 1
-                out: dict[str, Any] = {"id": ident, "error": err}
-            elif mode == "detect":
-                out = {"id": ident, "entities": [{"type": d.type, "start": d.start, "end": d.end,
-                                                  "score": d.score} for d in next(found)]}
-            else:
-                out = {"id": ident, "text": next(done).text}
-            dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+         operators: dict[str, Any] | None, show_progress: bool | None, sealing: Sealing | None = None) -> None:
+    """Every line in order; exits 1 after the last if any line had an error (riskguard.cli_io)."""
+    failed = total = 0
+    size = input_size(src)
+    with progress(show_progress, length=size, label=mode) as advance:
+        for batch in _batches(src, size, advance):
+            total += len(batch)
+            failed += _write_batch(mode, service, batch, dst, options, operators, sealing)
     dst.flush()
+    finish_lines(failed, total)
+
+
+def _write_batch(mode: str, service: PiiService, batch: list[Parsed], dst: IO[str], options: dict[str, Any],
+                 operators: dict[str, Any] | None, sealing: Sealing | None) -> int:
+    failed = 0
+    texts = [t for _, t, err in batch if err is None]
+    if mode == "detect":
+        found = iter(service.detect_many(texts, **options)) if texts else iter(())
+    else:
+        with (sealing or _no_sealing)() as encryptor:
+            done = iter(service.redact_many(texts, operators=operators, encryptor=encryptor, **options)
+                        if texts else ())
+    for ident, _text, err in batch:
+        if err is not None:
+            failed += 1
+            out: dict[str, Any] = {"id": ident, "error": err}
+        elif mode == "detect":
+            out = {"id": ident, "entities": [{"type": d.type, "start": d.start, "end": d.end,
+                                              "score": d.score} for d in next(found)]}
+        else:
+            out = {"id": ident, "text": next(done).text}
+        dst.write(json_line(out) + "\n")
     return failed
 
 
@@ -168,7 +181,7 @@ def _common(fn: Any) -> Any:
                       help="comma-separated entity types (default: all)")(fn)
     fn = click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD,
                       show_default=True)(fn)
-    return fn
+    return progress_option(fn)
 
 
 def _options(language: str, entities: str | None, threshold: float) -> dict[str, Any]:
@@ -187,50 +200,47 @@ def _checked_name(_ctx: click.Context, _param: click.Parameter, value: str | Non
     return value
 
 
-def register_cli(main: click.Group) -> None:
-    @main.group()
-    def pii() -> None:
-        """Find and redact personal information in JSON lines."""
-        set_redactor(redact_text)
+@click.group()
+def pii() -> None:
+    """Find and redact personal information in JSON lines."""
+    set_redactor(redact_text)
 
-    @pii.command("detect")
-    @_common
-    @click.pass_obj
-    def detect(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
-               threshold: float) -> None:
-        """Write {id, entities: [{type, start, end, score}]} per input line."""
-        options = _options(language, entities, threshold)
-        service = PiiService(_digest_secret(settings, need_key=False))
-        failed = _run("detect", service, src, dst, options, None)
-        if failed:
-            click.echo(f"{failed} line(s) had errors", err=True)
 
-    @pii.command("redact")
-    @_common
-    @click.option("--operator", type=click.Choice(OPERATORS), default="replace", show_default=True)
-    @click.option("--keep-last", type=click.IntRange(0, 8), default=4, show_default=True,
-                  help="characters left visible by the mask operator")
-    @click.option("--subject-id", default=None, callback=_checked_name,
-                  help=f"encrypt: vault data subject whose key seals the values [default: {DEFAULT_SUBJECT}]")
-    @click.option("--purpose", default=None, callback=_checked_name,
-                  help=f"encrypt: purpose bound into each token [default: {DEFAULT_PURPOSE}]")
-    @click.pass_obj
-    def redact(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
-               threshold: float, operator: str, keep_last: int, subject_id: str | None,
-               purpose: str | None) -> None:
-        """Write {id, text} with personal information replaced, masked, hashed or encrypted.
+@pii.command("detect")
+@_common
+@click.pass_obj
+def detect(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
+           threshold: float, show_progress: bool | None) -> None:
+    """Write {id, entities: [{type, start, end, score}]} per input line."""
+    options = _options(language, entities, threshold)
+    service = PiiService(_digest_secret(settings, need_key=False))
+    _run("detect", service, src, dst, options, None, show_progress)
 
-        ``encrypt`` needs the keyring and the database (the vault's subject keys); tokens are decrypted
-        by a privacy officer through POST /v1/pii/decrypt."""
-        options = _options(language, entities, threshold)
-        service = PiiService(_digest_secret(settings, need_key=operator == "hash"),
-                             address_keep=_address_keep(settings))
-        spec = {"DEFAULT": {"type": operator, "keep_last": keep_last, "masking_char": "*",
-                            "subject_id": subject_id, "purpose": purpose}}
-        sealing, close = _vault_sealing(settings) if operator == "encrypt" else (None, lambda: None)
-        try:
-            failed = _run("redact", service, src, dst, options, spec, sealing)
-        finally:
-            close()
-        if failed:
-            click.echo(f"{failed} line(s) had errors", err=True)
+
+@pii.command("redact")
+@_common
+@click.option("--operator", type=click.Choice(OPERATORS), default="replace", show_default=True)
+@click.option("--keep-last", type=click.IntRange(0, 8), default=4, show_default=True,
+              help="characters left visible by the mask operator")
+@click.option("--subject-id", default=None, callback=_checked_name,
+              help=f"encrypt: vault data subject whose key seals the values [default: {DEFAULT_SUBJECT}]")
+@click.option("--purpose", default=None, callback=_checked_name,
+              help=f"encrypt: purpose bound into each token [default: {DEFAULT_PURPOSE}]")
+@click.pass_obj
+def redact(settings: Settings, src: IO[bytes], dst: IO[str], language: str, entities: str | None,
+           threshold: float, operator: str, keep_last: int, subject_id: str | None,
+           purpose: str | None, show_progress: bool | None) -> None:
+    """Write {id, text} with personal information replaced, masked, hashed or encrypted.
+
+    ``encrypt`` needs the keyring and the database (the vault's subject keys); tokens are decrypted
+    by a privacy officer through POST /v1/pii/decrypt."""
+    options = _options(language, entities, threshold)
+    service = PiiService(_digest_secret(settings, need_key=operator == "hash"),
+                         address_keep=_address_keep(settings))
+    spec = {"DEFAULT": {"type": operator, "keep_last": keep_last, "masking_char": "*",
+                        "subject_id": subject_id, "purpose": purpose}}
+    sealing, close = _vault_sealing(settings) if operator == "encrypt" else (None, lambda: None)
+    try:
+        _run("redact", service, src, dst, options, spec, show_progress, sealing)
+    finally:
+        close()

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
 import structlog
 from flask import Blueprint, jsonify, request
 
-from ...audit import Action, AuditEvent, record
+from ...audit import Action, AuditEvent
 from ...auth import Role, current_actor, require_roles
-from ...errors import ApiError, BadRequest, Forbidden, ServiceUnavailable
+from ...errors import BadRequest, Forbidden
 from ...http import documented, json_body, services
 from ...ids import new_id
 from ..vault import Vault
@@ -79,24 +77,11 @@ def _scan_event(operation: str, service: PiiService, scan_id: str, texts: list[s
         details={"operation": operation, "texts": len(texts), "entities": entity_counts(found), **details})
 
 
-@contextmanager
-def _fail_closed(scan_id: str, operation: str) -> Iterator[None]:
-    """Any failure to record (other than an API error raised on purpose) answers 503, never a result."""
-    try:
-        yield
-    except ApiError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure to record means no answer (fail closed)
-        log.error("pii.audit_failed", scan_id=scan_id, operation=operation, error_type=type(exc).__name__)
-        raise ServiceUnavailable("the audit trail is unavailable; nothing was returned",
-                                 code="audit_unavailable") from None
-
-
 def _record(operation: str, service: PiiService, texts: list[str], found: list[list[Detection]],
             **details: Any) -> str:
     scan_id = new_id("pii")
-    with _fail_closed(scan_id, operation), services().db.transaction() as session:
-        record(session, _scan_event(operation, service, scan_id, texts, found, **details))
+    with services().audit.transaction() as tx:  # AuditUnavailable (503) if it cannot be recorded
+        tx.record(_scan_event(operation, service, scan_id, texts, found, **details))
     log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts),
              entities=entity_counts(found))
     return scan_id
@@ -113,11 +98,11 @@ def _redact_recorded(operation: str, service: PiiService, texts: list[str],
                           operators=_operator_names(body))
         return scan_id, results
     scan_id = new_id("pii")
-    with _fail_closed(scan_id, operation), services().db.transaction() as session:
-        sealer = TokenSealer(services().vault, session.connection())
+    with services().audit.transaction() as tx:
+        sealer = TokenSealer(services().vault, tx.session.connection())
         results = service.redact_many(texts, operators=operators, encryptor=sealer, **_options(body))
         found = [r.detections for r in results]
-        record(session, _scan_event(operation, service, scan_id, texts, found, operators=_operator_names(body),
+        tx.record(_scan_event(operation, service, scan_id, texts, found, operators=_operator_names(body),
                                     subjects=_encrypt_subjects(operators)))
     log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts), entities=entity_counts(found))
     return scan_id, results
@@ -224,8 +209,8 @@ def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
                              field=f"tokens.{i}") from None
     reveal_id = new_id("rvl")
     results: list[dict[str, Any]] = []
-    with _fail_closed(reveal_id, "decrypt"), services().db.transaction() as session:
-        conn = session.connection()
+    with services().audit.transaction() as tx:
+        conn = tx.session.connection()
         for i, (raw, token) in enumerate(zip(body["tokens"], tokens, strict=True)):
             try:
                 value = open_token(vault, conn, token)
@@ -236,7 +221,7 @@ def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
             results.append({"type": token.entity_type, "subject_id": token.subject_id, "purpose": token.purpose,
                             "status": "erased" if value is None else "revealed", "text": value})
         statuses = Counter(r["status"] for r in results)
-        record(session, AuditEvent(
+        tx.record(AuditEvent(
             action=Action.PRIVACY_REVEALED, actor=current_actor().ref, subject_type="pii_token",
             subject_id=reveal_id, reason=reason, policy_revision=vault.policy.revision,
             input_digest=service.digest("\n".join(body["tokens"])),

@@ -24,8 +24,7 @@ Public API (stable; see docs/vault.md)::
 
 from __future__ import annotations
 
-import click
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from ...config import Settings
 from ...keyring import KeyProvider
@@ -43,16 +42,19 @@ from .api import (
 from .column import Encrypted, VaultRecord
 from .errors import CiphertextError, KeyUnavailable, PlaintextRefused, SubjectErased, VaultError
 from .registry import RecordType, get_record_type, register_record_type
-from .service import ERASED, Erased, Vault, current_vault, is_erased, use_vault
+from .service import ERASED, Erased, Vault, bind_vault, current_vault, is_erased, use_vault
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = [
     "Encrypted", "VaultRecord", "ERASED", "Erased", "is_erased",
     "new_subject_id", "erase_subject", "subject_status", "Erasure",
     "blind_index", "find_candidates", "find_records", "IndexHit",
     "RecordType", "register_record_type", "get_record_type",
-    "Vault", "current_vault", "use_vault", "build_vault",
+    "Vault", "current_vault", "use_vault", "bind_vault", "build_vault",
     "VaultError", "CiphertextError", "KeyUnavailable", "SubjectErased", "PlaintextRefused",
-    "init_app", "register_cli",
+    "init_app",
 ]
 
 
@@ -69,9 +71,3 @@ def init_app(app: Flask) -> None:
     from .views import blueprint
 
     app.register_blueprint(blueprint)
-
-
-def register_cli(main: click.Group) -> None:
-    from .cli import register
-
-    register(main)

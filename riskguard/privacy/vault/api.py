@@ -9,7 +9,7 @@ import structlog
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from ...audit import Action, AuditEvent, record
+from ...audit import Action, AuditEvent, AuditLog
 from ...ids import new_id, utcnow
 from . import blind
 from .column import VaultRecord, record_type_of
@@ -72,7 +72,7 @@ def find_records(session: Session, model: type[M], attribute: str, value: str) -
     vault = current_vault(session)
     spec = vault.policy.blind_indexes[field]
     wanted = blind.normalise(spec, value)
-    column = inspect(model).get_property(attribute).columns[0].name  # type: ignore[union-attr]
+    column = inspect(model).get_property(attribute).columns[0].name
     hits = [h for h in find_candidates(session, field, value, record_type=record_type_of(model))
             if h.column == column]
     found: list[M] = []
@@ -91,18 +91,20 @@ def subject_status(session: Session, subject_id: str) -> str:
     return current_vault(session).subject_state(session.connection(), subject_id)
 
 
-def erase_subject(session: Session, subject_id: str, *, actor: str, reason: str | None = None) -> Erasure | None:
-    """Crypto-shred a data subject (PIPL Art. 47) and record it in the audit trail, in ``session``'s
+def erase_subject(session: Session, subject_id: str, *, audit: AuditLog, actor: str,
+                  reason: str | None = None) -> Erasure | None:
+    """Crypto-shred a data subject (PIPL Art. 47) and record it in ``audit``, in ``session``'s
     transaction. ``None`` if the vault never held data for this subject."""
     vault = current_vault(session)
     previous, removed = vault.shred(session, subject_id)
     if previous == "unknown":
         return None
     status = "erased" if previous == "active" else "already_erased"
-    record(session, AuditEvent(action=Action.PRIVACY_ERASED, actor=actor, subject_type="data_subject",
-                               subject_id=subject_id, decision=status, reason=reason,
-                               policy_revision=vault.policy.revision,
-                               details={"blind_indexes_removed": removed, "method": "crypto_shred"}))
+    with audit.transaction(session) as tx:
+        tx.record(AuditEvent(action=Action.PRIVACY_ERASED, actor=actor, subject_type="data_subject",
+                             subject_id=subject_id, decision=status, reason=reason,
+                             policy_revision=vault.policy.revision,
+                             details={"blind_indexes_removed": removed, "method": "crypto_shred"}))
     log.info("vault.subject_erased", subject_id=subject_id, status=status, blind_indexes_removed=removed)
     return Erasure(subject_id=subject_id, status=status, blind_indexes_removed=removed,
                    erased_at=utcnow().isoformat().replace("+00:00", "Z"))

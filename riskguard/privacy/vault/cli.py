@@ -1,108 +1,108 @@
-"""CLI: ``riskguard keys rotate|rewrap|retire|status`` and ``riskguard privacy purge-expired``."""
+"""CLI: ``riskguard keys rotate|rewrap|retire|status`` and ``riskguard privacy purge-expired``.
+
+``riskguard.cli`` adds these to its ``keys`` group and as ``privacy``, importing this module only when
+one of them runs.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
+from ...cli_io import json_line, progress
 from ...config import Settings
-from ...db import Database
-from ...keyring import Keyring
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from ...services import Services
+
+__all__ = ["keys_status", "keys_rotate", "keys_rewrap", "keys_retire", "privacy"]
 
 
 @contextmanager
-def _opened(settings: Settings) -> Iterator[tuple[Database, Keyring]]:
-    keys = (Keyring.from_master_key(settings.master_key) if settings.master_key
-            else Keyring.load(settings.keyring_path))
-    db = Database(settings.sqlalchemy_url)
+def _opened(settings: Settings) -> Iterator[Services]:
+    from ...services import build_services
+
+    services = build_services(settings)
     try:
-        yield db, keys
+        yield services
     finally:
-        db.dispose()
+        services.db.dispose()
 
 
-def register(main: click.Group) -> None:
-    """Add the vault's commands to the ``keys`` group and a ``privacy`` group."""
-    keys_group = main.commands["keys"]
-    assert isinstance(keys_group, click.Group)
+@click.command("status")
+@click.pass_obj
+def keys_status(settings: Settings) -> None:
+    """KEK versions and how many live data keys each wraps (JSON on stdout)."""
+    from .keys import kek_status
 
-    @keys_group.command("status")
-    @click.pass_obj
-    def keys_status(settings: Settings) -> None:
-        """KEK versions and how many live data keys each wraps (JSON on stdout)."""
-        from .keys import kek_status
+    with _opened(settings) as rg:
+        keys = rg.keyring
+        counts = kek_status(rg.db, keys)
+        click.echo(json_line({"current_version": keys.current_kek_version,
+                               "min_version": keys.min_kek_version,
+                               "provider": "master_key" if keys.derived else "file",
+                               "data_keys_by_version": {str(k): v for k, v in sorted(counts.items())}}))
 
-        with _opened(settings) as (db, keys):
-            counts = kek_status(db, keys)
-            click.echo(json.dumps({"current_version": keys.current_kek_version,
-                                   "min_version": keys.min_kek_version,
-                                   "provider": "master_key" if keys.derived else "file",
-                                   "data_keys_by_version": {str(k): v for k, v in sorted(counts.items())}}))
 
-    @keys_group.command("rotate")
-    @click.pass_obj
-    def keys_rotate(settings: Settings) -> None:
-        """Add a key-encryption-key version; new data keys use it, old ones still decrypt."""
-        from .keys import rotate
+@click.command("rotate")
+@click.pass_obj
+def keys_rotate(settings: Settings) -> None:
+    """Add a key-encryption-key version; new data keys use it, old ones still decrypt."""
+    from .keys import rotate
 
-        with _opened(settings) as (db, keys):
-            version = rotate(db, keys)
-        click.echo(f"KEK version {version} is now current; run `riskguard keys rewrap` to move data keys",
-                   err=True)
-        click.echo(version)
+    with _opened(settings) as rg:
+        version = rotate(rg.db, rg.keyring, audit=rg.audit)
+    click.echo(f"KEK version {version} is now current; run `riskguard keys rewrap` to move data keys",
+               err=True)
+    click.echo(version)
 
-    @keys_group.command("rewrap")
-    @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
-    @click.option("--quiet", is_flag=True, help="no progress bar")
-    @click.pass_obj
-    def keys_rewrap(settings: Settings, batch_size: int, quiet: bool) -> None:
-        """Re-wrap data keys under the newest KEK, in batches; safe to interrupt and run again."""
-        from tqdm import tqdm
 
-        from .keys import pending_rewrap, rewrap
+@click.command("rewrap")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--quiet", is_flag=True, help="no progress bar (shown on stderr when it is a terminal)")
+@click.pass_obj
+def keys_rewrap(settings: Settings, batch_size: int, quiet: bool) -> None:
+    """Re-wrap data keys under the newest KEK, in batches; safe to interrupt and run again."""
+    from .keys import pending_rewrap, rewrap
 
-        with _opened(settings) as (db, keys):
-            total = pending_rewrap(db, keys)
-            with tqdm(total=total, unit="key", disable=quiet, desc="rewrap") as bar:
-                result = rewrap(db, keys, batch_size=batch_size, progress=bar.update)
-        click.echo(json.dumps({"target_version": result.target_version, "rewrapped": result.rewrapped,
-                               "batches": result.batches, "remaining": result.remaining}))
+    with _opened(settings) as rg:
+        total = pending_rewrap(rg.db, rg.keyring)
+        with progress(False if quiet else None, length=total, label="rewrap") as advance:
+            result = rewrap(rg.db, rg.keyring, audit=rg.audit, batch_size=batch_size, progress=advance)
+    click.echo(json_line({"target_version": result.target_version, "rewrapped": result.rewrapped,
+                           "batches": result.batches, "remaining": result.remaining}))
 
-    @keys_group.command("retire")
-    @click.option("--min-version", required=True, type=click.IntRange(1))
-    @click.option("--destroy", is_flag=True, help="also delete the retired KEKs from the keyring file")
-    @click.pass_obj
-    def keys_retire(settings: Settings, min_version: int, destroy: bool) -> None:
-        """Refuse decryption under KEK versions below --min-version (after a complete rewrap)."""
-        from .keys import retire
 
-        with _opened(settings) as (db, keys):
-            destroyed = retire(db, keys, min_version, destroy=destroy)
-        click.echo(json.dumps({"min_version": min_version, "destroyed_versions": destroyed}))
+@click.command("retire")
+@click.option("--min-version", required=True, type=click.IntRange(1))
+@click.option("--destroy", is_flag=True, help="also delete the retired KEKs from the keyring file")
+@click.pass_obj
+def keys_retire(settings: Settings, min_version: int, destroy: bool) -> None:
+    """Refuse decryption under KEK versions below --min-version (after a complete rewrap)."""
+    from .keys import retire
 
-    privacy_group = main.commands.get("privacy")
-    if not isinstance(privacy_group, click.Group):  # the pii part may have made it already
+    with _opened(settings) as rg:
+        destroyed = retire(rg.db, rg.keyring, min_version, audit=rg.audit, destroy=destroy)
+    click.echo(json_line({"min_version": min_version, "destroyed_versions": destroyed}))
 
-        @main.group("privacy")
-        def privacy_group() -> None:
-            """Personal data: detection, retention and erasure."""
 
-    @privacy_group.command("purge-expired")
-    @click.option("--dry-run", is_flag=True, help="count what would be cleared, change nothing")
-    @click.pass_obj
-    def purge(settings: Settings, dry_run: bool) -> None:
-        """Clear personal-data fields past their retention period (policies/privacy.yaml)."""
-        import riskguard.models  # noqa: F401 - every domain registers its record types on import
+@click.group()
+def privacy() -> None:
+    """Personal data: detection, retention and erasure."""
 
-        from . import build_vault
-        from .retention import purge_expired
-        from .service import use_vault
 
-        with _opened(settings) as (db, keys), use_vault(build_vault(settings, keys)) as vault:
-            results = purge_expired(db, vault, dry_run=dry_run)
-        click.echo(json.dumps({"dry_run": dry_run, "purged": [r.__dict__ for r in results]}))
+@privacy.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="count what would be cleared, change nothing")
+@click.pass_obj
+def purge(settings: Settings, dry_run: bool) -> None:
+    """Clear personal-data fields past their retention period (policies/privacy.yaml)."""
+    import riskguard.models  # noqa: F401 - every domain registers its record types on import
+
+    from .retention import purge_expired
+
+    with _opened(settings) as rg:
+        results = purge_expired(rg.db, rg.vault, audit=rg.audit, dry_run=dry_run)
+    click.echo(json_line({"dry_run": dry_run, "purged": [r.__dict__ for r in results]}))

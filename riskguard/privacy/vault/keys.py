@@ -14,7 +14,7 @@ import structlog
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ...audit import Action, AuditEvent, record
+from ...audit import Action, AuditEvent, AuditLog
 from ...db import Database
 from ...ids import utcnow
 from ...keyring import Keyring, KeyringError
@@ -59,7 +59,7 @@ def kek_status(db: Database, keys: Keyring) -> dict[int, int]:
     return {int(v): int(n) for v, n in rows}
 
 
-def rotate(db: Database, keys: Keyring, *, actor: str = "cli") -> int:
+def rotate(db: Database, keys: Keyring, *, audit: AuditLog, actor: str = "cli") -> int:
     """Add a KEK version and make it current for new data keys; old ones still unwrap."""
     with db.transaction() as session:
         _sync(session, keys)
@@ -69,10 +69,11 @@ def rotate(db: Database, keys: Keyring, *, actor: str = "cli") -> int:
             if keys.derived:
                 state = _state(session, keys)
                 state.current_version, state.updated_at = version, utcnow()
-            record(session, AuditEvent(action=Action.KEK_ROTATED, actor=actor, subject_type="kek",
-                                       subject_id=f"v{version}", decision="rotated",
-                                       details={"previous_version": previous, "provider":
-                                                "master_key" if keys.derived else "file"}))
+            with audit.transaction(session) as tx:
+                tx.record(AuditEvent(action=Action.KEK_ROTATED, actor=actor, subject_type="kek",
+                                     subject_id=f"v{version}", decision="rotated",
+                                     details={"previous_version": previous, "provider":
+                                              "master_key" if keys.derived else "file"}))
             session.flush()
         except Exception:
             _undo_rotation(keys, version)
@@ -94,7 +95,7 @@ def pending_rewrap(db: Database, keys: Keyring) -> int:
             SubjectKey.wrapped_key.is_not(None), SubjectKey.kek_version < keys.current_kek_version)) or 0)
 
 
-def rewrap(db: Database, keys: Keyring, *, batch_size: int = 500, actor: str = "cli",
+def rewrap(db: Database, keys: Keyring, *, audit: AuditLog, batch_size: int = 500, actor: str = "cli",
            progress: Callable[[int], None] | None = None,
            after_batch: Callable[[int], None] | None = None) -> RewrapResult:
     """Re-wrap every live data key under the newest KEK, ``batch_size`` keys per transaction.
@@ -127,11 +128,12 @@ def rewrap(db: Database, keys: Keyring, *, batch_size: int = 500, actor: str = "
                     SubjectKey.subject_id == row.subject_id, SubjectKey.kek_version == row.kek_version,
                     SubjectKey.wrapped_key.is_not(None)).values(
                     wrapped_key=wrapped, kek_version=target, rewrapped_at=now))
-            record(session, AuditEvent(action=Action.KEK_REWRAPPED, actor=actor, subject_type="kek",
-                                       subject_id=f"v{target}", decision="rewrapped",
-                                       details={"count": len(rows), "from_versions": versions,
-                                                "first_subject": rows[0].subject_id,
-                                                "last_subject": rows[-1].subject_id}))
+            with audit.transaction(session) as tx:
+                tx.record(AuditEvent(action=Action.KEK_REWRAPPED, actor=actor, subject_type="kek",
+                                     subject_id=f"v{target}", decision="rewrapped",
+                                     details={"count": len(rows), "from_versions": versions,
+                                              "first_subject": rows[0].subject_id,
+                                              "last_subject": rows[-1].subject_id}))
         done += len(rows)
         batches += 1
         log.info("vault.kek_rewrap_batch", target=target, count=len(rows), batch=batches)
@@ -143,7 +145,7 @@ def rewrap(db: Database, keys: Keyring, *, batch_size: int = 500, actor: str = "
                         remaining=pending_rewrap(db, keys))
 
 
-def retire(db: Database, keys: Keyring, min_version: int, *, destroy: bool = False,
+def retire(db: Database, keys: Keyring, min_version: int, *, audit: AuditLog, destroy: bool = False,
            actor: str = "cli") -> list[int]:
     """Refuse decryption under KEK versions below ``min_version`` (and with ``destroy``, delete them).
 
@@ -163,10 +165,11 @@ def retire(db: Database, keys: Keyring, min_version: int, *, destroy: bool = Fal
         before = keys.min_kek_version
         # A derived (master-key) KEK cannot be destroyed, only refused; a file KEK can be deleted.
         destroyed = sorted(v for v in keys.keks if v < min_version) if destroy and not keys.derived else []
-        record(session, AuditEvent(action=Action.KEK_RETIRED, actor=actor, subject_type="kek",
-                                   subject_id=f"v{min_version}", decision="destroyed" if destroyed else "retired",
-                                   details={"previous_min_version": before, "min_version": min_version,
-                                            "destroyed_versions": destroyed}))
+        with audit.transaction(session) as tx:
+            tx.record(AuditEvent(action=Action.KEK_RETIRED, actor=actor, subject_type="kek",
+                                 subject_id=f"v{min_version}", decision="destroyed" if destroyed else "retired",
+                                 details={"previous_min_version": before, "min_version": min_version,
+                                          "destroyed_versions": destroyed}))
         session.flush()
         if keys.derived:
             state = _state(session, keys)

@@ -30,7 +30,7 @@ class RecordType:
     def column_of(self, field: str) -> str:
         from sqlalchemy import inspect
 
-        return inspect(self.model).get_property(field).columns[0].name  # type: ignore[union-attr]
+        return inspect(self.model).get_property(field).columns[0].name
 
 
 _REGISTRY: dict[str, RecordType] = {}

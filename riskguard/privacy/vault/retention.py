@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import or_, select
 
-from ...audit import Action, AuditEvent, record
+from ...audit import Action, AuditEvent, AuditLog
 from ...db import Database
 from ...ids import utcnow
 from .registry import RecordType, record_types
@@ -39,7 +39,7 @@ def expired_fields(vault: Vault, kind: RecordType, now: datetime) -> Iterator[tu
             yield name, policy.retention_anchor, now - timedelta(days=policy.retention_days)
 
 
-def purge_expired(db: Database, vault: Vault, *, actor: str = "cli", now: datetime | None = None,
+def purge_expired(db: Database, vault: Vault, *, audit: AuditLog, actor: str = "cli", now: datetime | None = None,
                   batch_size: int = 200, dry_run: bool = False) -> list[PurgeResult]:
     now = now or utcnow()
     results = []
@@ -69,11 +69,12 @@ def purge_expired(db: Database, vault: Vault, *, actor: str = "cli", now: dateti
                     if not dry_run:
                         for name in gone:
                             setattr(row, name, None)
-                        record(session, AuditEvent(
-                            action=Action.PRIVACY_PURGED, actor=actor, subject_type=kind.name,
-                            subject_id=row_id, decision="purged", policy_revision=vault.policy.revision,
-                            details={"fields": gone,
-                                     "data_subject": getattr(row, model.__vault_subject__)}))
+                        with audit.transaction(session) as tx:
+                            tx.record(AuditEvent(
+                                action=Action.PRIVACY_PURGED, actor=actor, subject_type=kind.name,
+                                subject_id=row_id, decision="purged", policy_revision=vault.policy.revision,
+                                details={"fields": gone,
+                                         "data_subject": getattr(row, model.__vault_subject__)}))
                     records += 1
                     cleared += len(gone)
                 last = tuple(model.__mapper__.primary_key_from_instance(rows[-1]))  # type: ignore[attr-defined]

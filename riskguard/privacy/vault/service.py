@@ -14,12 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Engine, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from ...db import Database
 
 from ...ids import utcnow
 from ...keyring import KeyProvider, KeyringError
@@ -28,7 +32,8 @@ from .errors import CiphertextError, KeyUnavailable, SubjectErased, VaultError
 from .models import BlindIndexEntry, KekState, SubjectKey
 from .policy import PrivacyPolicy
 
-__all__ = ["Vault", "Erased", "ERASED", "is_erased", "current_vault", "use_vault", "SESSION_KEY", "Sealed"]
+__all__ = ["Vault", "Erased", "ERASED", "is_erased", "current_vault", "use_vault", "bind_vault", "SESSION_KEY",
+           "Sealed"]
 
 log = structlog.get_logger("riskguard.vault")
 SESSION_KEY = "riskguard.vault"
@@ -258,8 +263,15 @@ def _settle(conn: Connection, *, committed: bool, clear: bool = True) -> None:
         conn.info.pop(_PENDING, None)
 
 
+def bind_vault(db: Database, vault: Vault) -> None:
+    """Make ``vault`` the one every session of ``db`` finds (``Encrypted`` columns look it up there):
+    the composition root does this once when it builds the vault."""
+    db.sessions.configure(info={SESSION_KEY: vault})
+
+
 def current_vault(session: Session | None = None) -> Vault:
-    """The vault for ``session``: bound on the session, activated with :func:`use_vault`, or the app's."""
+    """The vault for ``session``: bound to its database's sessions (:func:`bind_vault`), or activated
+    with :func:`use_vault` (scripts and tests that hold a vault but no services)."""
     if session is not None:
         bound = session.info.get(SESSION_KEY)
         if bound is not None:
@@ -267,19 +279,13 @@ def current_vault(session: Session | None = None) -> Vault:
     active = _active.get()
     if active is not None:
         return active
-    from flask import has_app_context
-
-    if has_app_context():
-        from ...http import services
-
-        return services().vault
-    raise VaultError("no vault is active (use the app context, use_vault(), or bind it to the session)",
+    raise VaultError("no vault is active (bind_vault() it to the database, or use_vault())",
                      code="vault_unavailable", status=503)
 
 
 @contextmanager
 def use_vault(vault: Vault) -> Iterator[Vault]:
-    """Make ``vault`` the active one outside a Flask app context (CLI, benchmarks, scripts)."""
+    """Make ``vault`` the active one where no database binds one (benchmarks, scripts, tests)."""
     token = _active.set(vault)
     try:
         yield vault

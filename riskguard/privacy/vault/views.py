@@ -8,15 +8,13 @@ from typing import Any
 import structlog
 from flask import Blueprint, jsonify, request
 from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
 
-from ...audit import Action, AuditEvent, record
+from ...audit import Action, AuditEvent, AuditUnavailable
 from ...auth import Role, current_actor, require_roles
-from ...errors import BadRequest, NotFound, ServiceUnavailable
+from ...errors import BadRequest, NotFound
 from ...http import documented, query_args, services
 from ...ids import new_id
 from .api import erase_subject, subject_status
-from .errors import VaultError
 from .registry import get_record_type, mask
 from .schemas import VaultErasureSchema, VaultRevealQuerySchema, VaultRevealSchema, VaultSubjectSchema
 from .service import Vault, is_erased
@@ -67,38 +65,31 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ig
     reason = _reason("X-Reveal-Reason", vault)
     clear = reason is not None and actor.role is Role.PRIVACY_OFFICER
     reveal_id = new_id("rvl") if clear else None
-    try:
-        with services().db.transaction() as session:
-            pk = inspect(kind.model).primary_key
-            row = session.get(kind.model, record_id.split("/") if len(pk) > 1 else record_id)
-            if row is None:
-                raise NotFound(f"no {record_type} {record_id}", code="record_not_found")
-            subject = getattr(row, kind.model.__vault_subject__)
-            values: dict[str, Any] = {}
-            for name in wanted:
-                value = getattr(row, name)
-                if clear or value is None or is_erased(value):
-                    values[name] = value if value is None else str(value)
-                else:
-                    policy = vault.policy.field(kind.table, kind.column_of(name))
-                    values[name] = mask(policy.mask if policy else "full", value,
-                                        address_keep=vault.policy.address_keep)
-            erased = any(is_erased(v) for v in (getattr(row, f) for f in kind.fields)) or \
-                vault.subject_state(session.connection(), subject) == "erased"
-            if clear:
-                record(session, AuditEvent(
-                    action=Action.PRIVACY_REVEALED, actor=actor.ref, subject_type=record_type,
-                    subject_id=record_id, reason=reason, policy_revision=vault.policy.revision,
-                    links={"reveal": reveal_id or ""},
-                    details={"fields": sorted(wanted), "data_subject": subject,
-                             "subject_status": "erased" if erased else "active"}))
-    except (VaultError, NotFound):
-        raise
-    except SQLAlchemyError as exc:
-        log.error("vault.reveal_failed", record_type=record_type, record_id=record_id,
-                  error_type=type(exc).__name__)
-        raise ServiceUnavailable("the reveal could not be recorded; nothing was revealed",
-                                 code="audit_unavailable") from None
+    with services().audit.transaction() as tx:  # a reveal commits with its audit entry, or is a 503
+        session = tx.session
+        pk = inspect(kind.model).primary_key
+        row = session.get(kind.model, record_id.split("/") if len(pk) > 1 else record_id)
+        if row is None:
+            raise NotFound(f"no {record_type} {record_id}", code="record_not_found")
+        subject = getattr(row, kind.model.__vault_subject__)
+        values: dict[str, Any] = {}
+        for name in wanted:
+            value = getattr(row, name)
+            if clear or value is None or is_erased(value):
+                values[name] = value if value is None else str(value)
+            else:
+                policy = vault.policy.field(kind.table, kind.column_of(name))
+                values[name] = mask(policy.mask if policy else "full", value,
+                                    address_keep=vault.policy.address_keep)
+        erased = any(is_erased(v) for v in (getattr(row, f) for f in kind.fields)) or \
+            vault.subject_state(session.connection(), subject) == "erased"
+        if clear:
+            tx.record(AuditEvent(
+                action=Action.PRIVACY_REVEALED, actor=actor.ref, subject_type=record_type,
+                subject_id=record_id, reason=reason, policy_revision=vault.policy.revision,
+                links={"reveal": reveal_id or ""},
+                details={"fields": sorted(wanted), "data_subject": subject,
+                         "subject_status": "erased" if erased else "active"}))
     log.info("vault.record_read", record_type=record_type, record_id=record_id, revealed=clear,
              fields=sorted(wanted), reveal_id=reveal_id)
     return jsonify({"record_type": record_type, "record_id": record_id,
@@ -114,18 +105,15 @@ def erase(subject_id: str):  # type: ignore[no-untyped-def]
     vault: Vault = services().vault
     _checked_id(subject_id, "subject_id")
     reason = _reason("X-Erasure-Reason", vault)
+    audit = services().audit
     try:
-        with services().db.transaction() as session:
-            erasure = erase_subject(session, subject_id, actor=current_actor().ref, reason=reason)
+        with audit.transaction() as tx:  # the erasure commits with its audit entry, or is a 503
+            erasure = erase_subject(tx.session, subject_id, audit=audit, actor=current_actor().ref, reason=reason)
             if erasure is None:
                 raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
-    except NotFound:
+    except AuditUnavailable:
+        vault.forget(subject_id)  # nothing was erased: drop what the shred may have cached
         raise
-    except SQLAlchemyError as exc:
-        vault.forget(subject_id)
-        log.error("vault.erase_failed", subject_id=subject_id, error_type=type(exc).__name__)
-        raise ServiceUnavailable("the erasure could not be recorded; nothing was erased",
-                                 code="audit_unavailable") from None
     return jsonify(VaultErasureSchema().dump(erasure))
 
 

@@ -24,6 +24,12 @@ ROLES = ["privacy_officer", "screener", "reviewer", "onboarding", "finance", "fi
 ALLOWED = {"privacy_officer", "screener"}
 
 
+@pytest.fixture(scope="module")
+def app(shared_app):  # type: ignore[no-untyped-def]
+    """One app per backend for the module: each test finds its own answers and audit entries."""
+    return shared_app
+
+
 def _audit_entries(app) -> list[bytes]:  # type: ignore[no-untyped-def]
     db = app.extensions["riskguard"].db
     with db.sessions() as session:
@@ -121,17 +127,15 @@ def test_redact_rejects_unknown_operator(client, auth) -> None:  # type: ignore[
     assert response.status_code == 400
 
 
-def test_audit_failure_means_no_answer(sqlite_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from riskguard.auth import create_key
-    from riskguard.privacy.pii import views
+def test_audit_failure_means_no_answer(sqlite_app) -> None:  # type: ignore[no-untyped-def]
+    from faults import refuse_audit_entries
 
-    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("audit store down")
+    from riskguard.auth import create_key
 
     db = sqlite_app.extensions["riskguard"].db
     with db.transaction() as session:
         _, tok = create_key(session, role="screener", name="t")
-    monkeypatch.setattr(views, "record", broken)
+    refuse_audit_entries(db)
     response = sqlite_app.test_client().post("/v1/pii/detect", json={"text": PII_TEXT},
                                              headers={"Authorization": f"Bearer {tok}"})
     assert response.status_code == 503

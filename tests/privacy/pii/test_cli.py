@@ -59,7 +59,7 @@ def test_redact_operators(runner: CliRunner, operator: str, expect: str) -> None
 def test_bad_lines_are_reported_in_place(runner: CliRunner, line: bytes, code: str, ident: object) -> None:
     good = json.dumps({"id": "ok", "text": f"手机{MOBILE}"}, ensure_ascii=False).encode()
     result = runner.invoke(main, ["pii", "detect"], input=good + b"\n" + line + b"\n" + good + b"\n")
-    assert result.exit_code == 0
+    assert result.exit_code == 1 and result.stderr == "1 of 3 line(s) had errors\n"
     out = _lines(result.stdout)
     assert [o.get("id") for o in out] == ["ok", ident, "ok"]
     assert out[1]["error"]["code"] == code and "entities" not in out[1]

@@ -111,11 +111,11 @@ def test_update_and_clear_move_the_index(vault, database) -> None:
         assert session.scalars(select(BlindIndexEntry).where(BlindIndexEntry.record_id == person.id)).all() == []
 
 
-def test_erasure_removes_index_values(vault, database) -> None:
+def test_erasure_removes_index_values(vault, database, audit_log) -> None:
     person = _add(database, new_subject_id(), id_number="11010519491231002X", phone="13812345678")
     keep = _add(database, new_subject_id(), phone="13812345678")
     with database.transaction() as session:
-        erasure = erase_subject(session, person.subject_id, actor="test")
+        erasure = erase_subject(session, person.subject_id, audit=audit_log, actor="test")
     assert erasure.blind_indexes_removed == 2
     with database.sessions() as session:
         assert [h.record_id for h in find_candidates(session, "phone", "13812345678")] == [keep.id]

@@ -39,9 +39,9 @@ def _audited(database, action: str) -> int:  # type: ignore[no-untyped-def]
                                   .where(AuditEntry.action == action)) or 0)
 
 
-def test_rotate_keeps_old_data_readable(vault, database, keyring) -> None:
+def test_rotate_keeps_old_data_readable(vault, database, keyring, audit_log) -> None:
     old = _people(database, 3)
-    assert rotate(database, keyring) == 2
+    assert rotate(database, keyring, audit=audit_log) == 2
     assert Keyring.load(keyring.path).current_kek_version == 2  # persisted
     vault.forget()
     new = _people(database, 2)
@@ -54,59 +54,60 @@ class Crash(Exception):
     pass
 
 
-def test_rewrap_crash_then_resume(vault, database, keyring) -> None:
+def test_rewrap_crash_then_resume(vault, database, keyring, audit_log) -> None:
     people = _people(database, 10)
     expected = {p.id: p.phone for p in people}
-    rotate(database, keyring)
+    rotate(database, keyring, audit=audit_log)
 
     def crash_after_two(batch: int) -> None:
         if batch == 2:
             raise Crash
 
     with pytest.raises(Crash):
-        rewrap(database, keyring, batch_size=3, after_batch=crash_after_two)
+        rewrap(database, keyring, audit=audit_log, batch_size=3, after_batch=crash_after_two)
     assert kek_status(database, keyring) == {1: 4, 2: 6}
     assert _phones(database, keyring) == expected  # nothing lost mid-way
-    result = rewrap(database, keyring, batch_size=3)
+    result = rewrap(database, keyring, audit=audit_log, batch_size=3)
     assert (result.rewrapped, result.remaining, result.target_version) == (4, 0, 2)
     assert kek_status(database, keyring) == {2: 10}
     assert _phones(database, keyring) == expected
     assert _audited(database, "vault:kek:rewrapped") == 4  # 2 batches before the crash, 2 after
 
 
-def test_failed_batch_rolls_back_whole(vault, database, keyring) -> None:
+def test_failed_batch_rolls_back_whole(vault, database, keyring, audit_log) -> None:
     _people(database, 4)
-    rotate(database, keyring)
+    rotate(database, keyring, audit=audit_log)
     keyring.keks.pop(1)  # the old KEK is missing: the first unwrap of the batch fails
     with pytest.raises(KeyringError):
-        rewrap(database, Keyring(secrets=keyring.secrets, keks=dict(keyring.keks), path=None), batch_size=10)
+        rewrap(database, Keyring(secrets=keyring.secrets, keks=dict(keyring.keks), path=None), audit=audit_log,
+               batch_size=10)
     assert pending_rewrap(database, Keyring.load(keyring.path)) == 4
 
 
-def test_retire_refused_until_rewrapped_then_destroys(vault, database, keyring) -> None:
+def test_retire_refused_until_rewrapped_then_destroys(vault, database, keyring, audit_log) -> None:
     people = _people(database, 3)
-    rotate(database, keyring)
+    rotate(database, keyring, audit=audit_log)
     with pytest.raises(KeyringError, match="3 data key.*rewrap"):
-        retire(database, keyring, 2)
-    rewrap(database, keyring)
-    assert retire(database, keyring, 2, destroy=True) == [1]
+        retire(database, keyring, 2, audit=audit_log)
+    rewrap(database, keyring, audit=audit_log)
+    assert retire(database, keyring, 2, audit=audit_log, destroy=True) == [1]
     ring = Keyring.load(keyring.path)
     assert ring.min_kek_version == 2 and 1 not in ring.keks
     assert _phones(database, ring) == {p.id: p.phone for p in people}
     assert _audited(database, "vault:kek:retired") == 1
     with pytest.raises(KeyringError, match="current key version"):
-        retire(database, keyring, 3)
+        retire(database, keyring, 3, audit=audit_log)
 
 
-def test_retired_version_refuses_old_backup_key(vault, database, keyring) -> None:
+def test_retired_version_refuses_old_backup_key(vault, database, keyring, audit_log) -> None:
     """A data key restored from an old backup, wrapped under a retired KEK, no longer opens."""
     _people(database, 1)
     with database.sessions() as session:
         backup = session.scalars(select(SubjectKey)).one()
         saved = (backup.wrapped_key, backup.kek_version)
-    rotate(database, keyring)
-    rewrap(database, keyring)
-    retire(database, keyring, 2, destroy=True)
+    rotate(database, keyring, audit=audit_log)
+    rewrap(database, keyring, audit=audit_log)
+    retire(database, keyring, 2, audit=audit_log, destroy=True)
     with database.transaction() as session:  # restore the backup's wrapped key
         row = session.scalars(select(SubjectKey)).one()
         row.wrapped_key, row.kek_version = saved
@@ -119,14 +120,15 @@ def test_master_key_rotation_state_lives_in_the_database(database, monkeypatch, 
     monkeypatch.setenv("RISKGUARD_MASTER_KEY", master)
     VaultTestBase.metadata.create_all(database.engine)
     keys = Keyring.from_master_key(master)
-    AuditLog.create(database, keys, Settings.from_env(data_dir=tmp_path, extra={"audit_sequencer": False}))
+    audit_log = AuditLog.create(database, keys, Settings.from_env(data_dir=tmp_path,
+                                                                  extra={"audit_sequencer": False}))
     with use_vault(make_vault(keys)):
         people = _people(database, 3)
-    assert rotate(database, keys) == 2
+    assert rotate(database, keys, audit=audit_log) == 2
     fresh = Keyring.from_master_key(master)  # another process: learns version 2 from the database
     assert kek_status(database, fresh) == {1: 3} and fresh.current_kek_version == 2
-    assert rewrap(database, fresh).rewrapped == 3
-    assert retire(database, fresh, 2) == []
+    assert rewrap(database, fresh, audit=audit_log).rewrapped == 3
+    assert retire(database, fresh, 2, audit=audit_log) == []
     again = Keyring.from_master_key(master)
     with use_vault(make_vault(again)) as v, database.sessions() as session:
         v.sync_versions(session.connection(), force=True)

@@ -73,6 +73,6 @@ def test_vault_on_another_provider(database, keyring, audit_log) -> None:
         with pytest.raises(KeyUnavailable), database.sessions() as session:
             session.scalars(select(Person)).one()
         with database.transaction() as session:
-            erase_subject(session, person.subject_id, actor="test")
+            erase_subject(session, person.subject_id, audit=audit_log, actor="test")
         with database.sessions() as session:
             assert session.scalars(select(Person)).one().phone is ERASED

@@ -125,10 +125,10 @@ def test_plaintext_never_reaches_an_encrypted_column(vault, database, how: str) 
     assert _load(database, person.id).id_number == "11010519491231002X"
 
 
-def test_writing_for_an_erased_subject_is_refused(vault, database) -> None:
+def test_writing_for_an_erased_subject_is_refused(vault, database, audit_log) -> None:
     person = _add(database)
     with database.transaction() as session:
-        erase_subject(session, person.subject_id, actor="test")
+        erase_subject(session, person.subject_id, audit=audit_log, actor="test")
     with pytest.raises(SubjectErased):
         _add(database, person.subject_id)
 

@@ -20,12 +20,12 @@ VALUES = {"name": "赵六", "id_number": "11010519491231002X", "phone": "1381234
 
 
 @pytest.mark.parametrize(("age_days", "expired"), [(40, True), (31, True), (29, False), (0, False)])
-def test_purge_by_age(vault, database, age_days: int, expired: bool) -> None:
+def test_purge_by_age(vault, database, audit_log, age_days: int, expired: bool) -> None:
     person = Person(id=new_id("p"), subject_id=new_subject_id(), created_at=utcnow() - timedelta(days=age_days),
                     **VALUES)
     with database.transaction() as session:
         session.add(person)
-    results = {r.record_type: r for r in purge_expired(database, vault)}
+    results = {r.record_type: r for r in purge_expired(database, vault, audit=audit_log)}
     assert results["vault_test_person"].records == (1 if expired else 0)
     with database.sessions() as session:
         row = session.get(Person, person.id)
@@ -38,18 +38,18 @@ def test_purge_by_age(vault, database, age_days: int, expired: bool) -> None:
     assert purged == (1 if expired else 0)
 
 
-def test_dry_run_changes_nothing(vault, database) -> None:
+def test_dry_run_changes_nothing(vault, database, audit_log) -> None:
     people = [Person(id=new_id("p"), subject_id=new_subject_id(), created_at=utcnow() - timedelta(days=90),
                      **VALUES) for _ in range(3)]
     with database.transaction() as session:
         session.add_all(people)
-    results = {r.record_type: r for r in purge_expired(database, vault, dry_run=True, batch_size=2)}
+    results = {r.record_type: r for r in purge_expired(database, vault, audit=audit_log, dry_run=True, batch_size=2)}
     assert (results["vault_test_person"].records, results["vault_test_person"].fields) == (3, 6)
     with database.sessions() as session:
         assert all(session.get(Person, p.id).name == VALUES["name"] for p in people)
-    results = {r.record_type: r for r in purge_expired(database, vault, batch_size=2)}
+    results = {r.record_type: r for r in purge_expired(database, vault, audit=audit_log, batch_size=2)}
     assert results["vault_test_person"].records == 3
-    assert {r.record_type: r for r in purge_expired(database, vault)}["vault_test_person"].records == 0
+    assert {r.record_type: r for r in purge_expired(database, vault, audit=audit_log)}["vault_test_person"].records == 0
 
 
 def test_retention_covers_every_vault_model() -> None:

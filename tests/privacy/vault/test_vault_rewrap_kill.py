@@ -24,6 +24,8 @@ from .conftest import Person, make_vault
 CHILD = """
 import sys, time
 from pathlib import Path
+from riskguard.audit import AuditLog
+from riskguard.audit._keys import LogKeys
 from riskguard.db import Database
 from riskguard.keyring import Keyring
 from riskguard.privacy.vault.keys import rewrap
@@ -35,18 +37,20 @@ class Slow(Keyring):
 
 keys = Keyring.load(Path(sys.argv[2]))
 keys.__class__ = Slow
-rewrap(Database(sys.argv[1]), keys, batch_size=5, after_batch=lambda n: print(n, flush=True))
+db = Database(sys.argv[1])
+audit = AuditLog(db, LogKeys.from_keyring(keys, "test.riskguard/audit"), sequencer="request")
+rewrap(db, keys, audit=audit, batch_size=5, after_batch=lambda n: print(n, flush=True))
 """
 
 BATCH, KEYS = 5, 40
 
 
 @pytest.mark.slow
-def test_sigkill_during_rewrap_loses_nothing(vault, database, keyring) -> None:
+def test_sigkill_during_rewrap_loses_nothing(vault, database, keyring, audit_log) -> None:
     people = [Person(id=new_id("p"), subject_id=new_subject_id(), phone=f"139{i:08d}") for i in range(KEYS)]
     with database.transaction() as session:
         session.add_all(people)
-    rotate(database, keyring)
+    rotate(database, keyring, audit=audit_log)
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     with subprocess.Popen([sys.executable, "-c", CHILD, database.url, str(keyring.path)],
                           stdout=subprocess.PIPE, text=True, env=env) as child:
@@ -66,7 +70,7 @@ def test_sigkill_during_rewrap_loses_nothing(vault, database, keyring) -> None:
     expected = {p.id: p.phone for p in people}
     with use_vault(make_vault(Keyring.load(keyring.path))), database.sessions() as session:
         assert {p.id: p.phone for p in session.scalars(select(Person))} == expected
-    result = rewrap(database, keyring, batch_size=BATCH)
+    result = rewrap(database, keyring, audit=audit_log, batch_size=BATCH)
     assert result.rewrapped == KEYS - moved and result.remaining == 0
     assert kek_status(database, keyring) == {2: KEYS}
     with use_vault(make_vault(Keyring.load(keyring.path))), database.sessions() as session:

@@ -36,7 +36,7 @@ def test_erased_subject_reads_as_sentinel_and_audit_verifies(vault, database, au
     person = _add(database, **VALUES)
     other = _add(database, **VALUES)
     with database.transaction() as session:
-        assert erase_subject(session, person.subject_id, actor="test").status == "erased"
+        assert erase_subject(session, person.subject_id, audit=audit_log, actor="test").status == "erased"
     with database.sessions() as session:
         loaded = session.get(Person, person.id)
         assert [getattr(loaded, k) for k in VALUES] == [ERASED] * 3
@@ -96,10 +96,10 @@ def test_key_made_in_a_rolled_back_transaction_is_not_reused(vault, database, ke
         assert session.get(Person, person.id).phone == "13800000002"
 
 
-def test_erasure_commit_evicts_a_key_reread_meanwhile(vault, database) -> None:
+def test_erasure_commit_evicts_a_key_reread_meanwhile(vault, database, audit_log) -> None:
     person = _add(database, **VALUES)
     with database.transaction() as session:
-        erase_subject(session, person.subject_id, actor="test")
+        erase_subject(session, person.subject_id, audit=audit_log, actor="test")
         with database.sessions() as other:  # another request re-reads (and caches) the live key
             assert other.get(Person, person.id).phone == VALUES["phone"]
     with database.sessions() as session:
