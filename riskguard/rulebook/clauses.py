@@ -12,7 +12,8 @@ spoken fillers) and its **sentence** (split at full stops, ``!`` ``?`` ``;`` and
 * whether it lies inside a **name or code**: a title in 《》, an organisation's name (``第一百货商店``,
   ``第一人民医院``), a model or shade number (``NO.1 正红色``, ``色号NO.1``), a person's name written in
   pinyin after a name cue (``设计师 Wei Yi``);
-* its **target** where a rule asks: a third party (某品牌, 别家, 同行, ``X家的``, ``X牌``) or the speaker.
+* its **target** where a rule asks: a third party (某品牌, 别家, 同行, ``X家的``, ``X牌``) or the speaker;
+* whether it is asked and answered no, mentioned as words, or quoted from a statute (``reported``).
 
 The analysis runs on the engine's *full* view (simplified, half-width, lower case, Chinese numerals as
 digits), so every cue below is folded the same way when the analyser is built. It is computed once per
@@ -25,6 +26,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from .reported import Reported
 
 __all__ = ["ClauseSpec", "ClauseAnalyser", "TextClauses", "NEGATED", "NAMES", "TARGETS", "UNITS"]
 
@@ -58,6 +61,8 @@ _NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断
              "买不买", "值不值", "香不香", "美不美", "亮不亮", "白不白", "划不划算", "莫名"]
 # Between a cue and the match, these start a new predicate or a contrast, or (的) close a modifier: the
 # cue no longer governs (没有的小朋友回家叫爸爸买: 没有 is about what the children lack).
+# Prohibitions and warnings govern their whole object, modifiers and all (请勿添加自称客服的私人微信).
+_PROHIBITIONS = ["请勿", "切勿", "禁止", "严禁", "谨防", "警惕", "当心", "不要", "拒绝", "杜绝", "防范"]
 _BREAKERS = ["的", "但是", "但", "却", "可是", "而是", "反而", "就", "也", "便", "才", "还", "都", "只", "并且",
              "而且", "所以", "因此", "因为", "同时", "让", "使", "能够", "可以", "照样", "依然", "一样", "而"]
 _ORG_SUFFIXES = ["百货商店", "百货商场", "百货大楼", "百货", "商店", "商场", "商行", "商城", "有限公司", "公司",
@@ -134,6 +139,8 @@ class ClauseAnalyser:
         self.own_re = re.compile(_alternation(_OWN, fold))
         self.third_re = re.compile(rf"{_alternation(_THIRD, fold)}|{_NAMED}")
         self.common_re = re.compile(rf"(?:{_alternation(_COMMON_JIA, fold)})(?:的|那|牌)|^[这那你它]|^[他她]家")
+        self.prohibition_re = re.compile(_alternation(_PROHIBITIONS, fold))
+        self.reported = Reported(fold)
 
     def analyse(self, full: str) -> TextClauses:
         return TextClauses(self, full)
@@ -143,6 +150,8 @@ _SHORT_GAP = re.compile(r"(?:任何|一点|太|很|怎么|那么|算|够|再|可
 # 不/没/未 also govern through a verb of one or two characters (不设返租, 从来不搞好评返现, 没做过刷单).
 _VERB_GAP = re.compile(r"[\u4e00-\u9fff]{0,2}")
 _VERB_CUES = frozenset("不没未")
+# ... and through a verb and 任何/一切 to all that the quantifier covers (不聘用任何在职命题人员).
+_ANY_GAP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:任何|一切)[\u4e00-\u9fff“”「」『』\"'、]{0,10}")
 _YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
 _ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
@@ -170,10 +179,27 @@ class TextClauses:
     def unit(self, name: str, pos: int) -> tuple[int, int]:
         return self.clause(pos) if name == "clause" else self.sentence(pos)
 
-    def negated(self, start: int) -> bool:
+    def negated(self, start: int, end: int | None = None) -> bool:
         """Whether the match starting at ``start`` is not asserted: a negation cue before it in its clause
-        governs it, or it sits in a question."""
-        return self._cue_governs(start) or self.asked(start)
+        governs it, or it sits in a question (one answered no, when ``end`` is given: see ``reported``)."""
+        return self._cue_governs(start) or self.asked(start) or (
+            end is not None and self.answered_no(start, end))
+
+    def answered_no(self, start: int, end: int) -> bool:
+        """Whether the match sits in an A-not-A question that the next clause answers no."""
+        i = bisect_right(self._clauses, start) - 1
+        n = len(self.full)
+        bounds = [_unit(self._clauses, self._clauses[k], n) if k < len(self._clauses) else None
+                  for k in (i + 1, i + 2)]
+        return self._a.reported.answered_no(self.full, self.clause(start), bounds[0], bounds[1], end)
+
+    def reported(self, start: int, end: int) -> bool:
+        """Whether the match is mentioned as words (quoted and named a word or kind of ad, 所谓) or quoted
+        from a statute the line cites, rather than claimed."""
+        rep = self._a.reported
+        clause = self.clause(start)
+        return (rep.mentioned(self.full, start, end, clause) or rep.others_act(self.full, start, clause)
+                or rep.cited(self.full, start, self.full.rfind("\n", 0, start) + 1))
 
     def _cue_governs(self, start: int) -> bool:
         a, full = self._a, self.full
@@ -181,8 +207,12 @@ class TextClauses:
         prefix = full[lo:start]
         if not prefix:
             return False
+        cut = 0
         for m in a.breaker_re.finditer(prefix):
-            prefix, lo = prefix[m.end():], lo + m.end()  # only what follows the last breaker counts
+            if m.group() == "的" and a.prohibition_re.search(prefix, 0, m.start()):
+                continue
+            cut = m.end()
+        prefix, lo = prefix[cut:], lo + cut  # only what follows the last breaker counts
         if not prefix or not a.cue_re.search(prefix):
             return False
         # Words that merely contain a cue: looked for in a window reaching into the match, so 不过 / 无比
@@ -199,7 +229,7 @@ class TextClauses:
             # further on: in 无标签散装自制 the 无 is about 标签.
             gap = prefix[m.end():]
             if m.end() - m.start() > 1 or _SHORT_GAP.fullmatch(gap) or (
-                    m.group() in _VERB_CUES and _VERB_GAP.fullmatch(gap)):
+                    m.group() in _VERB_CUES and (_VERB_GAP.fullmatch(gap) or _ANY_GAP.fullmatch(gap))):
                 return True
         return False
 

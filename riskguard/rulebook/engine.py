@@ -423,7 +423,7 @@ class _Units:
         """Whether a candidate at original ``[start, end)`` is a claim the rule's ``clause`` accepts."""
         tc, full = self.clauses, self._norm.full
         fs, fe = full.view_span(start, end)
-        if spec.negated != "keep" and tc.negated(fs) != (spec.negated == "only"):
+        if spec.negated != "keep" and (tc.negated(fs, fe) != (spec.negated == "only") or tc.reported(fs, fe)):
             return False
         if spec.names == "suppress":
             original = self._norm.original

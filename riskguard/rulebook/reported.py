@@ -1,0 +1,130 @@
+"""Claims that are mentioned, asked about or quoted, not made: the clause step's second question.
+
+A negation cue before a match is one way a text can contain a claim's words without asserting it. These are
+the others, each a structure of the sentence rather than a word list of claims:
+
+* **a question answered in the negative** — 「有人问能不能治咽炎？不能」「会不会升值？我说不好」: the
+  claim sits in an A-not-A question (能不能, 会不会, 是不是, 有没有, 可不可以, 能否, 是否 …) and the next
+  clause answers no (不能, 不会, 不是, 没有, 不好说, 做不到 …, after a lead-in such as 我说, 实话讲, 统一回复一下,
+  or a short subject: 我不能保证, 世界上没有), or restricts (它就是一款饮品) and then says no. An answer of yes
+  (能！当然可以) leaves the claim a claim, and so does a question with no answer (a rhetorical one);
+* **a mention of the words themselves** — 「“干细胞”这个词不允许出现」「如遇『…』之类的弹窗」「所谓“量子
+  能量”」「开光这个词原本是佛教用语」: the match is quoted and the quote is named as a word, phrase,
+  slogan or kind of ad (这个词, 之类的, 这类表述, 等字样, 的说法 …), or 所谓 introduces it;
+* **someone else's act reported** — 「有人冒充本店招聘刷单兼职」「评价区出现疑似刷单的内容」: an
+  impersonation (冒充, 假冒, 冒用, 自称) or a suspicion (疑似, 涉嫌) before the match in its clause makes it
+  the conduct reported, not the speaker's offer;
+* **a citation of a statute** — 「广告法第十八条：保健食品广告不得……」: a line that opens by citing an
+  article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
+  or a contrast (但, 不过).
+
+Like ``clauses``, everything here runs on the engine's full view (Chinese numerals partly folded to
+digits, half-width punctuation), and only for candidates whose rule asks about polarity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+__all__ = ["Reported"]
+
+_HAN = r"\u4e00-\u9fff"
+_NUM = r"[\d一二三四五六七八九十百零〇两]+"
+_A_NOT_A = ["能不能", "会不会", "是不是", "有没有", "可不可以", "能否", "是否", "可否", "有无", "管不管用", "行不行",
+            "靠不靠谱", "真不真", "灵不灵", "准不准", "保不保", "包不包", "要不要"]
+# What a speaker says before the answer itself.
+_LEADS = ["统一回复一下", "统一回复", "统一答复", "回复一下", "回答一下", "我的回答是", "回答是", "答案是", "实话实说",
+          "实话讲", "实话说", "说实话", "说句实话", "老实讲", "老实说", "负责任地说", "负责任地讲", "明确告诉大家",
+          "明确告诉你", "告诉大家", "告诉你们", "告诉你", "直接说", "明确说", "我得说清楚", "先说清楚", "说清楚",
+          "我想说", "我说", "我讲", "我的答案", "回复", "回答", "答"]
+_NO = ["不能", "不会", "不是", "不行", "不可以", "不可能", "不好说", "不好", "不一定", "不建议", "不保证", "不承诺",
+       "不敢保证", "保证不了", "做不到", "办不到", "没有", "没", "并不", "并没有", "绝对不", "当然不", "肯定不",
+       "不存在", "不管用", "没用", "无法", "否"]
+# A restriction that denies by saying what the goods merely are (它就是一款饮品，没有治疗作用).
+_ONLY = r"(?:它|这|这个|这款|这种|本品|我们的?)?(?:就|只|仅|仅仅|不过)是"
+# Words of an answer that says yes: a gap before the no-word may not contain them (能，不用吃药也行).
+_YES_CHARS = "能可会肯当对有行"
+# Naming quoted words as words, slogans or kinds of content: a mention, not a use.
+# Right after a bare match only words that name it as a word count (开光这个词); after a quote, kinds of
+# content too (『…』之类的弹窗). Not 话术: quoted 话术 are lines to be posted, the very act.
+_WORD_NOUNS = ["这个词", "这个字", "这个说法", "这种说法", "这类说法", "的说法", "这类表述", "这种表述", "的表述",
+               "这类用语", "等用语", "等字样", "字样", "等字眼", "字眼", "一词", "二字", "这个概念", "等说法", "等词",
+               "等词语", "这些词", "这些说法"]
+_KIND_NOUNS = ["之类的", "之类", "这类", "这种", "这样的", "一类的"]
+_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+_CLOSING = frozenset(_QUOTES.values())
+_CITATION = (rf"(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
+             rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?\s?[:,]")
+_OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "疑似", "涉嫌"]
+_TRAILING = ",.!;~|…\n\r "
+_TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
+
+
+def _alt(words: list[str], fold: Callable[[str], str]) -> str:
+    folded = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
+    return "|".join(map(re.escape, folded))
+
+
+class Reported:
+    """The cue lists of this module compiled for one normaliser (built once per engine)."""
+
+    def __init__(self, fold: Callable[[str], str]) -> None:
+        self.question_re = re.compile(rf"{_alt(_A_NOT_A, fold)}|吗\s?\??$|么\s?\?$|\?\s*$")
+        gap = rf"(?:(?![{_YES_CHARS}])[{_HAN}]){{0,4}}?"
+        lead = rf"(?:(?:我|主播|客服|小编|老师|医生|药师)?(?:{_alt(_LEADS, fold)})(?:一下)?[:,]?\s*)?"
+        # 没事, 没关系, 没问题 answer yes
+        self.no_re = re.compile(rf"\s*{lead}{gap}(?:{_alt(_NO, fold)})(?!事|关系|问题|啥|什么问题|影响)")
+        self.only_re = re.compile(rf"\s*{lead}{_ONLY}")
+        self.word_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS, fold)})")
+        self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
+        self.so_called_re = re.compile(r"所谓的?\s*$")
+        self.citation_re = re.compile(_CITATION)
+        self.others_act_re = re.compile(_alt(_OTHERS_ACT, fold))
+        self.turn_re = re.compile(_alt(_TURN, fold))
+
+    def answered_no(self, full: str, clause: tuple[int, int], nxt: tuple[int, int] | None,
+                    after: tuple[int, int] | None, end: int) -> bool:
+        """Whether the match (ending at ``end``) sits in a question its next clause ``nxt`` answers no
+        (or ``nxt`` restricts and the clause ``after`` it says no)."""
+        s, e = clause
+        if nxt is None or not self.question_re.search(full[s:max(end, e)].rstrip(_TRAILING)):
+            return False
+        if self.no_re.match(full, nxt[0], nxt[1]):
+            return True
+        return bool(after is not None and self.only_re.match(full, nxt[0], nxt[1])
+                    and self.no_re.match(full, after[0], after[1]))
+
+    def mentioned(self, full: str, start: int, end: int, clause: tuple[int, int]) -> bool:
+        """Whether the match is named as words (quoted and called a word, phrase or kind of ad, or
+        introduced by 所谓) rather than used."""
+        s, e = clause
+        if self.so_called_re.search(full, max(s, start - 6), start):
+            return True
+        # the match itself named as a word (开光这个词), or a quote around it named so
+        if self.word_re.match(full, end):
+            return True
+        for i in range(start - 1, max(s, start - 30) - 1, -1):
+            ch = full[i]
+            if ch in _CLOSING and not (ch == '"' and full.count('"', s, i) % 2 == 0):
+                break  # the match follows a quote, it is not inside one
+            closing = _QUOTES.get(ch)
+            if closing is None:
+                continue
+            j = full.find(closing, end, end + 30)
+            if j >= 0 and (self.mention_re.match(full, j + 1) or self.so_called_re.search(full, max(0, i - 6), i)):
+                return True
+            break
+        return False
+
+    def others_act(self, full: str, start: int, clause: tuple[int, int]) -> bool:
+        """Whether an impersonation or a suspicion before the match in its clause makes it a report of
+        someone else's conduct."""
+        return bool(self.others_act_re.search(full, clause[0], start))
+
+    def cited(self, full: str, start: int, line_start: int) -> bool:
+        """Whether the match lies in a quotation of a statute: its line opens (within a few characters) by
+        citing an article, and nothing between the citation and the match turns to the speaker's goods."""
+        m = self.citation_re.search(full, line_start, min(start, line_start + 40))
+        return (m is not None and m.start() - line_start <= 12
+                and not self.turn_re.search(full, m.end(), start))

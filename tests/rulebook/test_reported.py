@@ -1,0 +1,86 @@
+"""Claims mentioned, asked about or quoted rather than made (riskguard/rulebook/reported.py), as tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from riskguard.rulebook.clauses import ClauseAnalyser, TextClauses
+from riskguard.rulebook.normalise import Normaliser
+
+
+@pytest.fixture(scope="module")
+def analyser() -> tuple[Normaliser, ClauseAnalyser]:
+    normaliser = Normaliser()
+    return normaliser, ClauseAnalyser(normaliser.full_term)
+
+
+def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) -> tuple[TextClauses, int, int]:
+    """The text's clause analysis and the full-view span of ``word`` in it."""
+    normaliser, a = analyser
+    full = normaliser.normalise(text).full.text
+    w = normaliser.full_term(word)
+    start = full.index(w)
+    return a.analyse(full), start, start + len(w)
+
+
+@pytest.mark.parametrize(("text", "word", "negated"), [
+    # an A-not-A question answered no in the next clause(s)
+    ("有顾客问这款茶能不能降血糖？不能。", "降血糖", True),
+    ("这个枕头能不能治失眠，我实话实说：不能", "治失眠", True),
+    ("有人问会不会保值？我的回答是不一定", "保值", True),
+    ("有粉丝问是不是纯天然的，我说不是", "纯天然", True),
+    ("问我有没有副作用？我不敢保证", "副作用", True),
+    ("有人问戴了能不能招财，主播统一回复一下：不能", "戴了能不能招财", True),   # the question inside the match
+    ("有人问能不能祛斑？它就是一款保湿霜，没有祛斑功效", "祛斑", True),     # restricts, then says no
+    ("上课能不能包过，客服回复：世界上没有包过的考试", "包过", True),
+    # answered yes, or not answered at all: still a claim
+    ("有人问这款茶能不能降血糖？能！喝一周就降", "降血糖", False),
+    ("能不能降血糖？当然可以", "降血糖", False),
+    ("能不能降血糖？喝了就知道", "降血糖", False),                    # a rhetorical question
+    ("有人问开车前能不能喝，我说没事，度数低", "喝", False),            # 没事 answers yes
+    ("这款茶能降血糖，不能不说是个好东西", "降血糖", False),            # no question at all
+])
+def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
+                               negated: bool) -> None:
+    clauses, start, end = _place(analyser, text, word)
+    assert clauses.negated(start, end) is negated
+
+
+@pytest.mark.parametrize(("text", "word", "reported"), [
+    # quoted and named as a word, a slogan or a kind of content
+    ("“纳米修复”这个词在化妆品里是不允许用的", "纳米修复", True),
+    ("收到写着「好评返现」之类的卡片请联系平台", "好评返现", True),
+    ("遇到『手机中毒请立即清理』这类弹窗，请直接关闭", "手机中毒", True),
+    ("转运这个说法在广告里不能出现", "转运", True),                       # bare, named as a word
+    ("所谓“量子能量”手环，其实就是普通硅胶", "量子能量", True),
+    # a statute quoted on a line that cites it
+    ("广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能", "治疗", True),
+    ("《广告法》第二十五条规定，招商广告不得对未来收益作出保证性承诺；应当合理提示风险", "保证", True),
+    # a use of the words, not a mention
+    ("“纳米修复”科技，三天焕新肌肤", "纳米修复", False),
+    ("好评返现的活动还有三天结束", "好评返现", False),
+    ("转运珠手链，戴上就转运", "转运", False),
+    ("广告法第九条规定不得使用最佳，但我们的面霜真的是最好的", "最好", False),  # the speaker turns to its goods
+    ("评论区控评话术：'用了一周就白了'", "控评", False),                    # 话术 are lines to post
+    # someone else's act or a suspicion, reported
+    ("近日有不法分子冒充本店客服拉人进群返现", "返现", True),
+    ("后台发现几笔疑似虚假交易的订单，已全部关闭", "虚假交易", True),
+    ("本店招聘兼职，日结返现", "返现", False),
+])
+def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
+                                reported: bool) -> None:
+    clauses, start, end = _place(analyser, text, word)
+    assert clauses.reported(start, end) is reported
+
+
+@pytest.mark.parametrize(("text", "word", "negated"), [
+    ("请勿添加自称官方客服的私人微信", "私人微信", True),     # a prohibition governs its whole object
+    ("本店不招聘任何兼职刷单人员", "刷单", True),             # 不 + verb + 任何 covers the quantified noun
+    ("本店不搞任何“晒图返现”“好评有礼”活动", "好评有礼", True),  # across quote marks
+    ("没有的小朋友回家叫爸爸买", "叫爸爸买", False),          # 的 still closes a plain negation's scope
+    ("不吃药的那种降血压方法", "降血压", False),
+])
+def test_scope_of_prohibitions_and_quantifiers(analyser: tuple[Normaliser, ClauseAnalyser], text: str,
+                                               word: str, negated: bool) -> None:
+    clauses, start, end = _place(analyser, text, word)
+    assert clauses.negated(start, end) is negated
