@@ -35,7 +35,9 @@ def init_app(app: Flask) -> None:
         from .views import blueprint
     except ImportError:  # pragma: no cover - during bring-up only
         return
-    app.register_blueprint(blueprint)
+    from ..http import register_blueprint
+
+    register_blueprint(app, blueprint)
 
 
 def register_cli(main: Any) -> None:

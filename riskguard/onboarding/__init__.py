@@ -10,9 +10,10 @@ __all__ = ["init_app", "register_cli"]
 
 
 def init_app(app: Flask) -> None:
+    from ..http import register_blueprint
     from .views import bp
 
-    app.register_blueprint(bp)
+    register_blueprint(app, bp)
 
 
 def register_cli(main: click.Group) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..fields import IsoDate, UtcDateTime
 from .formats import ACCOUNT_TYPES, CATEGORIES, DECISIONS, QUALIFICATION_TYPES
 
 __all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema"]
@@ -87,7 +88,7 @@ class MerchantDecisionSchema(Schema):
     decision_id = fields.String()
     decision = fields.String(validate=validate.OneOf(DECISIONS))
     policy_revision = fields.String()
-    evaluated_on = fields.Date()
+    evaluated_on = IsoDate()
     review_case_id = fields.String(allow_none=True)
     findings = fields.List(fields.Nested(MerchantFindingSchema))
 
@@ -100,7 +101,7 @@ class ApplicationViewSchema(Schema):
     store_name = fields.String()
     store_description = fields.String()
     uscc = fields.String()
-    business_license_valid_until = fields.Date(allow_none=True)
+    business_license_valid_until = IsoDate(allow_none=True)
     legal_rep = fields.Dict()
     contact_phone = fields.String()
     bank_account = fields.Dict()
@@ -110,4 +111,4 @@ class ApplicationViewSchema(Schema):
     decision = fields.Nested(MerchantDecisionSchema)
     final_decision = fields.String(allow_none=True)
     submitted_by = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
