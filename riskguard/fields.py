@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
 
-__all__ = ["IsoDate", "UtcDateTime"]
+__all__ = ["IsoDate", "UtcDateTime", "no_nul"]
 
 
 class UtcDateTime(fields.DateTime):
@@ -34,3 +34,9 @@ class IsoDate(fields.Date):
         if isinstance(value, str):
             value = date.fromisoformat(value)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def no_nul(value: str) -> None:
+    """Text that is stored: PostgreSQL text cannot hold NUL, so it is a 400 here, not a 500 there."""
+    if "\x00" in value:
+        raise ValidationError("must not contain NUL characters")

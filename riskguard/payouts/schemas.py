@@ -6,7 +6,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from ..fields import UtcDateTime
+from ..fields import UtcDateTime, no_nul
 
 __all__ = ["SubmitQuerySchema", "BatchQuerySchema", "ApproveSchema", "BatchSchema", "ApprovalSchema"]
 
@@ -27,7 +27,7 @@ class BatchQuerySchema(Schema):
 
 class OverrideSchema(Schema):
     payout_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+    reason = fields.String(required=True, validate=[validate.Length(min=5, max=2000), no_nul])
 
 
 class ApproveSchema(Schema):

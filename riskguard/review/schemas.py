@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..fields import UtcDateTime
+from ..fields import UtcDateTime, no_nul
 from .service import CASE_KINDS, HUMAN_DECISIONS
 
 __all__ = ["CaseListQuery", "CaseDecisionBody", "CaseSchema", "CaseListSchema"]
@@ -19,7 +19,7 @@ class CaseListQuery(Schema):
 
 class CaseDecisionBody(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(HUMAN_DECISIONS))
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    reason = fields.String(required=True, validate=[validate.Length(min=2, max=2000), no_nul])
 
 
 class CaseSubjectSchema(Schema):
