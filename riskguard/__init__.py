@@ -1,7 +1,7 @@
 """riskguard: risk, compliance and privacy governance for social e-commerce.
 
 ``create_app`` does wiring only: settings → services (:mod:`riskguard.services`, the composition root),
-logging, the error handler, request logging, and each domain's routes.
+logging, the API (:mod:`riskguard.openapi`), the error handler, request logging, and each domain's routes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 import structlog
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, request
 
 from .config import Settings
 from .services import Services, build_services
@@ -22,8 +22,10 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | dict[str, Any] | None = None, *, services: Services | None = None) -> Flask:
     """The WSGI app over ``services`` (built from ``settings`` when not given)."""
     from . import audit, console, errors, onboarding, payouts, privacy, review, screening
-    from .http import EXTENSION
+    from .health import blueprint as health
+    from .http import EXTENSION, register_blueprint
     from .logging import configure_logging
+    from .openapi import init_api
 
     if services is None:
         if settings is None:
@@ -41,18 +43,12 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
     app.extensions[EXTENSION] = services
     app.secret_key = services.keyring.secret("session")
 
-    errors.register_error_handlers(app)
+    init_api(app)  # /openapi.json and /docs
+    errors.register_error_handlers(app)  # after the API: ours is the one handler, smorest's is replaced
     _request_logging(app)
-    _health(app, services)
+    register_blueprint(app, health)
     for domain in (audit, screening, privacy, onboarding, review, payouts, console):
         domain.init_app(app)
-
-    @app.get("/openapi.json")
-    def openapi():  # type: ignore[no-untyped-def]
-        from .openapi import build_spec
-
-        return jsonify(build_spec(app))
-
     return app
 
 
@@ -80,14 +76,3 @@ def _request_logging(app: Flask) -> None:
         # lines logged between requests (a worker exiting, a timer) must not carry the last request's id
         structlog.contextvars.clear_contextvars()
 
-
-def _health(app: Flask, services: Services) -> None:
-    @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
-        return jsonify({"status": "ok"})
-
-    @app.get("/readyz")
-    def readyz():  # type: ignore[no-untyped-def]
-        checks = {"database": services.db.ping(), "rules": bool(services.rulebook.rules)}
-        ok = all(checks.values())
-        return jsonify({"status": "ready" if ok else "not_ready", "checks": checks}), 200 if ok else 503

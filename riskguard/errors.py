@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from flask import Flask, jsonify
-from marshmallow import ValidationError
+from flask import Flask, Response, jsonify
+from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +14,7 @@ __all__ = [
     "ApiError",
     "BadRequest",
     "Conflict",
+    "ErrorSchema",
     "Forbidden",
     "NotFound",
     "ServiceUnavailable",
@@ -85,6 +86,29 @@ class AuditUnavailable(ServiceUnavailable):
         super().__init__(message, **kw)
 
 
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "stable, machine-readable error code"})
+    message = fields.String(required=True, metadata={"description": "for people; never internal detail"})
+    field = fields.String(metadata={"description": "the offending field (dotted path), when there is one"})
+    details = fields.Dict(metadata={"description": "e.g. every field's validation messages"})
+
+
+class ErrorSchema(Schema):
+    """Every error answer of the JSON API, whatever its status."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+_ERROR = ErrorSchema()
+
+
+def error_response(body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(_ERROR.dump(body))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
 def validation_error(err: ValidationError) -> ApiError:
     """Turn a marshmallow error into a 400 naming the first offending field (dotted path)."""
     messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
@@ -105,12 +129,12 @@ def _first_path(messages: Any, prefix: str = "") -> str:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
-        return jsonify(err.to_dict()), err.status
+        return error_response(err.to_dict(), err.status)
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):  # type: ignore[no-untyped-def]
         api = validation_error(err)
-        return jsonify(api.to_dict()), api.status
+        return error_response(api.to_dict(), api.status)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]
@@ -118,17 +142,19 @@ def register_error_handlers(app: Flask) -> None:
         status = err.code or 500
         if status == 413:
             code = "body_too_large"
-        return jsonify({"error": {"code": code, "message": err.description or err.name}}), status
+        # Keep what the exception says in headers (``Allow`` on a 405), but the body is ours.
+        headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+        return error_response({"error": {"code": code, "message": err.description or err.name}}, status, headers)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database_unavailable(err: Exception):  # type: ignore[no-untyped-def]
         # The database went away (restart, network): nothing was decided; the client may retry.
         log.error("request.database_unavailable", error_type=type(err).__name__)
-        return jsonify({"error": {"code": "database_unavailable",
-                                  "message": "the database is unavailable; nothing was done, retry"}}), 503
+        return error_response({"error": {"code": "database_unavailable",
+                                         "message": "the database is unavailable; nothing was done, retry"}}, 503)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
         log.exception("request.unhandled_error", error_type=type(err).__name__)
-        return jsonify({"error": {"code": "internal_error", "message": "internal error"}}), 500
+        return error_response({"error": {"code": "internal_error", "message": "internal error"}}, 500)

@@ -1,24 +1,30 @@
-"""Request parsing at the edge: strict JSON bodies and query strings through marshmallow schemas.
+"""The JSON HTTP layer on flask-smorest: arguments in, schemas out, one error shape.
 
-``@json_body(Schema)`` rejects malformed JSON, invalid UTF-8, non-object bodies and schema errors with
-a 400 naming the field, before the view runs; the view receives the loaded data as ``body``. The same
-metadata feeds the OpenAPI document (see :mod:`riskguard.openapi`).
+Views are registered on :class:`Blueprint` and declare everything the OpenAPI document says about them:
+``@blp.arguments(Schema)`` parses the body (or ``location="query"``) through :class:`ArgumentsParser`,
+which keeps our strict JSON reading (malformed JSON, invalid UTF-8, non-object bodies, wrong content type
+and schema errors are 400/415 errors naming the field, never smorest's 422); ``@blp.response(status,
+Schema)`` dumps what the view returns; ``@blp.roles(...)`` checks the bearer token and documents the
+roles with their 401/403; ``@blp.errors(...)`` documents the other error statuses a view can answer,
+all with the one :class:`~riskguard.errors.ErrorSchema`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, request
+import flask_smorest
+from flask import Flask, current_app, request
 from marshmallow import Schema, ValidationError
+from webargs.flaskparser import FlaskParser
 
-from .errors import BadRequest, validation_error
+from .auth import Role, require_roles
+from .errors import BadRequest, ErrorSchema, validation_error
 from .services import Services
 
-__all__ = ["json_body", "query_args", "read_json", "documented", "services", "EXTENSION"]
+__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "read_json", "register_blueprint", "services"]
 
 EXTENSION = "riskguard"
 
@@ -52,61 +58,66 @@ def read_json(expect: type = dict) -> Any:
     return data
 
 
-def _doc(view: Any) -> dict[str, Any]:
-    if not hasattr(view, "__rg_doc__"):
-        view.__rg_doc__ = {}
-    return view.__rg_doc__
+class ArgumentsParser(FlaskParser):
+    """webargs, but with our edge rules: the schema decides about unknown fields everywhere (they are
+    errors unless it says otherwise), a query string is read one value per name, and every failure is
+    our 400 naming the field instead of smorest's 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION)
+    USE_ARGS_POSITIONAL = False
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        return read_json(dict)
+
+    def load_querystring(self, req: Any, schema: Schema) -> Any:
+        return dict(req.args.items())
+
+    def handle_error(self, error: ValidationError, req: Any, schema: Schema, *, error_status_code: int | None,
+                     error_headers: Any) -> Any:
+        messages = error.messages  # webargs keys them by location: {"json": {"text": [...]}}
+        if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in self.__location_map__:
+            messages = next(iter(messages.values()))
+        raise validation_error(ValidationError(messages))
 
 
-def json_body(schema: Schema | type[Schema]) -> Callable[[F], F]:
-    instance = schema() if isinstance(schema, type) else schema
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            data = read_json(dict)
-            try:
-                body = instance.load(data)
-            except ValidationError as err:
-                raise validation_error(err) from None
-            return view(*args, body=body, **kwargs)
-
-        _doc(wrapper).update(getattr(view, "__rg_doc__", {}), body=instance)
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
+_ARG_NAMES = {"json": "body", "query": "query", "querystring": "query"}
 
 
-def query_args(schema: Schema | type[Schema]) -> Callable[[F], F]:
-    instance = schema() if isinstance(schema, type) else schema
+class Blueprint(flask_smorest.Blueprint):
+    """A flask-smorest blueprint with our parser and two documenting guards (``roles``, ``errors``)."""
 
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            raw = {k: v for k, v in request.args.items()}
-            try:
-                query = instance.load(raw)
-            except ValidationError as err:
-                raise validation_error(err) from None
-            return view(*args, query=query, **kwargs)
+    ARGUMENTS_PARSER = ArgumentsParser()
 
-        _doc(wrapper).update(getattr(view, "__rg_doc__", {}), query=instance)
-        return wrapper  # type: ignore[return-value]
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable[[F], F]:
+        """As smorest's, with the loaded data passed as ``body`` (JSON) or ``query`` (query string)."""
+        kwargs.setdefault("arg_name", _ARG_NAMES.get(location, f"{location}_args"))
+        return super().arguments(schema, location=location, **kwargs)  # type: ignore[no-any-return]
 
-    return decorate
+    def roles(self, *roles: Role) -> Callable[[F], F]:
+        """Require a bearer token of one of ``roles`` and say so in the document (security, 401, 403)."""
+
+        def decorate(view: F) -> F:
+            guarded = require_roles(*roles)(view)
+            documented = self.doc(security=[{"bearer": []}],
+                                  description="Roles: " + ", ".join(sorted(r.value for r in roles)),
+                                  **{"x-roles": sorted(r.value for r in roles)})(guarded)
+            return self.errors(401, 403)(documented)
+
+        return decorate
+
+    def errors(self, *statuses: int) -> Callable[[F], F]:
+        """Document the error statuses a view can answer (beyond 400), each with the one error schema."""
+
+        def decorate(view: F) -> F:
+            for status in statuses:
+                view = self.alt_response(status, schema=ErrorSchema)(view)
+            return view
+
+        return decorate
 
 
-def documented(summary: str, *, response: Schema | type[Schema] | None = None,
-               tags: list[str] | None = None) -> Callable[[F], F]:
-    """Attach an OpenAPI summary and response schema to a view."""
-
-    def decorate(view: F) -> F:
-        doc = _doc(view)
-        doc["summary"] = summary
-        if response is not None:
-            doc["response"] = response() if isinstance(response, type) else response
-        if tags:
-            doc["tags"] = tags
-        return view
-
-    return decorate
+def register_blueprint(app: Flask, blueprint: flask_smorest.Blueprint) -> None:
+    """Register a domain's blueprint with the app's API, so its views enter the OpenAPI document."""
+    api: flask_smorest.Api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    api.register_blueprint(blueprint)

@@ -1,17 +1,39 @@
-"""The OpenAPI 3 document, generated from the views' marshmallow schemas with apispec."""
+"""The OpenAPI document (``/openapi.json``) and the offline API explorer (``/docs``), from flask-smorest.
+
+The document is built from the views' own decorators (arguments, responses, roles, errors), so it says
+what the code does. The explorer is Swagger UI served from the ``swagger-ui-bundle`` package: the page
+loads nothing from another host.
+"""
 
 from __future__ import annotations
 
-import re
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from apispec import APISpec
+import flask_smorest
+import swagger_ui_bundle
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Flask
+from flask import Flask, send_from_directory
+from werkzeug.wrappers import Response
 
-__all__ = ["build_spec"]
+from .errors import ErrorSchema, NotFound
 
-_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+__all__ = ["Api", "init_api", "package_version"]
+
+DOCS_STATIC = "/docs/static/"
+# What Swagger UI's page loads; nothing else in the bundle is served.
+_SWAGGER_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"})
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorSchema  # the default error response of every operation, and every documented error
+
+
+def package_version() -> str:
+    try:
+        return version("riskguard")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return "0+unknown"
 
 
 def _name_resolver() -> Any:
@@ -33,41 +55,28 @@ def _name_resolver() -> Any:
     return resolve
 
 
-def build_spec(app: Flask) -> dict[str, Any]:
-    spec = APISpec(title="riskguard", version="1", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin(schema_name_resolver=_name_resolver())],
-                   info={"description": "Risk, compliance and privacy governance API"})
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    paths: dict[str, dict[str, Any]] = {}
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions.get(rule.endpoint)
-        if view is None or not rule.rule.startswith("/v1/") and rule.rule not in ("/healthz", "/readyz"):
-            continue
-        doc = getattr(view, "__rg_doc__", {})
-        roles = getattr(view, "__rg_roles__", None)
-        path = _PARAM.sub(r"{\1}", rule.rule)
-        params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                  for name in _PARAM.findall(rule.rule)]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            op: dict[str, Any] = {"summary": doc.get("summary", rule.endpoint), "parameters": list(params),
-                                  "responses": {"200": {"description": "OK"}}}
-            if doc.get("tags"):
-                op["tags"] = doc["tags"]
-            if "query" in doc:
-                op["parameters"].append({"in": "query", "schema": doc["query"]})
-            if "body" in doc:
-                op["requestBody"] = {"required": True,
-                                     "content": {"application/json": {"schema": doc["body"]}}}
-            if "response" in doc:
-                op["responses"]["200"] = {"description": "OK",
-                                          "content": {"application/json": {"schema": doc["response"]}}}
-            if roles:
-                op["security"] = [{"bearer": []}]
-                op["description"] = "Roles: " + ", ".join(roles)
-                op["responses"].update({"401": {"description": "no or invalid token"},
-                                        "403": {"description": "role not allowed"}})
-            op["responses"]["400"] = {"description": "invalid request (JSON error body naming the field)"}
-            paths.setdefault(path, {})[method.lower()] = op
-    for path, ops in sorted(paths.items()):
-        spec.path(path=path, operations=ops)
-    return spec.to_dict()
+def init_api(app: Flask) -> Api:
+    """Attach the API (document and explorer) to ``app``; domains then register their blueprints on it."""
+    app.config.update(
+        API_TITLE="riskguard",
+        API_VERSION=package_version(),
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=DOCS_STATIC,
+        OPENAPI_SWAGGER_UI_CONFIG={"docExpansion": "list", "deepLinking": True},
+    )
+    api = Api(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_name_resolver()),
+        "info": {"description": "Risk, compliance and privacy governance API"},
+    })
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+
+    @app.get(f"{DOCS_STATIC}<path:filename>")
+    def api_docs_static(filename: str) -> Response:
+        if filename not in _SWAGGER_FILES:
+            raise NotFound("no such file", code="not_found")
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=3600)
+
+    return api

@@ -8,7 +8,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 __all__ = ["EntriesQuery", "ExportQuery", "ProofQuery", "ConsistencyQuery", "ReportQuery", "EntrySchema",
-           "EntryPageSchema", "CheckpointSchema", "ProofSchema", "ConsistencySchema"]
+           "EntryPageSchema", "CheckpointSchema", "ProofSchema", "ConsistencySchema", "ReportSchema", "ReportListSchema",
+           "ReportRunSchema", "PublicKeySchema"]
 
 MAX_LIMIT = 1000
 MAX_INDEX = 2**62  # far beyond any log; keeps values inside BIGINT
@@ -102,7 +103,7 @@ class CheckpointSchema(Schema):
     origin = fields.String()
     tree_size = fields.Integer()
     root = fields.String()
-    time = fields.String()
+    time = fields.String(allow_none=True)
     note = fields.String()
     verifier_key = fields.String()
 
@@ -123,3 +124,30 @@ class ConsistencySchema(Schema):
     from_root = fields.String()
     to_root = fields.String()
     proof = fields.List(fields.String())
+
+
+class ReportSchema(Schema):
+    name = fields.String()
+    description = fields.String()
+    actions = fields.List(fields.String())
+    where = fields.List(fields.Dict(), metadata={"description": "conditions every row must meet"})
+    columns = fields.List(fields.String())
+    order_by = fields.List(fields.String())
+    expect_empty = fields.Boolean(metadata={"description": "a row is a finding"})
+
+
+class ReportListSchema(Schema):
+    reports = fields.List(fields.Nested(ReportSchema))
+
+
+class ReportRunSchema(Schema):
+    report = fields.Nested(ReportSchema)
+    tree_size = fields.Integer()
+    rows = fields.List(fields.Dict(), metadata={"description": "the report's columns of each matching entry"})
+    finding = fields.Boolean()
+
+
+class PublicKeySchema(Schema):
+    origin = fields.String()
+    verifier_key = fields.String(metadata={"description": "signed-note verifier key"})
+    public_key_pem = fields.String()

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import structlog
-from flask import Blueprint, Flask, Response, jsonify, stream_with_context
+from flask import Flask, Response, stream_with_context
 
-from ..auth import Role, current_actor, require_roles
+from ..auth import Role, current_actor
 from ..errors import BadRequest, NotFound
-from ..http import documented, query_args, services
+from ..http import Blueprint, register_blueprint, services
 from .checkpoints import verifier_key
 from .events import Action
 from .query import (
@@ -42,7 +42,10 @@ from .schemas import (
     ExportQuery,
     ProofQuery,
     ProofSchema,
+    PublicKeySchema,
+    ReportListSchema,
     ReportQuery,
+    ReportRunSchema,
 )
 from .service import AuditLog
 from .store import StoredTree
@@ -50,8 +53,7 @@ from .store import StoredTree
 __all__ = ["blueprint", "init_app"]
 
 log = structlog.get_logger("riskguard.audit.api")
-blueprint = Blueprint("audit", __name__, url_prefix="/v1/audit")
-TAGS = ["audit"]
+blueprint = Blueprint("audit", __name__, url_prefix="/v1/audit", description="the tamper-evident audit log")
 FILTER_KEYS = ("actor", "action", "subject_type", "subject_id", "decision", "policy_revision", "since", "until")
 
 
@@ -77,10 +79,12 @@ def _filter(query: dict[str, Any]) -> EntryFilter:
 
 
 @blueprint.get("/entries")
-@require_roles(Role.AUDITOR)
-@query_args(EntriesQuery)
-@documented("Audit entries by filter, in log order (cursor pagination)", response=EntryPageSchema, tags=TAGS)
-def list_entries(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.arguments(EntriesQuery, location="query")
+@blueprint.response(200, EntryPageSchema)
+@blueprint.errors(503)
+def list_entries(query: dict[str, Any]) -> Any:
+    """Audit entries by filter, in log order (cursor pagination)"""
     try:
         after = decode_cursor(query["cursor"]) if query["cursor"] else -1
     except CursorError as exc:
@@ -92,13 +96,15 @@ def list_entries(query: dict[str, Any]):  # type: ignore[no-untyped-def]
         rows = page_entries(conn, flt, after=after, limit=query["limit"])
     nxt = encode_cursor(rows[-1]["index"]) if len(rows) == query["limit"] else None
     _record_access(Action.AUDIT_QUERIED, "entries", {**flt.as_details(), "returned": len(rows)})
-    return jsonify({"entries": rows, "next_cursor": nxt, "tree_size": tree.size})
+    return {"entries": rows, "next_cursor": nxt, "tree_size": tree.size}
 
 
 @blueprint.get("/entries/<int:index>")
-@require_roles(Role.AUDITOR)
-@documented("One audit entry by its leaf index", response=EntrySchema, tags=TAGS)
-def get_entry(index: int):  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.response(200, EntrySchema)
+@blueprint.errors(404, 503)
+def get_entry(index: int) -> Any:
+    """One audit entry by its leaf index"""
     if index > MAX_INDEX:
         raise NotFound(f"no audit entry {index}", code="entry_not_found")
     _integrate()
@@ -107,15 +113,16 @@ def get_entry(index: int):  # type: ignore[no-untyped-def]
     if not rows or rows[0]["index"] != index:
         raise NotFound(f"no audit entry {index}", code="entry_not_found")
     _record_access(Action.AUDIT_QUERIED, "entry", {"index": index})
-    return jsonify(rows[0])
+    return rows[0]
 
 
 @blueprint.get("/entries/<int:index>/proof")
-@require_roles(Role.AUDITOR)
-@query_args(ProofQuery)
-@documented("Inclusion proof of an entry against a checkpoint (latest if tree_size is absent)",
-            response=ProofSchema, tags=TAGS)
-def get_proof(index: int, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.arguments(ProofQuery, location="query")
+@blueprint.response(200, ProofSchema)
+@blueprint.errors(404, 503)
+def get_proof(index: int, query: dict[str, Any]) -> Any:
+    """Inclusion proof of an entry against a checkpoint (latest if tree_size is absent)"""
     if index > MAX_INDEX:
         raise NotFound(f"no audit entry {index}", code="entry_not_found")
     proof = entry_proof(_log(), index, query["tree_size"])
@@ -126,26 +133,30 @@ def get_proof(index: int, query: dict[str, Any]):  # type: ignore[no-untyped-def
     if proof.entry is None or proof.path is None or proof.root is None:
         raise NotFound(f"entry {index} is not in a tree of size {size}", code="entry_not_found")
     _record_access(Action.AUDIT_QUERIED, "proof", {"index": index, "tree_size": size})
-    return jsonify({"index": index, "tree_size": size, "leaf_hash": proof.entry["leaf_hash"],
-                    "root": _b64(proof.root), "proof": [_b64(p) for p in proof.path],
-                    "checkpoint": proof.checkpoint, "entry": proof.entry})
+    return {"index": index, "tree_size": size, "leaf_hash": proof.entry["leaf_hash"],
+            "root": _b64(proof.root), "proof": [_b64(p) for p in proof.path],
+            "checkpoint": proof.checkpoint, "entry": proof.entry}
 
 
 @blueprint.get("/checkpoints/latest")
-@require_roles(Role.AUDITOR)
-@documented("The latest signed checkpoint (signed now if the log grew)", response=CheckpointSchema, tags=TAGS)
-def latest_checkpoint():  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.response(200, CheckpointSchema)
+@blueprint.errors(503)
+def latest_checkpoint() -> Any:
+    """The latest signed checkpoint (signed now if the log grew)"""
     audit = _log()
     cp = signed_checkpoint(audit)
     _record_access(Action.AUDIT_QUERIED, "checkpoint", {"tree_size": cp.size})
-    return jsonify({**cp.to_dict(), "verifier_key": verifier_key(audit.keys.origin, audit.keys.public_key)})
+    return {**cp.to_dict(), "verifier_key": verifier_key(audit.keys.origin, audit.keys.public_key)}
 
 
 @blueprint.get("/consistency")
-@require_roles(Role.AUDITOR)
-@query_args(ConsistencyQuery)
-@documented("Consistency proof between two tree sizes", response=ConsistencySchema, tags=TAGS)
-def consistency(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.arguments(ConsistencyQuery, location="query")
+@blueprint.response(200, ConsistencySchema)
+@blueprint.errors(503)
+def consistency(query: dict[str, Any]) -> Any:
+    """Consistency proof between two tree sizes"""
     _integrate()
     old, new = query["from_"], query["to"]
     with _log().db.engine.connect() as conn:
@@ -155,8 +166,8 @@ def consistency(query: dict[str, Any]):  # type: ignore[no-untyped-def]
         proof = tree.consistency(old, new)
         roots = tree.root_at(old), tree.root_at(new)
     _record_access(Action.AUDIT_QUERIED, "consistency", {"from": old, "to": new})
-    return jsonify({"from": old, "to": new, "from_root": _b64(roots[0]), "to_root": _b64(roots[1]),
-                    "proof": [_b64(p) for p in proof]})
+    return {"from_": old, "to": new, "from_root": _b64(roots[0]), "to_root": _b64(roots[1]),
+            "proof": [_b64(p) for p in proof]}
 
 
 def _stream(fmt: str, rows_factory) -> Response:  # type: ignore[no-untyped-def]
@@ -171,11 +182,19 @@ def _stream(fmt: str, rows_factory) -> Response:  # type: ignore[no-untyped-def]
     return Response(stream_with_context(generate()), mimetype=f"{mimetype}; charset=utf-8")
 
 
+_STREAMS = {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}}
+_TREE_SIZE = {"X-Audit-Tree-Size": {"description": "the log size the export covers",
+                                    "schema": {"type": "integer"}}}
+
+
 @blueprint.get("/export")
-@require_roles(Role.AUDITOR)
-@query_args(ExportQuery)
-@documented("Streamed export (jsonl or csv, fixed columns) of the entries matching the filters", tags=TAGS)
-def export(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.arguments(ExportQuery, location="query")
+@blueprint.doc(responses={"200": {"description": "one entry a line (jsonl) or row (csv)", "content": _STREAMS,
+                                  "headers": _TREE_SIZE}})
+@blueprint.errors(503)
+def export(query: dict[str, Any]) -> Response:
+    """Streamed export (jsonl or csv, fixed columns) of the entries matching the filters"""
     flt = _filter(query)
     size = log_size(_log())
     _record_access(Action.AUDIT_EXPORTED, "export", {**flt.as_details(), "format": query["format"],
@@ -190,19 +209,24 @@ def _reports() -> dict[str, Any]:
 
 
 @blueprint.get("/reports")
-@require_roles(Role.AUDITOR)
-@documented("The named audit reports", tags=TAGS)
-def list_reports():  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.response(200, ReportListSchema)
+@blueprint.errors(503)
+def list_reports() -> Any:
+    """The named audit reports"""
     reports = _reports()
     _record_access(Action.AUDIT_QUERIED, "reports", {})
-    return jsonify({"reports": [r.to_dict() for r in reports.values()]})
+    return {"reports": [r.to_dict() for r in reports.values()]}
 
 
-@blueprint.get("/reports/<name>")
-@require_roles(Role.AUDITOR)
-@query_args(ReportQuery)
-@documented("Run a named audit report (json, jsonl or csv)", tags=TAGS)
-def run_named_report(name: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.get("/reports/<string:name>")
+@blueprint.roles(Role.AUDITOR)
+@blueprint.arguments(ReportQuery, location="query")
+@blueprint.response(200, ReportRunSchema, description="json: the rows; jsonl and csv: streamed")
+@blueprint.doc(responses={200: {"content": _STREAMS}})
+@blueprint.errors(404, 503)
+def run_named_report(name: str, query: dict[str, Any]) -> Any:
+    """Run a named audit report (json, jsonl or csv)"""
     report = _reports().get(name)
     if report is None:
         raise NotFound(f"no report {name!r}", code="report_not_found")
@@ -214,8 +238,8 @@ def run_named_report(name: str, query: dict[str, Any]):  # type: ignore[no-untyp
                                                    **{k: v.isoformat() for k in ("since", "until")
                                                       if (v := query.get(k)) is not None}})
     if rows is not None:
-        return jsonify({"report": report.to_dict(), "tree_size": size, "rows": rows,
-                        "finding": bool(report.expect_empty and rows)})
+        return {"report": report.to_dict(), "tree_size": size, "rows": rows,
+                "finding": bool(report.expect_empty and rows)}
     columns = report.columns
     engine = _log().db.engine
     since, until = query["since"], query["until"]
@@ -231,22 +255,24 @@ def run_named_report(name: str, query: dict[str, Any]):  # type: ignore[no-untyp
 
 
 @blueprint.get("/public-key")
-@require_roles(Role.AUDITOR)
-@documented("The checkpoint verification key (signed-note verifier key and PEM)", tags=TAGS)
-def public_key():  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.AUDITOR)
+@blueprint.response(200, PublicKeySchema)
+@blueprint.errors(503)
+def public_key() -> Any:
+    """The checkpoint verification key (signed-note verifier key and PEM)"""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     keys = _log().keys
     pem = keys.signing_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     _record_access(Action.AUDIT_QUERIED, "public-key", {})
-    return jsonify({"origin": keys.origin, "verifier_key": verifier_key(keys.origin, keys.public_key),
-                    "public_key_pem": pem})
+    return {"origin": keys.origin, "verifier_key": verifier_key(keys.origin, keys.public_key),
+            "public_key_pem": pem}
 
 
 def init_app(app: Flask) -> None:
     """The auditors' API, and integration after each response for a log whose sequencer mode is
     "request" (the log notes the commits; the web layer decides when to integrate)."""
-    app.register_blueprint(blueprint)
+    register_blueprint(app, blueprint)
 
     @app.after_request
     def _integrate_after_response(response: Response) -> Response:

@@ -9,6 +9,7 @@ __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
+    from ..http import register_blueprint
     from .views import bp
 
-    app.register_blueprint(bp)
+    register_blueprint(app, bp)

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..fields import IsoDate, UtcDateTime, no_nul
 from .formats import ACCOUNT_TYPES, CATEGORIES, DECISIONS, QUALIFICATION_TYPES
 
 __all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema"]
@@ -18,7 +19,7 @@ def _not_blank(value: str) -> None:
 
 
 def _text(max_len: int, *, required: bool = True, **kwargs: Any) -> fields.String:
-    return fields.String(required=required, validate=[validate.Length(min=1, max=max_len), _not_blank],
+    return fields.String(required=required, validate=[validate.Length(min=1, max=max_len), _not_blank, no_nul],
                          **kwargs)
 
 
@@ -48,7 +49,7 @@ class ApplicationSchema(Schema):
         r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$", error="1-64 letters, digits, _ . : -"))
     business_name = _text(200)
     store_name = _text(100)
-    store_description = fields.String(load_default="", validate=validate.Length(max=5000))
+    store_description = fields.String(load_default="", validate=[validate.Length(max=5000), no_nul])
     uscc = _text(32)
     business_license_valid_until = fields.Date(required=True, allow_none=True)
     legal_rep = fields.Nested(MerchantLegalRepSchema, required=True)
@@ -87,7 +88,7 @@ class MerchantDecisionSchema(Schema):
     decision_id = fields.String()
     decision = fields.String(validate=validate.OneOf(DECISIONS))
     policy_revision = fields.String()
-    evaluated_on = fields.Date()
+    evaluated_on = IsoDate()
     review_case_id = fields.String(allow_none=True)
     findings = fields.List(fields.Nested(MerchantFindingSchema))
 
@@ -100,7 +101,7 @@ class ApplicationViewSchema(Schema):
     store_name = fields.String()
     store_description = fields.String()
     uscc = fields.String()
-    business_license_valid_until = fields.Date(allow_none=True)
+    business_license_valid_until = IsoDate(allow_none=True)
     legal_rep = fields.Dict()
     contact_phone = fields.String()
     bank_account = fields.Dict()
@@ -110,4 +111,4 @@ class ApplicationViewSchema(Schema):
     decision = fields.Nested(MerchantDecisionSchema)
     final_decision = fields.String(allow_none=True)
     submitted_by = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()

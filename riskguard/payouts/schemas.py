@@ -1,11 +1,12 @@
-"""Request and response shapes for the payouts API (responses are documented, not dumped: a batch can
-hold 100,000 payouts)."""
+"""Request and response shapes for the payouts API."""
 
 from __future__ import annotations
 
 from datetime import UTC
 
 from marshmallow import Schema, fields, validate
+
+from ..fields import UtcDateTime, no_nul
 
 __all__ = ["SubmitQuerySchema", "BatchQuerySchema", "ApproveSchema", "BatchSchema", "ApprovalSchema"]
 
@@ -26,7 +27,7 @@ class BatchQuerySchema(Schema):
 
 class OverrideSchema(Schema):
     payout_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+    reason = fields.String(required=True, validate=[validate.Length(min=5, max=2000), no_nul])
 
 
 class ApproveSchema(Schema):
@@ -61,6 +62,12 @@ class BatchSchema(Schema):
     data_quality = fields.Dict()
     summary = fields.Dict()
     payouts = fields.List(fields.Nested(PayoutSchema))
+    as_of = UtcDateTime(allow_none=True, metadata={"description": "the payout date it was checked for"})
+    created_at = UtcDateTime()
+    approved_by = fields.String(allow_none=True)
+    approved_at = UtcDateTime(allow_none=True)
+    payouts_total = fields.Integer(metadata={"description": "payouts matching the filter, before paging"})
+    offset = fields.Integer()
 
 
 class ApprovalSchema(Schema):

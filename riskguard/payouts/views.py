@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, jsonify, request
+from flask import request
 
-from ..auth import Role, current_actor, require_roles
+from ..auth import Role, current_actor
 from ..errors import BadRequest
-from ..http import documented, json_body, query_args, services
+from ..http import Blueprint, services
 from .schemas import ApprovalSchema, ApproveSchema, BatchQuerySchema, BatchSchema, SubmitQuerySchema
 
 __all__ = ["bp"]
 
-bp = Blueprint("payouts", __name__, url_prefix="/v1/payouts")
+bp = Blueprint("payouts", __name__, url_prefix="/v1/payouts", description="payout batches, maker-checker")
 _FORMATS = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}
+# The batch is read by the service (CSV or a JSON array of objects, up to the policy's size), not by a
+# schema: a batch is data to check, and a bad row is a finding, not a 400.
+_BATCH_BODY = {"required": True, "description": "the payouts, one row or object each", "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+}}
 
 
 def _body() -> tuple[bytes, str | None]:
@@ -28,33 +34,34 @@ def _body() -> tuple[bytes, str | None]:
 
 
 @bp.post("/batches")
-@require_roles(Role.FINANCE)
-@query_args(SubmitQuerySchema)
-@documented("Check a payout batch (CSV or JSON body) and store it for approval", response=BatchSchema,
-            tags=["payouts"])
-def submit(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@bp.roles(Role.FINANCE)
+@bp.arguments(SubmitQuerySchema, location="query")
+@bp.doc(requestBody=_BATCH_BODY)
+@bp.response(201, BatchSchema)
+@bp.errors(413, 415, 503)
+def submit(query: dict[str, Any]) -> Any:
+    """Check a payout batch (CSV or JSON body) and store it for approval"""
     data, fmt = _body()
     as_of = pd.Timestamp(query["as_of"]).tz_convert("UTC") if query["as_of"] else None
-    body = services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of)
-    return jsonify(body), 201
+    return services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of)
 
 
-@bp.get("/batches/<batch_id>")
-@require_roles(Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN)
-@query_args(BatchQuerySchema)
-@documented("A checked batch: data quality, summary and each payout's decision", response=BatchSchema,
-            tags=["payouts"])
-def get_batch(batch_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return jsonify(services().payouts.get(batch_id, **query))
+@bp.get("/batches/<string:batch_id>")
+@bp.roles(Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN)
+@bp.arguments(BatchQuerySchema, location="query")
+@bp.response(200, BatchSchema)
+@bp.errors(404, 503)
+def get_batch(batch_id: str, query: dict[str, Any]) -> Any:
+    """A checked batch: data quality, summary and each payout's decision"""
+    return services().payouts.get(batch_id, **query)
 
 
-@bp.post("/batches/<batch_id>/approve")
-@require_roles(Role.FINANCE_APPROVER)
-@json_body(ApproveSchema)
-@documented("Approve a batch (maker-checker): exclude or override every blocked payout",
-            response=ApprovalSchema, tags=["payouts"])
-def approve(batch_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    result = services().approvals.approve(batch_id, current_actor(), exclude=body["exclude"],
-                                                     exclude_rows=body["exclude_rows"],
-                                                     overrides=body["overrides"])
-    return jsonify(result)
+@bp.post("/batches/<string:batch_id>/approve")
+@bp.roles(Role.FINANCE_APPROVER)
+@bp.arguments(ApproveSchema)
+@bp.response(200, ApprovalSchema)
+@bp.errors(404, 409, 413, 415, 503)
+def approve(batch_id: str, body: dict[str, Any]) -> Any:
+    """Approve a batch (maker-checker): exclude or override every blocked payout"""
+    return services().approvals.approve(batch_id, current_actor(), exclude=body["exclude"],
+                                        exclude_rows=body["exclude_rows"], overrides=body["overrides"])

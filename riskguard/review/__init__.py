@@ -11,6 +11,7 @@ __all__ = ["init_app", "CaseRequest", "ReviewService"]
 
 
 def init_app(app: Flask) -> None:
+    from ..http import register_blueprint
     from . import views
 
-    app.register_blueprint(views.bp)
+    register_blueprint(app, views.bp)

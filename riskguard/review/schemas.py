@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..fields import UtcDateTime, no_nul
 from .service import CASE_KINDS, HUMAN_DECISIONS
 
 __all__ = ["CaseListQuery", "CaseDecisionBody", "CaseSchema", "CaseListSchema"]
@@ -18,7 +19,7 @@ class CaseListQuery(Schema):
 
 class CaseDecisionBody(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(HUMAN_DECISIONS))
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    reason = fields.String(required=True, validate=[validate.Length(min=2, max=2000), no_nul])
 
 
 class CaseSubjectSchema(Schema):
@@ -57,8 +58,8 @@ class CaseSchema(Schema):
         "description": "screened text with personal data masked by '*', same length: findings' "
                        "start/end index it (screening cases; null for merchant applications)"})
     status = fields.String()
-    created_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
     decided_by = fields.String(allow_none=True)
     decision = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)

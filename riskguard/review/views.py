@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
-
-from ..auth import Role, current_actor, require_roles
-from ..http import documented, json_body, query_args, services
+from ..auth import Role, current_actor
+from ..http import Blueprint, services
 from .models import ReviewCase
 from .schemas import CaseDecisionBody, CaseListQuery, CaseListSchema, CaseSchema
 
 __all__ = ["bp", "case_json"]
 
-bp = Blueprint("review", __name__, url_prefix="/v1/review")
+bp = Blueprint("review", __name__, url_prefix="/v1/review", description="the human review queue")
 
 
 def case_json(case: ReviewCase, subject_view: Any = None) -> dict[str, Any]:
-    def iso(value: Any) -> str | None:
-        return value.isoformat() if value is not None else None
-
+    """What :class:`CaseSchema` dumps (timestamps as stored; the schema gives them their zone)."""
     return {
         "id": case.id, "kind": case.kind, "subject": {"type": case.subject_type, "id": case.subject_id},
         "decision_id": case.decision_id, "automated_decision": case.automated_decision,
@@ -27,45 +23,50 @@ def case_json(case: ReviewCase, subject_view: Any = None) -> dict[str, Any]:
         "categories": case.categories, "top_severity": case.top_severity,
         "rule_ids": case.rule_ids, "articles": case.articles, "findings": case.findings,
         "content": case.content,
-        "status": case.status, "created_at": iso(case.created_at), "decided_at": iso(case.decided_at),
+        "status": case.status, "created_at": case.created_at, "decided_at": case.decided_at,
         "decided_by": case.decided_by, "decision": case.decision, "reason": case.reason,
         **({"subject_view": subject_view} if subject_view is not None else {}),
     }
 
 
 @bp.get("/cases")
-@require_roles(Role.REVIEWER)
-@query_args(CaseListQuery)
-@documented("List review cases, oldest first", response=CaseListSchema, tags=["review"])
-def list_cases(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+@bp.roles(Role.REVIEWER)
+@bp.arguments(CaseListQuery, location="query")
+@bp.response(200, CaseListSchema)
+@bp.errors(503)
+def list_cases(query: dict[str, Any]) -> Any:
+    """List review cases, oldest first"""
     status = None if query["status"] == "all" else query["status"]
     with services().db.sessions() as session:
         cases = services().review.list(session, status=status, kind=query["kind"],
                                            limit=query["limit"], after=query["after"])
         body = [case_json(c) for c in cases]
     nxt = body[-1]["id"] if len(body) == query["limit"] else None
-    return jsonify({"cases": body, "next": nxt})
+    return {"cases": body, "next": nxt}
 
 
-@bp.get("/cases/<case_id>")
-@require_roles(Role.REVIEWER)
-@documented("One review case, with a masked view of its subject", response=CaseSchema, tags=["review"])
-def get_case(case_id: str):  # type: ignore[no-untyped-def]
+@bp.get("/cases/<string:case_id>")
+@bp.roles(Role.REVIEWER)
+@bp.response(200, CaseSchema)
+@bp.errors(404, 503)
+def get_case(case_id: str) -> Any:
+    """One review case, with a masked view of its subject"""
     service = services().review
     with services().db.sessions() as session:
         case = service.get(session, case_id)
-        return jsonify(case_json(case, service.subject_view(session, case)))
+        return case_json(case, service.subject_view(session, case))
 
 
-@bp.post("/cases/<case_id>/decision")
-@require_roles(Role.REVIEWER)
-@json_body(CaseDecisionBody)
-@documented("Settle a case (allow or block) with a reason; never the submitter's own",
-            response=CaseSchema, tags=["review"])
-def decide(case_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+@bp.post("/cases/<string:case_id>/decision")
+@bp.roles(Role.REVIEWER)
+@bp.arguments(CaseDecisionBody)
+@bp.response(200, CaseSchema)
+@bp.errors(404, 409, 413, 415, 503)
+def decide(case_id: str, body: dict[str, Any]) -> Any:
+    """Settle a case (allow or block) with a reason; never the submitter's own"""
     actor = current_actor()
     with services().audit.transaction() as tx:  # the decision commits with its audit entry, or a 503
         case = services().review.decide(tx.session, case_id, actor=actor.ref,
                                         decision=body["decision"], reason=body["reason"])
         result = case_json(case)
-    return jsonify(result)
+    return result

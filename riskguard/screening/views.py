@@ -6,11 +6,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, jsonify
-
-from ..auth import Role, current_actor, require_roles
+from ..auth import Role, current_actor
 from ..errors import BadRequest
-from ..http import documented, json_body, query_args, services
+from ..http import Blueprint, services
 from ..rulebook import KINDS, ScreenInput
 from .schemas import (
     ScreenBatchRequestSchema,
@@ -23,7 +21,7 @@ from .service import screen_and_record, to_input
 
 __all__ = ["bp"]
 
-bp = Blueprint("screening", __name__, url_prefix="/v1/screen")
+bp = Blueprint("screening", __name__, url_prefix="/v1/screen", description="ads, listings, live-stream scripts")
 
 
 def _known_kind(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,25 +51,31 @@ def _decide(kind: str, bodies: list[dict[str, Any]], policy: str | None) -> list
                              items=items, policy=policy, hooks=hooks)
 
 
-@bp.post("/<kind>")
-@documented("Screen one ad, listing or live-stream script", response=ScreeningDecisionSchema, tags=["screening"])
-@require_roles(Role.SCREENER)
+_KIND = {"in": "path", "name": "kind", "required": True, "schema": {"type": "string", "enum": list(KINDS)}}
+
+
+@bp.post("/<string:kind>", parameters=[_KIND])
+@bp.roles(Role.SCREENER)
 @_known_kind
-@query_args(ScreenPolicyQuerySchema)
-@json_body(ScreenRequestSchema)
+@bp.arguments(ScreenPolicyQuerySchema, location="query")
+@bp.arguments(ScreenRequestSchema)
+@bp.response(200, ScreeningDecisionSchema)
+@bp.errors(413, 415, 503)
 def screen_one(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
+    """Screen one ad, listing or live-stream script"""
     [decision] = _decide(kind, [body], _policy(kind, query))
-    return jsonify(decision.as_dict())
+    return decision.as_dict()
 
 
-@bp.post("/<kind>/batch")
-@documented("Screen up to 1,000 items of one kind in one call (recorded in one transaction)",
-            response=ScreenBatchResponseSchema, tags=["screening"])
-@require_roles(Role.SCREENER)
+@bp.post("/<string:kind>/batch", parameters=[_KIND])
+@bp.roles(Role.SCREENER)
 @_known_kind
-@query_args(ScreenPolicyQuerySchema)
-@json_body(ScreenBatchRequestSchema)
+@bp.arguments(ScreenPolicyQuerySchema, location="query")
+@bp.arguments(ScreenBatchRequestSchema)
+@bp.response(200, ScreenBatchResponseSchema)
+@bp.errors(413, 415, 503)
 def screen_batch(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
+    """Screen up to 1,000 items of one kind in one call (recorded in one transaction)"""
     decisions = _decide(kind, body["items"], _policy(kind, query))
     revision = decisions[0].policy_revision if decisions else services().rulebook.revision
-    return jsonify({"policy_revision": revision, "decisions": [d.as_dict() for d in decisions]})
+    return {"policy_revision": revision, "decisions": [d.as_dict() for d in decisions]}

@@ -215,3 +215,14 @@ def test_payout_batch_submit_and_approve(page, _browser, live_server, browser_lo
     page.wait_for_load_state()
     assert page.locator("#batch-status").inner_text() == "approved"
     assert page.locator("#approve-batch").count() == 0
+
+
+def test_api_explorer_renders_offline(page, live_server) -> None:
+    """``/docs`` shows the operations, and the page asks nothing of any other host."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    assert page.locator(".opblock").count() >= 25
+    assert page.locator(".opblock-summary-path", has_text="/v1/screen/{kind}").count() >= 1
+    assert requested and all(url.startswith(live_server) for url in requested), requested

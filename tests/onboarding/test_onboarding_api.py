@@ -411,3 +411,10 @@ def test_identifiers_are_stored_compact(sclient, sauth) -> None:
     assert view["contact_phone"] == "139****5678"
     assert view["bank_account"]["number"] == "*" * 15 + digits[-4:]
     assert len(view["legal_rep"]["id_number"]) == 18
+
+
+def test_nul_in_stored_text_is_a_400_on_both_databases(client, auth) -> None:
+    """Found by the contract fuzzer: PostgreSQL text cannot hold NUL, so it was a 500 there."""
+    res = client.post(URL, json=application(store_name="店\x00铺"), headers=auth(Role.ONBOARDING))
+    assert res.status_code == 400
+    assert res.get_json()["error"]["field"] == "store_name"

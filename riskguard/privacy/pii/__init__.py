@@ -19,4 +19,6 @@ def init_app(app: Flask) -> None:
     from .views import blueprint
 
     set_redactor(redact_text)
-    app.register_blueprint(blueprint)
+    from ...http import register_blueprint
+
+    register_blueprint(app, blueprint)

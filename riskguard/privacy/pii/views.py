@@ -15,12 +15,12 @@ from dataclasses import asdict
 from typing import Any
 
 import structlog
-from flask import Blueprint, jsonify, request
+from flask import request
 
 from ...audit import Action, AuditEvent
-from ...auth import Role, current_actor, require_roles
+from ...auth import Role, current_actor
 from ...errors import BadRequest, Forbidden
-from ...http import documented, json_body, services
+from ...http import Blueprint, services
 from ...ids import new_id
 from ..vault import Vault
 from .redaction import uses_encrypt
@@ -42,7 +42,7 @@ from .tokens import DEFAULT_SUBJECT, Token, TokenError, TokenSealer, open_token,
 __all__ = ["blueprint"]
 
 log = structlog.get_logger("riskguard.pii")
-blueprint = Blueprint("pii", __name__, url_prefix="/v1/pii")
+blueprint = Blueprint("pii", __name__, url_prefix="/v1/pii", description="personal information: detect, redact")
 _ROLES = (Role.PRIVACY_OFFICER, Role.SCREENER)
 
 
@@ -114,30 +114,33 @@ def _encrypt_subjects(operators: dict[str, Any]) -> list[str]:
 
 
 @blueprint.post("/detect")
-@require_roles(*_ROLES)
-@json_body(PiiDetectSchema)
-@documented("Find personal information in a text (values are returned as keyed digests)",
-            response=PiiDetectResultSchema, tags=["pii"])
-def detect(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(*_ROLES)
+@blueprint.arguments(PiiDetectSchema)
+@blueprint.response(200, PiiDetectResultSchema)
+@blueprint.errors(413, 415, 503)
+def detect(body: dict[str, Any]) -> Any:
+    """Find personal information in a text (values are returned as keyed digests)"""
     include_text = _check_include_text(body)
     service: PiiService = services().pii
     found = service.detect(body["text"], **_options(body))
     scan_id = _record("detect", service, [body["text"]], [found], include_text=include_text)
-    return jsonify({"scan_id": scan_id, "entities": _entities(found, body["text"], include_text)})
+    return {"scan_id": scan_id, "entities": _entities(found, body["text"], include_text)}
 
 
 @blueprint.post("/detect/batch")
-@require_roles(*_ROLES)
-@json_body(PiiDetectBatchSchema)
-@documented("Find personal information in up to 1,000 texts", response=PiiDetectBatchResultSchema, tags=["pii"])
-def detect_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(*_ROLES)
+@blueprint.arguments(PiiDetectBatchSchema)
+@blueprint.response(200, PiiDetectBatchResultSchema)
+@blueprint.errors(413, 415, 503)
+def detect_batch(body: dict[str, Any]) -> Any:
+    """Find personal information in up to 1,000 texts"""
     include_text = _check_include_text(body)
     service: PiiService = services().pii
     texts: list[str] = body["texts"]
     found = service.detect_many(texts, **_options(body))
     scan_id = _record("detect_batch", service, texts, found, include_text=include_text)
-    return jsonify({"scan_id": scan_id, "results": [
-        {"entities": _entities(f, t, include_text)} for t, f in zip(texts, found, strict=True)]})
+    return {"scan_id": scan_id, "results": [
+        {"entities": _entities(f, t, include_text)} for t, f in zip(texts, found, strict=True)]}
 
 
 def _redaction(r: Any) -> dict[str, Any]:
@@ -145,25 +148,27 @@ def _redaction(r: Any) -> dict[str, Any]:
 
 
 @blueprint.post("/redact")
-@require_roles(*_ROLES)
-@json_body(PiiRedactSchema)
-@documented("Redact personal information from a text (replace, mask, keyed hash or encrypt)",
-            response=PiiRedactResultSchema, tags=["pii"])
-def redact(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(*_ROLES)
+@blueprint.arguments(PiiRedactSchema)
+@blueprint.response(200, PiiRedactResultSchema)
+@blueprint.errors(413, 415, 503)
+def redact(body: dict[str, Any]) -> Any:
+    """Redact personal information from a text (replace, mask, keyed hash or encrypt)"""
     service: PiiService = services().pii
     scan_id, results = _redact_recorded("redact", service, [body["text"]], body)
-    return jsonify({"scan_id": scan_id, **_redaction(results[0])})
+    return {"scan_id": scan_id, **_redaction(results[0])}
 
 
 @blueprint.post("/redact/batch")
-@require_roles(*_ROLES)
-@json_body(PiiRedactBatchSchema)
-@documented("Redact personal information from up to 1,000 texts", response=PiiRedactBatchResultSchema,
-            tags=["pii"])
-def redact_batch(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(*_ROLES)
+@blueprint.arguments(PiiRedactBatchSchema)
+@blueprint.response(200, PiiRedactBatchResultSchema)
+@blueprint.errors(413, 415, 503)
+def redact_batch(body: dict[str, Any]) -> Any:
+    """Redact personal information from up to 1,000 texts"""
     service: PiiService = services().pii
     scan_id, results = _redact_recorded("redact_batch", service, body["texts"], body)
-    return jsonify({"scan_id": scan_id, "results": [_redaction(r) for r in results]})
+    return {"scan_id": scan_id, "results": [_redaction(r) for r in results]}
 
 
 def _operator_names(body: dict[str, Any]) -> dict[str, str]:
@@ -191,11 +196,18 @@ def _reveal_reason(vault: Vault, body_reason: str | None) -> str:
 
 
 @blueprint.post("/decrypt")
-@require_roles(Role.PRIVACY_OFFICER)
-@json_body(PiiDecryptSchema)
-@documented("Decrypt encrypt-operator tokens (privacy officer, with X-Reveal-Reason; audited); tokens of an "
-            "erased subject come back as erased", response=PiiDecryptResultSchema, tags=["pii"])
-def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+@blueprint.roles(Role.PRIVACY_OFFICER)
+@blueprint.arguments(PiiDecryptSchema)
+@blueprint.doc(parameters=[{"in": "header", "name": "X-Reveal-Reason", "required": False,
+                             "schema": {"type": "string", "maxLength": 100},
+                             "description": "'<reason>:<reference>', or give it as the body's reason"}])
+@blueprint.response(200, PiiDecryptResultSchema)
+@blueprint.errors(413, 415, 503)
+def decrypt(body: dict[str, Any]) -> Any:
+    """Decrypt encrypt-operator tokens (privacy officer, with X-Reveal-Reason; audited)
+
+    Tokens of an erased subject come back as erased.
+    """
     vault: Vault = services().vault
     service: PiiService = services().pii
     reason = _reveal_reason(vault, body["reason"])
@@ -230,4 +242,4 @@ def decrypt(body: dict[str, Any]):  # type: ignore[no-untyped-def]
                      "types": dict(sorted(Counter(t.entity_type for t in tokens).items())),
                      "statuses": dict(sorted(statuses.items()))}))
     log.info("pii.tokens_revealed", reveal_id=reveal_id, tokens=len(tokens), statuses=dict(statuses))
-    return jsonify({"reveal_id": reveal_id, "results": results})
+    return {"reveal_id": reveal_id, "results": results}

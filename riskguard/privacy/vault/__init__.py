@@ -68,6 +68,7 @@ def build_vault(settings: Settings, keyring: KeyProvider) -> Vault:
 
 def init_app(app: Flask) -> None:
     """Register the reveal/erase API (the vault itself is built by :mod:`riskguard.services`)."""
+    from ...http import register_blueprint
     from .views import blueprint
 
-    app.register_blueprint(blueprint)
+    register_blueprint(app, blueprint)

@@ -6,13 +6,13 @@ import re
 from typing import Any
 
 import structlog
-from flask import Blueprint, jsonify, request
+from flask import request
 from sqlalchemy import inspect
 
 from ...audit import Action, AuditEvent, AuditUnavailable
-from ...auth import Role, current_actor, require_roles
+from ...auth import Role, current_actor
 from ...errors import BadRequest, NotFound
-from ...http import documented, query_args, services
+from ...http import Blueprint, services
 from ...ids import new_id
 from .api import erase_subject, subject_status
 from .registry import get_record_type, mask
@@ -22,7 +22,7 @@ from .service import Vault, is_erased
 __all__ = ["blueprint"]
 
 log = structlog.get_logger("riskguard.vault")
-blueprint = Blueprint("vault", __name__, url_prefix="/v1/privacy")
+blueprint = Blueprint("vault", __name__, url_prefix="/v1/privacy", description="the vault: reveal, erase")
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$")
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
@@ -46,12 +46,20 @@ def _checked_id(value: str, what: str) -> str:
     return value
 
 
-@blueprint.get("/records/<record_type>/<record_id>")
-@require_roles(Role.PRIVACY_OFFICER, Role.REVIEWER, Role.ONBOARDING, Role.AUDITOR)
-@query_args(VaultRevealQuerySchema)
-@documented("Read a record's personal data: clear for a privacy officer giving X-Reveal-Reason "
-            "(audited), masked otherwise", response=VaultRevealSchema, tags=["privacy"])
-def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _reason_header(name: str, description: str) -> dict[str, Any]:
+    return {"parameters": [{"in": "header", "name": name, "required": False, "description": description,
+                            "schema": {"type": "string", "maxLength": 200}}]}
+
+
+@blueprint.get("/records/<string:record_type>/<string:record_id>")
+@blueprint.roles(Role.PRIVACY_OFFICER, Role.REVIEWER, Role.ONBOARDING, Role.AUDITOR)
+@blueprint.arguments(VaultRevealQuerySchema, location="query")
+@blueprint.doc(**_reason_header("X-Reveal-Reason", "'<reason>:<reference>': a privacy officer sees clear text"))
+@blueprint.response(200, VaultRevealSchema)
+@blueprint.errors(404, 503)
+def reveal(record_type: str, record_id: str, query: dict[str, Any]) -> Any:
+    """Read a record's personal data: clear for a privacy officer giving X-Reveal-Reason (audited), masked
+    otherwise"""
     vault: Vault = services().vault
     kind = get_record_type(record_type)
     if kind is None:
@@ -92,16 +100,18 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]):  # type: ig
                          "subject_status": "erased" if erased else "active"}))
     log.info("vault.record_read", record_type=record_type, record_id=record_id, revealed=clear,
              fields=sorted(wanted), reveal_id=reveal_id)
-    return jsonify({"record_type": record_type, "record_id": record_id,
-                    "subject_status": "erased" if erased else "active", "revealed": clear,
-                    "reveal_id": reveal_id, "policy_revision": vault.policy.revision, "fields": values})
+    return {"record_type": record_type, "record_id": record_id,
+            "subject_status": "erased" if erased else "active", "revealed": clear,
+            "reveal_id": reveal_id, "policy_revision": vault.policy.revision, "fields": values}
 
 
-@blueprint.delete("/subjects/<subject_id>")
-@require_roles(Role.PRIVACY_OFFICER)
-@documented("Erase a data subject by crypto-shredding its data key and blind indexes (PIPL Art. 47); "
-            "optional X-Erasure-Reason", response=VaultErasureSchema, tags=["privacy"])
-def erase(subject_id: str):  # type: ignore[no-untyped-def]
+@blueprint.delete("/subjects/<string:subject_id>")
+@blueprint.roles(Role.PRIVACY_OFFICER)
+@blueprint.doc(**_reason_header("X-Erasure-Reason", "'<reason>:<reference>', recorded with the erasure"))
+@blueprint.response(200, VaultErasureSchema)
+@blueprint.errors(400, 404, 503)
+def erase(subject_id: str) -> Any:
+    """Erase a data subject by crypto-shredding its data key and blind indexes (PIPL Art. 47)"""
     vault: Vault = services().vault
     _checked_id(subject_id, "subject_id")
     reason = _reason("X-Erasure-Reason", vault)
@@ -114,17 +124,18 @@ def erase(subject_id: str):  # type: ignore[no-untyped-def]
     except AuditUnavailable:
         vault.forget(subject_id)  # nothing was erased: drop what the shred may have cached
         raise
-    return jsonify(VaultErasureSchema().dump(erasure))
+    return erasure
 
 
-@blueprint.get("/subjects/<subject_id>")
-@require_roles(Role.PRIVACY_OFFICER, Role.AUDITOR)
-@documented("Whether the vault holds live data for a subject or it was erased", response=VaultSubjectSchema,
-            tags=["privacy"])
-def subject(subject_id: str):  # type: ignore[no-untyped-def]
+@blueprint.get("/subjects/<string:subject_id>")
+@blueprint.roles(Role.PRIVACY_OFFICER, Role.AUDITOR)
+@blueprint.response(200, VaultSubjectSchema)
+@blueprint.errors(400, 404, 503)
+def subject(subject_id: str) -> Any:
+    """Whether the vault holds live data for a subject or it was erased"""
     _checked_id(subject_id, "subject_id")
     with services().db.sessions() as session:
         status = subject_status(session, subject_id)
     if status == "unknown":
         raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
-    return jsonify({"subject_id": subject_id, "status": status})
+    return {"subject_id": subject_id, "status": status}

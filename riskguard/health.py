@@ -1,0 +1,45 @@
+"""``/healthz`` (the process answers) and ``/readyz`` (the database and the rules are there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from .http import Blueprint, services
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("health", __name__, description="liveness and readiness")
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok"]})
+
+
+class ReadinessChecksSchema(Schema):
+    database = fields.Boolean(required=True)
+    rules = fields.Boolean(required=True)
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ready", "not_ready"]})
+    checks = fields.Nested(ReadinessChecksSchema, required=True)
+
+
+@blueprint.get("/healthz")
+@blueprint.response(200, HealthSchema)
+def healthz() -> dict[str, Any]:
+    """The process is up"""
+    return {"status": "ok"}
+
+
+@blueprint.get("/readyz")
+@blueprint.response(200, ReadinessSchema)
+@blueprint.alt_response(503, schema=ReadinessSchema, description="a check failed")
+def readyz() -> tuple[dict[str, Any], int]:
+    """The database answers and the rules are loaded"""
+    rg = services()
+    checks = {"database": rg.db.ping(), "rules": bool(rg.rulebook.rules)}
+    ok = all(checks.values())
+    return {"status": "ready" if ok else "not_ready", "checks": checks}, 200 if ok else 503
