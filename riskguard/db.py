@@ -48,7 +48,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)  # type: ignore[arg-type]
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping: it costs a round trip on every checkout (5-15 % of an audit append's CPU). A connection
@@ -56,7 +56,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     # pool, that one call answers 503 (fail closed) and the next gets fresh connections. Recycling keeps
     # connections younger than typical idle cut-offs of firewalls and poolers.
     kwargs.setdefault("pool_recycle", 1800)
-    return create_engine(url, **kwargs)  # type: ignore[arg-type]
+    return create_engine(url, **kwargs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def services() -> Services:
     """The current app's services (built by ``create_app`` from its settings); views only."""
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    return current_app.extensions[EXTENSION]
 
 
 def read_json(expect: type = dict) -> Any:
@@ -92,7 +92,7 @@ class Blueprint(flask_smorest.Blueprint):
     def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable[[F], F]:
         """As smorest's, with the loaded data passed as ``body`` (JSON) or ``query`` (query string)."""
         kwargs.setdefault("arg_name", _ARG_NAMES.get(location, f"{location}_args"))
-        return super().arguments(schema, location=location, **kwargs)  # type: ignore[no-any-return]
+        return super().arguments(schema, location=location, **kwargs)
 
     def roles(self, *roles: Role) -> Callable[[F], F]:
         """Require a bearer token of one of ``roles`` and say so in the document (security, 401, 403)."""

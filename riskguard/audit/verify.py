@@ -91,7 +91,7 @@ def _time_text(value: object) -> str:
     return format_time(value)  # type: ignore[arg-type]
 
 
-def _check_columns(i: int, entry: bytes, copies: tuple, report: VerifyReport) -> None:  # type: ignore[type-arg]
+def _check_columns(i: int, entry: bytes, copies: tuple, report: VerifyReport) -> None:
     try:
         body = json.loads(entry)
         subject = body["subject"]

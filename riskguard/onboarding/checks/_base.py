@@ -56,6 +56,6 @@ def finding(ctx: CheckContext, check: str, field_name: str, **placeholders: Any)
                    other_application=placeholders.get("other"))
 
 
-class _Placeholders(dict):  # type: ignore[type-arg]
+class _Placeholders(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

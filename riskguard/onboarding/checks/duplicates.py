@@ -20,7 +20,7 @@ _WHAT = {"uscc": "统一社会信用代码", "legal_rep_id": "法定代表人身
          "bank_account": "结算账户"}
 
 
-def identity_values(app: dict) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
+def identity_values(app: dict) -> list[tuple[str, str, str]]:
     """(blind index name, field path, normalised value) for every value duplicates are sought by."""
     return [
         ("uscc", "uscc", identifiers.normalize_id(app["uscc"])),

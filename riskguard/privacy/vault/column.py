@@ -124,7 +124,7 @@ def _index(mapper: Mapper[Any], connection: Connection, target: Any, *, replace:
         field = indexes.get(key)
         if field is None:
             continue
-        column = mapper.get_property(key).columns[0].name  # type: ignore[attr-defined]
+        column = mapper.get_property(key).columns[0].name
         if replace:
             connection.execute(delete(BlindIndexEntry).where(
                 BlindIndexEntry.record_type == record_type, BlindIndexEntry.record_id == row_id,
