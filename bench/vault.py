@@ -35,9 +35,9 @@ from riskguard.db import Database  # noqa: E402
 from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.logging import configure_logging  # noqa: E402
 from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, use_vault  # noqa: E402
-from riskguard.privacy.vault.api import find_candidates  # noqa: E402
 from riskguard.privacy.vault.models import BlindIndexEntry  # noqa: E402
 from riskguard.privacy.vault.policy import load_policy  # noqa: E402
+from riskguard.privacy.vault.subjects import find_candidates  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FIELD = "x" * 100

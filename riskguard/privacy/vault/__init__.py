@@ -29,7 +29,11 @@ from typing import TYPE_CHECKING
 from ...config import Settings
 from ...keyring import KeyProvider
 from . import models as _models  # noqa: F401 - registers the vault tables on Base.metadata
-from .api import (
+from .column import Encrypted, VaultRecord
+from .errors import CiphertextError, KeyUnavailable, PlaintextRefused, SubjectErased, VaultError
+from .registry import RecordType, get_record_type, register_record_type
+from .service import ERASED, Erased, Vault, bind_vault, current_vault, is_erased, use_vault
+from .subjects import (
     Erasure,
     IndexHit,
     blind_index,
@@ -39,10 +43,6 @@ from .api import (
     new_subject_id,
     subject_status,
 )
-from .column import Encrypted, VaultRecord
-from .errors import CiphertextError, KeyUnavailable, PlaintextRefused, SubjectErased, VaultError
-from .registry import RecordType, get_record_type, register_record_type
-from .service import ERASED, Erased, Vault, bind_vault, current_vault, is_erased, use_vault
 
 if TYPE_CHECKING:
     from flask import Flask

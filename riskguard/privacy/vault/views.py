@@ -14,10 +14,10 @@ from ...auth import Role, current_actor
 from ...errors import BadRequest, NotFound
 from ...http import Blueprint, services
 from ...ids import new_id
-from .api import erase_subject, subject_status
 from .registry import get_record_type, mask
 from .schemas import VaultErasureSchema, VaultRevealQuerySchema, VaultRevealSchema, VaultSubjectSchema
 from .service import Vault, is_erased
+from .subjects import erase_subject, subject_status
 
 __all__ = ["blueprint"]
 

@@ -1,4 +1,4 @@
-"""Helpers other domains call: blind-index search, erasure, subject ids."""
+"""Data subjects, as other domains reach them: new subject ids, blind-index search, status, erasure."""
 
 from __future__ import annotations
 
