@@ -25,6 +25,7 @@ _PATTERN = regex.compile(
     r"|(?P<qq>(?<=(?:qq|扣扣|企鹅号?)\s*(?:号码?|群)?\s*[:：]?\s*)[1-9]\d{4,10}(?!\d))",
     regex.IGNORECASE,
 )
+_SEPARATOR = regex.compile(r"([ -])")
 _TRIGGER = regex.compile(r"\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d|@|微|薇|v|wx|qq|扣扣|企鹅", regex.IGNORECASE)
 
 
@@ -43,15 +44,36 @@ def _replace(m: regex.Match[str]) -> str:
 
 
 def _digits(value: str) -> str:
+    label = _value_label(value)
+    return label if label is not None else _parts(value)
+
+
+def _value_label(value: str) -> str | None:
+    """The tag for a digit run that is one ID, mobile or card number; None for anything else."""
     compact = normalize_card(value).lstrip("+")
     if len(compact) == 18 and resident_id_valid(normalize_id(compact)):
         return "<CN_RESIDENT_ID>"
     if not compact[:-1].isdigit():
-        return value
+        return None
     if cn_mobile_valid(compact):
         return "<CN_MOBILE>"
     if 16 <= len(compact) <= 19 and compact.isdigit():
         return "<BANK_CARD>"
+    return None
+
+
+def _parts(value: str) -> str:
+    """A run that is not one value may hold one beside other numbers (``13800138000 200``: a mobile and
+    a status): the longest span of whole groups that is one value is replaced, and the rest looked at
+    again. Groups are what the separators (space, hyphen) cut; a run holds at most 20 of them."""
+    pieces = _SEPARATOR.split(value)  # groups at even positions, separators between them
+    groups = len(pieces) // 2 + 1
+    for size in range(groups - 1, 0, -1):
+        for first in range(groups - size + 1):
+            lo, hi = 2 * first, 2 * (first + size) - 1
+            label = _value_label("".join(pieces[lo:hi]))
+            if label is not None:
+                return _parts("".join(pieces[:lo])) + label + _parts("".join(pieces[hi:]))
     return value
 
 

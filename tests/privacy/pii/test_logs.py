@@ -59,6 +59,9 @@ def test_request_full_of_pii_leaves_none_in_logs(sqlite_app, log_stream, path: s
     (f"mail:{EMAIL}", "<EMAIL_ADDRESS>"),
     ("加微信abc_12345", "<WECHAT_ID>"),
     ("qq:12345678", "<QQ_NUMBER>"),
+    (f"phone={MOBILE} 200", "<CN_MOBILE> 200"),  # a mobile beside another number is still one value
+    (f"status 500 {MOBILE}", "500 <CN_MOBILE>"),
+    (f"{ID} 7", "<CN_RESIDENT_ID> 7"),
 ])
 def test_redactor_removes(text: str, tag: str) -> None:
     out = redact_text(text)
