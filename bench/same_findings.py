@@ -1,8 +1,8 @@
 """Do two versions of the engine code decide alike? Screens the same texts with both and compares.
 
     python bench/same_findings.py --base 4f5a4a3            # engine code of that commit vs. the work tree
-    python bench/same_findings.py --write /tmp/before.json   # save the work tree's findings ...
-    python bench/same_findings.py --against /tmp/before.json # ... and compare with them later
+    python bench/same_findings.py --write var/findings-before.json   # save the work tree's findings ...
+    python bench/same_findings.py --against var/findings-before.json # ... and compare with them later
 
 A speed change to the matcher, the normaliser or the clause step must not change a single finding. The
 texts: every line of eval/corpus/*.jsonl, every rule's and library exemption's must_match /
