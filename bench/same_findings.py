@@ -124,6 +124,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         new = _run_dump(ROOT, Path(tmp) / "new.json")
         if args.write:
+            args.write.parent.mkdir(parents=True, exist_ok=True)
             args.write.write_text(json.dumps(new, ensure_ascii=False), "utf-8")
             print(f"{len(new)} texts written to {args.write}")
             return
