@@ -23,6 +23,7 @@ from faker import Faker
 from riskguard.identifiers import (
     USCC_CHARSET,
     cn_mobile_valid,
+    org_code_check_char,
     uscc_check_char,
 )
 
@@ -80,10 +81,7 @@ class _Gen:
         org_chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         while True:
             body8 = "".join(self.r.choice(org_chars) for _ in range(8))
-            total = sum((int(c) if c.isdigit() else ord(c) - 55) * w
-                        for c, w in zip(body8, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
-            check = 11 - total % 11
-            org = body8 + ("X" if check == 10 else "0" if check == 11 else str(check))
+            org = body8 + org_code_check_char(body8)
             head = self.r.choice(["91", "92", "93", "11", "12", "51", "52"]) + self.f.ssn()[:6]
             first17 = head + org
             if all(c in USCC_CHARSET for c in first17):

@@ -17,6 +17,7 @@ import yaml
 
 __all__ = [
     "USCC_CHARSET",
+    "org_code_check_char",
     "cn_mobile_valid",
     "luhn_valid",
     "normalize_card",
@@ -104,21 +105,18 @@ def uscc_check_char(first17: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
-def org_code_valid(code: str) -> bool:
-    """GB 11714 organisation code: 8 body characters and a mod-11 check (10 → X, 11 → 0)."""
-    if len(code) != 9:
-        return False
-    total = 0
-    for c, w in zip(code[:8], _ORG_WEIGHTS, strict=True):
-        if c.isdigit():
-            total += int(c) * w
-        elif "A" <= c <= "Z":
-            total += (ord(c) - 55) * w
-        else:
-            return False
+def org_code_check_char(body8: str) -> str:
+    """GB 11714 mod-11 check character of an 8-character body of digits and capitals (10 → X, 11 → 0)."""
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
-    expected = "X" if check == 10 else "0" if check == 11 else str(check)
-    return code[8] == expected
+    return "X" if check == 10 else "0" if check == 11 else str(check)
+
+
+def org_code_valid(code: str) -> bool:
+    """GB 11714 organisation code: 8 body characters (digits, capitals) and its check character."""
+    if len(code) != 9 or not all(c.isdigit() or "A" <= c <= "Z" for c in code[:8]):
+        return False
+    return code[8] == org_code_check_char(code[:8])
 
 
 def uscc_valid(value: str) -> bool:

@@ -158,15 +158,12 @@ class Values:
                          head.capitalize() + r.choice(["88", "666", "2024", "_vip"])])
 
     def uscc(self) -> str:
-        from riskguard.identifiers import USCC_CHARSET, uscc_check_char
+        from riskguard.identifiers import USCC_CHARSET, org_code_check_char, uscc_check_char
 
         org_chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         while True:
             body8 = "".join(self.r.choice(org_chars) for _ in range(8))
-            total = sum((int(c) if c.isdigit() else ord(c) - 55) * w
-                        for c, w in zip(body8, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
-            check = 11 - total % 11
-            org = body8 + ("X" if check == 10 else "0" if check == 11 else str(check))
+            org = body8 + org_code_check_char(body8)
             first17 = "91" + self.f.ssn()[:6] + org
             if all(c in USCC_CHARSET for c in first17):
                 return first17 + uscc_check_char(first17)

@@ -13,6 +13,8 @@ from typing import Any
 
 from faker import Faker
 
+from riskguard.identifiers import org_code_check_char
+
 __all__ = ["resident_id", "resident_id_from", "uscc", "card", "mobile", "application", "fake"]
 
 fake = Faker("zh_CN")
@@ -33,10 +35,7 @@ def resident_id_from(body: str, *, valid: bool = True) -> str:
 
 
 def _org_code(body8: str) -> str:
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, weights, strict=True))
-    check = 11 - total % 11
-    return body8 + ("X" if check == 10 else "0" if check == 11 else str(check))
+    return body8 + org_code_check_char(body8)
 
 
 def uscc(*, kind: str = "91", region: str = "110000", org: str | None = None, valid: bool = True,
