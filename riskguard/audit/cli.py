@@ -181,22 +181,28 @@ def report(settings: Settings, name: str, since: str | None, until: str | None, 
 @click.option("--from", "since")
 @click.option("--to", "until")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@click.option("--checkpoint-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the signed checkpoint covering exactly the exported entries "
+                   "(default: the --out file name + .checkpoint; with stdout, none unless given).")
 @progress_option
 @click.pass_obj
 def export(settings: Settings, fmt: str, actor: str | None, action: str | None, subject_type: str | None,
            subject_id: str | None, since: str | None, until: str | None, out: Path | None,
-           show_progress: bool | None) -> None:
-    """Stream entries (fixed columns, ISO-8601 UTC); unfiltered exports feed the standalone verifier."""
+           checkpoint_out: Path | None, show_progress: bool | None) -> None:
+    """Stream entries (fixed columns, ISO-8601 UTC) with the checkpoint they are pinned to; unfiltered
+    exports feed the standalone verifier. The export's own access entry is its last entry."""
     from .query import EntryFilter, export_csv, export_jsonl, iter_entries
-    from .store import StoredTree
+    from .reads import export_checkpoint
 
     flt = EntryFilter(actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
                       since=_when(since), until=_when(until))
     log = _open(settings)
-    log.integrate()
-    with log.db.engine.connect() as conn:
-        size = StoredTree(conn).size
-    _record_cli(log, "audit:entries:exported", "export", {**flt.as_details(), "format": fmt, "tree_size": size})
+    cp = export_checkpoint(log, lambda: _record_cli(log, "audit:entries:exported", "export",
+                                                    {**flt.as_details(), "format": fmt}))
+    size = cp.size
+    checkpoint_out = checkpoint_out or (out.with_name(out.name + ".checkpoint") if out else None)
+    if checkpoint_out:
+        checkpoint_out.write_text(cp.note, "utf-8")
     stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     try:
         with log.db.engine.connect() as conn, \

@@ -162,15 +162,9 @@ def test_damaged_witness_state_fails_closed(audit_log, append, witness) -> None:
     assert refused.value.kind == "state"
 
 
-def test_cli_witness_and_verify(audit_log, append, keyring, tmp_path, monkeypatch) -> None:
+def test_cli_witness_and_verify(audit_log, append, cli_environment, tmp_path) -> None:
     from riskguard.cli import main
 
-    monkeypatch.setenv("RISKGUARD_DATABASE_URL", audit_log.db.url)
-    monkeypatch.setenv("RISKGUARD_KEYRING", str(keyring.path))
-    monkeypatch.setenv("RISKGUARD_AUDIT_ORIGIN", audit_log.keys.origin)
-    monkeypatch.setenv("RISKGUARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RISKGUARD_LOG_LEVEL", "ERROR")
-    monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
     runner = CliRunner()
     append(6)
     ok = runner.invoke(main, ["audit", "witness", "--out", str(tmp_path / "cosigned.txt")])
