@@ -96,6 +96,13 @@ class AuditLog:
         with self.db.engine.connect() as conn:
             return conn.execute(select(AuditEntry.idx).where(AuditEntry.entry_id == entry_id)).scalar_one_or_none()
 
+    def has_entry(self, action: str, subject_id: str) -> bool:
+        """Whether any entry, integrated or not, has this action and subject."""
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(AuditEntry.seq).where(AuditEntry.action == action,
+                                                             AuditEntry.subject_id == subject_id).limit(1)
+                                ).first() is not None
+
     def checkpoint(self) -> Checkpoint:
         return latest_checkpoint(self.db.engine, self.keys)
 
