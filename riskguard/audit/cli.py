@@ -1,4 +1,4 @@
-"""``riskguard audit verify|checkpoint|report|export|pubkey|sequencer``."""
+"""``riskguard audit verify|witness|checkpoint|report|export|pubkey|sequencer``."""
 
 from __future__ import annotations
 

@@ -180,3 +180,41 @@ def test_cli_witness_and_verify(audit_log, append, cli_environment, tmp_path) ->
     failed = runner.invoke(main, ["audit", "verify"])
     assert failed.exit_code == 1 and "[rollback]" in failed.output
     assert base64.b64decode(vkey.strip().split("+", 2)[2])[0] == 4  # a cosignature/v1 (Ed25519) verifier key
+
+
+def test_standalone_verifier_checks_the_witness(audit_log, append, witness, cli_environment, tmp_path) -> None:
+    """verify_export.py --witness-key: the export is checked against a checkpoint the witness co-signed."""
+    import os
+    import subprocess
+    import sys
+
+    from riskguard.cli import main
+    from riskguard.config import PROJECT_ROOT
+
+    append(6)
+    (tmp_path / "cosigned.txt").write_text(witness_latest(audit_log, witness))
+    (tmp_path / "witness.vkey").write_text(witness.vkey + "\n")
+    append(3, start=6)
+    runner = CliRunner()
+    for args in (["audit", "pubkey", "--out-dir", str(tmp_path)],
+                 ["audit", "export", "--out", str(tmp_path / "audit.jsonl")]):
+        assert runner.invoke(main, args).exit_code == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RISKGUARD")}
+
+    def run(*checkpoints: str) -> subprocess.CompletedProcess[str]:
+        args = [a for c in checkpoints for a in ("--checkpoint", c)]
+        return subprocess.run([sys.executable, "-I", str(PROJECT_ROOT / "audit" / "verify_export.py"),
+                               "--export", "audit.jsonl", "--public-key", "audit_public_key.pem",
+                               "--witness-key", "witness.vkey", *args], capture_output=True, text=True,
+                              env=env, cwd=tmp_path, check=False)
+
+    assert run("audit.jsonl.checkpoint", "cosigned.txt").returncode == 0
+    unwitnessed = run("audit.jsonl.checkpoint")
+    assert unwitnessed.returncode == 2 and "co-signed by the witness" in unwitnessed.stderr
+    note = (tmp_path / "cosigned.txt").read_text().splitlines()
+    blob = bytearray(base64.b64decode(note[-1].split(" ")[2]))
+    blob[-1] ^= 1  # a damaged cosignature
+    (tmp_path / "bad.txt").write_text("\n".join([*note[:-1], note[-1].rsplit(" ", 1)[0] + " "
+                                                 + base64.b64encode(bytes(blob)).decode()]) + "\n")
+    damaged = run("audit.jsonl.checkpoint", "bad.txt")
+    assert damaged.returncode == 2 and "does not verify" in damaged.stderr
