@@ -36,6 +36,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     audit_origin: str = "riskguard.local/audit"
+    audit_trust_store: Path | None = None  # default: <data_dir>/audit-trusted-checkpoint
+    audit_witness_dir: Path | None = None  # default: <data_dir>/witness
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -52,8 +54,20 @@ class Settings:
             max_body_bytes=int(_env("MAX_BODY_BYTES", "1000000") or 1_000_000),
             log_level=_env("LOG_LEVEL", "INFO") or "INFO",
             audit_origin=_env("AUDIT_ORIGIN", "riskguard.local/audit") or "riskguard.local/audit",
+            audit_trust_store=Path(v) if (v := _env("AUDIT_TRUST_STORE")) else None,
+            audit_witness_dir=Path(v) if (v := _env("AUDIT_WITNESS_DIR")) else None,
         )
         return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def trust_store_path(self) -> Path:
+        """Where ``audit verify`` keeps the largest checkpoint it verified (outside the database)."""
+        return self.audit_trust_store or self.data_dir / "audit-trusted-checkpoint"
+
+    @property
+    def witness_dir(self) -> Path:
+        """The audit witness's own key and append-only state (outside the database)."""
+        return self.audit_witness_dir or self.data_dir / "witness"
 
     @property
     def sqlalchemy_url(self) -> str:
