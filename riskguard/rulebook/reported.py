@@ -59,8 +59,10 @@ _KIND_NOUNS = ["之类的", "之类", "这类", "这种", "这样的", "一类�
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'"}
 _SYMMETRIC = frozenset('"\'')
 _CLOSING = frozenset(_QUOTES.values())
-_CITATION = (rf"(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
-             rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?\s?[:,]")
+_CITATION = (rf"(?:(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
+             rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?"
+             # a statute named by its title after 根据/依据/按照 (根据《国旗法》，…): the same quotation
+             rf"|(?:根据|依据|按照|依照)《[^》]{{2,30}}》(?:的)?(?:相关)?(?:规定|要求)?)\s?[:,]")
 _OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "声称", "谎称", "疑似", "涉嫌", "有人推销", "上门推销",
                "有人兜售", "兜售"]
 # The conduct named, after the match in its sentence, as fraud, a violation or superstition: a warning about
@@ -149,5 +151,5 @@ class Reported:
         """Whether the match lies in a quotation of a statute: its line opens (within a few characters) by
         citing an article, and nothing between the citation and the match turns to the speaker's goods."""
         m = self.citation_re.search(full, line_start, min(start, line_start + 40))
-        return (m is not None and m.start() - line_start <= 12
+        return (m is not None and m.start() - line_start <= 20
                 and not self.turn_re.search(full, m.end(), start))

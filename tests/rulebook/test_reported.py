@@ -58,6 +58,8 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     # a statute quoted on a line that cites it
     ("广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能", "治疗", True),
     ("《广告法》第二十五条规定，招商广告不得对未来收益作出保证性承诺；应当合理提示风险", "保证", True),
+    ("致各门店：根据《广告法》的规定，酒类广告不得表现驾驶车、船、飞机等活动", "驾驶", True),  # by title
+    ("根据《广告法》规定，我们这款酒开车前也能喝", "开车", False),        # turns to its own goods
     # a use of the words, not a mention
     ("“纳米修复”科技，三天焕新肌肤", "纳米修复", False),
     ("好评返现的活动还有三天结束", "好评返现", False),
