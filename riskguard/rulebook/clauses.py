@@ -10,7 +10,8 @@ spoken fillers) and its **sentence** (split at full stops, ``!`` ``?`` ``;`` and
   or a contrast (但/却/就/也/才/还/都 …). Words that contain a cue without negating (不仅, 不断, 非常, 无比,
   特别, 别人, 未来, 不亚于, 没有之一, 不得不 …) and A-not-A questions (是不是, 能不能) are not cues;
 * whether it lies inside a **name or code**: a title in 《》, an organisation's name (``第一百货商店``,
-  ``第一人民医院``), a model or shade number (``NO.1 正红色``, ``色号NO.1``), a person's name written in
+  ``第一人民医院``), a model or shade number (``NO.1 正红色``, ``色号NO.1``, a numbered list of shades
+  ``NO.1 玫瑰豆沙、NO.3 奶茶色``), a person's name written in
   pinyin after a name cue (``设计师 Wei Yi``);
 * its **target** where a rule asks: a third party (某品牌, 别家, 同行, ``X家的``, ``X牌``) or the speaker;
 * whether it is asked and answered no, mentioned as words, or quoted from a statute (``reported``).
@@ -39,12 +40,12 @@ UNITS = ("clause", "sentence")
 # How far back (full-view characters) a negation cue still governs a match in the same clause.
 NEGATION_REACH = 20
 
-_CLAUSE_MARKS = ",，。.!！?？;；\n\r…~～|"
+_CLAUSE_MARKS = ",，。.!！?？;；\n\r…~～|—"
 _SENTENCE_MARKS = "。!！?？;；\n\r"
 _FILLERS = ["家人们", "宝宝们", "姐妹们", "兄弟们", "朋友们", "来来来", "好吧", "对吧", "是吧", "听好了", "注意了"]
 _CUES = ["不", "没", "没有", "毫无", "绝无", "并无", "从无", "并没有", "无", "非", "未", "别", "勿", "莫", "甭", "禁止", "严禁", "拒绝", "杜绝", "谈不上", "算不上",
          "称不上", "说不上", "并非", "绝非", "不是", "不能", "不会", "不可", "不敢", "不要", "不用", "不得",
-         "不承诺", "不保证", "不含", "不具备", "不具有", "不属于", "无法", "切勿", "请勿", "避免", "从未", "从不",
+         "不承诺", "不保证", "不允许", "不准", "不许", "不含", "不具备", "不具有", "不属于", "无法", "切勿", "请勿", "避免", "从未", "从不",
          "绝不", "决不", "不设", "不提供", "不存在", "不支持", "不做", "不搞", "不刷", "不收", "不给", "不送",
          "不得宣称", "严禁宣称", "禁止宣称", "不宣称", "不涉及", "警惕", "谨防", "防范", "识破", "举报", "当心"]
 # Words that contain a cue character without negating what follows (or that negate a negation).
@@ -127,6 +128,7 @@ class ClauseAnalyser:
         self.clause_re = re.compile(rf"[{marks}]+|{_alternation(_FILLERS, fold)}")
         self.sentence_re = re.compile(rf"[{re.escape(_SENTENCE_MARKS)}]+")
         self.cue_re = re.compile(_alternation(_CUES, fold))
+        self.cue_end_re = re.compile(rf"(?:{_alternation(_CUES, fold)})$")
         self.not_cue_re = re.compile(_alternation(_NOT_CUES, fold))
         self.breaker_re = re.compile(_alternation(_BREAKERS, fold))
         stops = re.escape(_NAME_STOPS)
@@ -148,10 +150,14 @@ class ClauseAnalyser:
 
 _SHORT_GAP = re.compile(r"(?:任何|一点|太|很|怎么|那么|算|够|再|可|会|能|要|用|是)?")
 # 不/没/未 also govern through a verb of one or two characters (不设返租, 从来不搞好评返现, 没做过刷单).
-_VERB_GAP = re.compile(r"[\u4e00-\u9fff]{0,2}")
+_VERB_GAP = re.compile(r"[\u4e00-\u9fff]{0,2}(?:什么)?")
 _VERB_CUES = frozenset("不没未")
 # ... and through a verb and 任何/一切 to all that the quantifier covers (不聘用任何在职命题人员).
 _ANY_GAP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:任何|一切)[\u4e00-\u9fff“”「」『』\"'、]{0,10}")
+# One item of a numbered list of names (NO.1 玫瑰豆沙、NO.3 奶茶色): a name follows and another number starts
+# the next item, so the number numbers shades or models, it ranks nothing.
+_SERIES = re.compile(r"\s?[\u4e00-\u9fff]{1,6}\s?[、,/|·\s]\s?(?:no\.?|#|n°)\s?\d")
+_QUANTIFIED = re.compile(r"(?:任何|一切)[\u4e00-\u9fff“”「」『』\"'、]{0,8}$")
 _YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
 _ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
@@ -190,15 +196,15 @@ class TextClauses:
         i = bisect_right(self._clauses, start) - 1
         n = len(self.full)
         bounds = [_unit(self._clauses, self._clauses[k], n) if k < len(self._clauses) else None
-                  for k in (i + 1, i + 2)]
-        return self._a.reported.answered_no(self.full, self.clause(start), bounds[0], bounds[1], end)
+                  for k in (i + 1, i + 2, i + 3)]
+        return self._a.reported.answered_no(self.full, self.clause(start), bounds, end)
 
     def reported(self, start: int, end: int) -> bool:
         """Whether the match is mentioned as words (quoted and named a word or kind of ad, 所谓) or quoted
         from a statute the line cites, rather than claimed."""
         rep = self._a.reported
         clause = self.clause(start)
-        return (rep.mentioned(self.full, start, end, clause) or rep.others_act(self.full, start, clause)
+        return (rep.mentioned(self.full, start, end, clause) or rep.others_act(self.full, start, end, self.sentence(start))
                 or rep.cited(self.full, start, self.full.rfind("\n", 0, start) + 1))
 
     def _cue_governs(self, start: int) -> bool:
@@ -210,6 +216,11 @@ class TextClauses:
         cut = 0
         for m in a.breaker_re.finditer(prefix):
             if m.group() == "的" and a.prohibition_re.search(prefix, 0, m.start()):
+                continue
+            # 任何/一切 govern their whole object, modifiers and all (不接受任何形式的私下转账, 不会有任何
+            # 工作人员让你转账); a cue right before 让/使 negates the causing (不会让任何人加微信)
+            if _QUANTIFIED.search(prefix, 0, m.start()) or (
+                    m.group() in ("让", "使") and a.cue_end_re.search(prefix, 0, m.start())):
                 continue
             cut = m.end()
         prefix, lo = prefix[cut:], lo + cut  # only what follows the last breaker counts
@@ -258,7 +269,8 @@ class TextClauses:
             return True
         matched = full[start:end]
         if any(c.isdigit() for c in matched) and matched.isascii() and (
-                a.code_before_re.search(full, max(0, start - 8), start) or a.code_after_re.match(full, end)):
+                a.code_before_re.search(full, max(0, start - 8), start) or a.code_after_re.match(full, end)
+                or _SERIES.match(full, end)):
             return True
         return bool(pinyin and _PINYIN_NAME.fullmatch(original[ostart:oend].strip())
                     and a.name_cue_re.search(full, max(0, start - 16), start))

@@ -11,9 +11,11 @@ the others, each a structure of the sentence rather than a word list of claims:
 * **a mention of the words themselves** — 「“干细胞”这个词不允许出现」「如遇『…』之类的弹窗」「所谓“量子
   能量”」「开光这个词原本是佛教用语」: the match is quoted and the quote is named as a word, phrase,
   slogan or kind of ad (这个词, 之类的, 这类表述, 等字样, 的说法 …), or 所谓 introduces it;
-* **someone else's act reported** — 「有人冒充本店招聘刷单兼职」「评价区出现疑似刷单的内容」: an
-  impersonation (冒充, 假冒, 冒用, 自称) or a suspicion (疑似, 涉嫌) before the match in its clause makes it
-  the conduct reported, not the speaker's offer;
+* **someone else's act reported or condemned** — 「有人冒充本店招聘刷单兼职」「评价区出现疑似刷单的内容」
+  「有人上门推销，声称能治病消灾」: an impersonation (冒充, 假冒, 冒用, 自称), another's assertion (声称, 谎称)
+  or a suspicion (疑似, 涉嫌) before the match in its sentence makes it the conduct reported, not the speaker's
+  offer; so does the sentence naming it, after the match, fraud, a violation or superstition (「凡是让你扫码
+  付款的都是骗子」「算命改运都是没有科学依据的」);
 * **a citation of a statute** — 「广告法第十八条：保健食品广告不得……」: a line that opens by citing an
   article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
   or a contrast (但, 不过).
@@ -37,7 +39,9 @@ _A_NOT_A = ["能不能", "会不会", "是不是", "有没有", "可不可以", 
 _LEADS = ["统一回复一下", "统一回复", "统一答复", "回复一下", "回答一下", "我的回答是", "回答是", "答案是", "实话实说",
           "实话讲", "实话说", "说实话", "说句实话", "老实讲", "老实说", "负责任地说", "负责任地讲", "明确告诉大家",
           "明确告诉你", "告诉大家", "告诉你们", "告诉你", "直接说", "明确说", "我得说清楚", "先说清楚", "说清楚",
-          "我想说", "我说", "我讲", "我的答案", "回复", "回答", "答"]
+          "我想说", "我说", "我讲", "我的答案", "回复", "回答", "答", "必须说清楚", "必须讲清楚", "讲清楚", "说明一下"]
+# A clause that is only a lead-in (我必须说清楚啊): the answer is the clause after it.
+_LEAD_ONLY_TAIL = r"(?:一下)?[啊呀哈吧啦哦嘛]*[\s,.!;:~|…—]*$"
 _NO = ["不能", "不会", "不是", "不行", "不可以", "不可能", "不好说", "不好", "不一定", "不建议", "不保证", "不承诺",
        "不敢保证", "保证不了", "做不到", "办不到", "没有", "没", "并不", "并没有", "绝对不", "当然不", "肯定不",
        "不存在", "不管用", "没用", "无法", "否"]
@@ -52,11 +56,20 @@ _WORD_NOUNS = ["这个词", "这个字", "这个说法", "这种说法", "这类
                "这类用语", "等用语", "等字样", "字样", "等字眼", "字眼", "一词", "二字", "这个概念", "等说法", "等词",
                "等词语", "这些词", "这些说法"]
 _KIND_NOUNS = ["之类的", "之类", "这类", "这种", "这样的", "一类的"]
-_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'"}
+_SYMMETRIC = frozenset('"\'')
 _CLOSING = frozenset(_QUOTES.values())
-_CITATION = (rf"(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
-             rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?\s?[:,]")
-_OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "疑似", "涉嫌"]
+_CITATION = (rf"(?:(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
+             rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?"
+             # a statute named by its title after 根据/依据/按照 (根据《国旗法》，…): the same quotation
+             rf"|(?:根据|依据|按照|依照)《[^》]{{2,30}}》(?:的)?(?:相关)?(?:规定|要求)?)\s?[:,]")
+_OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "声称", "谎称", "疑似", "涉嫌", "有人推销", "上门推销",
+               "有人兜售", "兜售"]
+# The conduct named, after the match in its sentence, as fraud, a violation or superstition: a warning about
+# it (凡是让你扫码付款的都是骗子, '私下交易更便宜'的均属违规行为, 算命改运都是没有科学依据的).
+_CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非])(?:都|均|全|全都|一律|统统)?(?:是|属|属于|为|系|涉嫌|构成)"
+              r"(?:违规|违法|诈骗|骗子|骗局|欺诈|虚假宣传|迷信|封建迷信|伪科学|没有科学依据|没有任何科学依据|无科学依据"
+              r")")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 
@@ -76,20 +89,31 @@ class Reported:
         # 没事, 没关系, 没问题 answer yes
         self.no_re = re.compile(rf"\s*{lead}{gap}(?:{_alt(_NO, fold)})(?!事|关系|问题|啥|什么问题|影响)")
         self.only_re = re.compile(rf"\s*{lead}{_ONLY}")
+        self.lead_only_re = re.compile(
+            rf"\s*(?:我|主播|客服|小编|老师|医生|药师)?(?:必须|得|要|先|来)?(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}")
         self.word_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS, fold)})")
         self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
         self.so_called_re = re.compile(r"所谓的?\s*$")
         self.citation_re = re.compile(_CITATION)
         self.others_act_re = re.compile(_alt(_OTHERS_ACT, fold))
+        self.condemned_re = re.compile(_CONDEMNED)
         self.turn_re = re.compile(_alt(_TURN, fold))
 
-    def answered_no(self, full: str, clause: tuple[int, int], nxt: tuple[int, int] | None,
-                    after: tuple[int, int] | None, end: int) -> bool:
-        """Whether the match (ending at ``end``) sits in a question its next clause ``nxt`` answers no
-        (or ``nxt`` restricts and the clause ``after`` it says no)."""
+    def answered_no(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None],
+                    end: int) -> bool:
+        """Whether the match (ending at ``end``) sits in a question the next of the ``following`` clauses
+        answers no (or restricts, and the clause after it says no); a lead-in clause on its own (我必须说清楚啊)
+        is passed over."""
         s, e = clause
+        nxt = following[0] if following else None
         if nxt is None or not self.question_re.search(full[s:max(end, e)].rstrip(_TRAILING)):
             return False
+        if self.lead_only_re.fullmatch(full, nxt[0], nxt[1]):
+            following = following[1:]
+            nxt = following[0] if following else None
+            if nxt is None:
+                return False
+        after = following[1] if len(following) > 1 else None
         if self.no_re.match(full, nxt[0], nxt[1]):
             return True
         return bool(after is not None and self.only_re.match(full, nxt[0], nxt[1])
@@ -106,7 +130,7 @@ class Reported:
             return True
         for i in range(start - 1, max(s, start - 30) - 1, -1):
             ch = full[i]
-            if ch in _CLOSING and not (ch == '"' and full.count('"', s, i) % 2 == 0):
+            if ch in _CLOSING and not (ch in _SYMMETRIC and full.count(ch, s, i) % 2 == 0):
                 break  # the match follows a quote, it is not inside one
             closing = _QUOTES.get(ch)
             if closing is None:
@@ -117,14 +141,15 @@ class Reported:
             break
         return False
 
-    def others_act(self, full: str, start: int, clause: tuple[int, int]) -> bool:
-        """Whether an impersonation or a suspicion before the match in its clause makes it a report of
-        someone else's conduct."""
-        return bool(self.others_act_re.search(full, clause[0], start))
+    def others_act(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+        """Whether an impersonation, a suspicion or another's assertion before the match in its sentence makes
+        it a report of someone else's conduct, or the sentence goes on to name it fraud or a violation."""
+        return bool(self.others_act_re.search(full, sentence[0], start)
+                    or self.condemned_re.search(full[end:sentence[1]]))
 
     def cited(self, full: str, start: int, line_start: int) -> bool:
         """Whether the match lies in a quotation of a statute: its line opens (within a few characters) by
         citing an article, and nothing between the citation and the match turns to the speaker's goods."""
         m = self.citation_re.search(full, line_start, min(start, line_start + 40))
-        return (m is not None and m.start() - line_start <= 12
+        return (m is not None and m.start() - line_start <= 20
                 and not self.turn_re.search(full, m.end(), start))

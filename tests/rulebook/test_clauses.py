@@ -57,6 +57,8 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     ("《最好的我们》精装版", "最好", True),
     ("色号NO.1 正红色", "no.1", True),
     ("NO.1 奶茶色口红", "no.1", True),
+    ("NO.2 枫叶红、NO.5 肉桂棕", "no.2", True),       # a numbered list of shade names
+    ("销量NO.1，好评NO.1", "no.1", False),
     ("设计师 Wei Yi 作品", "wei yi", True),
     ("国产面霜NO.1", "no.1", False),
     ("全国第一家医院提供这项服务", "第一", False),       # the name would go on: not a name's end

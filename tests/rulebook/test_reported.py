@@ -33,6 +33,8 @@ def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) ->
     ("有人问戴了能不能招财，主播统一回复一下：不能", "戴了能不能招财", True),   # the question inside the match
     ("有人问能不能祛斑？它就是一款保湿霜，没有祛斑功效", "祛斑", True),     # restricts, then says no
     ("上课能不能包过，客服回复：世界上没有包过的考试", "包过", True),
+    ("有人问种了能不能保证亩产八百——这个谁也保证不了", "保证亩产", True),    # a dash ends the question
+    ("有姐姐问能不能降血脂——我必须说清楚啊，它就是一款花茶，不能降血脂", "降血脂", True),  # a lead-in clause
     # answered yes, or not answered at all: still a claim
     ("有人问这款茶能不能降血糖？能！喝一周就降", "降血糖", False),
     ("能不能降血糖？当然可以", "降血糖", False),
@@ -56,6 +58,8 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     # a statute quoted on a line that cites it
     ("广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能", "治疗", True),
     ("《广告法》第二十五条规定，招商广告不得对未来收益作出保证性承诺；应当合理提示风险", "保证", True),
+    ("致各门店：根据《广告法》的规定，酒类广告不得表现驾驶车、船、飞机等活动", "驾驶", True),  # by title
+    ("根据《广告法》规定，我们这款酒开车前也能喝", "开车", False),        # turns to its own goods
     # a use of the words, not a mention
     ("“纳米修复”科技，三天焕新肌肤", "纳米修复", False),
     ("好评返现的活动还有三天结束", "好评返现", False),
@@ -66,6 +70,12 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("近日有不法分子冒充本店客服拉人进群返现", "返现", True),
     ("后台发现几笔疑似虚假交易的订单，已全部关闭", "虚假交易", True),
     ("本店招聘兼职，日结返现", "返现", False),
+    # another's assertion reported, or the conduct named fraud or superstition afterwards
+    ("有人上门推销'转运'手串，声称能消灾", "转运", True),
+    ("凡是让你扫码付款的都是骗子", "扫码付款", True),
+    ("看手相算命都是没有科学依据的", "算命", True),
+    ("扫码付款更便宜，这不是骗子", "扫码付款", False),
+    ("私下转账更划算，我们是正规商家", "私下转账", False),
 ])
 def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
                                 reported: bool) -> None:
@@ -77,6 +87,10 @@ def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], tex
     ("请勿添加自称官方客服的私人微信", "私人微信", True),     # a prohibition governs its whole object
     ("本店不招聘任何兼职刷单人员", "刷单", True),             # 不 + verb + 任何 covers the quantified noun
     ("本店不搞任何“晒图返现”“好评有礼”活动", "好评有礼", True),  # across quote marks
+    ("本店不接受任何形式的私下转账", "私下转账", True),        # 的 inside the quantified object
+    ("我们不会让任何人加微信付款", "加微信", True),            # a cue right before 让 negates the causing
+    ("我们不说什么国家推荐", "国家推荐", True),
+    ("让你加微信的客服不会骗你", "加微信", False),
     ("没有的小朋友回家叫爸爸买", "叫爸爸买", False),          # 的 still closes a plain negation's scope
     ("不吃药的那种降血压方法", "降血压", False),
 ])
