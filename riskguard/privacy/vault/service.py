@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING
 
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, Engine, delete, event, select, update
+from sqlalchemy import Connection, Engine, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from ...db import Database
 
+from ...errors import Conflict, NotFound
 from ...ids import utcnow
 from ...keyring import KeyProvider, KeyringError
+from ...transitions import transition
 from . import blind, crypto
 from .errors import CiphertextError, KeyUnavailable, SubjectErased, VaultError
 from .models import BlindIndexEntry, KekState, SubjectKey
@@ -221,17 +223,24 @@ class Vault:
         return blind.compute(key, spec, value)
 
     # -- erasure -----------------------------------------------------------------------------------
-    def shred(self, session: Session, subject_id: str) -> tuple[str, int]:
-        """Destroy the subject's data key and blind-index values. Returns (previous state, indexes removed)."""
+    def shred(self, session: Session, subject_id: str) -> int:
+        """Destroy the subject's data key, then its blind-index values; returns the indexes removed.
+
+        A guarded transition (live → shredded): :class:`NotFound` if the vault never held a key for the
+        subject, :class:`Conflict` (``subject_already_erased``) if it is shredded already or another
+        erasure won the race. The key row is updated first, so a concurrent write of that subject's
+        data (which reads the row ``FOR SHARE`` on PostgreSQL) either commits before and has its blind
+        indexes deleted here, or waits and is refused."""
         conn = session.connection()
-        state = self.subject_state(conn, subject_id)
+        if self.subject_state(conn, subject_id) == "unknown":
+            raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
+        transition(conn, SubjectKey, SubjectKey.subject_id == subject_id, SubjectKey.shredded_at.is_(None),
+                   values={"wrapped_key": None, "shredded_at": utcnow()},
+                   conflict=Conflict(f"subject {subject_id} is already erased", code="subject_already_erased"))
         removed = conn.execute(delete(BlindIndexEntry).where(BlindIndexEntry.subject_id == subject_id)).rowcount
-        if state == "active":
-            conn.execute(update(SubjectKey).where(SubjectKey.subject_id == subject_id)
-                         .values(wrapped_key=None, shredded_at=utcnow()))
         self.forget(subject_id)
         _track(conn, self, subject_id, "shredded")  # and again at commit, in case it was re-read meanwhile
-        return state, int(removed or 0)
+        return int(removed or 0)
 
 
 # Cache hygiene across transactions. A data key created in a transaction that then rolls back must
