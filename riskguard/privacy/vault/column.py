@@ -147,14 +147,19 @@ def _open(target: Any, session: Session | None, keys: Any = None) -> None:
         raise VaultError("a vault record was loaded without a session", code="vault_unavailable")
     table = mapper.local_table.name  # type: ignore[attr-defined]
     row_id = _row_id(mapper, target)
-    conn = session.connection()
+    sealed = []
     for key, column in columns:
         if keys is not None and key not in keys:
             continue
         blob = target.__dict__.get(key)
         if blob is None or isinstance(blob, str):
             continue
-        set_committed_value(target, key, vault.decrypt(conn, _subject(target), (table, column, row_id), blob))
+        sealed.append((key, (table, column, row_id), blob))
+    if not sealed:
+        return
+    opened = vault.decrypt_fields(session.connection(), _subject(target), [(where, blob) for _, where, blob in sealed])
+    for (key, _, _), value in zip(sealed, opened, strict=True):
+        set_committed_value(target, key, value)
 
 
 @event.listens_for(VaultRecord, "before_insert", propagate=True)

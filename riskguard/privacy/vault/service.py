@@ -1,8 +1,11 @@
 """The vault service: per-subject data keys (envelope encryption), field sealing, blind indexes, shredding.
 
 Data keys are cached unwrapped for ``cache_ttl`` seconds (default 30) so that reading a page of records
-does not unwrap a key per field. An erasure evicts this process's cache at once; other processes stop
-using the destroyed key within ``cache_ttl``.
+does not unwrap a key per field. The cache saves the unwrap, never the look-up: every encrypt and decrypt
+reads the subject's key row (one primary-key look-up, in the caller's transaction) and uses a cached key
+only while that row still holds the wrapped key it came from. So once an erasure has committed, no
+process decrypts that subject's data again, whatever its cache holds; a rewrap or a shred elsewhere is
+seen on the next call, not after a time-out.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class _DataKey:
     key_id: bytes
     aead: AESGCM | None  # None: shredded
     expires: float
+    wrapped: bytes | None = None  # the wrapped key it was unwrapped from; usable while the row holds it
 
 
 class Vault:
@@ -126,43 +130,52 @@ class Vault:
             else:
                 self._cache.pop(subject_id, None)
 
-    def _unwrap_row(self, subject_id: str, key_id_hex: str, wrapped: bytes | None, version: int) -> _DataKey:
-        expires = time.monotonic() + self.cache_ttl
+    def _unwrap_row(self, subject_id: str, key_id_hex: str, wrapped: bytes, version: int) -> _DataKey:
         key_id = bytes.fromhex(key_id_hex)
-        if wrapped is None:
-            return _DataKey(key_id, None, expires)
         try:
             data_key = self.keys.unwrap_key(version, wrapped, crypto.dek_aad(subject_id, key_id, version))
         except KeyringError as exc:
             log.error("vault.key_unavailable", subject_id=subject_id, kek_version=version)
             raise KeyUnavailable(f"data key of subject {subject_id} cannot be unwrapped: {exc.message}") \
                 from None
-        return _DataKey(key_id, AESGCM(data_key), expires)
+        return _DataKey(key_id, AESGCM(data_key), time.monotonic() + self.cache_ttl, wrapped)
 
     def _load_key(self, conn: Connection, subject_id: str, *, create: bool) -> _DataKey | None:
-        entry = self._cached(subject_id)
-        if entry is not None:
-            return entry
+        """The subject's data key as its row holds it now (None: no row). The row is read every time, so
+        a shred committed by any process is seen here; the cache only spares the unwrap. A write
+        (``create``) reads it ``FOR SHARE`` on PostgreSQL: an erasure then waits for this transaction
+        and deletes the blind indexes it wrote, or this one waits and finds the key shredded (SQLite
+        serialises writers anyway)."""
         self.sync_versions(conn)
-        row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
+        query = select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)
+        if create:
+            query = query.with_for_update(read=True)
+        row = conn.execute(query).first()
         if row is None and create:
             made = self._create_key(conn, subject_id)
             if made is not None:  # no need to unwrap what was just wrapped (a KMS call saved)
-                key_id, data_key = made
+                key_id, data_key, wrapped = made
                 _track(conn, self, subject_id, "created")
                 return self._remember(subject_id, _DataKey(key_id, AESGCM(data_key),
-                                                           time.monotonic() + self.cache_ttl))
+                                                           time.monotonic() + self.cache_ttl, wrapped))
             # another transaction created it first
-            row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
+            row = conn.execute(query).first()
         if row is None:
             return None
+        if row.wrapped_key is None:
+            self.forget(subject_id)
+            return _DataKey(bytes.fromhex(row.key_id), None, 0.0)
+        wrapped = bytes(row.wrapped_key)
+        entry = self._cached(subject_id)
+        if entry is not None and entry.wrapped == wrapped:
+            return entry
         if conn.info.get(_PENDING):  # may be this transaction's own, uncommitted key
             _track(conn, self, subject_id, "created")
-        return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, row.wrapped_key,
-                                                           row.kek_version))
+        return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, wrapped, row.kek_version))
 
-    def _create_key(self, conn: Connection, subject_id: str) -> tuple[bytes, bytes] | None:
-        """A new wrapped data key row; ``(key id, data key)``, or None if one appeared concurrently."""
+    def _create_key(self, conn: Connection, subject_id: str) -> tuple[bytes, bytes, bytes] | None:
+        """A new wrapped data key row; ``(key id, data key, wrapped key)``, or None if one appeared
+        concurrently."""
         version = self.keys.current_kek_version
         key_id, data_key = crypto.new_key_id(), crypto.new_data_key()
         try:
@@ -178,7 +191,7 @@ class Vault:
         if row is None:
             return None
         log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
-        return key_id, data_key
+        return key_id, data_key, wrapped
 
     # -- fields ------------------------------------------------------------------------------------
     def encrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str], plaintext: str) -> Sealed:
@@ -194,16 +207,27 @@ class Vault:
     def decrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str],
                 blob: bytes) -> str:
         """The plaintext, :data:`ERASED` if the subject was shredded, or a :class:`CiphertextError`."""
-        _, key_id = crypto.header(blob)
+        return self.decrypt_fields(conn, subject_id, [(where, blob)])[0]
+
+    def decrypt_fields(self, conn: Connection, subject_id: str,
+                       fields: list[tuple[tuple[str, str, str], bytes]]) -> list[str]:
+        """:meth:`decrypt` for several fields of one subject (a record's), with one look-up of its key."""
+        if not fields:
+            return []
         entry = self._load_key(conn, subject_id, create=False)
-        if entry is None:
-            raise CiphertextError(f"no data key for the subject of {where[0]}.{where[1]} row {where[2]}")
-        if entry.aead is None:
-            return ERASED
-        if entry.key_id != key_id:
-            raise CiphertextError(f"ciphertext of {where[0]}.{where[1]} row {where[2]} was made under "
-                                  "another data key (copied from another subject?)")
-        return crypto.open_sealed(entry.aead, blob, where, key_id)
+        out: list[str] = []
+        for where, blob in fields:
+            _, key_id = crypto.header(blob)
+            if entry is None:
+                raise CiphertextError(f"no data key for the subject of {where[0]}.{where[1]} row {where[2]}")
+            if entry.aead is None:
+                out.append(ERASED)
+                continue
+            if entry.key_id != key_id:
+                raise CiphertextError(f"ciphertext of {where[0]}.{where[1]} row {where[2]} was made under "
+                                      "another data key (copied from another subject?)")
+            out.append(crypto.open_sealed(entry.aead, blob, where, key_id))
+        return out
 
     def subject_state(self, conn: Connection, subject_id: str) -> str:
         """``"active"``, ``"erased"`` or ``"unknown"`` (no data key)."""
