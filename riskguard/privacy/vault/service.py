@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, Engine, delete, event, select
+from sqlalchemy import Connection, Engine, bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from ...db import DriverConnection
 
 if TYPE_CHECKING:
     from ...db import Database
@@ -64,7 +66,9 @@ class Sealed(bytes):
     __slots__ = ()
 
 
-_KEY_COLUMNS = (SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
+_KEY_ROW = select(SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version).where(
+    SubjectKey.subject_id == bindparam("subject_id"))
+_KEY_ROW_SHARED = _KEY_ROW.with_for_update(read=True)  # FOR SHARE on PostgreSQL, nothing on SQLite
 
 
 @dataclass(frozen=True)
@@ -147,10 +151,11 @@ class Vault:
         and deletes the blind indexes it wrote, or this one waits and finds the key shredded (SQLite
         serialises writers anyway)."""
         self.sync_versions(conn)
-        query = select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)
-        if create:
-            query = query.with_for_update(read=True)
-        row = conn.execute(query).first()
+        # On the connection's driver cursor, compiled once: this look-up is on every read of personal
+        # data, and SQLAlchemy's execution layer would cost more than the database's work.
+        driver, query = DriverConnection(conn.connection, conn.dialect), _KEY_ROW_SHARED if create else _KEY_ROW
+        params = {"subject_id": subject_id}
+        row = driver.first(query, params)
         if row is None and create:
             made = self._create_key(conn, subject_id)
             if made is not None:  # no need to unwrap what was just wrapped (a KMS call saved)
@@ -158,20 +163,20 @@ class Vault:
                 _track(conn, self, subject_id, "created")
                 return self._remember(subject_id, _DataKey(key_id, AESGCM(data_key),
                                                            time.monotonic() + self.cache_ttl, wrapped))
-            # another transaction created it first
-            row = conn.execute(query).first()
+            row = driver.first(query, params)  # another transaction created it first
         if row is None:
             return None
-        if row.wrapped_key is None:
+        key_id_hex, wrapped_key, kek_version = row
+        if wrapped_key is None:
             self.forget(subject_id)
-            return _DataKey(bytes.fromhex(row.key_id), None, 0.0)
-        wrapped = bytes(row.wrapped_key)
+            return _DataKey(bytes.fromhex(key_id_hex), None, 0.0)
+        wrapped = bytes(wrapped_key)
         entry = self._cached(subject_id)
         if entry is not None and entry.wrapped == wrapped:
             return entry
         if conn.info.get(_PENDING):  # may be this transaction's own, uncommitted key
             _track(conn, self, subject_id, "created")
-        return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, wrapped, row.kek_version))
+        return self._remember(subject_id, self._unwrap_row(subject_id, key_id_hex, wrapped, kek_version))
 
     def _create_key(self, conn: Connection, subject_id: str) -> tuple[bytes, bytes, bytes] | None:
         """A new wrapped data key row; ``(key id, data key, wrapped key)``, or None if one appeared
