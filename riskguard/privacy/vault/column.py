@@ -92,6 +92,7 @@ def _seal(mapper: Mapper[Any], connection: Connection, target: Any, *, changed_o
     row_id = _row_id(mapper, target)
     state = attributes.instance_state(target)
     plain: dict[str, Any] = {}
+    sealing: list[tuple[str, tuple[str, str, str], str]] = []
     for key, column in encrypted_columns(mapper):
         if changed_only and not attributes.get_history(target, key).has_changes():
             continue
@@ -105,7 +106,11 @@ def _seal(mapper: Mapper[Any], connection: Connection, target: Any, *, changed_o
         if not isinstance(value, str):
             raise PlaintextRefused(f"{type(target).__name__}.{key} must be a str")
         plain[key] = value
-        setattr(target, key, vault.encrypt(connection, _subject(target), (table, column, row_id), value))
+        sealing.append((key, (table, column, row_id), value))
+    if sealing:
+        sealed = vault.encrypt_fields(connection, _subject(target), [(where, value) for _, where, value in sealing])
+        for (key, _, _), blob in zip(sealing, sealed, strict=True):
+            setattr(target, key, blob)
     state.info["riskguard.vault.plain"] = plain
 
 

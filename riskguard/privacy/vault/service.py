@@ -201,13 +201,20 @@ class Vault:
     # -- fields ------------------------------------------------------------------------------------
     def encrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str], plaintext: str) -> Sealed:
         """Seal ``plaintext`` for ``where = (table, column, row id)`` under the subject's data key."""
+        return self.encrypt_fields(conn, subject_id, [(where, plaintext)])[0]
+
+    def encrypt_fields(self, conn: Connection, subject_id: str,
+                       fields: list[tuple[tuple[str, str, str], str]]) -> list[Sealed]:
+        """:meth:`encrypt` for several fields of one subject (a record's), with one look-up of its key."""
         if not subject_id:
             raise VaultError("a vault record needs its data subject id set before it is written",
                              code="subject_missing")
+        if not fields:
+            return []
         entry = self._load_key(conn, subject_id, create=True)
         if entry is None or entry.aead is None:
             raise SubjectErased(f"subject {subject_id} was erased; no new personal data can be stored")
-        return Sealed(crypto.seal(entry.aead, entry.key_id, plaintext, where))
+        return [Sealed(crypto.seal(entry.aead, entry.key_id, plaintext, where)) for where, plaintext in fields]
 
     def decrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str],
                 blob: bytes) -> str:
