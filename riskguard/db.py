@@ -47,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def make_engine(url: str, **kwargs: object) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1].split("?", 1)[0]
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""  # "sqlite://": in memory
         if path and path != ":memory:" and not path.startswith("file:"):
             private_sqlite(Path(path))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
