@@ -66,8 +66,8 @@ def _worker(settings: Any, jobs: Any, results: Any, barrier: Any) -> None:
     results.put("ready")
     while (job := jobs.get()) is not None:
         kind, target, headers = job
-        barrier.wait(timeout=60)
         try:
+            barrier.wait(timeout=120)
             results.put(_attempt(app, kind, target, headers))
         except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
             results.put((0, type(exc).__name__, None))
