@@ -104,9 +104,10 @@ def open_db(settings: Settings) -> Database:
 def init(settings: Settings) -> None:
     """Create the data directory, the dev keyring (mode 0600) and the database schema."""
     from . import migrate
+    from .files import private_dir
     from .keyring import Keyring
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     if not settings.master_key:
         Keyring.load_or_create(settings.keyring_path)
     db = open_db(settings)

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from .files import private_dir
+
 __all__ = ["Keyring", "KeyringError", "KeyProvider"]
 
 SECRET_NAMES = ("digest", "blind_index", "session", "audit_signing")
@@ -149,7 +151,7 @@ class Keyring:
     def save(self) -> None:
         if self.path is None:
             raise KeyringError("this keyring is derived from a master key and has no file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent, tighten=False)
         body = {
             "format": "riskguard-keyring/1",
             **{k: v for k, v in self.meta.items() if not k.startswith("_")},
@@ -157,7 +159,7 @@ class Keyring:
             "keks": {str(k): _b64(v) for k, v in sorted(self.keks.items())},
             "min_kek_version": self.min_kek_version,
         }
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")  # two writers never share one
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(body, fh, indent=2)

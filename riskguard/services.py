@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .db import Database
+from .files import private_dir
 from .keyring import Keyring
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Services:
     # -- foundations --------------------------------------------------------------------------
     @cached_property
     def db(self) -> Database:
+        if self.settings.data_dir.is_dir():  # the database and keyring live there: not for other users
+            private_dir(self.settings.data_dir)
         return Database(self.settings.sqlalchemy_url)
 
     @cached_property

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from ..privacy.pii.service import mask_personal_data
 from ..privacy.vault import find_records, is_erased, new_subject_id, subject_status
 from ..privacy.vault.registry import mask
 from ..review import CaseRequest, ReviewService
+from ..transitions import transition
 from .checks import CheckContext, DuplicateLookup, Finding, decide, run_checks
 from .models import MerchantApplication
 from .policy import OnboardingPolicy
@@ -181,9 +182,17 @@ class OnboardingService:
 
     # -- the human outcome --------------------------------------------------------------------
     def apply_review(self, session: Session, case: Any) -> None:
-        session.execute(update(MerchantApplication).where(MerchantApplication.id == case.subject_id)
-                        .values(final_decision=case.decision, final_decided_at=case.decided_at)
-                        .execution_options(synchronize_session=False))
+        """The reviewer's decision becomes the application's final one, once (a guarded transition; a
+        case whose application is gone has nothing to apply)."""
+        try:
+            transition(session, MerchantApplication, MerchantApplication.id == case.subject_id,
+                       MerchantApplication.final_decision.is_(None),
+                       values={"final_decision": case.decision, "final_decided_at": case.decided_at},
+                       conflict=Conflict("the application already has a final decision",
+                                         code="application_already_decided"))
+        except Conflict:
+            if session.scalar(select(MerchantApplication.id).where(MerchantApplication.id == case.subject_id)):
+                raise
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, session: Session, application_id: str) -> MerchantApplication:

@@ -22,6 +22,7 @@ from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import keyed_digest, utcnow
 from ..keyring import Keyring
 from ..logging import redact_value
+from ..transitions import transition
 from .models import PayoutBatch, PayoutItem, PayoutOverride
 
 __all__ = ["ApprovalService", "identities"]
@@ -61,14 +62,19 @@ class ApprovalService:
     def _approve(self, tx: AuditTransaction, batch_id: str, actor: Actor, exclude: list[str],
                  exclude_rows: list[int], overrides: list[dict[str, str]]) -> dict[str, Any]:
         session = tx.session
-        batch = session.execute(select(PayoutBatch).where(PayoutBatch.id == batch_id)
-                                .with_for_update()).scalar_one_or_none()
+        batch = session.execute(select(PayoutBatch).where(PayoutBatch.id == batch_id)).scalar_one_or_none()
         if batch is None:
             raise NotFound("no such payout batch", code="batch_not_found")
         if batch.status != "checked":
             raise Conflict(f"batch is {batch.status}", code="batch_not_pending")
         if batch.preparer == actor.ref:
             raise Forbidden("the preparer of a batch may not approve it", code="approver_is_preparer")
+        now = utcnow()
+        # The claim comes first: of approvers racing on one batch exactly one gets past it; a refusal
+        # below rolls it back with everything else.
+        transition(session, PayoutBatch, PayoutBatch.id == batch_id, PayoutBatch.status == "checked",
+                   values={"status": "approved", "approved_by": actor.ref, "approved_at": now},
+                   conflict=Conflict("batch is no longer checked", code="batch_not_pending"))
         items = session.execute(select(PayoutItem.id, PayoutItem.row, PayoutItem.payout_id, PayoutItem.decision,
                                        PayoutItem.created_by, PayoutItem.bank_account_changed_by,
                                        PayoutItem.amount_fen, PayoutItem.findings)
@@ -117,7 +123,6 @@ class ApprovalService:
                            code="blocked_payouts_unresolved",
                            details={"count": len(unresolved),
                                     "rows": [{"row": i.row, "payout_id": i.payout_id} for i in unresolved[:_SHOW]]})
-        now = utcnow()
         checked = batch.checked_entry or ""
         override_entries = []
         linked = []  # each override with the automated decision and findings it overrides

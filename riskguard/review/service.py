@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..audit import Action, AuditEvent, AuditLog
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import new_id, utcnow
 from ..logging import redact_value
+from ..transitions import transition
 from .models import CaseStatus, ReviewCase
 
 __all__ = ["CaseRequest", "ReviewService", "HUMAN_DECISIONS", "CASE_KINDS"]
@@ -151,14 +152,11 @@ class ReviewService:
             raise Forbidden("the submitter of a decision cannot review it", code="reviewer_is_submitter")
         if case.status != CaseStatus.OPEN:
             raise Conflict("case already decided", code="case_already_decided")
-        now = utcnow()
-        # Conditional update: of two reviewers racing on one case exactly one wins.
-        result = session.execute(
-            update(ReviewCase).where(ReviewCase.id == case_id, ReviewCase.status == CaseStatus.OPEN)
-            .values(status=CaseStatus.DECIDED, decision=decision, reason=reason, decided_by=actor,
-                    decided_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("case already decided", code="case_already_decided")
+        # Of reviewers racing on one case exactly one gets past this; the others answer 409.
+        transition(session, ReviewCase, ReviewCase.id == case_id, ReviewCase.status == CaseStatus.OPEN,
+                   values={"status": CaseStatus.DECIDED, "decision": decision, "reason": reason,
+                           "decided_by": actor, "decided_at": utcnow()},
+                   conflict=Conflict("case already decided", code="case_already_decided"))
         session.refresh(case)
         self._record(session, AuditEvent(
             action=Action.REVIEW_DECIDED, actor=actor, subject_type="review_case", subject_id=case.id,

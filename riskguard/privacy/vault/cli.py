@@ -48,13 +48,20 @@ def keys_status(settings: Settings) -> None:
 
 
 @click.command("rotate")
+@click.option("--expect-version", type=click.IntRange(1), default=None,
+              help="refuse (exit 1) unless this is still the current version: two operators rotating "
+                   "at once add one version, not two")
 @click.pass_obj
-def keys_rotate(settings: Settings) -> None:
+def keys_rotate(settings: Settings, expect_version: int | None) -> None:
     """Add a key-encryption-key version; new data keys use it, old ones still decrypt."""
+    from ...errors import Conflict
     from .keys import rotate
 
     with _opened(settings) as rg:
-        version = rotate(rg.db, rg.keyring, audit=rg.audit)
+        try:
+            version = rotate(rg.db, rg.keyring, audit=rg.audit, expect_version=expect_version)
+        except Conflict as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message}") from None
     click.echo(f"KEK version {version} is now current; run `riskguard keys rewrap` to move data keys",
                err=True)
     click.echo(version)

@@ -92,6 +92,7 @@ def _seal(mapper: Mapper[Any], connection: Connection, target: Any, *, changed_o
     row_id = _row_id(mapper, target)
     state = attributes.instance_state(target)
     plain: dict[str, Any] = {}
+    sealing: list[tuple[str, tuple[str, str, str], str]] = []
     for key, column in encrypted_columns(mapper):
         if changed_only and not attributes.get_history(target, key).has_changes():
             continue
@@ -105,7 +106,11 @@ def _seal(mapper: Mapper[Any], connection: Connection, target: Any, *, changed_o
         if not isinstance(value, str):
             raise PlaintextRefused(f"{type(target).__name__}.{key} must be a str")
         plain[key] = value
-        setattr(target, key, vault.encrypt(connection, _subject(target), (table, column, row_id), value))
+        sealing.append((key, (table, column, row_id), value))
+    if sealing:
+        sealed = vault.encrypt_fields(connection, _subject(target), [(where, value) for _, where, value in sealing])
+        for (key, _, _), blob in zip(sealing, sealed, strict=True):
+            setattr(target, key, blob)
     state.info["riskguard.vault.plain"] = plain
 
 
@@ -147,14 +152,19 @@ def _open(target: Any, session: Session | None, keys: Any = None) -> None:
         raise VaultError("a vault record was loaded without a session", code="vault_unavailable")
     table = mapper.local_table.name  # type: ignore[attr-defined]
     row_id = _row_id(mapper, target)
-    conn = session.connection()
+    sealed = []
     for key, column in columns:
         if keys is not None and key not in keys:
             continue
         blob = target.__dict__.get(key)
         if blob is None or isinstance(blob, str):
             continue
-        set_committed_value(target, key, vault.decrypt(conn, _subject(target), (table, column, row_id), blob))
+        sealed.append((key, (table, column, row_id), blob))
+    if not sealed:
+        return
+    opened = vault.decrypt_fields(session.connection(), _subject(target), [(where, blob) for _, where, blob in sealed])
+    for (key, _, _), value in zip(sealed, opened, strict=True):
+        set_committed_value(target, key, value)
 
 
 @event.listens_for(VaultRecord, "before_insert", propagate=True)

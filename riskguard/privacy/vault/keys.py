@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ...audit import Action, AuditEvent, AuditLog
 from ...db import Database
+from ...errors import Conflict
 from ...ids import utcnow
 from ...keyring import Keyring, KeyringError
+from ...transitions import transition
 from . import crypto
 from .models import KekState, SubjectKey
 
@@ -59,16 +62,37 @@ def kek_status(db: Database, keys: Keyring) -> dict[int, int]:
     return {int(v): int(n) for v, n in rows}
 
 
-def rotate(db: Database, keys: Keyring, *, audit: AuditLog, actor: str = "cli") -> int:
-    """Add a KEK version and make it current for new data keys; old ones still unwrap."""
+def _claim_version(session: Session, keys: Keyring, version: int) -> None:
+    """The guarded transition to KEK ``version`` (for both providers: a file keyring's row only guards,
+    the file stays the truth); 409 ``kek_rotation_conflict`` if another rotation got there first."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(KekState).values(
+        id=1, current_version=version - 1, min_version=keys.min_kek_version, updated_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["id"]))
+    transition(session, KekState, KekState.id == 1, KekState.current_version < version,
+               values={"current_version": version, "updated_at": utcnow()},
+               conflict=Conflict(f"another rotation already made KEK version {version} or later",
+                                 code="kek_rotation_conflict"))
+
+
+def rotate(db: Database, keys: Keyring, *, audit: AuditLog, actor: str = "cli",
+           expect_version: int | None = None) -> int:
+    """Add a KEK version and make it current for new data keys; old ones still unwrap.
+
+    Never do two rotations make the same version: of rotations from one version exactly one adds the
+    next, the others raise ``Conflict`` (``kek_rotation_conflict``) before they touch the keyring. With
+    ``expect_version`` (what the operator saw) a rotation from any other current version is refused
+    the same way, so two operators rotating at once add one version, not two."""
     with db.transaction() as session:
         _sync(session, keys)
+        keys.refresh()  # a file keyring another process rotated
         previous = keys.current_kek_version
+        if expect_version is not None and previous != expect_version:
+            raise Conflict(f"the current KEK version is {previous}, not {expect_version}",
+                           code="kek_rotation_conflict")
+        _claim_version(session, keys, previous + 1)
         version = keys.rotate()  # a file keyring is saved here, before the audit entry commits
         try:
-            if keys.derived:
-                state = _state(session, keys)
-                state.current_version, state.updated_at = version, utcnow()
             with audit.transaction(session) as tx:
                 tx.record(AuditEvent(action=Action.KEK_ROTATED, actor=actor, subject_type="kek",
                                      subject_id=f"v{version}", decision="rotated",

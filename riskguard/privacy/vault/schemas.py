@@ -28,7 +28,7 @@ class VaultRevealSchema(Schema):
 
 class VaultErasureSchema(Schema):
     subject_id = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": ["erased", "already_erased"]})
+    status = fields.String(required=True, metadata={"enum": ["erased"]})
     blind_indexes_removed = fields.Integer(required=True)
     erased_at = fields.String(required=True)
 

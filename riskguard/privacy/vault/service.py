@@ -1,8 +1,11 @@
 """The vault service: per-subject data keys (envelope encryption), field sealing, blind indexes, shredding.
 
 Data keys are cached unwrapped for ``cache_ttl`` seconds (default 30) so that reading a page of records
-does not unwrap a key per field. An erasure evicts this process's cache at once; other processes stop
-using the destroyed key within ``cache_ttl``.
+does not unwrap a key per field. The cache saves the unwrap, never the look-up: every encrypt and decrypt
+reads the subject's key row (one primary-key look-up, in the caller's transaction) and uses a cached key
+only while that row still holds the wrapped key it came from. So once an erasure has committed, no
+process decrypts that subject's data again, whatever its cache holds; a rewrap or a shred elsewhere is
+seen on the next call, not after a time-out.
 """
 
 from __future__ import annotations
@@ -18,15 +21,19 @@ from typing import TYPE_CHECKING
 
 import structlog
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, Engine, delete, event, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from ...db import DriverConnection
 
 if TYPE_CHECKING:
     from ...db import Database
 
+from ...errors import Conflict, NotFound
 from ...ids import utcnow
 from ...keyring import KeyProvider, KeyringError
+from ...transitions import transition
 from . import blind, crypto
 from .errors import CiphertextError, KeyUnavailable, SubjectErased, VaultError
 from .models import BlindIndexEntry, KekState, SubjectKey
@@ -59,7 +66,9 @@ class Sealed(bytes):
     __slots__ = ()
 
 
-_KEY_COLUMNS = (SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version)
+_KEY_ROW = select(SubjectKey.key_id, SubjectKey.wrapped_key, SubjectKey.kek_version).where(
+    SubjectKey.subject_id == bindparam("subject_id"))
+_KEY_ROW_SHARED = _KEY_ROW.with_for_update(read=True)  # FOR SHARE on PostgreSQL, nothing on SQLite
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class _DataKey:
     key_id: bytes
     aead: AESGCM | None  # None: shredded
     expires: float
+    wrapped: bytes | None = None  # the wrapped key it was unwrapped from; usable while the row holds it
 
 
 class Vault:
@@ -124,43 +134,53 @@ class Vault:
             else:
                 self._cache.pop(subject_id, None)
 
-    def _unwrap_row(self, subject_id: str, key_id_hex: str, wrapped: bytes | None, version: int) -> _DataKey:
-        expires = time.monotonic() + self.cache_ttl
+    def _unwrap_row(self, subject_id: str, key_id_hex: str, wrapped: bytes, version: int) -> _DataKey:
         key_id = bytes.fromhex(key_id_hex)
-        if wrapped is None:
-            return _DataKey(key_id, None, expires)
         try:
             data_key = self.keys.unwrap_key(version, wrapped, crypto.dek_aad(subject_id, key_id, version))
         except KeyringError as exc:
             log.error("vault.key_unavailable", subject_id=subject_id, kek_version=version)
             raise KeyUnavailable(f"data key of subject {subject_id} cannot be unwrapped: {exc.message}") \
                 from None
-        return _DataKey(key_id, AESGCM(data_key), expires)
+        return _DataKey(key_id, AESGCM(data_key), time.monotonic() + self.cache_ttl, wrapped)
 
     def _load_key(self, conn: Connection, subject_id: str, *, create: bool) -> _DataKey | None:
-        entry = self._cached(subject_id)
-        if entry is not None:
-            return entry
+        """The subject's data key as its row holds it now (None: no row). The row is read every time, so
+        a shred committed by any process is seen here; the cache only spares the unwrap. A write
+        (``create``) reads it ``FOR SHARE`` on PostgreSQL: an erasure then waits for this transaction
+        and deletes the blind indexes it wrote, or this one waits and finds the key shredded (SQLite
+        serialises writers anyway)."""
         self.sync_versions(conn)
-        row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
+        # On the connection's driver cursor, compiled once: this look-up is on every read of personal
+        # data, and SQLAlchemy's execution layer would cost more than the database's work.
+        driver, query = DriverConnection(conn.connection, conn.dialect), _KEY_ROW_SHARED if create else _KEY_ROW
+        params = {"subject_id": subject_id}
+        row = driver.first(query, params)
         if row is None and create:
             made = self._create_key(conn, subject_id)
             if made is not None:  # no need to unwrap what was just wrapped (a KMS call saved)
-                key_id, data_key = made
+                key_id, data_key, wrapped = made
                 _track(conn, self, subject_id, "created")
                 return self._remember(subject_id, _DataKey(key_id, AESGCM(data_key),
-                                                           time.monotonic() + self.cache_ttl))
-            # another transaction created it first
-            row = conn.execute(select(*_KEY_COLUMNS).where(SubjectKey.subject_id == subject_id)).first()
+                                                           time.monotonic() + self.cache_ttl, wrapped))
+            row = driver.first(query, params)  # another transaction created it first
         if row is None:
             return None
+        key_id_hex, wrapped_key, kek_version = row
+        if wrapped_key is None:
+            self.forget(subject_id)
+            return _DataKey(bytes.fromhex(key_id_hex), None, 0.0)
+        wrapped = bytes(wrapped_key)
+        entry = self._cached(subject_id)
+        if entry is not None and entry.wrapped == wrapped:
+            return entry
         if conn.info.get(_PENDING):  # may be this transaction's own, uncommitted key
             _track(conn, self, subject_id, "created")
-        return self._remember(subject_id, self._unwrap_row(subject_id, row.key_id, row.wrapped_key,
-                                                           row.kek_version))
+        return self._remember(subject_id, self._unwrap_row(subject_id, key_id_hex, wrapped, kek_version))
 
-    def _create_key(self, conn: Connection, subject_id: str) -> tuple[bytes, bytes] | None:
-        """A new wrapped data key row; ``(key id, data key)``, or None if one appeared concurrently."""
+    def _create_key(self, conn: Connection, subject_id: str) -> tuple[bytes, bytes, bytes] | None:
+        """A new wrapped data key row; ``(key id, data key, wrapped key)``, or None if one appeared
+        concurrently."""
         version = self.keys.current_kek_version
         key_id, data_key = crypto.new_key_id(), crypto.new_data_key()
         try:
@@ -176,32 +196,50 @@ class Vault:
         if row is None:
             return None
         log.info("vault.subject_key_created", subject_id=subject_id, kek_version=version)
-        return key_id, data_key
+        return key_id, data_key, wrapped
 
     # -- fields ------------------------------------------------------------------------------------
     def encrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str], plaintext: str) -> Sealed:
         """Seal ``plaintext`` for ``where = (table, column, row id)`` under the subject's data key."""
+        return self.encrypt_fields(conn, subject_id, [(where, plaintext)])[0]
+
+    def encrypt_fields(self, conn: Connection, subject_id: str,
+                       fields: list[tuple[tuple[str, str, str], str]]) -> list[Sealed]:
+        """:meth:`encrypt` for several fields of one subject (a record's), with one look-up of its key."""
         if not subject_id:
             raise VaultError("a vault record needs its data subject id set before it is written",
                              code="subject_missing")
+        if not fields:
+            return []
         entry = self._load_key(conn, subject_id, create=True)
         if entry is None or entry.aead is None:
             raise SubjectErased(f"subject {subject_id} was erased; no new personal data can be stored")
-        return Sealed(crypto.seal(entry.aead, entry.key_id, plaintext, where))
+        return [Sealed(crypto.seal(entry.aead, entry.key_id, plaintext, where)) for where, plaintext in fields]
 
     def decrypt(self, conn: Connection, subject_id: str, where: tuple[str, str, str],
                 blob: bytes) -> str:
         """The plaintext, :data:`ERASED` if the subject was shredded, or a :class:`CiphertextError`."""
-        _, key_id = crypto.header(blob)
+        return self.decrypt_fields(conn, subject_id, [(where, blob)])[0]
+
+    def decrypt_fields(self, conn: Connection, subject_id: str,
+                       fields: list[tuple[tuple[str, str, str], bytes]]) -> list[str]:
+        """:meth:`decrypt` for several fields of one subject (a record's), with one look-up of its key."""
+        if not fields:
+            return []
         entry = self._load_key(conn, subject_id, create=False)
-        if entry is None:
-            raise CiphertextError(f"no data key for the subject of {where[0]}.{where[1]} row {where[2]}")
-        if entry.aead is None:
-            return ERASED
-        if entry.key_id != key_id:
-            raise CiphertextError(f"ciphertext of {where[0]}.{where[1]} row {where[2]} was made under "
-                                  "another data key (copied from another subject?)")
-        return crypto.open_sealed(entry.aead, blob, where, key_id)
+        out: list[str] = []
+        for where, blob in fields:
+            _, key_id = crypto.header(blob)
+            if entry is None:
+                raise CiphertextError(f"no data key for the subject of {where[0]}.{where[1]} row {where[2]}")
+            if entry.aead is None:
+                out.append(ERASED)
+                continue
+            if entry.key_id != key_id:
+                raise CiphertextError(f"ciphertext of {where[0]}.{where[1]} row {where[2]} was made under "
+                                      "another data key (copied from another subject?)")
+            out.append(crypto.open_sealed(entry.aead, blob, where, key_id))
+        return out
 
     def subject_state(self, conn: Connection, subject_id: str) -> str:
         """``"active"``, ``"erased"`` or ``"unknown"`` (no data key)."""
@@ -221,17 +259,24 @@ class Vault:
         return blind.compute(key, spec, value)
 
     # -- erasure -----------------------------------------------------------------------------------
-    def shred(self, session: Session, subject_id: str) -> tuple[str, int]:
-        """Destroy the subject's data key and blind-index values. Returns (previous state, indexes removed)."""
+    def shred(self, session: Session, subject_id: str) -> int:
+        """Destroy the subject's data key, then its blind-index values; returns the indexes removed.
+
+        A guarded transition (live → shredded): :class:`NotFound` if the vault never held a key for the
+        subject, :class:`Conflict` (``subject_already_erased``) if it is shredded already or another
+        erasure won the race. The key row is updated first, so a concurrent write of that subject's
+        data (which reads the row ``FOR SHARE`` on PostgreSQL) either commits before and has its blind
+        indexes deleted here, or waits and is refused."""
         conn = session.connection()
-        state = self.subject_state(conn, subject_id)
+        if self.subject_state(conn, subject_id) == "unknown":
+            raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
+        transition(conn, SubjectKey, SubjectKey.subject_id == subject_id, SubjectKey.shredded_at.is_(None),
+                   values={"wrapped_key": None, "shredded_at": utcnow()},
+                   conflict=Conflict(f"subject {subject_id} is already erased", code="subject_already_erased"))
         removed = conn.execute(delete(BlindIndexEntry).where(BlindIndexEntry.subject_id == subject_id)).rowcount
-        if state == "active":
-            conn.execute(update(SubjectKey).where(SubjectKey.subject_id == subject_id)
-                         .values(wrapped_key=None, shredded_at=utcnow()))
         self.forget(subject_id)
         _track(conn, self, subject_id, "shredded")  # and again at commit, in case it was re-read meanwhile
-        return state, int(removed or 0)
+        return int(removed or 0)
 
 
 # Cache hygiene across transactions. A data key created in a transaction that then rolls back must

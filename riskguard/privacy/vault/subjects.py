@@ -37,7 +37,7 @@ class IndexHit:
 @dataclass(frozen=True)
 class Erasure:
     subject_id: str
-    status: str  # "erased" now, or "already_erased"
+    status: str  # "erased"
     blind_indexes_removed: int
     erased_at: str
 
@@ -92,14 +92,14 @@ def subject_status(session: Session, subject_id: str) -> str:
 
 
 def erase_subject(session: Session, subject_id: str, *, audit: AuditLog, actor: str,
-                  reason: str | None = None) -> Erasure | None:
+                  reason: str | None = None) -> Erasure:
     """Crypto-shred a data subject (PIPL Art. 47) and record it in ``audit``, in ``session``'s
-    transaction. ``None`` if the vault never held data for this subject."""
+    transaction. Raises ``NotFound`` (``subject_not_found``) if the vault never held data for this
+    subject, ``Conflict`` (``subject_already_erased``) if it was erased before or by a concurrent
+    erasure: exactly one erasure, and one audit entry, per subject."""
     vault = current_vault(session)
-    previous, removed = vault.shred(session, subject_id)
-    if previous == "unknown":
-        return None
-    status = "erased" if previous == "active" else "already_erased"
+    removed = vault.shred(session, subject_id)
+    status = "erased"
     with audit.transaction(session) as tx:
         tx.record(AuditEvent(action=Action.PRIVACY_ERASED, actor=actor, subject_type="data_subject",
                              subject_id=subject_id, decision=status, reason=reason,

@@ -109,7 +109,7 @@ def reveal(record_type: str, record_id: str, query: dict[str, Any]) -> Any:
 @blueprint.roles(Role.PRIVACY_OFFICER)
 @blueprint.doc(**_reason_header("X-Erasure-Reason", "'<reason>:<reference>', recorded with the erasure"))
 @blueprint.response(200, VaultErasureSchema)
-@blueprint.errors(400, 404, 503)
+@blueprint.errors(400, 404, 409, 503)
 def erase(subject_id: str) -> Any:
     """Erase a data subject by crypto-shredding its data key and blind indexes (PIPL Art. 47)"""
     vault: Vault = services().vault
@@ -119,8 +119,6 @@ def erase(subject_id: str) -> Any:
     try:
         with audit.transaction() as tx:  # the erasure commits with its audit entry, or is a 503
             erasure = erase_subject(tx.session, subject_id, audit=audit, actor=current_actor().ref, reason=reason)
-            if erasure is None:
-                raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
     except AuditUnavailable:
         vault.forget(subject_id)  # nothing was erased: drop what the shred may have cached
         raise

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from riskguard.ids import new_id
-from riskguard.privacy.vault import ERASED, erase_subject, is_erased, new_subject_id
+from riskguard.privacy.vault import ERASED, SubjectErased, erase_subject, is_erased, new_subject_id, use_vault
 
-from .conftest import Person
+from .conftest import Person, make_vault
 
 VALUES = {"name": "张三", "id_number": "11010519491231002X", "phone": "13812345678"}
 
@@ -46,6 +47,20 @@ def test_erased_subject_reads_as_sentinel_and_audit_verifies(vault, database, au
     report = audit_log.verify()
     assert report.ok, report.problems
     assert report.size >= 1
+
+
+def test_a_cached_key_is_not_used_after_another_process_erased(vault, database, audit_log, keyring) -> None:
+    """Another process's erasure (here: another vault with its own cache) is seen on the next read and
+    the next write, however fresh this vault's cached key is."""
+    person = _add(database, **VALUES)
+    with database.sessions() as session:  # this vault has the key cached now
+        assert session.get(Person, person.id).phone == VALUES["phone"]
+    with use_vault(make_vault(keyring)), database.transaction() as session:
+        erase_subject(session, person.subject_id, audit=audit_log, actor="test")
+    with database.sessions() as session:
+        assert [getattr(session.get(Person, person.id), k) for k in VALUES] == [ERASED] * 3
+    with pytest.raises(SubjectErased):
+        _add(database, subject=person.subject_id, phone="13912345678")
 
 
 def test_expired_attributes_reload_decrypted(vault, database) -> None:
