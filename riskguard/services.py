@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from .audit.service import AuditLog
+    from .console.sessions import SessionStore
     from .onboarding.service import OnboardingService
     from .payouts.approvals import ApprovalService
     from .payouts.service import PayoutService
@@ -142,6 +143,15 @@ class Services:
         from .payouts.approvals import ApprovalService
 
         return ApprovalService(db=self.db, keyring=self.keyring, audit=self.audit)
+
+    @cached_property
+    def console_sessions(self) -> SessionStore:
+        from datetime import timedelta
+
+        from .console.sessions import MAX_LIFETIME, SessionStore
+
+        return SessionStore(self.db, idle=timedelta(seconds=self.settings.console_idle_seconds),
+                            lifetime=MAX_LIFETIME)
 
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""

@@ -7,15 +7,14 @@ one stylesheet, one small script (inclusion-proof checking with WebCrypto); no C
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask, render_template
 from werkzeug.wrappers import Response
 
 from ..errors import ApiError
 from ._blueprint import bp
-from ._session import MAX_SECONDS, ConsoleSessionInterface, csrf_token, signed_in_actor
+from ._session import ConsoleSessionInterface, csrf_token, signed_in_actor
 from .i18n import current_lang, translate
+from .sessions import MAX_LIFETIME
 
 __all__ = ["init_app", "bp"]
 
@@ -33,7 +32,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_PATH="/console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        PERMANENT_SESSION_LIFETIME=timedelta(seconds=MAX_SECONDS),
+        PERMANENT_SESSION_LIFETIME=MAX_LIFETIME,
     )
     app.register_blueprint(bp)
 
