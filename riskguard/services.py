@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .payouts.service import PayoutService
     from .privacy.pii.service import PiiService
     from .privacy.vault import Vault
+    from .ratelimit import RateLimits
     from .review import ReviewService
     from .rulebook import Rulebook
 
@@ -153,10 +154,18 @@ class Services:
         return SessionStore(self.db, idle=timedelta(seconds=self.settings.console_idle_seconds),
                             lifetime=MAX_LIFETIME)
 
+    @cached_property
+    def rate_limits(self) -> RateLimits:
+        """The policy's limits over Redis (``RISKGUARD_REDIS_URL``) or this process's memory."""
+        from .ratelimit import RateLimits, load_policy
+
+        return RateLimits(load_policy(self.settings.policies_dir), storage_uri=self.settings.redis_url or "memory://",
+                          key_prefix=self.settings.rate_limit_prefix, address_secret=self.keyring.secret("digest"))
+
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""
         for name in ("db", "keyring", "audit", "rulebook", "vault", "pii", "review", "onboarding",
-                     "decision_hooks", "payouts", "approvals"):
+                     "decision_hooks", "payouts", "approvals", "rate_limits"):
             getattr(self, name)
         return self
 
