@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Response, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
@@ -126,8 +126,18 @@ class RateLimits:
         self.limiter = Limiter(self._address, storage_uri=storage_uri, strategy=STRATEGY, key_prefix=key_prefix,
                                storage_options={"wrap_exceptions": True}, headers_enabled=False)
 
-    def init_app(self, app: Any) -> None:
+    def init_app(self, app: Flask, *, route_limits_on: str) -> None:
+        """Bind to ``app``. Flask-Limiter's request hooks (its route limits, the deductions after the
+        answer) run for the blueprint ``route_limits_on`` only, the one whose routes carry such limits:
+        on every other request they would cost more than the API's own check."""
+        registries: tuple[dict[Any, list[Any]], ...] = (
+            app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+        had = [list(registry.get(None, ())) for registry in registries]
         self.limiter.init_app(app)
+        for registry, before in zip(registries, had, strict=True):
+            added = [hook for hook in registry.get(None, ()) if hook not in before]
+            registry[None] = [hook for hook in registry.get(None, ()) if hook in before]
+            registry.setdefault(route_limits_on, []).extend(added)
 
     # -- console sign-in ----------------------------------------------------------------------
     def _address(self) -> str:
