@@ -129,7 +129,7 @@ class RateLimits:
     def init_app(self, app: Flask, *, route_limits_on: str) -> None:
         """Bind to ``app``. Flask-Limiter's request hooks (its route limits, the deductions after the
         answer) run for the blueprint ``route_limits_on`` only, the one whose routes carry such limits:
-        on every other request they would cost more than the API's own check."""
+        every other request would pay for them and find nothing to check."""
         registries: tuple[dict[Any, list[Any]], ...] = (
             app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
         had = [list(registry.get(None, ())) for registry in registries]

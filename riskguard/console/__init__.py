@@ -52,7 +52,9 @@ def _globals() -> dict[str, object]:
     from .views.home import nav_items
 
     actor = signed_in_actor()
-    return {"actor": actor, "lang": current_lang(), "csrf_token": csrf_token, "nav": nav_items(actor)}
+    idle_minutes = max(1, round(services().settings.console_idle_seconds / 60))
+    return {"actor": actor, "lang": current_lang(), "csrf_token": csrf_token, "nav": nav_items(actor),
+            "idle_minutes": idle_minutes}
 
 
 @bp.after_request

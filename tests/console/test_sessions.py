@@ -104,6 +104,7 @@ def test_the_idle_timeout_is_a_setting(app_factory, sqlite_url, console_login, i
                                        live: bool) -> None:
     application = app_factory(sqlite_url, **CONSOLE_SETTINGS, console_idle_seconds=idle_seconds)
     client = application.test_client()
+    assert "会话在 2 分钟无操作" in client.get("/console/login").text  # the sign-in page says so
     console_login(client, "auditor")
     _age(application, last_seen_at=timedelta(seconds=away))
     assert (client.get("/console/").status_code == 200) is live
