@@ -26,9 +26,10 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
+import structlog
 import yaml
 from flask import Flask, Response, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 
@@ -39,6 +40,8 @@ __all__ = ["POLICY_FILE", "RateLimitPolicy", "RateLimitPolicyError", "RateLimits
 
 POLICY_FILE = "rate-limits.yaml"
 STRATEGY = "sliding-window-counter"
+
+log = structlog.get_logger("riskguard.ratelimit")
 
 _KEY_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -169,10 +172,16 @@ class RateLimits:
 
         return guarded
 
-    def retry_after(self) -> int:
-        """Seconds until the limit this request broke lets a request through again."""
+    def retry_after(self, breached: RateLimitExceeded) -> int:
+        """Seconds until the limit ``breached`` lets a request through again (its whole window when the
+        counter store cannot say)."""
+        window = breached.limit.limit.get_expiry()
         current = self.limiter.current_limit
-        return max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
+        try:
+            reset = current.reset_at if current is not None else time.time() + window
+        except StorageError:
+            return window
+        return max(1, min(window, math.ceil(reset - time.time())))
 
     # -- API ----------------------------------------------------------------------------------
     def check(self, actor: Actor) -> None:
@@ -183,6 +192,8 @@ class RateLimits:
         try:
             for item, scope, key in checks:
                 if not strategy.hit(item, prefix, scope, key):
+                    log.info("api.rate_limited", actor=actor.ref, role=actor.role.value, scope=scope,
+                             limit=str(item))
                     reset = strategy.get_window_stats(item, prefix, scope, key).reset_time
                     raise RateLimited(retry_after=math.ceil(reset - time.time()),
                                       message=f"rate limit reached ({item} per {scope.split(':')[1]})")

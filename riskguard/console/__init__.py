@@ -69,9 +69,9 @@ def _headers(response: Response) -> Response:
 
 
 @bp.errorhandler(RateLimitExceeded)
-def _throttled(_err: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
+def _throttled(err: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
     page = render_template("console/login.html", next=request.form.get("next", ""), error="login.throttled")
-    return page, 429, {"Retry-After": str(services().rate_limits.retry_after())}
+    return page, 429, {"Retry-After": str(services().rate_limits.retry_after(err))}
 
 
 @bp.errorhandler(ApiError)

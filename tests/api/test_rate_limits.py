@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 
 from riskguard.auth import create_key
@@ -97,6 +98,9 @@ def test_two_app_instances_share_their_counters_in_redis(app_factory, sqlite_url
     statuses = [app.test_client().post("/console/login", data={"api_key": f"rg_k{n}_x"}).status_code
                 for n, app in enumerate((one, one, two, two))]
     assert statuses == [400, 400, 400, 429]
+    keys = [k.decode() for k in redis.Redis.from_url(redis_url).scan_iter(match=f"*{rate_limit_prefix}*")]
+    assert any("sign-in:address" in k for k in keys) and any("api:key" in k for k in keys)
+    assert not any("127.0.0.1" in k for k in keys)  # the client address is counted as a keyed digest
 
 
 def test_memory_counters_are_per_instance(limited) -> None:
