@@ -4,13 +4,15 @@ more signed checkpoints. Python 3.11+ standard library plus ``cryptography``; it
 riskguard, so auditors can run it on their own machines.
 
     python verify_export.py --export audit.jsonl --public-key audit_public_key.pem \
-        --checkpoint checkpoint.txt [--checkpoint older.txt]
+        --checkpoint checkpoint.txt [--checkpoint older.txt] [--witness-key witness.vkey]
 
 The export must be unfiltered (``riskguard audit export`` or ``GET /v1/audit/export`` without filters)
 and cover at least every checkpoint's size. For each entry it re-hashes the exact ``canonical`` text
 (RFC 6962 leaf hash), checks the exported leaf hash and fields against it, rebuilds the Merkle tree and
-compares its root with every checkpoint whose signature verifies. Exit 0 when everything verifies,
-1 naming the first bad entry index otherwise, 2 on unusable input.
+compares its root with every checkpoint whose signature verifies. With ``--witness-key``, some
+checkpoint given must carry that witness's valid cosignature (C2SP tlog-cosignature), so the export is
+checked against a tree the witness saw. Exit 0 when everything verifies, 1 naming the first bad entry
+index otherwise, 2 on unusable input.
 """
 
 from __future__ import annotations
@@ -114,6 +116,33 @@ def parse_checkpoint(note: str, public_key: bytes, origin: str | None) -> dict:
     raise Unusable(f"the checkpoint (size {lines[1]}) carries no signature by this key")
 
 
+def load_witness_key(path: Path) -> tuple[str, bytes]:
+    """A witness's verifier key ``name+id+base64(0x04 || key)`` (C2SP tlog-cosignature, Ed25519)."""
+    parts = path.read_text("utf-8").strip().split("+", 2)
+    raw = base64.b64decode(parts[2]) if len(parts) == 3 else b""
+    if len(raw) != 33 or raw[0] != 4:
+        raise Unusable("the witness key is not an Ed25519 cosignature/v1 verifier key")
+    return parts[0], raw[1:]
+
+
+def cosigned_at(note: str, name: str, public_key: bytes) -> int | None:
+    """The timestamp of the witness's cosignature on ``note``, None if it has none (Unusable if bad)."""
+    body = note.partition("\n\n")[0] + "\n"
+    want = hashlib.sha256(name.encode("utf-8") + b"\n\x04" + public_key).digest()[:4]
+    for line in note.partition("\n\n")[2].split("\n"):
+        parts = line.split(" ")
+        blob = base64.b64decode(parts[2]) if len(parts) == 3 and parts[:2] == [DASH, name] else b""
+        if len(blob) == 76 and blob[:4] == want:
+            stamp = int.from_bytes(blob[4:12], "big")
+            try:
+                Ed25519PublicKey.from_public_bytes(public_key).verify(
+                    blob[12:], f"cosignature/v1\ntime {stamp}\n{body}".encode())
+            except InvalidSignature:
+                raise Unusable(f"the cosignature by {name} does not verify") from None
+            return stamp
+    return None
+
+
 def shown(value: object) -> str:
     """An exported cell as text (CSV guards cells starting with = + - @ with a leading quote)."""
     text = "" if value is None else str(value)
@@ -146,10 +175,14 @@ def read_export(path: Path):  # type: ignore[no-untyped-def]
                 yield row
 
 
-def verify(export: Path, public_key_file: Path, checkpoint_files: list[Path]) -> tuple[bool, list[str]]:
+def verify(export: Path, public_key_file: Path, checkpoint_files: list[Path],
+           witness_files: list[Path] | None = None) -> tuple[bool, list[str]]:
     public_key, origin = load_public_key(public_key_file)
-    cps = sorted((parse_checkpoint(p.read_text("utf-8"), public_key, origin) for p in checkpoint_files),
-                 key=lambda c: c["size"])
+    notes = [p.read_text("utf-8") for p in checkpoint_files]
+    cps = sorted((parse_checkpoint(n, public_key, origin) for n in notes), key=lambda c: c["size"])
+    for name, key in map(load_witness_key, witness_files or []):
+        if not [n for n in notes if cosigned_at(n, name, key) is not None]:
+            raise Unusable(f"no checkpoint given is co-signed by the witness {name}")
     by_size: dict[int, dict] = {}
     for cp in cps:
         if cp["size"] in by_size and by_size[cp["size"]]["root"] != cp["root"]:
@@ -210,9 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export", required=True, type=Path)
     parser.add_argument("--public-key", required=True, type=Path)
     parser.add_argument("--checkpoint", required=True, type=Path, action="append")
+    parser.add_argument("--witness-key", type=Path, action="append", default=[],
+                        help="a witness's verifier key: some checkpoint given must carry its valid cosignature")
     args = parser.parse_args(argv)
     try:
-        ok, lines = verify(args.export, args.public_key, args.checkpoint)
+        ok, lines = verify(args.export, args.public_key, args.checkpoint, args.witness_key)
     except (Unusable, OSError, ValueError, KeyError) as exc:
         print(f"UNUSABLE: {exc}", file=sys.stderr)
         return 2

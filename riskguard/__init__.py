@@ -35,6 +35,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
         services = build_services(settings)
     configure_logging(services.settings.log_level)
     services.build_all()
+    services.record_policy_load()
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes

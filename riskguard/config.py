@@ -39,6 +39,8 @@ class Settings:
     console_idle_seconds: int = 30 * 60
     redis_url: str = ""
     rate_limit_prefix: str = "riskguard"
+    audit_trust_store: Path | None = None  # default: <data_dir>/audit-trusted-checkpoint
+    audit_witness_dir: Path | None = None  # default: <data_dir>/witness
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -58,8 +60,20 @@ class Settings:
             console_idle_seconds=int(_env("CONSOLE_IDLE_SECONDS", "1800") or 1800),
             redis_url=_env("REDIS_URL", "") or "",
             rate_limit_prefix=_env("RATE_LIMIT_PREFIX", "riskguard") or "riskguard",
+            audit_trust_store=Path(v) if (v := _env("AUDIT_TRUST_STORE")) else None,
+            audit_witness_dir=Path(v) if (v := _env("AUDIT_WITNESS_DIR")) else None,
         )
         return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def trust_store_path(self) -> Path:
+        """Where ``audit verify`` keeps the largest checkpoint it verified (outside the database)."""
+        return self.audit_trust_store or self.data_dir / "audit-trusted-checkpoint"
+
+    @property
+    def witness_dir(self) -> Path:
+        """The audit witness's own key and append-only state (outside the database)."""
+        return self.audit_witness_dir or self.data_dir / "witness"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -162,6 +162,17 @@ class Services:
         return RateLimits(load_policy(self.settings.policies_dir), storage_uri=self.settings.redis_url or "memory://",
                           key_prefix=self.settings.rate_limit_prefix, address_secret=self.keyring.secret("digest"))
 
+    def record_policy_load(self) -> str | None:
+        """Record ``rulebook:policy:loaded`` if the log has not seen this process's rules and policies
+        (``create_app`` does at start; fails the start if it cannot be recorded). Off with the setting
+        ``audit_policy_loads: false`` (tests whose logs must start empty)."""
+        if not (self.settings.extra or {}).get("audit_policy_loads", True):
+            return None
+        from .rulebook.loaded import policy_set, record_if_new
+
+        return record_if_new(self.audit, policy_set(self.settings.rules_dir, self.settings.policies_dir,
+                                                    self.rulebook.revision))
+
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""
         for name in ("db", "keyring", "audit", "rulebook", "vault", "pii", "review", "onboarding",

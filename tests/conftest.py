@@ -166,8 +166,9 @@ def _settings(tmp_path: Path, url: str, **overrides: Any) -> Settings:
     keyring_path = tmp_path / "keyring.json"
     if not keyring_path.exists():
         Keyring.generate(keyring_path).save()
+    extra = {"audit_policy_loads": False, **overrides.pop("extra", {})}  # logs start empty (see test_loaded)
     return Settings.from_env(**{"data_dir": tmp_path, "database_url": url, "keyring_path": keyring_path,
-                                "master_key": None, "log_level": "WARNING", **overrides})
+                                "master_key": None, "log_level": "WARNING", "extra": extra, **overrides})
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,7 +25,7 @@ from .canonical import format_time
 from .models import AuditCheckpoint
 
 __all__ = ["Checkpoint", "CheckpointError", "key_hash", "verifier_key", "sign", "parse", "latest_checkpoint",
-           "stored_checkpoints", "parse_time"]
+           "stored_checkpoints", "parse_time", "signature_blobs", "add_cosignature"]
 
 C = AuditCheckpoint.__table__
 DASH = "\u2014"
@@ -68,6 +69,20 @@ def sign(keys: LogKeys, size: int, root: bytes, when: datetime) -> str:
     return f"{body}\n{DASH} {keys.origin} {blob}\n"
 
 
+def signature_blobs(sigs: str, name: str, key_id: bytes, length: int) -> Iterator[bytes]:
+    """The decoded signatures (key ID first) of the note signature lines by ``name`` with ``key_id``."""
+    for line in sigs.split("\n"):
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[0] != DASH or parts[1] != name:
+            continue
+        try:
+            blob = base64.b64decode(parts[2], validate=True)
+        except ValueError:
+            continue
+        if len(blob) == length and blob[:4] == key_id:
+            yield blob
+
+
 def parse(note: str, public_key: bytes, origin: str | None = None) -> Checkpoint:
     """Check the note's Ed25519 signature by ``public_key`` and return the checkpoint it signs."""
     body, sep, sigs = note.partition("\n\n")
@@ -90,16 +105,7 @@ def parse(note: str, public_key: bytes, origin: str | None = None) -> Checkpoint
         raise CheckpointError("checkpoint root is not 32 bytes")
     want = key_hash(name, public_key)
     key = Ed25519PublicKey.from_public_bytes(public_key)
-    for line in sigs.split("\n"):
-        parts = line.split(" ")
-        if len(parts) != 3 or parts[0] != DASH or parts[1] != name:
-            continue
-        try:
-            blob = base64.b64decode(parts[2], validate=True)
-        except ValueError:
-            continue
-        if len(blob) != 68 or blob[:4] != want:
-            continue
+    for blob in signature_blobs(sigs, name, want, 68):
         try:
             key.verify(blob[4:], body.encode("utf-8"))
         except InvalidSignature:
@@ -137,3 +143,20 @@ def latest_checkpoint(engine: Engine, keys: LogKeys, *, integrate_first: bool = 
 def stored_checkpoints(engine: Engine) -> list[tuple[int, str]]:
     with engine.connect() as conn:
         return [(int(s), n) for s, n in conn.execute(select(C.c.tree_size, C.c.note).order_by(C.c.tree_size))]
+
+
+def add_cosignature(engine: Engine, size: int, line: str) -> str | None:
+    """Append a witness's cosignature line to the stored checkpoint of ``size`` (so that the API and
+    ``checkpoint`` hand out the co-signed note); returns the note, or None if there is no such row."""
+    from sqlalchemy import update
+
+    with engine.begin() as conn:
+        note = conn.execute(select(C.c.note).where(C.c.tree_size == size)).scalar_one_or_none()
+        if note is None:
+            return None
+        lines = note.rstrip("\n").split("\n")
+        name = line.split(" ", 2)[1]
+        kept = [x for x in lines if not x.startswith(f"{DASH} {name} ")]  # one cosignature per witness
+        note = "\n".join([*kept, line]) + "\n"
+        conn.execute(update(AuditCheckpoint).where(AuditCheckpoint.tree_size == size).values(note=note))
+    return note

@@ -1,4 +1,4 @@
-"""``riskguard audit verify|checkpoint|report|export|pubkey|sequencer``."""
+"""``riskguard audit verify|witness|checkpoint|report|export|pubkey|sequencer``."""
 
 from __future__ import annotations
 
@@ -64,16 +64,23 @@ def audit() -> None:
               path_type=Path), help="A signed checkpoint file held outside the database (repeatable).")
 @click.option("--no-integrate", is_flag=True, help="Do not integrate queued entries first.")
 @click.option("--fast", is_flag=True, help="Skip parsing entries to check the filter columns copied from them.")
+@click.option("--trust-store", type=click.Path(dir_okay=False, path_type=Path),
+              help="File keeping the largest checkpoint verified so far (default: RISKGUARD_AUDIT_TRUST_STORE, "
+                   "else <data dir>/audit-trusted-checkpoint).")
 @click.pass_obj
-def verify(settings: Settings, checkpoints: tuple[Path, ...], no_integrate: bool, fast: bool) -> None:
-    """Re-hash every entry, rebuild the tree, check every checkpoint; exit 1 naming the first bad index."""
+def verify(settings: Settings, checkpoints: tuple[Path, ...], no_integrate: bool, fast: bool,
+           trust_store: Path | None) -> None:
+    """Re-hash every entry, rebuild the tree, check every checkpoint and the trusted one; exit 1 naming
+    the first bad index (or a rollback, deleted checkpoints, a non-empty log without a checkpoint)."""
     import base64
     import time
+
+    from .trust import TrustStore
 
     log = _open(settings)
     started = time.perf_counter()
     report = log.verify([p.read_text("utf-8") for p in checkpoints], integrate_first=not no_integrate,
-                        deep=not fast)
+                        deep=not fast, trust_store=TrustStore(trust_store or settings.trust_store_path))
     seconds = time.perf_counter() - started
     log.db.dispose()
     if report.ok:
@@ -99,6 +106,35 @@ def checkpoint(settings: Settings, out: Path | None) -> None:
     if out:
         out.write_text(cp.note, "utf-8")
     click.echo(cp.note, nl=False)
+
+
+@audit.command("witness")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The witness's key and append-only state, outside the database (default: "
+                   "RISKGUARD_AUDIT_WITNESS_DIR, else <data dir>/witness).")
+@click.option("--name", help="The witness's key name (default: <origin>/witness).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the co-signed note here.")
+@click.pass_obj
+def witness(settings: Settings, state_dir: Path | None, name: str | None, out: Path | None) -> None:
+    """Co-sign the latest checkpoint after checking that it extends the last one this witness co-signed
+    (RFC 6962 consistency proof); exit 1 refusing a rolled-back or rewritten log."""
+    from .witness import Witness, WitnessError, WitnessState, load_or_create_key, witness_latest
+
+    directory = state_dir or settings.witness_dir
+    log = _open(settings)
+    try:
+        cosigner = Witness(WitnessState(directory / "state.jsonl"), load_or_create_key(directory / "witness.key"),
+                          name or f"{log.keys.origin}/witness", origin=log.keys.origin, log_key=log.keys.public_key)
+        (directory / "witness.vkey").write_text(cosigner.vkey + "\n", "utf-8")
+        note = witness_latest(log, cosigner)
+    except WitnessError as exc:
+        click.echo(f"REFUSED: [{exc.kind}] {exc}", err=True)
+        sys.exit(1)
+    finally:
+        log.db.dispose()
+    if out:
+        out.write_text(note, "utf-8")
+    click.echo(note, nl=False)
 
 
 @audit.command("report")
@@ -145,22 +181,28 @@ def report(settings: Settings, name: str, since: str | None, until: str | None, 
 @click.option("--from", "since")
 @click.option("--to", "until")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@click.option("--checkpoint-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the signed checkpoint covering exactly the exported entries "
+                   "(default: the --out file name + .checkpoint; with stdout, none unless given).")
 @progress_option
 @click.pass_obj
 def export(settings: Settings, fmt: str, actor: str | None, action: str | None, subject_type: str | None,
            subject_id: str | None, since: str | None, until: str | None, out: Path | None,
-           show_progress: bool | None) -> None:
-    """Stream entries (fixed columns, ISO-8601 UTC); unfiltered exports feed the standalone verifier."""
+           checkpoint_out: Path | None, show_progress: bool | None) -> None:
+    """Stream entries (fixed columns, ISO-8601 UTC) with the checkpoint they are pinned to; unfiltered
+    exports feed the standalone verifier. The export's own access entry is its last entry."""
     from .query import EntryFilter, export_csv, export_jsonl, iter_entries
-    from .store import StoredTree
+    from .reads import export_checkpoint
 
     flt = EntryFilter(actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
                       since=_when(since), until=_when(until))
     log = _open(settings)
-    log.integrate()
-    with log.db.engine.connect() as conn:
-        size = StoredTree(conn).size
-    _record_cli(log, "audit:entries:exported", "export", {**flt.as_details(), "format": fmt, "tree_size": size})
+    cp = export_checkpoint(log, lambda: _record_cli(log, "audit:entries:exported", "export",
+                                                    {**flt.as_details(), "format": fmt}))
+    size = cp.size
+    checkpoint_out = checkpoint_out or (out.with_name(out.name + ".checkpoint") if out else None)
+    if checkpoint_out:
+        checkpoint_out.write_text(cp.note, "utf-8")
     stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     try:
         with log.db.engine.connect() as conn, \

@@ -29,7 +29,8 @@ from .store import StoredTree
 if TYPE_CHECKING:
     from .service import AuditLog
 
-__all__ = ["EntryProof", "ProofCheck", "integrated", "signed_checkpoint", "log_size", "entry_proof",
+__all__ = ["EntryProof", "ProofCheck", "integrated", "signed_checkpoint", "export_checkpoint", "export_headers",
+           "log_size", "entry_proof",
            "check_proof", "named_reports", "report_rows"]
 
 log = structlog.get_logger("riskguard.audit.reads")
@@ -52,6 +53,21 @@ def integrated(audit: AuditLog) -> None:
 def signed_checkpoint(audit: AuditLog) -> Checkpoint:
     """The checkpoint for the current size (integrating first; signed now if the log grew)."""
     return _or_unavailable(audit.checkpoint, "audit.checkpoint_failed")
+
+
+def export_checkpoint(audit: AuditLog, record: Callable[[], None]) -> Checkpoint:
+    """The checkpoint an export is pinned to: ``record`` the export (the auditor's read, fail closed)
+    first, then integrate and sign the checkpoint that covers it. The export then streams exactly the
+    entries below that size, its own access entry included, so the checkpoint it carries verifies it
+    whatever is written meanwhile and in whichever order the auditor fetches other checkpoints."""
+    record()
+    return signed_checkpoint(audit)
+
+
+def export_headers(checkpoint: Checkpoint) -> dict[str, str]:
+    """``X-Audit-Tree-Size`` and the signed note as ``X-Audit-Checkpoint`` (base64: a header is one line)."""
+    return {"X-Audit-Tree-Size": str(checkpoint.size),
+            "X-Audit-Checkpoint": base64.b64encode(checkpoint.note.encode("utf-8")).decode()}
 
 
 def log_size(audit: AuditLog) -> int:

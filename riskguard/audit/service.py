@@ -16,11 +16,12 @@ from ..ids import keyed_digest
 from ..keyring import Keyring
 from ._keys import LogKeys
 from .canonical import PersonalDataError
-from .checkpoints import Checkpoint, latest_checkpoint
+from .checkpoints import Checkpoint, CheckpointError, latest_checkpoint
 from .events import AuditEvent
 from .models import AuditEntry
 from .recorder import OWNER, AuditTransaction
 from .sequencer import MODES, Sequencer, integrate
+from .trust import TrustStore
 from .verify import VerifyReport, verify_log
 
 if TYPE_CHECKING:
@@ -95,11 +96,32 @@ class AuditLog:
         with self.db.engine.connect() as conn:
             return conn.execute(select(AuditEntry.idx).where(AuditEntry.entry_id == entry_id)).scalar_one_or_none()
 
+    def has_entry(self, action: str, subject_id: str) -> bool:
+        """Whether any entry, integrated or not, has this action and subject."""
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(AuditEntry.seq).where(AuditEntry.action == action,
+                                                             AuditEntry.subject_id == subject_id).limit(1)
+                                ).first() is not None
+
     def checkpoint(self) -> Checkpoint:
         return latest_checkpoint(self.db.engine, self.keys)
 
     def verify(self, extra_checkpoints: Iterable[str] = (), *, integrate_first: bool = True,
-               deep: bool = True) -> VerifyReport:
+               deep: bool = True, trust_store: TrustStore | None = None) -> VerifyReport:
+        """With ``trust_store``: also check the checkpoint it holds (rollback, deleted checkpoints, a
+        non-empty log without one) and, if everything verifies, remember the latest stored checkpoint."""
         if integrate_first:
             self.integrate()
-        return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep)
+        if trust_store is None:
+            return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep)
+        try:
+            trusted = trust_store.load(self.keys)
+        except CheckpointError as exc:
+            report = VerifyReport()
+            report.add(None, "trust_store", f"the trusted checkpoint file is unusable: {exc}")
+            return report
+        report = verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep, trusted=trusted,
+                            require_checkpoint=True)
+        if report.ok and report.latest_stored is not None:
+            trust_store.remember(report.latest_stored, self.keys)
+        return report

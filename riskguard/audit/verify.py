@@ -48,6 +48,11 @@ class VerifyReport:
     entries_checked: int = 0
     checkpoints_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
+    stored: list[Checkpoint] = field(default_factory=list)  # the stored checkpoints that parse, by size
+
+    @property
+    def latest_stored(self) -> Checkpoint | None:
+        return self.stored[-1] if self.stored else None
 
     @property
     def ok(self) -> bool:
@@ -75,6 +80,8 @@ def _checkpoints(engine: Engine, keys: LogKeys, extra: Iterable[str], report: Ve
             report.add(None, "checkpoint_signature", f"{where} checkpoint (size {size}): {exc}")
             continue
         report.checkpoints_checked += 1
+        if where == "stored":
+            report.stored.append(cp)
         if size is not None and (cp.size != size or cp.root != root):
             report.add(None, "checkpoint_row", f"stored checkpoint row {size} disagrees with its signed note")
         other = found.get(cp.size)
@@ -111,17 +118,38 @@ def _entry_time(entry: bytes) -> bytes:
     return entry[at + 8:at + 35] if at >= 0 else b""
 
 
+def _check_trusted(report: VerifyReport, trusted: Checkpoint | None) -> None:
+    """What a verifier that remembers its largest verified checkpoint adds (see ``trust.py``)."""
+    if report.size and report.latest_stored is None:
+        report.add(None, "checkpoint_missing", f"the log holds {report.size} entries but no signed checkpoint")
+    if trusted is None:
+        return
+    if not any(c.size == trusted.size and c.root == trusted.root for c in report.stored):
+        report.add(None, "checkpoint_missing", f"checkpoint {trusted.size}, verified by an earlier run, is "
+                                               "no longer stored: checkpoints were deleted")
+    latest = report.latest_stored
+    if latest is not None and latest.size < trusted.size:
+        report.add(latest.size, "rollback", f"the latest stored checkpoint ({latest.size}) is smaller than "
+                                            f"the trusted one ({trusted.size}): the log was rolled back")
+
+
 def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] = (), *,
-               deep: bool = True, page: int = 20000) -> VerifyReport:
-    """``deep`` also parses every entry and checks the filter columns copied from it."""
+               deep: bool = True, page: int = 20000, trusted: Checkpoint | None = None,
+               require_checkpoint: bool = False) -> VerifyReport:
+    """``deep`` also parses every entry and checks the filter columns copied from it. ``trusted`` (the
+    verifier's remembered checkpoint) is checked like a given one, must still be stored and not be
+    larger than the latest stored; ``require_checkpoint`` fails a non-empty log without a checkpoint."""
     report = VerifyReport()
-    checkpoints = _checkpoints(engine, keys, extra_checkpoints, report)
+    extra = [*extra_checkpoints, *([trusted.note] if trusted is not None else [])]
+    checkpoints = _checkpoints(engine, keys, extra, report)
     with engine.connect() as conn:
         head_size, head_root = conn.execute(select(T.c.size, T.c.root).where(T.c.id == 1)).one()
         quarantined = conn.execute(select(func.count()).select_from(E).where(
             E.c.idx.is_(None), E.c.leaf_hash == b"")).scalar_one()
     head_size, head_root = int(head_size), bytes(head_root)
     report.size, report.root = head_size, head_root
+    if require_checkpoint or trusted is not None:
+        _check_trusted(report, trusted)
     if quarantined:
         report.add(None, "quarantined", f"{quarantined} pending rows were not written by the service (bad MAC)")
 

@@ -29,7 +29,16 @@ from .query import (
     iter_entries,
     page_entries,
 )
-from .reads import entry_proof, integrated, log_size, named_reports, report_rows, signed_checkpoint
+from .reads import (
+    entry_proof,
+    export_checkpoint,
+    export_headers,
+    integrated,
+    log_size,
+    named_reports,
+    report_rows,
+    signed_checkpoint,
+)
 from .reports import run_report
 from .schemas import (
     MAX_INDEX,
@@ -184,7 +193,9 @@ def _stream(fmt: str, rows_factory) -> Response:  # type: ignore[no-untyped-def]
 
 _STREAMS = {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}}
 _TREE_SIZE = {"X-Audit-Tree-Size": {"description": "the log size the export covers",
-                                    "schema": {"type": "integer"}}}
+                                    "schema": {"type": "integer"}},
+              "X-Audit-Checkpoint": {"description": "base64 of the signed checkpoint of exactly that size "
+                                                    "(verify_export.py --checkpoint)", "schema": {"type": "string"}}}
 
 
 @blueprint.get("/export")
@@ -196,11 +207,10 @@ _TREE_SIZE = {"X-Audit-Tree-Size": {"description": "the log size the export cove
 def export(query: dict[str, Any]) -> Response:
     """Streamed export (jsonl or csv, fixed columns) of the entries matching the filters"""
     flt = _filter(query)
-    size = log_size(_log())
-    _record_access(Action.AUDIT_EXPORTED, "export", {**flt.as_details(), "format": query["format"],
-                                                     "tree_size": size})
-    response = _stream(query["format"], lambda conn: iter_entries(conn, flt, upto=size))
-    response.headers["X-Audit-Tree-Size"] = str(size)
+    cp = export_checkpoint(_log(), lambda: _record_access(Action.AUDIT_EXPORTED, "export",
+                                                          {**flt.as_details(), "format": query["format"]}))
+    response = _stream(query["format"], lambda conn: iter_entries(conn, flt, upto=cp.size))
+    response.headers.update(export_headers(cp))
     return response
 
 

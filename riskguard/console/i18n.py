@@ -213,6 +213,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "payouts.review_list": ("需复核的付款", "Payouts for review"),
     "payouts.row": ("行", "Row"),
     "payouts.payout_id": ("付款编号", "Payout id"),
+    "payouts.payee": ("收款方", "Payee"),
+    "payouts.overridden": ("已人工放行", "Overridden"),
     "payouts.action": ("处理", "Action"),
     "payouts.exclude": ("剔除", "Exclude"),
     "payouts.override": ("放行（需理由）", "Override (reason)"),

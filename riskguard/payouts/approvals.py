@@ -21,12 +21,20 @@ from ..db import Database
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import keyed_digest, utcnow
 from ..keyring import Keyring
+from ..logging import redact_value
 from .models import PayoutBatch, PayoutItem, PayoutOverride
 
 __all__ = ["ApprovalService", "identities"]
 
 log = structlog.get_logger("riskguard.payouts")
 _SHOW = 20  # payout ids named in a refusal
+_LINKED = 1000  # overrides listed (with their findings) in the approval entry; all are linked by entry id
+
+
+def automated_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the audit trail keeps of a payout's findings: the check, its severity and column; never
+    the values compared (payee data)."""
+    return [{k: f[k] for k in ("check", "severity", "column") if f.get(k) is not None} for f in findings]
 
 
 def identities(actor: Actor) -> frozenset[str]:
@@ -99,6 +107,10 @@ class ApprovalService:
                         "approver_created_payouts")
         self._refuse_if(kept, lambda i: (i.bank_account_changed_by or "").strip().casefold() in me,
                         "the approver changed the bank details of payees in this batch", "approver_changed_bank_details")
+        for n, spec in enumerate(overrides):  # the reason goes into the audit trail, which is never erased
+            if redact_value(spec["reason"]) != spec["reason"]:
+                raise BadRequest("an override reason must not contain personal data (numbers, e-mail addresses)",
+                                 code="reason_contains_personal_data", field=f"overrides.{n}.reason")
         unresolved = [i for i in kept if i.decision == "block" and i.row not in overridden_rows]
         if unresolved:
             raise Conflict("blocked payouts must be excluded or overridden with a reason",
@@ -108,6 +120,7 @@ class ApprovalService:
         now = utcnow()
         checked = batch.checked_entry or ""
         override_entries = []
+        linked = []  # each override with the automated decision and findings it overrides
         for spec in overrides:
             item = by_id[spec["payout_id"]][0]
             row = PayoutOverride(batch_id=batch_id, item_id=item.id, payout_id=item.payout_id,
@@ -115,17 +128,20 @@ class ApprovalService:
                                  created_at=now)
             session.add(row)
             session.flush()
+            found = automated_findings(item.findings)
             entry = tx.record(AuditEvent(
                 action=Action.PAYOUT_OVERRIDDEN, actor=actor.ref, subject_type="payout",
-                subject_id=f"{batch_id}#{item.row}", decision="allow",
-                rule_ids=sorted({f["check"] for f in item.findings}),
+                subject_id=f"{batch_id}#{item.row}", decision="allow", reason=spec["reason"],
+                rule_ids=sorted({f["check"] for f in found}),
                 policy_revision=batch.policy_revision,
                 links={"batch": batch_id, "overrides": checked},
-                details={"row": item.row, "original_decision": item.decision,
+                details={"row": item.row, "automated_decision": item.decision, "findings": found,
                          "preparer": batch.preparer, "approver": actor.ref, "override_id": row.id,
                          "reason_digest": keyed_digest(self.keyring.secret("digest"), spec["reason"])}))
             row.audit_entry = entry.entry_id
             override_entries.append(entry.entry_id)
+            linked.append({"row": item.row, "automated_decision": item.decision, "findings": found,
+                           "override_decision": "allow", "entry": entry.entry_id})
         excluded = sorted(excluded_rows)
         for chunk in _chunks(excluded):
             session.execute(update(PayoutItem).where(PayoutItem.batch_id == batch_id, PayoutItem.row.in_(chunk))
@@ -143,7 +159,7 @@ class ApprovalService:
             details={"preparer": batch.preparer, "approver": actor.ref, "approved": len(approved),
                      "excluded": len(excluded), "overridden": len(override_entries),
                      "amount_fen_approved": amount, "override_entries": override_entries,
-                     "excluded_rows": excluded[:1000]}))
+                     "overrides": linked[:_LINKED], "excluded_rows": excluded[:1000]}))
         batch.status, batch.approved_by, batch.approved_at, batch.approval_entry = ("approved", actor.ref, now,
                                                                                     entry.entry_id)
         log.info("payouts.batch_approved", batch_id=batch_id, approved=len(approved), excluded=len(excluded),

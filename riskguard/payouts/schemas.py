@@ -47,12 +47,25 @@ class FindingSchema(Schema):
     message = fields.String()
 
 
+class OverrideShownSchema(Schema):
+    decision = fields.String(metadata={"description": "the human decision (allow) over the automated one"})
+    reason = fields.String()
+    by = fields.String(metadata={"description": "the approver's actor ref"})
+    at = UtcDateTime()
+    audit_entry = fields.String(allow_none=True, metadata={"description": "the payouts:payout:overridden entry"})
+
+
 class PayoutSchema(Schema):
     row = fields.Integer()
     payout_id = fields.String(allow_none=True)
-    decision = fields.String(validate=DECISION)
+    payee_id = fields.String(allow_none=True)
+    amount_fen = fields.Integer(allow_none=True)
+    currency = fields.String(allow_none=True)
+    decision = fields.String(validate=DECISION, metadata={"description": "the automated decision"})
     status = fields.String()
-    findings = fields.List(fields.Nested(FindingSchema))
+    findings = fields.List(fields.Nested(FindingSchema), metadata={"description": "the automated findings"})
+    override = fields.Nested(OverrideShownSchema, allow_none=True,
+                             metadata={"description": "the approver's override of the automated decision, if any"})
 
 
 class BatchSchema(Schema):
@@ -66,6 +79,7 @@ class BatchSchema(Schema):
     created_at = UtcDateTime()
     approved_by = fields.String(allow_none=True)
     approved_at = UtcDateTime(allow_none=True)
+    approval_entry = fields.String(allow_none=True, metadata={"description": "the payouts:batch:approved entry"})
     payouts_total = fields.Integer(metadata={"description": "payouts matching the filter, before paging"})
     offset = fields.Integer()
 

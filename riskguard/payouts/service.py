@@ -24,7 +24,7 @@ from ..ids import keyed_digest, new_id, utcnow
 from ..keyring import Keyring
 from .batch import BatchReadError, read_batch
 from .checks import HISTORY_COLUMNS, BatchResult, check_batch, empty_history
-from .models import TEXT_LIMIT, PayoutBatch, PayoutItem
+from .models import TEXT_LIMIT, PayoutBatch, PayoutItem, PayoutOverride
 from .policy import PayoutPolicy
 
 __all__ = ["PayoutService", "read_error"]
@@ -150,21 +150,30 @@ class PayoutService:
             batch = session.get(PayoutBatch, batch_id)
             if batch is None:
                 raise NotFound("no such payout batch", code="batch_not_found")
-            query = select(PayoutItem.row, PayoutItem.payout_id, PayoutItem.decision, PayoutItem.status,
-                           PayoutItem.findings).where(PayoutItem.batch_id == batch_id)
+            query = (select(PayoutItem.row, PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.amount_fen,
+                            PayoutItem.currency, PayoutItem.decision, PayoutItem.status, PayoutItem.findings,
+                            PayoutOverride.reason, PayoutOverride.actor, PayoutOverride.created_at,
+                            PayoutOverride.audit_entry)
+                     .outerjoin(PayoutOverride, PayoutOverride.item_id == PayoutItem.id)
+                     .where(PayoutItem.batch_id == batch_id))
             if decision:
                 query = query.where(PayoutItem.decision == decision)
             total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
             query = query.order_by(PayoutItem.row).offset(offset)
             if limit is not None:
                 query = query.limit(limit)
-            payouts = [{"row": r.row, "payout_id": r.payout_id, "decision": r.decision, "status": r.status,
-                        "findings": r.findings} for r in session.execute(query)]
+            payouts = [{"row": r.row, "payout_id": r.payout_id, "payee_id": r.payee_id, "amount_fen": r.amount_fen,
+                        "currency": r.currency, "decision": r.decision, "status": r.status, "findings": r.findings,
+                        "override": None if r.actor is None else {
+                            "decision": "allow", "reason": r.reason, "by": r.actor,
+                            "at": r.created_at.isoformat(), "audit_entry": r.audit_entry}}
+                       for r in session.execute(query)]
         body = self._response(batch.id, batch.status, batch.preparer, batch.data_quality, batch.summary,
                               payouts)
         body.update({"as_of": batch.as_of.isoformat() if batch.as_of else None,
                      "created_at": batch.created_at.isoformat(), "approved_by": batch.approved_by,
                      "approved_at": batch.approved_at.isoformat() if batch.approved_at else None,
+                     "approval_entry": batch.approval_entry,
                      "payouts_total": total, "offset": offset})
         return body
 

@@ -53,3 +53,17 @@ def append(audit_log: AuditLog) -> Callable[..., list[Receipt]]:
         return out
 
     return run
+
+
+@pytest.fixture
+def cli_environment(audit_log: AuditLog, keyring: Keyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Environment for ``riskguard`` commands over ``audit_log``; its data directory (trust store,
+    witness) is returned, under ``tmp_path``."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("RISKGUARD_DATABASE_URL", audit_log.db.url)
+    monkeypatch.setenv("RISKGUARD_KEYRING", str(keyring.path))
+    monkeypatch.setenv("RISKGUARD_AUDIT_ORIGIN", audit_log.keys.origin)
+    monkeypatch.setenv("RISKGUARD_DATA_DIR", str(data))
+    monkeypatch.setenv("RISKGUARD_LOG_LEVEL", "ERROR")
+    monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
+    return data

@@ -161,6 +161,7 @@ def test_cli_verify_exit_codes(audit_log, append, keyring, tmp_path, monkeypatch
     monkeypatch.setenv("RISKGUARD_KEYRING", str(keyring.path))
     monkeypatch.setenv("RISKGUARD_AUDIT_ORIGIN", audit_log.keys.origin)
     monkeypatch.setenv("RISKGUARD_LOG_LEVEL", "ERROR")
+    monkeypatch.setenv("RISKGUARD_DATA_DIR", str(tmp_path / "data"))  # verify's trust store
     monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
     runner = CliRunner()
     result = runner.invoke(main, ["audit", "checkpoint", "--out", str(tmp_path / "cp.txt")])

@@ -231,10 +231,14 @@ def test_blocked_payouts_must_be_excluded_or_overridden(app, client, auth) -> No
          "conflicting_actions"),
         ({"overrides": [{"payout_id": blocked[1]["payout_id"], "reason": ""}]}, 400, "validation_error"),
         ({"exclude_rows": [10_000]}, 400, "unknown_row"),
+        ({"exclude_rows": [1], "overrides": [{"payout_id": blocked[1]["payout_id"], "reason": "payee said ok"},
+                                             {"payout_id": review["payout_id"], "reason": "call 13812345678"}]},
+         400, "reason_contains_personal_data"),
     ]
     for body, status, code in bad:
         resp = _approve(client, approver, batch_id, **body)
         assert (resp.status_code, resp.get_json()["error"]["code"]) == (status, code), body
+    assert resp.get_json()["error"]["field"] == "overrides.1.reason"
     reason = "contract amendment 2026-11 moves this distributor's payouts to the merchant's account"
     done = _approve(client, approver, batch_id, exclude_rows=[1],
                     overrides=[{"payout_id": blocked[1]["payout_id"], "reason": reason},
@@ -257,13 +261,36 @@ def test_blocked_payouts_must_be_excluded_or_overridden(app, client, auth) -> No
     assert sorted(approval["details"]["override_entries"]) == sorted(o["id"] for o in overrides)
     assert sorted(v for k, v in approval["links"].items() if k.startswith("override_")) == sorted(
         o["id"] for o in overrides)
-    for entry in overrides:
+    reasons = {blocked[1]["row"]: reason, review["row"]: "checked with the merchant"}
+    automated = {p["row"]: p for p in made["payouts"]}
+    for entry in overrides:  # each override names the automated decision and findings it overrides
+        row = entry["details"]["row"]
         assert entry["links"] == {"batch": batch_id, "overrides": checked["id"]}
-        assert entry["details"]["reason_digest"].startswith("hmac-sha256:")
-        assert reason not in json.dumps(entry, ensure_ascii=False)
+        assert entry["reason"] == reasons[row] and entry["decision"] == "allow"
+        assert entry["details"]["automated_decision"] == automated[row]["decision"]
+        assert [f["check"] for f in entry["details"]["findings"]] == [f["check"] for f in automated[row]["findings"]]
+        assert "values" not in json.dumps(entry["details"]["findings"])  # never the compared payee data
+    linked = {o["row"]: o for o in approval["details"]["overrides"]}
+    assert set(linked) == set(reasons)
+    for o in overrides:
+        row = o["details"]["row"]
+        assert linked[row]["entry"] == o["id"] and linked[row]["automated_decision"] == automated[row]["decision"]
+        assert linked[row]["findings"] == o["details"]["findings"]
     with app.extensions["riskguard"].db.sessions() as session:
         stored = session.execute(select(PayoutOverride.reason)).scalars().all()
     assert reason in stored
+    shown = {p["row"]: p for p in read["payouts"]}  # GET of the batch: what the approver decided over
+    for row, why in reasons.items():
+        override = shown[row]["override"]
+        assert (override["decision"], override["reason"], override["by"]) == ("allow", why, result["approver"])
+        assert override["audit_entry"] in result["override_entries"] and override["at"].endswith("+00:00")
+        assert shown[row]["decision"] == automated[row]["decision"] and shown[row]["findings"]
+    assert all(p["override"] is None for r, p in shown.items() if r not in reasons)
+    assert {"amount_fen", "payee_id", "currency"} <= set(shown[1]) and read["approval_entry"] == approval["id"]
+    report = client.get("/v1/audit/reports/overrides?format=json", headers=auth("auditor")).get_json()
+    payout_rows = {r["subject_id"]: r for r in report["rows"] if r["action"] == "payouts:payout:overridden"}
+    assert {r["reason"] for r in payout_rows.values()} == set(reasons.values())
+    assert {r["details.automated_decision"] for r in payout_rows.values()} == {"block", "review"}
 
 
 def test_preparer_approver_report_query(app, client, auth) -> None:  # type: ignore[no-untyped-def]

@@ -80,7 +80,7 @@ def audit_entries() -> tuple[str, int]:
 @console_roles("audit.export", Role.AUDITOR)
 def audit_export() -> Response:
     from ...audit.query import export_csv, export_jsonl, iter_entries
-    from ...audit.reads import log_size
+    from ...audit.reads import export_checkpoint, export_headers
 
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "jsonl"):
@@ -88,9 +88,10 @@ def audit_export() -> Response:
     flt, _raw, errors = read_filter()
     if errors:
         raise NotFound("bad filter", code="not_found")
-    size = log_size(audit_log())
+    cp = export_checkpoint(audit_log(), lambda: record_read(Action.AUDIT_EXPORTED, "export",
+                                                            {**flt.as_details(), "format": fmt}))
+    size = cp.size
     engine = audit_log().db.engine
-    record_read(Action.AUDIT_EXPORTED, "export", {**flt.as_details(), "format": fmt, "tree_size": size})
 
     def generate():  # type: ignore[no-untyped-def]
         with engine.connect() as conn:
@@ -100,5 +101,5 @@ def audit_export() -> Response:
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
     response = Response(stream_with_context(generate()), content_type=f"{mimetype}; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-{size}.{fmt}"'
-    response.headers["X-Audit-Tree-Size"] = str(size)
+    response.headers.update(export_headers(cp))
     return response
