@@ -43,6 +43,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = services
     app.secret_key = services.keyring.secret("session")
+    services.rate_limits.init_app(app, route_limits_on="console")  # the sign-in form's limits
 
     init_api(app)  # /openapi.json and /docs
     errors.register_error_handlers(app)  # after the API: ours is the one handler, smorest's is replaced

@@ -113,7 +113,8 @@ def current_actor() -> Actor:
 
 
 def require_roles(*roles: Role) -> Callable[[F], F]:
-    """Let the request through only with a valid bearer token of one of ``roles`` (401, else 403)."""
+    """Let the request through only with a valid bearer token of one of ``roles`` (401, else 403), within
+    the rate limits of its key and role (429)."""
     allowed = frozenset(roles)
 
     def decorate(view: F) -> F:
@@ -129,6 +130,7 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
                 actor = authenticate(conn, token.strip())
             if actor is None:
                 raise Unauthorized("invalid or revoked token", code="unauthorized")
+            services().rate_limits.check(actor)  # 429 once the key's or the role's limit is reached
             if actor.role not in allowed:
                 raise Forbidden(f"role {actor.role.value!r} may not call this endpoint", code="forbidden")
             g.actor = actor

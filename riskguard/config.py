@@ -36,6 +36,9 @@ class Settings:
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     audit_origin: str = "riskguard.local/audit"
+    console_idle_seconds: int = 30 * 60
+    redis_url: str = ""
+    rate_limit_prefix: str = "riskguard"
     audit_trust_store: Path | None = None  # default: <data_dir>/audit-trusted-checkpoint
     audit_witness_dir: Path | None = None  # default: <data_dir>/witness
     extra: dict[str, Any] = field(default_factory=dict)
@@ -54,6 +57,9 @@ class Settings:
             max_body_bytes=int(_env("MAX_BODY_BYTES", "1000000") or 1_000_000),
             log_level=_env("LOG_LEVEL", "INFO") or "INFO",
             audit_origin=_env("AUDIT_ORIGIN", "riskguard.local/audit") or "riskguard.local/audit",
+            console_idle_seconds=int(_env("CONSOLE_IDLE_SECONDS", "1800") or 1800),
+            redis_url=_env("REDIS_URL", "") or "",
+            rate_limit_prefix=_env("RATE_LIMIT_PREFIX", "riskguard") or "riskguard",
             audit_trust_store=Path(v) if (v := _env("AUDIT_TRUST_STORE")) else None,
             audit_witness_dir=Path(v) if (v := _env("AUDIT_WITNESS_DIR")) else None,
         )

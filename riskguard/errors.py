@@ -17,6 +17,7 @@ __all__ = [
     "ErrorSchema",
     "Forbidden",
     "NotFound",
+    "RateLimited",
     "ServiceUnavailable",
     "AuditUnavailable",
     "Unauthorized",
@@ -42,6 +43,11 @@ class ApiError(Exception):
             self.status = status
         self.field = field
         self.details = details
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the body (``Retry-After`` on a 429)."""
+        return {}
 
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -70,6 +76,20 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status, code = 409, "conflict"
+
+
+class RateLimited(ApiError):
+    """Too many requests for one key, role, address or named key: retry after ``retry_after`` seconds."""
+
+    status, code = 429, "rate_limited"
+
+    def __init__(self, *, retry_after: int, message: str = "rate limit reached; retry later") -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ServiceUnavailable(ApiError):
@@ -129,7 +149,7 @@ def _first_path(messages: Any, prefix: str = "") -> str:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
-        return error_response(err.to_dict(), err.status)
+        return error_response(err.to_dict(), err.status, err.headers)
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):  # type: ignore[no-untyped-def]

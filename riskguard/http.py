@@ -27,6 +27,8 @@ from .services import Services
 __all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "read_json", "register_blueprint", "services"]
 
 EXTENSION = "riskguard"
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before the next request counts",
+                               "schema": {"type": "integer", "minimum": 1}}}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,14 +97,17 @@ class Blueprint(flask_smorest.Blueprint):
         return super().arguments(schema, location=location, **kwargs)
 
     def roles(self, *roles: Role) -> Callable[[F], F]:
-        """Require a bearer token of one of ``roles`` and say so in the document (security, 401, 403)."""
+        """Require a bearer token of one of ``roles`` and say so in the document (security, 401, 403, and
+        429 with ``Retry-After`` for the key's and the role's rate limits)."""
 
         def decorate(view: F) -> F:
             guarded = require_roles(*roles)(view)
             documented = self.doc(security=[{"bearer": []}],
                                   description="Roles: " + ", ".join(sorted(r.value for r in roles)),
                                   **{"x-roles": sorted(r.value for r in roles)})(guarded)
-            return self.errors(401, 403)(documented)
+            throttled = self.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER,
+                                          description="rate limit reached (code rate_limited)")(documented)
+            return self.errors(401, 403)(throttled)
 
         return decorate
 

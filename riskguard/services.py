@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from .audit.service import AuditLog
+    from .console.sessions import SessionStore
     from .onboarding.service import OnboardingService
     from .payouts.approvals import ApprovalService
     from .payouts.service import PayoutService
     from .privacy.pii.service import PiiService
     from .privacy.vault import Vault
+    from .ratelimit import RateLimits
     from .review import ReviewService
     from .rulebook import Rulebook
 
@@ -146,6 +148,23 @@ class Services:
 
         return ApprovalService(db=self.db, keyring=self.keyring, audit=self.audit)
 
+    @cached_property
+    def console_sessions(self) -> SessionStore:
+        from datetime import timedelta
+
+        from .console.sessions import MAX_LIFETIME, SessionStore
+
+        return SessionStore(self.db, idle=timedelta(seconds=self.settings.console_idle_seconds),
+                            lifetime=MAX_LIFETIME)
+
+    @cached_property
+    def rate_limits(self) -> RateLimits:
+        """The policy's limits over Redis (``RISKGUARD_REDIS_URL``) or this process's memory."""
+        from .ratelimit import RateLimits, load_policy
+
+        return RateLimits(load_policy(self.settings.policies_dir), storage_uri=self.settings.redis_url or "memory://",
+                          key_prefix=self.settings.rate_limit_prefix, address_secret=self.keyring.secret("digest"))
+
     def record_policy_load(self) -> str | None:
         """Record ``rulebook:policy:loaded`` if the log has not seen this process's rules and policies
         (``create_app`` does at start; fails the start if it cannot be recorded). Off with the setting
@@ -160,7 +179,7 @@ class Services:
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""
         for name in ("db", "keyring", "audit", "rulebook", "vault", "pii", "review", "onboarding",
-                     "decision_hooks", "payouts", "approvals"):
+                     "decision_hooks", "payouts", "approvals", "rate_limits"):
             getattr(self, name)
         return self
 

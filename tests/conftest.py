@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -12,15 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 
 import riskguard.rulebook
 from riskguard import create_app, migrate
+from riskguard._data import packaged_dir
 from riskguard.auth import Role, create_key
 from riskguard.config import Settings
 from riskguard.db import Database
 from riskguard.keyring import Keyring
 
+REDIS_URL = os.environ.get("RISKGUARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -38,6 +42,51 @@ def _pg_available() -> bool:
 PG_AVAILABLE = _pg_available()
 if os.environ.get("CI") and not PG_AVAILABLE:  # CI must exercise PostgreSQL for real, never skip it
     raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The Redis server (skipped when unreachable, except on CI); the test's counters are deleted after."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
+        pytest.skip("Redis not reachable")
+    yield REDIS_URL
+    client.close()
+
+
+@pytest.fixture
+def rate_limit_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own in Redis, so tests (and workers) never share counters."""
+    import redis
+
+    prefix = f"rgtest-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    stale = list(client.scan_iter(match=f"*{prefix}*"))
+    if stale:
+        client.delete(*stale)
+    client.close()
+
+
+@pytest.fixture
+def rate_limit_policies(tmp_path: Path) -> Callable[..., Path]:
+    """``rate_limit_policies(api={...})``: a copy of the shipped policies whose rate-limit policy has the
+    given sections replaced (pass it as ``policies_dir``)."""
+
+    def make(**sections: Any) -> Path:
+        folder = tmp_path / f"policies-{uuid.uuid4().hex[:8]}"
+        shutil.copytree(packaged_dir("policies"), folder)
+        path = folder / "rate-limits.yaml"
+        policy = yaml.safe_load(path.read_text("utf-8"))
+        path.write_text(yaml.safe_dump({**policy, **sections}), "utf-8")
+        return folder
+
+    return make
 
 
 def _tree_digest(*folders: Path) -> str:

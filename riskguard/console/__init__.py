@@ -7,15 +7,16 @@ one stylesheet, one small script (inclusion-proof checking with WebCrypto); no C
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.wrappers import Response
 
 from ..errors import ApiError
+from ..http import EXTENSION, services
 from ._blueprint import bp
-from ._session import MAX_SECONDS, ConsoleSessionInterface, csrf_token, signed_in_actor
+from ._session import ConsoleSessionInterface, csrf_token, signed_in_actor
 from .i18n import current_lang, translate
+from .sessions import MAX_LIFETIME
 
 __all__ = ["init_app", "bp"]
 
@@ -24,7 +25,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def init_app(app: Flask) -> None:
-    """Register the console blueprint and its cookie session (the JSON API does not use sessions)."""
+    """Register the console blueprint and its cookie session (the JSON API does not use sessions); the
+    sign-in form gets the rate limits on failed attempts."""
     from . import views  # noqa: F401 - attaches the routes to ``bp``
 
     app.session_interface = ConsoleSessionInterface()
@@ -33,9 +35,11 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_PATH="/console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        PERMANENT_SESSION_LIFETIME=timedelta(seconds=MAX_SECONDS),
+        PERMANENT_SESSION_LIFETIME=MAX_LIFETIME,
     )
     app.register_blueprint(bp)
+    rate_limits = app.extensions[EXTENSION].rate_limits
+    app.view_functions["console.login"] = rate_limits.guard_sign_in(app.view_functions["console.login"])
 
 
 @bp.app_template_global("t")
@@ -48,7 +52,9 @@ def _globals() -> dict[str, object]:
     from .views.home import nav_items
 
     actor = signed_in_actor()
-    return {"actor": actor, "lang": current_lang(), "csrf_token": csrf_token, "nav": nav_items(actor)}
+    idle_minutes = max(1, round(services().settings.console_idle_seconds / 60))
+    return {"actor": actor, "lang": current_lang(), "csrf_token": csrf_token, "nav": nav_items(actor),
+            "idle_minutes": idle_minutes}
 
 
 @bp.after_request
@@ -60,6 +66,12 @@ def _headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _throttled(err: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
+    page = render_template("console/login.html", next=request.form.get("next", ""), error="login.throttled")
+    return page, 429, {"Retry-After": str(services().rate_limits.retry_after(err))}
 
 
 @bp.errorhandler(ApiError)

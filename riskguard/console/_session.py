@@ -1,16 +1,16 @@
 """Who is signed in to the console, and the guards every page uses.
 
-The browser holds only Flask's signed session cookie (signed with the keyring's ``session`` secret),
-which carries the API key's *id*, never the token. Every request re-reads the key row, so a revoked key
-loses the console at once. Sessions end after ``IDLE_SECONDS`` without a request or ``MAX_SECONDS``
-after sign-in, whichever comes first. Every POST must carry the session's CSRF token.
+The browser holds Flask's signed cookie (signed with the keyring's ``session`` secret): the CSRF token,
+the language, and a random session token, never the API key. Whether that token still signs anyone in
+is decided by the server on every request (:mod:`riskguard.console.sessions`): sign-out, the key's
+revocation, the idle timeout (``RISKGUARD_CONSOLE_IDLE_SECONDS``, 30 minutes by default) and eight hours
+after sign-in each end the session for every copy of the cookie. Every POST must carry the CSRF token.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -19,15 +19,12 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
-from ..auth import Actor, ApiKey, Role, authenticate
+from ..auth import Actor, Role, authenticate
 from ..errors import BadRequest, Forbidden
 from ..http import services
 
-__all__ = ["ConsoleSessionInterface", "IDLE_SECONDS", "MAX_SECONDS", "sign_in", "sign_out",
-           "signed_in_actor", "csrf_token", "check_csrf", "console_roles", "allowed_roles", "may_open"]
-
-IDLE_SECONDS = 30 * 60
-MAX_SECONDS = 8 * 60 * 60
+__all__ = ["ConsoleSessionInterface", "sign_in", "sign_out", "signed_in_actor", "csrf_token", "check_csrf",
+           "console_roles", "allowed_roles", "may_open"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,22 +60,28 @@ def check_csrf() -> None:
 
 
 def sign_in(token: str) -> Actor | None:
-    """Validate an API key; on success start a fresh session (new CSRF token, no fixation)."""
-    with services().db.sessions() as db_session:
+    """Validate an API key; on success end any session this cookie had and start a fresh one (new session
+    token and CSRF token: no fixation)."""
+    rg = services()
+    with rg.db.sessions() as db_session:
         actor = authenticate(db_session, token.strip())
     if actor is None:
         return None
-    lang = session.get("lang")
-    session.clear()
-    now = int(time.time())
-    session.update(key_id=actor.key_id, t0=now, seen=now, csrf=secrets.token_urlsafe(32))
-    if lang:
-        session["lang"] = lang
+    sign_out()
+    session.update(sid=rg.console_sessions.start(actor.key_id), csrf=secrets.token_urlsafe(32))
     session.permanent = True
     return actor
 
 
 def sign_out() -> None:
+    """End the session on the server (every copy of the cookie loses it), then clear the cookie."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        services().console_sessions.end(sid)
+    _clear_keeping_lang()
+
+
+def _clear_keeping_lang() -> None:
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -86,23 +89,15 @@ def sign_out() -> None:
 
 
 def signed_in_actor() -> Actor | None:
-    """The console user for this request, or None (expired, revoked or never signed in)."""
+    """The console user for this request, or None (signed out, expired, revoked or never signed in)."""
     if "console_actor" in g:
         return g.console_actor
     actor = None
-    key_id = session.get("key_id")
-    if key_id:
-        now = int(time.time())
-        fresh = now - int(session.get("t0", 0)) < MAX_SECONDS and now - int(session.get("seen", 0)) < IDLE_SECONDS
-        row = None
-        if fresh:
-            with services().db.sessions() as db_session:
-                row = db_session.get(ApiKey, key_id)
-        if row is not None and row.revoked_at is None:
-            actor = Actor(key_id=row.id, name=row.name, role=Role(row.role))
-            session["seen"] = now
-        else:
-            sign_out()
+    sid = session.get("sid")
+    if sid:
+        actor = services().console_sessions.resume(str(sid))
+        if actor is None:
+            _clear_keeping_lang()
             flash("login.expired")
     g.console_actor = actor
     return actor

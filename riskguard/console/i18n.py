@@ -27,8 +27,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.failed": ("密钥无效或已吊销。", "The key is invalid or revoked."),
     "login.expired": ("会话已过期，请重新登录。", "Your session has expired; please sign in again."),
     "login.signed_out": ("您已退出登录。", "You have signed out."),
-    "login.hint": ("密钥只用于验证，不会保存在浏览器中；会话在 30 分钟无操作或 8 小时后过期。",
-                   "The key is only checked, never kept in the browser; the session ends after 30 minutes "
+    "login.throttled": ("登录失败次数过多，请稍后再试。", "Too many failed sign-ins; please try again later."),
+    "login.hint": ("密钥只用于验证，不会保存在浏览器中；会话在 {idle} 分钟无操作或 8 小时后过期。",
+                   "The key is only checked, never kept in the browser; the session ends after {idle} minutes "
                    "idle or 8 hours."),
     "home.title": ("欢迎", "Welcome"),
     "home.role": ("角色", "Role"),
