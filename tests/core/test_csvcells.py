@@ -1,0 +1,36 @@
+"""The one CSV cell guard: text a spreadsheet would run as a formula gets a leading quote (OWASP)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from riskguard.csvcells import csv_rows, safe_cell
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+    ("+86 138", "'+86 138"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("a=b", "a=b"),
+    (" =1", " =1"),
+    ("", ""),
+    ("资质已核实", "资质已核实"),
+    ("{\"v\":1}", "{\"v\":1}"),
+    (-5, -5),
+    (3.5, 3.5),
+    (None, None),
+])
+def test_safe_cell(value: object, written: object) -> None:
+    assert safe_cell(value) == written
+
+
+def test_csv_rows_neutralise_every_cell_and_round_trip() -> None:
+    rows = [["h1", "h2"], ["=1+1", "ok"], [7, "@x\r\ny"]]
+    text = "".join(csv_rows(rows))
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["h1", "h2"], ["'=1+1", "ok"], ["7", "'@x\r\ny"]]
