@@ -99,8 +99,9 @@ def _find_refused(data: Any) -> None:
         elif isinstance(value, dict):
             for key, inner in reversed(value.items()):
                 step = f"{path}.{_escape(key)}" if path else _escape(key)
-                if _BAD_CHAR.search(key):
-                    _raise_char(_BAD_CHAR.search(key).group(), step)  # type: ignore[union-attr]
+                bad = _BAD_CHAR.search(key)
+                if bad:
+                    _raise_char(bad.group(), step)
                 stack.append((inner, step))
         elif isinstance(value, list):
             stack.extend((inner, f"{path}.{i}" if path else str(i)) for i, inner in reversed(list(enumerate(value))))
