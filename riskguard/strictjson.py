@@ -39,6 +39,10 @@ class UnsafeJson(ValueError):
         self.message = message
         self.path = path
 
+    def to_error(self) -> dict[str, str]:
+        """The error as the API and the line-by-line CLIs report it (``field`` when there is a path)."""
+        return {"code": self.code, "message": self.message, **({"field": self.path} if self.path else {})}
+
 
 class _Refused:
     """Stands in for a refused number while parsing, so the walk afterwards can say where it was."""
