@@ -154,9 +154,10 @@ def export(settings: Settings, fmt: str, actor: str | None, action: str | None, 
     from .query import EntryFilter, export_csv, export_jsonl, iter_entries
     from .store import StoredTree
 
-    flt = EntryFilter(actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
-                      since=_when(since), until=_when(until))
+    start, end = _when(since), _when(until)
     log = _open(settings)
+    flt = EntryFilter(actor=actor, action=action, subject_type=subject_type,
+                      subject_id=None if subject_id is None else log.identifier(subject_id), since=start, until=end)
     log.integrate()
     with log.db.engine.connect() as conn:
         size = StoredTree(conn).size

@@ -21,6 +21,7 @@ from ..db import Database
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import keyed_digest, utcnow
 from ..keyring import Keyring
+from ..privacy.pii.fields import refuse_personal_data
 from .models import PayoutBatch, PayoutItem, PayoutOverride
 
 __all__ = ["ApprovalService", "identities"]
@@ -47,6 +48,8 @@ class ApprovalService:
 
     def approve(self, batch_id: str, actor: Actor, *, exclude: list[str], overrides: list[dict[str, str]],
                 exclude_rows: list[int] | None = None) -> dict[str, Any]:
+        for i, spec in enumerate(overrides):  # reasons are shown to auditors and approvers: no personal data
+            refuse_personal_data(spec["reason"], field=f"overrides.{i}.reason")
         with self.audit.transaction() as tx:  # the approval commits with its audit entries, or nothing does
             return self._approve(tx, batch_id, actor, exclude, list(exclude_rows or []), overrides)
 
