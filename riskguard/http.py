@@ -88,7 +88,8 @@ def read_json(expect: type = dict) -> Any:
 
 def init_input(app: Flask) -> None:
     """The input layer: before any view (and so before role checks and domain code), apply the view's
-    own body limit and read every JSON body strictly; a body it refuses is a 400 and nothing runs."""
+    own body limit, refuse NUL in path, query and form values, and read every JSON body strictly; what
+    it refuses is a 400 and nothing runs."""
 
     @app.before_request
     def _read_json_body() -> None:
@@ -98,8 +99,25 @@ def init_input(app: Flask) -> None:
         limit = getattr(view, _MAX_BODY, None)
         if limit is not None:
             request.max_content_length = limit()
+        _refuse_nul()
         if _declared_json() or _untyped_json():
             json_body()
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_nul() -> None:
+    """NUL in a path segment, query parameter or form field is a 400 naming it: PostgreSQL cannot hold
+    NUL in text, so a lookup or write with it would fail there (a 500), while SQLite would accept it."""
+    sources = [("path", list((request.view_args or {}).items())), ("query", list(request.args.items(multi=True)))]
+    if request.mimetype in _FORMS:
+        sources.append(("form", list(request.form.items(multi=True))))
+    for where, pairs in sources:
+        for name, value in pairs:
+            if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+                raise BadRequest(f"the {where} parameter must not contain NUL", code="nul_character",
+                                 field=strictjson.printable(name))
 
 
 _MAX_BODY = "riskguard_max_body"  # attribute of a view: a function giving its body limit in bytes

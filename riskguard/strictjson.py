@@ -19,7 +19,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "MAX_NUMBER_CHARS", "UnsafeJson", "loads"]
+__all__ = ["MAX_DEPTH", "MAX_NUMBER_CHARS", "UnsafeJson", "loads", "printable"]
 
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 100
@@ -83,7 +83,7 @@ def _nesting_exceeds(data: Any, max_depth: int) -> bool:
     return True
 
 
-def _escape(key: str) -> str:
+def printable(key: str) -> str:
     """A key as it may appear in an error message: NUL and surrogates spelled as escapes."""
     return _BAD_CHAR.sub(lambda m: f"\\u{ord(m.group()):04x}", key)
 
@@ -102,7 +102,7 @@ def _find_refused(data: Any) -> None:
             raise UnsafeJson(value.code, value.message, path or None)
         elif isinstance(value, dict):
             for key, inner in reversed(value.items()):
-                step = f"{path}.{_escape(key)}" if path else _escape(key)
+                step = f"{path}.{printable(key)}" if path else printable(key)
                 bad = _BAD_CHAR.search(key)
                 if bad:
                     _raise_char(bad.group(), step)

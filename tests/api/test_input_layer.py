@@ -102,3 +102,39 @@ def test_good_json_still_passes(shared_app: Flask, shared_auth: Any) -> None:
 def test_an_unknown_path_is_404_whatever_the_body(shared_app: Flask) -> None:
     res = shared_app.test_client().post("/v1/nowhere", data=b'{"a": NaN}', content_type="application/json")
     assert res.status_code == 404
+
+
+def _parameters(app: Flask) -> list[tuple[str, str, str, str, list[str]]]:
+    """(method, path template, where, name, roles) of every path and query parameter in the document."""
+    spec = app.test_client().get("/openapi.json").get_json()
+    found = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            for param in op.get("parameters", []) + operations.get("parameters", []):
+                if param.get("in") in ("path", "query") and param.get("schema", {}).get("type") != "integer":
+                    found.append((method.upper(), path, param["in"], param["name"], op.get("x-roles") or ["admin"]))
+    return found
+
+
+def test_nul_in_any_path_or_query_parameter_is_a_400_naming_it(shared_app: Flask, shared_auth: Any) -> None:
+    """PostgreSQL cannot compare or store NUL in text: every string parameter is refused before a view."""
+    client = shared_app.test_client()
+    params = _parameters(shared_app)
+    assert len(params) >= 20 and {n for _, _, w, n, _ in params if w == "query"} >= {"subject_id", "actor", "after"}
+    wrong = []
+    for method, template, where, name, roles in params:
+        path, query = template, {}
+        for other in [p for m, t, w, p, _ in params if (m, t) == (method, template) and w == "path"]:
+            path = path.replace("{" + other + "}", "a\x00b" if (where, other) == ("path", name) else "x")
+        if where == "query":
+            query[name] = "a\x00b"
+        res = client.open(path.replace("{kind}", "ad"), method=method, query_string=query,
+                          headers=shared_auth(roles[0]))
+        error = (res.get_json(silent=True) or {}).get("error", {})
+        if (res.status_code, error.get("code"), error.get("field")) != (400, "nul_character", name) and \
+                not (where == "path" and name == "kind"):
+            wrong.append(f"{method} {template} {where} {name}: {res.status_code} {error}")
+    assert not wrong, "\n".join(wrong)
+
