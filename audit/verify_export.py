@@ -144,9 +144,10 @@ def cosigned_at(note: str, name: str, public_key: bytes) -> int | None:
 
 
 def shown(value: object) -> str:
-    """An exported cell as text (CSV guards cells starting with = + - @ with a leading quote)."""
+    """An exported cell as text (CSV guards text cells starting with = + - @ tab CR with a leading quote;
+    the same list as riskguard/csvcells.py, which this standalone script cannot import)."""
     text = "" if value is None else str(value)
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def expected_fields(body: dict) -> dict[str, str]:

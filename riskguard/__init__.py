@@ -23,7 +23,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
     """The WSGI app over ``services`` (built from ``settings`` when not given)."""
     from . import audit, console, errors, onboarding, payouts, privacy, review, screening
     from .health import blueprint as health
-    from .http import EXTENSION, register_blueprint
+    from .http import EXTENSION, init_input, register_blueprint
     from .logging import configure_logging
     from .openapi import init_api
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
     init_api(app)  # /openapi.json and /docs
     errors.register_error_handlers(app)  # after the API: ours is the one handler, smorest's is replaced
     _request_logging(app)
+    init_input(app)  # after the request id is bound; before every view, role check and domain
     register_blueprint(app, health)
     for domain in (audit, screening, privacy, onboarding, review, payouts, console):
         domain.init_app(app)

@@ -7,11 +7,15 @@ and schema errors are 400/415 errors naming the field, never smorest's 422); ``@
 Schema)`` dumps what the view returns; ``@blp.roles(...)`` checks the bearer token and documents the
 roles with their 401/403; ``@blp.errors(...)`` documents the other error statuses a view can answer,
 all with the one :class:`~riskguard.errors.ErrorSchema`.
+
+:func:`init_input` is the input layer in front of all of it: a ``before_request`` hook that reads every
+JSON body strictly (:mod:`riskguard.strictjson`: depth, NaN/Infinity, huge numbers, NUL, lone surrogates)
+before role checks and domain code, so such a body is a 400 whichever endpoint it is sent to.
+``@blp.max_body(limit)`` gives a view a body limit other than the app's.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,11 +24,13 @@ from flask import Flask, current_app, request
 from marshmallow import Schema, ValidationError
 from webargs.flaskparser import FlaskParser
 
+from . import strictjson
 from .auth import Role, require_roles
 from .errors import BadRequest, ErrorSchema, validation_error
 from .services import Services
 
-__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "read_json", "register_blueprint", "services"]
+__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "init_input", "json_body", "read_json", "register_blueprint",
+           "services"]
 
 EXTENSION = "riskguard"
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before the next request counts",
@@ -38,11 +44,25 @@ def services() -> Services:
     return current_app.extensions[EXTENSION]
 
 
-def read_json(expect: type = dict) -> Any:
-    """The request body as JSON, or a 400 with a stable code; never a 500."""
-    if request.mimetype not in ("application/json", "") and not request.mimetype.endswith("+json"):
-        raise BadRequest("body must be application/json", code="unsupported_media_type", status=415)
-    raw = request.get_data(cache=True)  # bounded by MAX_CONTENT_LENGTH (413 beyond it)
+_JSON_BODY = "riskguard.json_body"  # request.environ key: the body parsed once by the input layer
+
+
+def _declared_json() -> bool:
+    return request.mimetype == "application/json" or request.mimetype.endswith("+json")
+
+
+def _untyped_json() -> bool:
+    """A body without a content type that starts like JSON: read as JSON, as ``read_json`` would."""
+    return request.mimetype == "" and request.content_length != 0 and \
+        request.get_data(cache=True).lstrip()[:1] in (b"[", b"{")
+
+
+def json_body() -> Any:
+    """The request body as strict JSON (:mod:`riskguard.strictjson`), parsed once per request, or a 400
+    with a stable code naming the offending value; never a 500."""
+    if _JSON_BODY in request.environ:
+        return request.environ[_JSON_BODY]
+    raw = request.get_data(cache=True)  # bounded by the request's max_content_length (413 beyond it)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -50,14 +70,59 @@ def read_json(expect: type = dict) -> Any:
     if not text.strip():
         raise BadRequest("request body is empty", code="malformed_json")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadRequest(f"malformed JSON at line {exc.lineno} column {exc.colno}",
-                         code="malformed_json") from None
+        data = strictjson.loads(text)
+    except strictjson.UnsafeJson as exc:
+        raise BadRequest(exc.message, code=exc.code, field=exc.path) from None
+    request.environ[_JSON_BODY] = data
+    return data
+
+
+def read_json(expect: type = dict) -> Any:
+    """The request body as JSON of type ``expect``, or a 400/415 with a stable code; never a 500."""
+    if request.mimetype != "" and not _declared_json():
+        raise BadRequest("body must be application/json", code="unsupported_media_type", status=415)
+    data = json_body()
     if not isinstance(data, expect):
         raise BadRequest(f"body must be a JSON {'object' if expect is dict else 'array'}",
                          code="malformed_json", field="_body")
     return data
+
+
+def init_input(app: Flask) -> None:
+    """The input layer: before any view (and so before role checks and domain code), apply the view's
+    own body limit, refuse NUL in path, query and form values, and read every JSON body strictly; what
+    it refuses is a 400 and nothing runs."""
+
+    @app.before_request
+    def _read_json_body() -> None:
+        if request.routing_exception is not None:  # no such path or method: that 404/405 comes first
+            return
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, _MAX_BODY, None)
+        if limit is not None:
+            request.max_content_length = limit()
+        _refuse_nul()
+        if _declared_json() or _untyped_json():
+            json_body()
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_nul() -> None:
+    """NUL in a path segment, query parameter or form field is a 400 naming it: PostgreSQL cannot hold
+    NUL in text, so a lookup or write with it would fail there (a 500), while SQLite would accept it."""
+    sources = [("path", list((request.view_args or {}).items())), ("query", list(request.args.items(multi=True)))]
+    if request.mimetype in _FORMS:
+        sources.append(("form", list(request.form.items(multi=True))))
+    for where, pairs in sources:
+        for name, value in pairs:
+            if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+                raise BadRequest(f"the {where} parameter must not contain NUL", code="nul_character",
+                                 field=strictjson.printable(name))
+
+
+_MAX_BODY = "riskguard_max_body"  # attribute of a view: a function giving its body limit in bytes
 
 
 class ArgumentsParser(FlaskParser):
@@ -108,6 +173,16 @@ class Blueprint(flask_smorest.Blueprint):
             throttled = self.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER,
                                           description="rate limit reached (code rate_limited)")(documented)
             return self.errors(401, 403)(throttled)
+
+        return decorate
+
+    def max_body(self, limit: Callable[[], int]) -> Callable[[F], F]:
+        """The view reads bodies up to ``limit()`` bytes instead of the app's ``MAX_CONTENT_LENGTH``; the
+        input layer applies it before reading anything."""
+
+        def decorate(view: F) -> F:
+            setattr(view, _MAX_BODY, limit)
+            return view
 
         return decorate
 

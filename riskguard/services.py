@@ -74,7 +74,12 @@ class Services:
     def audit(self) -> AuditLog:
         from .audit.service import AuditLog
 
-        return AuditLog.create(self.db, self.keyring, self.settings)
+        def personal(identifier: str) -> bool:  # the PII package is imported only if an id needs it
+            from .privacy.pii.fields import identifier_is_personal
+
+            return identifier_is_personal(identifier)
+
+        return AuditLog.create(self.db, self.keyring, self.settings, personal)
 
     @cached_property
     def rulebook(self) -> Rulebook:

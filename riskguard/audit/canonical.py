@@ -4,7 +4,8 @@ JSON, UTF-8, object keys sorted, no insignificant whitespace, no NaN or infiniti
 as written and are never re-serialised for verification, so a reader only needs SHA-256 and the bytes.
 Personal data stays out: in the free-text fields (``reason`` and ``details``) strings that look like
 resident ID, mobile or card numbers or e-mail addresses are refused (the caller's transaction then fails
-closed); callers record identifiers and keyed digests instead.
+closed); identifiers that look so (``subject.id``, ``links``) are recorded as keyed digests by
+:meth:`riskguard.audit.AuditLog.identifier` before they get here (docs/audit.md, per field).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from ..errors import BadRequest
 from .events import AuditEvent
 
-__all__ = ["FORMAT_VERSION", "PersonalDataError", "canonical_entry", "format_time", "dumps"]
+__all__ = ["FORMAT_VERSION", "PersonalDataError", "canonical_entry", "format_time", "dumps", "looks_personal"]
 
 FORMAT_VERSION = 1
 
@@ -31,8 +33,19 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _EXEMPT = re.compile(r"^(?:[a-z]+_[0-9a-f]+|hmac-sha256:[0-9a-f]{64}|sha256:[0-9a-f]{64})$")
 
 
-class PersonalDataError(ValueError):
-    """An audit event carried something that looks like raw personal data."""
+class PersonalDataError(BadRequest, ValueError):
+    """An audit event carried free text that looks like raw personal data: nothing is recorded, and a
+    request that carried it is answered 400 ``personal_data`` naming the entry's field."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"audit field {path} looks like personal data; nothing was recorded",
+                         code="personal_data", field=path)
+
+
+def looks_personal(value: str) -> bool:
+    """Whether a string looks like a resident ID, mobile or card number or an e-mail address (digests and
+    ``prefix_hex`` ids never do). Deliberately wide: it is the last guard before the log."""
+    return not _EXEMPT.match(value) and bool(_ID_OR_NUMBER.search(value) or _EMAIL.search(value))
 
 
 def format_time(moment: datetime) -> str:
@@ -67,8 +80,8 @@ def dumps(body: Any) -> bytes:
 
 def _check_personal_data(value: Any, path: str) -> None:
     if isinstance(value, str):
-        if not _EXEMPT.match(value) and (_ID_OR_NUMBER.search(value) or _EMAIL.search(value)):
-            raise PersonalDataError(f"audit field {path} looks like personal data; record a keyed digest")
+        if looks_personal(value):
+            raise PersonalDataError(path)
     elif isinstance(value, Mapping):
         for key, inner in value.items():
             _check_personal_data(inner, f"{path}.{key}")
@@ -93,6 +106,6 @@ def canonical_entry(event: AuditEvent, entry_id: str, created_at: datetime) -> b
         "links": {str(k): v for k, v in event.links.items()},
         "details": dict(event.details),
     }
-    for key in ("reason", "details"):  # free text; identifiers (subject ids, links) are the caller's keys
+    for key in ("reason", "details", "subject", "links"):  # identifiers were digested if they looked so
         _check_personal_data(body[key], key)
     return dumps(body)

@@ -194,9 +194,10 @@ def export(settings: Settings, fmt: str, actor: str | None, action: str | None, 
     from .query import EntryFilter, export_csv, export_jsonl, iter_entries
     from .reads import export_checkpoint
 
-    flt = EntryFilter(actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
-                      since=_when(since), until=_when(until))
+    start, end = _when(since), _when(until)
     log = _open(settings)
+    flt = EntryFilter(actor=actor, action=action, subject_type=subject_type,
+                      subject_id=None if subject_id is None else log.identifier(subject_id), since=start, until=end)
     cp = export_checkpoint(log, lambda: _record_cli(log, "audit:entries:exported", "export",
                                                     {**flt.as_details(), "format": fmt}))
     size = cp.size

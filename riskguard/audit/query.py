@@ -8,8 +8,6 @@ auditor reads, and ``verify`` reports the edited copy.
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
+from ..csvcells import csv_rows
 from .canonical import format_time
 from .models import AuditEntry
 
@@ -137,30 +136,19 @@ def iter_entries(conn: Connection, f: EntryFilter, *, upto: int | None = None,
         after = rows[-1]["index"]
 
 
-def _csv_cell(column: str, value: Any) -> str:
+def _csv_cell(column: str, value: Any) -> Any:
     if value is None:
         return ""
     if column == "rule_ids":
         return ";".join(value)
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    text = str(value)
-    # Spreadsheet formula injection guard; the canonical column stays byte-exact for verification.
-    if column != "canonical" and text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
+    return value  # text is neutralised by csv_rows; the canonical column starts with "{", so stays exact
 
 
 def export_csv(rows: Iterator[dict[str, Any]], columns: tuple[str, ...] = EXPORT_COLUMNS) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    yield buf.getvalue()
-    for row in rows:
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow([_csv_cell(c, row.get(c)) for c in columns])
-        yield buf.getvalue()
+    yield from csv_rows([columns])
+    yield from csv_rows([_csv_cell(c, row.get(c)) for c in columns] for row in rows)
 
 
 def export_jsonl(rows: Iterator[dict[str, Any]], columns: tuple[str, ...] = EXPORT_COLUMNS) -> Iterator[str]:

@@ -71,10 +71,11 @@ class AuditTransaction:
         self._written = False  # entries inserted on ``_conn`` (once a Session was asked for)
 
     def record(self, event: AuditEvent) -> Receipt:
-        """Add ``event``. Raises :class:`PersonalDataError` if it holds what looks like personal data (the
-        caller's mistake), :class:`AuditUnavailable` if it cannot be written."""
+        """Add ``event``, its identifiers kept as keyed digests where they look like personal data
+        (:meth:`AuditLog.identified`). Raises :class:`PersonalDataError` if its free text holds what looks
+        like personal data (400 to a client), :class:`AuditUnavailable` if it cannot be written."""
         try:
-            row, receipt = _row(event, self._log.keys)
+            row, receipt = _row(self._log.identified(event), self._log.keys)
         except PersonalDataError:
             raise
         except Exception as exc:  # noqa: BLE001 - an entry that cannot be formed cannot be recorded

@@ -4,8 +4,9 @@ logs over two databases in one process never see each other's keys or sequencer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from ..db import Database
 from ..ids import keyed_digest
 from ..keyring import Keyring
 from ._keys import LogKeys
-from .canonical import PersonalDataError
+from .canonical import PersonalDataError, looks_personal
 from .checkpoints import Checkpoint, CheckpointError, latest_checkpoint
 from .events import AuditEvent
 from .models import AuditEntry
@@ -34,21 +35,40 @@ SEQUENCER_MODES = MODES  # the ``audit_sequencer`` setting → Sequencer mode
 
 class AuditLog:
     def __init__(self, db: Database, keys: LogKeys, digest_key: bytes | None = None, *,
-                 sequencer: str = "thread", checkpoint_interval: float = 60.0) -> None:
+                 sequencer: str = "thread", checkpoint_interval: float = 60.0,
+                 personal: Callable[[str], bool] | None = None) -> None:
         self.db = db
         self.keys = keys
-        self.digest_key = digest_key  # keyed digests of personal-looking filter values
+        self.digest_key = digest_key  # keyed digests of personal-looking identifiers and filter values
+        self.personal = personal  # the PII service's check of an identifier (the composition root wires it)
         self.sequencer = Sequencer(db.engine, keys, sequencer, checkpoint_interval)
 
     @classmethod
-    def create(cls, db: Database, keyring: Keyring, settings: Settings) -> AuditLog:
+    def create(cls, db: Database, keyring: Keyring, settings: Settings,
+               personal: Callable[[str], bool] | None = None) -> AuditLog:
         extra = settings.extra or {}
         mode = extra.get("audit_sequencer", True)
         if mode not in SEQUENCER_MODES:
             raise ValueError(f"audit_sequencer must be one of {tuple(SEQUENCER_MODES)}, not {mode!r}")
         return cls(db, LogKeys.from_keyring(keyring, settings.audit_origin), keyring.secret("digest"),
                    sequencer=SEQUENCER_MODES[mode],
-                   checkpoint_interval=float(extra.get("audit_checkpoint_interval", 60.0)))
+                   checkpoint_interval=float(extra.get("audit_checkpoint_interval", 60.0)), personal=personal)
+
+    def identifier(self, value: str) -> str:
+        """What an entry may hold for the identifier ``value``: itself, or its keyed digest when it looks
+        like personal data (a phone number sent as a content id) to the log's own guard or to ``personal``.
+        Auditors' ``subject_id`` filters go through here too, so the clear value still finds its entries."""
+        if self.digest_key is None or not (looks_personal(value) or (self.personal and self.personal(value))):
+            return value  # without a digest key a personal-looking id is refused when recorded
+        return keyed_digest(self.digest_key, value)
+
+    def identified(self, event: AuditEvent) -> AuditEvent:
+        """``event`` with its identifiers (``subject_id``, ``links``) passed through :meth:`identifier`."""
+        subject_id = self.identifier(event.subject_id)
+        links = {k: self.identifier(v) for k, v in event.links.items()}
+        if subject_id == event.subject_id and links == dict(event.links):
+            return event
+        return replace(event, subject_id=subject_id, links=links)
 
     @contextmanager
     def transaction(self, session: Session | None = None) -> Iterator[AuditTransaction]:

@@ -84,7 +84,10 @@ def _record_access(action: Action, what: str, details: dict[str, Any]) -> None:
 
 
 def _filter(query: dict[str, Any]) -> EntryFilter:
-    return EntryFilter(**{k: query.get(k) for k in FILTER_KEYS})
+    values = {k: query.get(k) for k in FILTER_KEYS}
+    if values["subject_id"] is not None:  # an id that looks like personal data is kept as its digest
+        values["subject_id"] = _log().identifier(values["subject_id"])
+    return EntryFilter(**values)
 
 
 @blueprint.get("/entries")

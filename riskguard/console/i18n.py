@@ -229,6 +229,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "payouts.not_approver": ("只有财务审批人可以批准批次。", "Only a finance approver may approve a batch."),
     "payouts.err.empty": ("请选择一个非空的批次文件。", "Choose a non-empty batch file."),
     "payouts.err.reason_required": ("放行被拦截的付款必须填写理由。", "Overriding a held payout needs a reason."),
+    "payouts.err.reason_contains_personal_data": ("理由中不能包含个人信息（号码、邮箱）。",
+                                                  "The reason must not contain personal data (numbers, e-mails)."),
     "payouts.err.approver_is_preparer": ("批次的创建人不能批准该批次。", "The preparer of a batch may not approve it."),
     "payouts.err.approver_created_payouts": ("您创建了此批次中的付款；请剔除这些付款或请其他审批人处理。",
                                              "You created payouts in this batch; exclude them or ask another approver."),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 from marshmallow import ValidationError
 
+from .. import strictjson
 from ..cli_io import finish_lines, json_line, progress, progress_option
 from ..config import Settings
 
@@ -81,13 +81,14 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
                     continue
                 total += 1
                 try:
-                    raw = json.loads(line)
+                    raw = strictjson.loads(line)  # the API's input rules, line by line
                     if not isinstance(raw, dict):
                         raise ValueError
                     application = schema.load(raw)
                 except (ValueError, ValidationError) as exc:
                     invalid += 1
                     error = (validation_error(exc).to_dict()["error"] if isinstance(exc, ValidationError)
+                             else exc.to_error() if isinstance(exc, strictjson.UnsafeJson)
                              else {"code": "malformed_json", "message": "line is not a JSON object"})
                     ident = raw.get("id") if isinstance(exc, ValidationError) and isinstance(raw, dict) \
                         and isinstance(raw.get("id"), str) else None

@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..fields import IsoDate, UtcDateTime, no_nul
+from ..privacy.pii.fields import NoPersonalData
 from .formats import ACCOUNT_TYPES, CATEGORIES, DECISIONS, QUALIFICATION_TYPES
 
 __all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema"]
@@ -45,8 +46,9 @@ class MerchantQualificationSchema(Schema):
 
 
 class ApplicationSchema(Schema):
-    id = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$", error="1-64 letters, digits, _ . : -"))
+    id = fields.String(required=True, validate=[validate.Regexp(
+        r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$", error="1-64 letters, digits, _ . : -"),
+        NoPersonalData(identifier=True)])  # it is the application's key in the audit trail and in URLs
     business_name = _text(200)
     store_name = _text(100)
     store_description = fields.String(load_default="", validate=[validate.Length(max=5000), no_nul])

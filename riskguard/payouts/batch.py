@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import strictjson
+
 __all__ = ["COLUMNS", "REQUIRED", "OPTIONAL", "BatchReadError", "read_batch", "prepare", "frame_from_rows"]
 
 COLUMNS = ("payout_id", "payee_id", "payee_type", "amount_fen", "currency", "period_start", "period_end",
@@ -69,10 +71,11 @@ def _cell(value: Any) -> str | None:
 
 
 def _read_json(text: str) -> pd.DataFrame:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BatchReadError("malformed_json", f"malformed JSON at line {exc.lineno} column {exc.colno}") from None
+    try:  # the same strict reading as every JSON body of the API (the CLI reads files through here too)
+        data = strictjson.loads(text)
+    except strictjson.UnsafeJson as exc:
+        where = f" at {exc.path}" if exc.path else ""
+        raise BatchReadError(exc.code, exc.message + where) from None
     if isinstance(data, dict):
         data = data.get("payouts")
     if not isinstance(data, list):

@@ -24,9 +24,11 @@ _BATCH_BODY = {"required": True, "description": "the payouts, one row or object 
 }}
 
 
+def _max_bytes() -> int:
+    return services().payouts.policy.max_bytes  # batches are larger than ordinary bodies
+
+
 def _body() -> tuple[bytes, str | None]:
-    service = services().payouts
-    request.max_content_length = service.policy.max_bytes  # batches are larger than ordinary bodies
     if request.mimetype.startswith("multipart/"):
         raise BadRequest("send the batch as the request body (text/csv or application/json)",
                          code="unsupported_media_type", status=415)
@@ -34,6 +36,7 @@ def _body() -> tuple[bytes, str | None]:
 
 
 @bp.post("/batches")
+@bp.max_body(_max_bytes)
 @bp.roles(Role.FINANCE)
 @bp.arguments(SubmitQuerySchema, location="query")
 @bp.doc(requestBody=_BATCH_BODY)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..audit import Action, AuditEvent, AuditLog
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import new_id, utcnow
-from ..logging import redact_value
+from ..privacy.pii.fields import refuse_personal_data
 from ..transitions import transition
 from .models import CaseStatus, ReviewCase
 
@@ -97,7 +97,8 @@ class ReviewService:
             action=Action.REVIEW_CASE_OPENED, actor=req.submitted_by, subject_type="review_case",
             subject_id=case.id, decision=req.automated_decision, rule_ids=case.rule_ids,
             policy_revision=req.policy_revision, links={"decision": req.decision_id},
-            details={"kind": req.kind, "subject": {"type": req.subject_type, "id": req.subject_id},
+            details={"kind": req.kind,
+                     "subject": {"type": req.subject_type, "id": self.audit.identifier(req.subject_id)},
                      "articles": case.articles},
         ))
         log.info("review.case_opened", case_id=case.id, kind=req.kind, decision_id=req.decision_id)
@@ -144,9 +145,7 @@ class ReviewService:
         reason = reason.strip()
         if not reason:
             raise BadRequest("a reason is required", code="reason_required", field="reason")
-        if redact_value(reason) != reason:
-            raise BadRequest("the reason must not contain personal data (numbers, e-mail addresses)",
-                             code="reason_contains_personal_data", field="reason")
+        refuse_personal_data(reason, field="reason")  # the reason is recorded in the audit trail
         case = self.get(session, case_id)
         if case.submitted_by == actor:
             raise Forbidden("the submitter of a decision cannot review it", code="reviewer_is_submitter")
@@ -162,7 +161,8 @@ class ReviewService:
             action=Action.REVIEW_DECIDED, actor=actor, subject_type="review_case", subject_id=case.id,
             decision=decision, rule_ids=case.rule_ids, policy_revision=case.policy_revision,
             reason=reason, links={"overrides": case.decision_id},
-            details={"kind": case.kind, "subject": {"type": case.subject_type, "id": case.subject_id},
+            details={"kind": case.kind, "subject": {"type": case.subject_type,
+                                                     "id": self.audit.identifier(case.subject_id)},
                      "automated_decision": case.automated_decision, "articles": case.articles},
         ))
         for hook in self._on_decided.get(case.kind, ()):

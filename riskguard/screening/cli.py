@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from datetime import date
@@ -12,6 +11,7 @@ from typing import Any
 import click
 from marshmallow import ValidationError
 
+from .. import strictjson
 from ..cli_io import finish_lines, input_size, json_line, progress, progress_option
 from ..config import Settings
 from ..errors import validation_error
@@ -43,11 +43,11 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
 def _screen_line(book: Any, schema: ScreenRequestSchema, raw: bytes, kind: str, policy: str | None,
                  as_of: date | None) -> dict[str, Any]:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = strictjson.loads(raw.decode("utf-8"))  # the API's input rules, line by line
     except UnicodeDecodeError:
         return {"id": None, "error": {"code": "invalid_utf8", "message": "line is not valid UTF-8"}}
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": {"code": "malformed_json", "message": f"malformed JSON at column {exc.colno}"}}
+    except strictjson.UnsafeJson as exc:
+        return {"id": None, "error": exc.to_error()}
     if not isinstance(data, dict):
         return {"id": None, "error": {"code": "malformed_json", "message": "line must be a JSON object",
                                       "field": "_line"}}

@@ -203,6 +203,25 @@ def test_export_streams_fixed_columns(app, client, auth, fmt: str) -> None:
         assert base64.b64decode(r["leaf_hash"]) == merkle.leaf_hash(r["canonical"].encode())
 
 
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_every_csv_the_api_writes_neutralises_formulas(app, client, auth) -> None:
+    """Export and report CSVs: no cell starts like a formula; the text is kept after a quote."""
+    _seed(app, [AuditEvent(action="review:case:decided", actor="key:rev1", subject_type="review_case",
+                           subject_id=f"{f}case", decision="allow", reason=f, links={"overrides": f"{f}dec"})
+                for f in FORMULAS])
+    headers = auth("auditor")
+    for url in ("/v1/audit/export?format=csv&action=review:case:decided", "/v1/audit/reports/overrides?format=csv"):
+        res = client.get(url, headers=headers)
+        assert res.status_code == 200, url
+        rows = list(csv.DictReader(io.StringIO(res.get_data(as_text=True), newline="")))
+        assert len(rows) == len(FORMULAS), url
+        cells = [cell for row in rows for cell in row.values()]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], url
+        assert [r["reason"] for r in rows] == ["'" + f for f in FORMULAS], url
+
+
 def test_named_reports(app, client, auth) -> None:
     _seed(app, [
         AuditEvent(action="review:case:decided", actor="key:rev1", subject_type="review_case", subject_id="case_1",

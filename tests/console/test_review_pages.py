@@ -203,3 +203,12 @@ def test_merchant_application_case_end_to_end(app, client, console_login, auth) 
                 body["bank_account"]["number"], body["uscc"]):
         assert raw not in page  # personal fields are shown masked, never in full
     assert "legal_rep.id_number" in table and "bank_account.number" in table
+
+
+def test_nul_in_a_form_field_is_refused_before_the_database(app, client, console_login) -> None:
+    """PostgreSQL cannot store NUL: the input layer refuses it in any form field (it was a 5xx there)."""
+    case_id = open_case(app)
+    console_login(client, "reviewer")
+    res = _decide(client, case_id, decision="allow", reason="有检测\x00报告")
+    assert res.status_code == 400
+    assert 'id="decide-form"' in client.get(f"/console/review/{case_id}").text  # still open

@@ -302,6 +302,22 @@ def test_preparer_approver_report_query(app, client, auth) -> None:  # type: ign
     assert same == [] and approval["details"]["preparer"].startswith("key:")
 
 
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_cells_that_start_like_a_formula_are_data_quality_findings(app, client, auth, kind: str) -> None:  # type: ignore[no-untyped-def]
+    rows = small()
+    rows[0]["payee_id"] = '=HYPERLINK("http://evil.example","x")'
+    rows[1]["created_by"] = "@SUM(A1)"
+    rows[2]["payout_id"] = "+" + rows[2]["payout_id"]
+    resp = submit(client, auth("finance"), rows, kind=kind)
+    assert resp.status_code == 201, resp.get_json()
+    payouts = resp.get_json()["payouts"]
+    for row, check in ((0, "dq.payee_id.formula_like"), (1, "dq.created_by.formula_like"),
+                       (2, "dq.payout_id.formula_like")):
+        assert payouts[row]["decision"] == "block", payouts[row]
+        assert check in [f["check"] for f in payouts[row]["findings"]]
+    assert not [f for p in payouts[3:] for f in p["findings"] if f["check"].endswith(".formula_like")]
+
+
 def test_batches_above_the_ordinary_body_limit_are_accepted_up_to_the_policy_limit(app, client, auth) -> None:  # type: ignore[no-untyped-def]
     rows = clean(12, payees=8000).rows
     body = csv_bytes(rows)
@@ -309,6 +325,8 @@ def test_batches_above_the_ordinary_body_limit_are_accepted_up_to_the_policy_lim
     resp = client.post("/v1/payouts/batches", data=body, content_type="text/csv", headers=auth("finance"),
                        query_string=AS_OF_Q)
     assert resp.status_code == 201 and resp.get_json()["summary"]["rows"] == len(rows)
+    as_json = submit(client, auth("finance"), variant(rows, 1), kind="json")  # the input layer reads it too
+    assert as_json.status_code == 201 and as_json.get_json()["summary"]["rows"] == len(rows)
     service = app.extensions["riskguard"].payouts
     service.policy = type(service.policy)(**{**service.policy.__dict__,
                                              "input": {**service.policy.input, "max_bytes": len(body) - 1}})

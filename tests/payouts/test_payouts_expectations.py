@@ -66,6 +66,16 @@ def test_suite_in_repository_matches_the_report() -> None:
     ("currency", "CNY", "dq.currency.allowed", False),
     ("currency", "cny", "dq.currency.allowed", True),
     ("created_by", None, "dq.created_by.required", True),
+    ("payee_id", "=HYPERLINK(\"http://x\")", "dq.payee_id.formula_like", True),
+    ("payee_id", "M-001", "dq.payee_id.formula_like", False),
+    ("payout_id", "-P1", "dq.payout_id.formula_like", True),
+    ("payout_id", "\tP1", "dq.payout_id.formula_like", True),
+    ("bank_account_token", "\r=1", "dq.bank_account_token.formula_like", True),
+    ("upline_payee_id", "+86", "dq.upline_payee_id.formula_like", True),
+    ("upline_payee_id", None, "dq.upline_payee_id.formula_like", False),
+    ("created_by", "@alice", "dq.created_by.formula_like", True),
+    ("created_by", "alice@finance", "dq.created_by.formula_like", False),
+    ("bank_account_changed_by", "=1", "dq.bank_account_changed_by.formula_like", True),
 ])
 def test_expectations_must_and_must_not_flag(column: str, value: str | None, check: str, flagged: bool) -> None:
     rows = clean(4, payees=10).rows

@@ -101,3 +101,16 @@ def test_yaml_in_packs_is_what_the_loader_reads(tmp_path: Path) -> None:
 def test_screen_ids(tmp_path: Path, line: dict, expected_id: str | None) -> None:
     out = json.loads(run(tmp_path, ["screen", "--kind", "ad"], lines(line)).stdout)
     assert out["id"] == expected_id
+
+
+def test_lines_the_api_would_refuse_are_error_lines_not_a_crash(tmp_path: Path) -> None:
+    """The CLIs read each line with the API's input rules (riskguard.strictjson)."""
+    stdin = lines(b'{"id": "n", "text": NaN}', b'{"id": 1' + b"0" * 5000 + b', "text": "x"}',
+                  b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}", b'{"id": "z", "text": "a\\u0000b"}',
+                  {"id": "ok", "text": "口碑好"})
+    result = run(tmp_path, ["screen", "--kind", "ad", "--no-progress"], stdin)
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("error", {}).get("code") for o in out] == [
+        "json_non_finite_number", "json_number_too_large", "json_too_deep", "json_nul_character", None]
+    assert out[3]["error"]["field"] == "text" and out[4]["decision"] == "allow"

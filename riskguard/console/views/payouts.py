@@ -31,7 +31,8 @@ _BATCH_ID = re.compile(r"^pb_[0-9a-f]{32}$")
 _FORMATS = {"csv": "csv", "json": "json"}
 PAYOUT_ERRORS = {"approver_is_preparer", "approver_created_payouts", "approver_changed_bank_details",
                  "blocked_payouts_unresolved", "batch_not_pending", "conflicting_actions", "unknown_payout",
-                 "unknown_row", "nothing_to_override", "ambiguous_payout_id", "validation_error"}
+                 "unknown_row", "nothing_to_override", "ambiguous_payout_id", "validation_error",
+                 "reason_contains_personal_data"}
 
 
 def _remember(batch_id: str) -> None:

@@ -9,7 +9,6 @@ not JSON, not an object, or fails the schema gives ``{"id": <id or null>, "error
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -18,6 +17,7 @@ from typing import IO, Any
 import click
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ... import strictjson
 from ...cli_io import finish_lines, input_size, json_line, progress, progress_option
 from ...config import Settings
 from ...errors import validation_error
@@ -62,11 +62,11 @@ def _digest_secret(settings: Settings, need_key: bool) -> bytes:
 
 def _parse(raw: bytes, schema: PiiLineSchema) -> Parsed:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = strictjson.loads(raw.decode("utf-8"))  # the API's input rules, line by line
     except UnicodeDecodeError:
         return None, None, {"code": "invalid_utf8", "message": "line is not valid UTF-8"}
-    except json.JSONDecodeError as exc:
-        return None, None, {"code": "malformed_json", "message": f"malformed JSON at column {exc.colno}"}
+    except strictjson.UnsafeJson as exc:
+        return None, None, exc.to_error()
     if not isinstance(data, dict):
         return None, None, {"code": "malformed_json", "message": "line must be a JSON object",
                             "field": "_line"}

@@ -23,6 +23,7 @@ from ...errors import BadRequest, Forbidden
 from ...http import Blueprint, services
 from ...ids import new_id
 from ..vault import Vault
+from .fields import refuse_personal_data
 from .redaction import uses_encrypt
 from .schemas import (
     PiiDecryptResultSchema,
@@ -188,11 +189,12 @@ def _reveal_reason(vault: Vault, body_reason: str | None) -> str:
         raise BadRequest("a reveal reason is required (X-Reveal-Reason or reason)", code="reason_required",
                          field="X-Reveal-Reason")
     kind, _, ref = raw.partition(":")
+    source = "X-Reveal-Reason" if header else "reason"
     if kind not in vault.policy.reveal_reasons or not _REF.match(ref):
         raise BadRequest("the reason must be '<reason>:<reference>' with reason one of "
                          f"{', '.join(sorted(vault.policy.reveal_reasons))}", code="invalid_reason",
-                         field="X-Reveal-Reason")
-    return f"{kind}:{ref}"
+                         field=source)
+    return refuse_personal_data(f"{kind}:{ref}", field=source)  # it is recorded in the audit trail
 
 
 @blueprint.post("/decrypt")

@@ -14,6 +14,7 @@ from ...auth import Role, current_actor
 from ...errors import BadRequest, NotFound
 from ...http import Blueprint, services
 from ...ids import new_id
+from ..pii.fields import refuse_personal_data
 from .registry import get_record_type, mask
 from .schemas import VaultErasureSchema, VaultRevealQuerySchema, VaultRevealSchema, VaultSubjectSchema
 from .service import Vault, is_erased
@@ -37,7 +38,7 @@ def _reason(header: str, vault: Vault) -> str | None:
         raise BadRequest(f"{header} must be '<reason>:<reference>' with reason one of "
                          f"{', '.join(sorted(vault.policy.reveal_reasons))}", code="invalid_reason",
                          field=header)
-    return f"{kind}:{ref}"
+    return refuse_personal_data(f"{kind}:{ref}", field=header)  # it is recorded in the audit trail
 
 
 def _checked_id(value: str, what: str) -> str:

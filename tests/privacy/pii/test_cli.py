@@ -55,6 +55,10 @@ def test_redact_operators(runner: CliRunner, operator: str, expect: str) -> None
     (b'{"id": 7}', "validation_error", 7),
     (b'{"id": 8, "text": 5}', "validation_error", 8),
     (b'{"id": 9, "text": "\xff\xfe"}', "invalid_utf8", None),
+    (b'{"id": 10, "text": NaN}', "json_non_finite_number", None),  # the API's input rules (strictjson)
+    (b'{"id": 11, "text": "\\ud800"}', "json_lone_surrogate", None),
+    (b'{"id": 12, "text": ' + b"[" * 5000 + b"]" * 5000 + b"}", "json_too_deep", None),
+    (b'{"id": 1' + b"0" * 5000 + b', "text": "x"}', "json_number_too_large", None),
 ])
 def test_bad_lines_are_reported_in_place(runner: CliRunner, line: bytes, code: str, ident: object) -> None:
     good = json.dumps({"id": "ok", "text": f"手机{MOBILE}"}, ensure_ascii=False).encode()
