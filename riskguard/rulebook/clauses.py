@@ -216,6 +216,8 @@ class TextClauses:
         for m in a.breaker_re.finditer(prefix):
             if m.group() == "的" and a.prohibition_re.search(prefix, 0, m.start()):
                 continue
+            if m.group() == "使" and full.startswith("用", lo + m.end()):
+                continue  # 使用 is a verb of the object (禁止商家使用小号刷评价), not the causative 使
             cut = m.end()
         prefix, lo = prefix[cut:], lo + cut  # only what follows the last breaker counts
         if not prefix or not a.cue_re.search(prefix):
