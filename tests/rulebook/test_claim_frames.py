@@ -1,4 +1,4 @@
-"""Claim frames on text the rules were not written from: two sets of short ads, listings and live-stream
+"""Claim frames on text the rules were not written from: three sets of short ads, listings and live-stream
 lines written for issue #15 after the frames (rules/cn/adlaw-frames.yaml, aucl-frames.yaml, rules/lexicons/),
 half violations in wordings no rule example uses, half hard negatives with the same words. Screened with each
 kind's default policy, as POST /v1/screen/<kind> does: a violation must not be allowed, a compliant text must be.
@@ -105,6 +105,47 @@ CASES = [  # (text, kind, category, violation)
     ('最后五单，要的抓紧，后面还会补货', 'livestream', 'general', False),
     ('小宝贝们，回家告诉爸爸你也要这个奥特曼', 'livestream', 'general', True),
     ('给孩子选玩具，家长要看3C标志', 'ad', 'general', False),
+    # set 3
+    ('葛根粉冲一杯，酒后护肝，脂肪肝的人天天喝', 'ad', 'food', True),
+    ('这款蜂蜜柚子茶，嗓子发炎喝两天就不疼了', 'livestream', 'food', True),
+    ('负氧离子香薰机，鼻炎患者的救星', 'ad', 'general', True),
+    ('中草药洗剂，专攻湿疹牛皮癣', 'ad', 'cosmetics', True),
+    ('孕妈吃这个核桃油，预防宝宝黄疸', 'ad', 'food', True),
+    ('宝宝黄疸请遵医嘱，本品为普通食用油', 'ad', 'food', False),
+    ('嗓子不舒服的家人们记得多喝水，实在不行去医院', 'livestream', 'food', False),
+    ('洗剂温和无刺激，湿疹期间请先咨询医生', 'ad', 'cosmetics', False),
+    ('这酒是当年专门给省委招待所特制的', 'ad', 'alcohol', True),
+    ('公安部食堂在用的同款挂面', 'ad', 'food', True),
+    ('本挂面已入驻公安部门职工食堂招标采购目录（中标公告见官网）', 'ad', 'food', False),
+    ('这套量化系统跑了三年，跟着买闭眼盈利', 'ad', 'finance', True),
+    ('这个加盟项目，只要你肯干，半年回本稳稳的', 'livestream', 'general', True),
+    ('限量版球鞋，现在入手，发售后身价至少涨两倍', 'ad', 'general', True),
+    ('限量版球鞋，发售价1299元，数量有限', 'ad', 'general', False),
+    ('地铁口小户型，出手就能赚，投资首选', 'ad', 'real_estate', True),
+    ('小户型总价低，适合首次置业，出售前请了解相关税费', 'ad', 'real_estate', False),
+    ('家人们在公屏刷起来，中控把“已抢”打满，让新进来的看到热度', 'livestream', 'general', True),
+    ('招募兼职刷手，按我们给的文案在评论区发好评，一条3块', 'ad', 'general', True),
+    ('有问题的宝宝在公屏打出来，助理会一一回复', 'livestream', 'general', False),
+    ('别家的卸妆油都是矿物油，用了闷痘长闭口', 'livestream', 'cosmetics', True),
+    ('市面上的低价燕窝大多是猪皮胶做的', 'ad', 'food', True),
+    ('燕窝选购小知识：看溯源码和检测报告', 'ad', 'food', False),
+    ('别家的卸妆油也不错，我们这款主打温和', 'livestream', 'cosmetics', False),
+    ('国徽图案手机壳 霸气外露', 'listing', 'general', True),
+    ('五星红旗图案沙滩拖鞋', 'listing', 'apparel', True),
+    ('国旗贴纸 运动会 加油助威 10张装', 'listing', 'general', False),
+    ('中国地图装饰画（南海诸岛部分省略）', 'ad', 'general', True),
+    ('结算页已勾选“碎屏保障 19元”，如不想要请在付款前取消', 'ad', 'general', True),
+    ('如需碎屏保障（19元），请在结算页勾选', 'ad', 'general', False),
+    ('首页弹窗点了关闭还是会跳到活动页', 'ad', 'general', True),
+    ('活动弹窗可一键关闭，关闭后本次浏览不再出现', 'ad', 'general', False),
+    ('只剩三台了，我数五个数，五、四、三、二、一，手慢无', 'livestream', 'general', True),
+    ('只剩三台了，后面还有补货，不着急', 'livestream', 'general', False),
+    ('小朋友，赶紧去缠着妈妈给你买一个', 'livestream', 'general', True),
+    ('儿童滑板车，速度快不用戴护具', 'ad', 'baby', True),
+    ('儿童滑板车，建议佩戴护具，在成人看护下使用', 'ad', 'baby', False),
+    ('帮我们写篇小红书，就说是自己买的，产品送你再给200', 'ad', 'general', True),
+    ('合作笔记请标注“广告”，产品由品牌方提供', 'ad', 'general', False),
+    ('这款米是国务院机关食堂指定供应的', 'ad', 'food', True),
 ]
 
 
