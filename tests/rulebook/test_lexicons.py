@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from riskguard.rulebook import Rulebook, RulebookError, ScreenInput, evaluate, load_rulebook
 from riskguard.rulebook.catalogue import markdown
 from riskguard.rulebook.checks import static_warnings
+from riskguard.rulebook.lexicons import Lexicon
 
 from .packs import packs, rule, write_rulebook
 
@@ -83,3 +85,18 @@ def test_lexicons_are_part_of_the_revision_the_lint_and_the_catalogue(tmp_path: 
     unused = _book(tmp_path / "b", extra=[])
     assert unused.revision != book.revision
     assert any("{{disease}}: no rule pattern uses this lexicon" in w for w in static_warnings(unused))
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("高血压病人", "高血压病"),   # the longest word wins where words share a beginning
+    ("高血压患者", "高血压"),
+    ("高血脂", "高血脂"),
+    ("治疗中", "治疗"),
+    ("医治", "治"),
+    ("高血", None),              # a shared beginning alone is no word
+])
+def test_a_lexicon_is_one_branch_per_first_character_preferring_the_longest(text: str, found: str | None) -> None:
+    lex = Lexicon(name="x", source="", title="", basis="", words=("高血压", "高血压病", "高血脂", "治", "治疗", "治愈"))
+    m = re.search(lex.alternation(), text)
+    assert (m.group() if m else None) == found
+    assert lex.alternation().count("|") == 1 + 1 + 1  # 高|治 at the top, 压|脂 under 高血, 愈|疗 under 治
