@@ -72,6 +72,13 @@ def markdown(book: Rulebook) -> str:
         users = sorted(r.id for r in book.rules.values() if any(e is lib.exemption for e in r.exemptions))
         used = "every term and pattern rule" if lib.default else ", ".join(f"`{u}`" for u in users) or "—"
         lines.append(f"| `{ex_id}` | {'yes' if lib.default else 'no'} | {lib.note} | {lib.basis} | {used} |")
+    if book.lexicons:
+        lines += ["", "### Lexicons (`rules/lexicons/`): open slots of claim patterns", "",
+                  "| slot | words | what it lists | basis | used by |", "|---|---|---|---|---|"]
+        for name, lex in sorted(book.lexicons.items()):
+            users = sorted(r.id for r in book.rules.values() if name in r.lexicons)
+            lines.append(f"| `{{{{{name}}}}}` | {len(lex.words)} | {lex.title} | {lex.basis} | "
+                         f"{', '.join(f'`{u}`' for u in users) or '—'} |")
     lines += ["", END]
     return "\n".join(lines)
 

@@ -125,6 +125,12 @@ def static_warnings(book: Rulebook) -> list[str]:
     for ex_id, lib in book.library.items():
         if not library_users(book, ex_id):
             warnings.append(f"{lib.source}: {ex_id}: no rule uses this exemption")
+    for name, lex in book.lexicons.items():
+        if not any(name in r.lexicons for r in book.rules.values()):
+            warnings.append(f"{lex.source}: {{{{{name}}}}}: no rule pattern uses this lexicon")
+        for word, n in Counter(book.normaliser.term(w) for w in lex.words).items():
+            if n > 1:
+                warnings.append(f"{lex.source}: {{{{{name}}}}}: word {word!r} listed {n} times (after normalisation)")
     return warnings
 
 

@@ -81,7 +81,11 @@ _OWN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "本品�
 _THIRD = ["某品牌", "某牌", "某宝", "某东", "某猫", "某多多", "某音", "某家", "某些品牌", "某厂", "别家", "别的品牌",
           "别的店", "别人家", "其他品牌", "其他家", "其他店", "其他商家", "其它品牌", "其它家", "同行", "友商",
           "竞品", "隔壁", "外面卖的", "外面的", "市面上其他", "市面上的其他", "网上那些", "那些品牌", "某大牌",
-          "大牌的", "国际大牌", "他们家", "她们家", "他们店", "她们店", "他们直播间", "那家店", "那个牌子", "那个品牌"]
+          "大牌的", "国际大牌", "他们家", "她们家", "他们店", "她们店", "他们直播间", "那家店", "那个牌子", "那个品牌",
+          # a group of other sellers, unnamed but identifiable to the audience (AUCL Art. 12 reaches them too)
+          "其他直播间", "别的直播间", "其他主播", "别的主播", "别的牌子", "其他牌子", "其它牌子", "同类产品", "同类商品",
+          "同类", "市面上的", "市面上很多", "市面上大部分", "市面上大多数", "市面上绝大多数", "市面上不少", "外面那些", "网上卖的",
+          "超市里", "超市卖的", "某些商家", "有些商家", "一些商家", "很多商家", "不少商家", "有的商家", "小作坊", "杂牌"]
 # ``X家的`` / ``X牌`` / ``X品牌的`` with a name before it (not 我们家 / 自家 / 本品牌): a named third party.
 _NAMED = (r"(?<![我咱自本这你])(?:[a-z][a-z0-9&'.-]{1,15}|[\u4e00-\u9fff]{2,5}?)(?:家的|牌的|牌子的|品牌的|家那|牌(?=[\u4e00-\u9fff]))"
           # a one-letter brand (H牌), a name in pinyin (hai lan jia de), a shop one goes to (去花漾家买), a name in
@@ -139,7 +143,8 @@ class ClauseAnalyser:
         self.code_after_re = re.compile(rf"\s?[^\W\d_{stops}]{{0,4}}?(?:{_alternation(_CODE_AFTER, fold)})(?![\u4e00-\u9fff]{{0,1}}[最第])")
         self.name_cue_re = re.compile(rf"(?<![a-z])(?:{_alternation(_NAME_CUES, fold)})\.?\s?[:：]?\s*$")
         self.own_re = re.compile(_alternation(_OWN, fold))
-        self.third_re = re.compile(rf"{_alternation(_THIRD, fold)}|{_NAMED}")
+        self.third_re = re.compile(_alternation(_THIRD, fold))
+        self.named_re = re.compile(_NAMED)
         self.common_re = re.compile(rf"(?:{_alternation(_COMMON_JIA, fold)})(?:的|那|牌)|^[这那你它]|^[他她]家")
         self.prohibition_re = re.compile(_alternation(_PROHIBITIONS, fold))
         self.reported = Reported(fold)
@@ -222,6 +227,8 @@ class TextClauses:
             if _QUANTIFIED.search(prefix, 0, m.start()) or (
                     m.group() in ("让", "使") and a.cue_end_re.search(prefix, 0, m.start())):
                 continue
+            if m.group() == "使" and full.startswith("用", lo + m.end()):
+                continue  # 使用 is a verb of the object (禁止商家使用小号刷评价), not the causative 使
             cut = m.end()
         prefix, lo = prefix[cut:], lo + cut  # only what follows the last breaker counts
         if not prefix or not a.cue_re.search(prefix):
@@ -280,7 +287,11 @@ class TextClauses:
         speaker, ``any`` when it names neither."""
         s, e = self.sentence(start)
         text = self.full[s:e]
-        for m in self._a.third_re.finditer(text):
+        # A listed cue names someone else as it stands (那家店, 其他直播间); a ``X家的`` match only when X is
+        # not the speaker or an ordinary word (我们家的, 大家的, 这家的).
+        if self._a.third_re.search(text):
+            return "third_party"
+        for m in self._a.named_re.finditer(text):
             named = m.group()
             if not (self._a.own_re.search(named) or self._a.common_re.search(named)):
                 return "third_party"

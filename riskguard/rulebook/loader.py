@@ -24,6 +24,7 @@ import yaml
 from . import detectors
 from .clauses import KEEP, ClauseSpec
 from .engine import Engine, pinyin_spelling
+from .lexicons import Lexicon, expand, slots
 from .model import KINDS, Citation, Context, Exemption, Numbering, Policy, Rule
 from .normalise import Normaliser
 
@@ -31,6 +32,7 @@ __all__ = ["Rulebook", "RulebookError", "load_rulebook", "FORMAT_VERSION"]
 
 FORMAT_VERSION = "1"
 LIBRARY_DIR = "exemptions"  # rules/exemptions/*.yaml: the shared exemption library
+LEXICON_DIR = "lexicons"    # rules/lexicons/*.yaml: word lists that patterns use as {{slots}}
 ALL = "_all"
 log = structlog.get_logger("riskguard.rulebook")
 _lock = threading.Lock()
@@ -60,6 +62,7 @@ class Rulebook:
     engines: dict[str, Engine] = field(default_factory=dict)
     rule_actions: dict[str, str | None] = field(default_factory=dict)
     library: dict[str, LibraryExemption] = field(default_factory=dict)
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def engine(self, policy: str) -> Engine:
@@ -126,9 +129,14 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _compile(source: str, normaliser: Normaliser, rel: str, rule_id: str, where: str) -> re.Pattern[str]:
+def _compile(source: str, normaliser: Normaliser, rel: str, rule_id: str | None, where: str,
+             lexicons: dict[str, Lexicon] | None = None) -> re.Pattern[str]:
+    lexicons = lexicons or {}
+    for name in slots(source):
+        if name not in lexicons:
+            raise RulebookError(rel, f"unknown lexicon {{{{{name}}}}}", rule_id=rule_id, field=where)
     try:
-        return re.compile(normaliser.pattern(source))
+        return re.compile(normaliser.pattern(expand(source, lexicons)))
     except re.error as exc:
         raise RulebookError(rel, f"regex does not compile ({exc.msg})", rule_id=rule_id, field=where) from None
 
@@ -151,10 +159,10 @@ def _example(value: Any) -> dict[str, Any]:
 
 
 def _exemption(ex: dict[str, Any], normaliser: Normaliser, rel: str, rid: str | None, where: str,
-               pinyin: bool = True) -> Exemption:
+               pinyin: bool = True, lexicons: dict[str, Lexicon] | None = None) -> Exemption:
     return Exemption(id=ex["id"], window=ex.get("window", 20),
                      terms=_terms(ex.get("terms", []), normaliser, rel, rid, f"{where}.terms"),
-                     patterns=tuple(_compile(p, normaliser, rel, rid, f"{where}.patterns[{j}]")
+                     patterns=tuple(_compile(p, normaliser, rel, rid, f"{where}.patterns[{j}]", lexicons)
                                     for j, p in enumerate(ex.get("patterns", []))),
                      whole_term=_terms(ex.get("whole_term", []), normaliser, rel, rid, f"{where}.whole_term",
                                        pinyin=pinyin))
@@ -185,7 +193,7 @@ def _clause_spec(raw: dict[str, Any] | None, normaliser: Normaliser, rel: str, r
 
 
 def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser,
-          library: dict[str, LibraryExemption] | None = None) -> Rule:
+          library: dict[str, LibraryExemption] | None = None, lexicons: dict[str, Lexicon] | None = None) -> Rule:
     library = library or {}
     rid = raw["id"]
     cit = raw["citation"]
@@ -205,7 +213,7 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser,
                                     field=f"exemptions[{i}].use")
             exemptions.append(library[ex["use"]].exemption)
         else:
-            exemptions.append(_exemption(ex, normaliser, rel, rid, f"exemptions[{i}]", pinyin))
+            exemptions.append(_exemption(ex, normaliser, rel, rid, f"exemptions[{i}]", pinyin, lexicons))
     claims = bool(match.get("terms") or match.get("patterns"))
     clause = _clause_spec(raw.get("clause"), normaliser, rel, rid, ClauseSpec() if claims else KEEP)
     if claims and clause.names == "suppress":
@@ -224,7 +232,7 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser,
         exclude_categories=frozenset(scope.get("exclude_categories") or ()),
         effective_from=_day(raw.get("effective_from")), effective_to=_day(raw.get("effective_to")),
         terms=tuple(match.get("terms", [])),
-        patterns=tuple(_compile(p, normaliser, rel, rid, f"match.patterns[{i}]")
+        patterns=tuple(_compile(p, normaliser, rel, rid, f"match.patterns[{i}]", lexicons)
                        for i, p in enumerate(match.get("patterns", []))),
         detectors=tuple(match.get("detectors", [])), pinyin=pinyin,
         when=dict(raw.get("when") or {}),
@@ -235,6 +243,7 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser,
         exemptions=tuple(exemptions), clause=clause, message=raw["message"], suggestion=raw["suggestion"],
         must_match=tuple(_example(e) for e in examples.get("must_match", [])),
         must_not_match=tuple(_example(e) for e in examples.get("must_not_match", [])),
+        lexicons=tuple(dict.fromkeys(n for p in match.get("patterns", []) for n in slots(p))),
     )
 
 
@@ -277,6 +286,17 @@ def _library(libraries: list[tuple[str, dict[str, Any]]], normaliser: Normaliser
     return out
 
 
+def _lexicons(files: list[tuple[str, dict[str, Any]]]) -> dict[str, Lexicon]:
+    out: dict[str, Lexicon] = {}
+    for rel, data in files:
+        name = data["lexicon"]
+        if name in out:
+            raise RulebookError(rel, f"duplicate lexicon (also in {out[name].source})", field="lexicon")
+        out[name] = Lexicon(name=name, source=rel, title=data["title"], basis=data["basis"],
+                            words=tuple(data["words"]))
+    return out
+
+
 def _policy(data: dict[str, Any], rel: str) -> Policy:
     thresholds = data.get("thresholds") or {}
     return Policy(name=data["policy"], source=rel, packs=tuple(data["packs"]), actions=dict(data["actions"]),
@@ -300,6 +320,7 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
     chars, phrases, files = _variant_maps(rules_dir)
     packs: list[tuple[str, dict[str, Any]]] = []
     libraries: list[tuple[str, dict[str, Any]]] = []
+    lexicon_data: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(rules_dir.rglob("*.yaml")):
         rel = path.relative_to(rules_dir).as_posix()
         if rel.startswith("normalisation/"):
@@ -309,6 +330,10 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
         if rel.startswith(LIBRARY_DIR + "/"):
             _check(data, "exemption_schema.json", rel)
             libraries.append((rel, data))
+            continue
+        if rel.startswith(LEXICON_DIR + "/"):
+            _check(data, "lexicon_schema.json", rel)
+            lexicon_data.append((rel, data))
             continue
         _check(data, "rule_schema.json", rel)
         packs.append((rel, data))
@@ -327,7 +352,8 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
     with _lock:
         if use_cache and (hit := _cache.get(revision)) is not None:
             return hit
-        book = _compile_book(revision, chars, phrases, packs, libraries, policy_data, [r for r, _ in files])
+        book = _compile_book(revision, chars, phrases, packs, libraries, policy_data, [r for r, _ in files],
+                             _lexicons(lexicon_data))
         if use_cache:
             _cache[revision] = book
     from .checks import static_warnings  # checks imports this module
@@ -339,8 +365,10 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
 
 def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
                   packs: list[tuple[str, dict[str, Any]]], libraries: list[tuple[str, dict[str, Any]]],
-                  policy_data: list[tuple[str, dict[str, Any]]], files: list[str]) -> Rulebook:
+                  policy_data: list[tuple[str, dict[str, Any]]], files: list[str],
+                  lexicons: dict[str, Lexicon] | None = None) -> Rulebook:
     normaliser = Normaliser(chars, phrases)
+    lexicons = lexicons or {}
     library = _library(libraries, normaliser)
     rules: dict[str, Rule] = {}
     for rel, data in packs:
@@ -348,9 +376,9 @@ def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
             if raw["id"] in rules:
                 raise RulebookError(rel, f"duplicate rule id (also in {rules[raw['id']].source})",
                                     rule_id=raw["id"], field="id")
-            rules[raw["id"]] = _rule(raw, data["pack"], rel, normaliser, library)
+            rules[raw["id"]] = _rule(raw, data["pack"], rel, normaliser, library, lexicons)
     book = Rulebook(revision=revision, rules=rules, policies={}, normaliser=normaliser, files=files,
-                    library=library,
+                    library=library, lexicons=lexicons,
                     rule_actions={rid: r.action for rid, r in rules.items()})
     known_packs = {r.pack for r in rules.values()}
     for rel, data in policy_data:

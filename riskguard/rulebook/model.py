@@ -112,6 +112,7 @@ class Rule:
     suggestion: str
     must_match: tuple[dict[str, Any], ...]
     must_not_match: tuple[dict[str, Any], ...]
+    lexicons: tuple[str, ...] = ()  # the rules/lexicons/ word lists its patterns use as {{slots}}
 
     @property
     def document_level(self) -> bool:

@@ -43,6 +43,8 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("那时候我们还不知道，这款面霜最好用", "最好", False),  # a cue far back, in another clause
     ("问：这款能治湿疹吗", "治湿疹", True),                # a quoted customer question
     ("问：。专治湿疹。", "治湿疹", False),                 # after the question's sentence, not asked
+    ("禁止商家使用小号刷评价", "刷评价", True),            # 使用 is a verb of the object, not the causative 使
+    ("不加糖使口感最好", "最好", False),                   # 使 as a causative still ends the scope
 ])
 def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
     normaliser, a = analyser
@@ -85,6 +87,11 @@ def test_names_and_codes(analyser: tuple[Normaliser, ClauseAnalyser], text: str,
     ("H牌电视漏光", "third_party"),
     ("hai lan jia de滤芯是回收料", "third_party"),
     ("城南的'启明教育'老师没有证", "third_party"),
+    ("那家店的羊绒衫根本没羊绒", "third_party"),           # a listed cue counts as written (那… is no X家的)
+    ("其他直播间的羽绒服全是飞丝", "third_party"),
+    ("同类纸尿裤大部分含荧光剂", "third_party"),
+    ("市面上很多蜂蜜是糖浆兑的", "third_party"),
+    ("这家的面包很好吃", "any"),                           # 这家的 is no third party
     ("他家的狗很可爱", "any"),
     ("周末在家买菜很方便", "any"),
     ("我们家的面霜都是正品", "own"),
