@@ -26,13 +26,16 @@ from dataclasses import dataclass
 
 import regex
 
-from .divisions import COUNTY, divisions
+from .divisions import COUNTY, TOWN, divisions
 
 __all__ = ["Address", "find_addresses"]
 
 _NUM = r"(?:\d+|[零〇一二三四五六七八九十百两]+)"
 _ADMIN_SUFFIX = ("自治州|自治县|自治旗|特别行政区|地区|新区|开发区|高新区|经开区|工业园区|保税区|省|市|州|盟|县|区|旗|镇|乡"
                  "|街道|办事处")
+# What ends the name of an estate, a building or a campus; several may follow one another (中环国际广场).
+_ESTATE = ("小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名都|苑|园|庭|府|城|大楼|写字楼|商城|市场|产业园|科技园|工业园|园区"
+           "|国际|公馆|湾|里|宿舍|大院|中心|大学|学院|学校|医院|大堂|一楼|二楼")
 # One pattern per kind of part; at each point the longest match of any kind is taken.
 # Name characters of a division, road or estate stop at the structural characters that end one, so a
 # name never runs across 市, 区, 路 or 号 (改成贵阳市观山湖区天府 is not an estate name ending in 府).
@@ -41,10 +44,9 @@ _PARTS = {
     "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
     "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
     "road": regex.compile(rf"{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同)"
-                          r"(?:[东南西北中]段|[一二三四五六七八九十\d]+段)?"),
-    "number": regex.compile(rf"{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
-    "estate": regex.compile(rf"{_BODY}{{2,10}}?(?:小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名都|苑|园|庭|府|城|大楼|"
-                            r"写字楼|商城|市场|产业园|科技园|工业园|园区|国际|公馆|湾|里|宿舍|大院|中心)"),
+                          r"(?:[东南西北中]?[一二三四五六七八九十\d]+段|[东南西北中]段|[东南西北中](?=\d+号))?"),
+    "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
+    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?)(?:{_ESTATE})(?:{_ESTATE})*"),
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
     "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
@@ -68,6 +70,13 @@ _CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄
                            r"[：:\s]*")
 # After a division chain: the place is a product's origin, a shop's stock or a broadcaster, not a person's.
 _NOT_PERSONAL_AFTER = regex.compile(r"(?:发货|仓|包邮|直发|直供|直营|特产|产|批发|卫视|电视|市场|人民|话|口音|菜|本地)")
+_STRONG_CUE = regex.compile(_CUE_WORDS.pattern + "$")
+_TOWN_SUFFIX = ("镇", "乡", "街道")
+_ROUTE_CUES = frozenset("到去往至回")
+# Before or in the clause after a place-only chain: the place is a business's, not a person's.
+_BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|总部|仓库|我们店|我司|我们)(?:\p{Han}{0,3})$")
+_BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
+_CLAUSE_END = regex.compile(r"[，,。；;！!？?\n]")
 # Strong starts without a division: a road and its number, an estate and its building.
 _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号)"
                         r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
@@ -102,9 +111,11 @@ def _known_name(found: dict[int, list], pos: int) -> tuple[int, bool]:
     return best, full
 
 
-def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) -> tuple[int, bool]:
-    """Read parts from ``pos``; returns the end and whether a street-level part was read."""
+def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) -> tuple[int, bool, bool]:
+    """Read parts from ``pos``; returns the end, whether a street-level part was read, and whether a
+    town or subdistrict was (渭阳西路街道, 长安镇: specific enough to be where someone lives)."""
     street = first_kind in _STREET_KINDS
+    town = False
     prev = first_kind
     n = len(text)
     while pos < n:
@@ -131,13 +142,17 @@ def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) 
                 pos = m.end()
                 continue
             break
+        if best_kind == "division":
+            town = town or any(d.level >= TOWN and len(d.name) == best_end - pos for d in found.get(pos, ()))
+        elif best_kind == "admin":
+            town = town or text.endswith(_TOWN_SUFFIX, pos, best_end)
         pos, prev = best_end, best_kind
         street = street or best_kind in _STREET_KINDS
     if street:
         m = _POSTCODE.match(text, pos)
         if m:
             pos = m.end()
-    return pos, street
+    return pos, street, town
 
 
 def _continues(text: str, pos: int, found: dict[int, list]) -> bool:
@@ -165,10 +180,10 @@ def find_addresses(text: str) -> list[Address]:
     for start in sorted(found):
         if start < last_end:
             continue
-        if not _known(found, start, start=True) and not _CUE.search(text, max(0, start - 6), start):
-            continue  # a short county name (大冶, 海门) starts an address only right after a cue
-        end, street = _chain(text, start, found, None)
-        if _keep(text, start, end, street, cued=False, out=out):
+        if not _known(found, start, start=True) and not _STRONG_CUE.search(text, max(0, start - 6), start):
+            continue  # a short county name (大冶, 西湖) starts an address only right after an address cue
+        end, street, town = _chain(text, start, found, None)
+        if _keep(text, start, end, street or town, cued=False, out=out, found=found):
             last_end = end
     taken = [(a.start, a.end) for a in out]
     extra: list[tuple[int, str]] = [(m.end(), "cue") for m in _CUE_WORDS.finditer(text)]
@@ -182,20 +197,40 @@ def find_addresses(text: str) -> list[Address]:
             continue
         if how == "cue" and not any(_PARTS[k].match(text, start) for k in ("road", "estate", "village")):
             continue
-        end, street = _chain(text, start, found, None)
+        end, street, town = _chain(text, start, found, None)
         if any(start < s < end for s, _ in taken):
             continue  # runs into an address found from its division: that one starts later, and is it
-        if _keep(text, start, end, street, cued=how == "cue", out=out):
+        if _keep(text, start, end, street or town, cued=how == "cue", out=out, found=found):
             taken.append((start, end))
     out.sort(key=lambda a: a.start)
     return out
 
 
-def _keep(text: str, start: int, end: int, street: bool, *, cued: bool, out: list[Address]) -> bool:
+def _keep(text: str, start: int, end: int, specific: bool, *, cued: bool, out: list[Address],
+          found: dict[int, list]) -> bool:
+    """Whether the chain at ``start:end`` is a person's address; kept ones are appended to ``out``.
+
+    A chain with a street or a town is; a chain of divisions only when a cue says someone is or goes
+    there, and not when it is a route (石家庄到北京), a shop's or company's place (我们公司位于…, 在雁塔区
+    都有仓库) or a product's origin (西湖龙井)."""
     if end <= start:
         return False
-    cued = cued or bool(_CUE.search(text, max(0, start - 6), start))
-    if not street and (not cued or _NOT_PERSONAL_AFTER.match(text, end)):
-        return False
-    out.append(Address(start, end, street, cued))
+    if not specific:
+        cue = None if cued else _CUE.search(text, max(0, start - 6), start)
+        if not cued and (cue is None or _route(text, cue.start(), found)):
+            return False
+        if _NOT_PERSONAL_AFTER.match(text, end) or _BUSINESS_BEFORE.search(text, max(0, start - 8), start):
+            return False
+        clause = _CLAUSE_END.search(text, end, end + 16)
+        if _BUSINESS_AFTER.search(text, end, clause.start() if clause else end + 16):
+            return False
+        cued = True
+    out.append(Address(start, end, specific, cued))
     return True
+
+
+def _route(text: str, cue_start: int, found: dict[int, list]) -> bool:
+    """Whether a division ends right where a bare 到/去/往 cue starts (石家庄到北京: a route, not a visit)."""
+    if text[cue_start:cue_start + 1] not in _ROUTE_CUES:
+        return False
+    return any(text[s:cue_start] in divisions().by_name for s in range(max(0, cue_start - 8), cue_start - 1))

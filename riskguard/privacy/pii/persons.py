@@ -46,13 +46,14 @@ _LATIN_GATE = regex.compile(r"[A-Za-z]{4}[^\n]{0,24}[A-Z]")
 _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
 _LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient")
-_CUE_GAP = r"[：:\s]*(?:还是|也是|就是|是|为|改为|改成|换成)?[：:\s]*"
+_CUE_GAP = r"[：:\s]*(?:还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
 # Characters that end a name when they follow it (boundaries inside a Han run).
 _AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
                         "，,。：:；;！!？?（(）) ")
 # Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
 _BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到")
 _CUE_SCORE, _MODEL_SCORE = 0.9, 0.8
+_CUED_FREQ = 1000  # after a cue and before a break, a dictionary word less frequent than this may be a name
 _COMMON_FREQ = 40  # a dictionary word (not a name) this frequent is an ordinary word, not a name
 _lock = threading.Lock()
 _model: _Model | None = None
@@ -116,9 +117,12 @@ class _Model:
             return True
         return self.tags.get(word) not in _NAME_TAGS and self.freq.get(word, 0) >= _COMMON_FREQ
 
-    def read(self, text: str, pos: int, *, strict: bool) -> tuple[int, float] | None:
+    def read(self, text: str, pos: int, *, strict: bool, cued: bool = False) -> tuple[int, float] | None:
         """The name starting at ``pos`` (surname there): its end and the given name's mean character
-        score, or None. Two-character given names are preferred where the text allows them."""
+        score, or None. Two-character given names are preferred where the text allows them.
+
+        ``cued``: right after a cue, a word that is also a name (甘露, 高峰) is one when the text breaks
+        right after it (本人甘露，…), unless it is a very common word (信息, 电话)."""
         surname = 2 if text[pos:pos + 2] in DOUBLE_SURNAMES else 1 if text[pos:pos + 1] in SINGLE_SURNAMES else 0
         if not surname:
             return None
@@ -131,7 +135,10 @@ class _Model:
             if end > limit:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
-            if any(c in _AFTER_NAME for c in given) or self.ordinary(word) or word[:2] in self.stop:
+            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop:
+                continue
+            if self.ordinary(word) and not (cued and word not in self.stop and self.freq.get(word, 0) < _CUED_FREQ
+                                            and (end >= len(text) or not _HAN.match(text[end]))):
                 continue
             boundary = end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME or \
                 bool(self.after.match(text, end))
@@ -203,7 +210,7 @@ def find_names(text: str) -> list[Name]:
     for _, end in hits["cues"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]  # the gap may be empty
         if _starts_name(text, pos):
-            got = model.read(text, pos, strict=False)
+            got = model.read(text, pos, strict=False, cued=True)
             if got and got[1] > -2.5:
                 add(pos, got[0], _CUE_SCORE)
                 continue
