@@ -43,19 +43,23 @@ _BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室]"
 _PARTS = {
     "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
     "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
-    "road": regex.compile(rf"{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同)"
+    "road": regex.compile(rf"(?:{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同|[东南西北中]?[一二三四五六七八九十]+道)"
+                          rf"|\d{{2,3}}[国省县]道|[GS]\d{{1,4}}|{_BODY}{{1,4}}?段)"
                           r"(?:[东南西北中]?[一二三四五六七八九十\d]+段|[东南西北中]段|[东南西北中](?=\d+号))?"),
     "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
-    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?)(?:{_ESTATE})(?:{_ESTATE})*"),
+    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?)(?:{_ESTATE})(?:{_ESTATE})*"
+                            rf"|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
     "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
     "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
-                              r"|小学|中学|卫生院|幼儿园)"),
+                              r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭)"),
 }
 _NAMED_KINDS = ("admin", "village", "road", "estate")
 _ROOM = regex.compile(r"\d{2,5}(?!\d)")  # a bare room number, only right after a building or unit
+# or after a house number (天山路600弄3号1102), when nothing after it makes it a date, price or count
+_ROOM_AFTER_NUMBER = regex.compile(r"\d{3,4}(?![\d年月日元个件块号天次人])")
 _POSTCODE = regex.compile(r" \d{6}(?!\d)")
 _SPACE = regex.compile(r" (?=\S)")
 # Parts that make a chain an address by themselves (a division chain alone needs a cue).
@@ -78,7 +82,7 @@ _BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|
 _BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?\n]")
 # Strong starts without a division: a road and its number, an estate and its building.
-_STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号)"
+_STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"
                         r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
 _BACK_STOP = frozenset("号室栋楼门市区县镇的是在到往至放寄送址住于从由给把和与或及请我你他她您：:，,。；;！!？? \t\n、（(）)「」“”\"'")
 _BACK_LIMIT = 6
@@ -119,21 +123,9 @@ def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) 
     prev = first_kind
     n = len(text)
     while pos < n:
-        known, full = _known_name(found, pos)
-        best_end, best_kind = pos + known, "division" if known else ""
-        if not full:  # a full division name (南山区) is taken as it is: 南山区科技园 is not one estate
-            for kind, pattern in _PARTS.items():
-                m = pattern.match(text, pos)
-                if m and m.end() > best_end:
-                    best_end, best_kind = m.end(), kind
-        if best_kind == "crossing" and prev != "road":
-            best_end, best_kind = pos, ""  # 与…路交叉口 only after a road
-            for kind, pattern in _PARTS.items():
-                m = pattern.match(text, pos) if kind != "crossing" else None
-                if m and m.end() > best_end and not full:
-                    best_end, best_kind = m.end(), kind
-        if prev in _BUILDING_KINDS:
-            m = _ROOM.match(text, pos)
+        best_end, best_kind = _best_part(text, pos, found, crossing=prev == "road")
+        if prev in _BUILDING_KINDS or prev == "number":
+            m = (_ROOM if prev in _BUILDING_KINDS else _ROOM_AFTER_NUMBER).match(text, pos)
             if m and m.end() > best_end:
                 best_end, best_kind = m.end(), "room"
         if best_end == pos:
@@ -153,6 +145,28 @@ def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) 
         if m:
             pos = m.end()
     return pos, street, town
+
+
+def _best_part(text: str, pos: int, found: dict[int, list], *, crossing: bool) -> tuple[int, str]:
+    """The longest part at ``pos`` and its kind ("" for none). A full division name (南山区) is taken as
+    it is (南山区科技园 is not one estate); no other part may end inside a full division name that starts
+    within it (浙江温州龙湾|区 is not an estate ending in 湾, 深圳南山粤海街|道 not a road ending in 街).
+    ``crossing``: 与…路交叉口 only right after a road."""
+    known, full = _known_name(found, pos)
+    best_end, best_kind = pos + known, "division" if known else ""
+    if full:
+        return best_end, best_kind
+    for kind, pattern in _PARTS.items():
+        if kind == "crossing" and not crossing:
+            continue
+        m = pattern.match(text, pos)
+        if m and m.end() > best_end and not _splits_division(found, pos, m.end()):
+            best_end, best_kind = m.end(), kind
+    return best_end, best_kind
+
+
+def _splits_division(found: dict[int, list], start: int, end: int) -> bool:
+    return any(not d.short and s + len(d.name) > end for s in range(start + 1, end) for d in found.get(s, ()))
 
 
 def _continues(text: str, pos: int, found: dict[int, list]) -> bool:

@@ -54,7 +54,8 @@ _AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来�
 _BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到")
 _CUE_SCORE, _MODEL_SCORE = 0.9, 0.8
 _CUED_FREQ = 1000  # after a cue and before a break, a dictionary word less frequent than this may be a name
-_COMMON_FREQ = 40  # a dictionary word (not a name) this frequent is an ordinary word, not a name
+_COMMON_FREQ = 40
+_SPLIT_FREQ = 500  # a word this frequent starting at a given name's last character takes that character  # a dictionary word (not a name) this frequent is an ordinary word, not a name
 _lock = threading.Lock()
 _model: _Model | None = None
 
@@ -145,6 +146,9 @@ class _Model:
             if given_len == 2 and not boundary and (self.ordinary(text[pos:pos + surname + 1]) or (
                     self.ordinary(given) and self.given_score(given) < 0)):
                 continue  # 包裹上, 和手机: a word and what follows it (建国, 志强 are words and names)
+            if given_len == 2 and not boundary and self.freq.get(text[end - 1:end + 1], 0) >= _SPLIT_FREQ and \
+                    self.tags.get(text[end - 1:end + 1]) not in _NAME_TAGS:
+                continue  # 翁丽耐心解答, 张伟明天来: the last character begins a common word
             if given_len == 1 and not boundary and self.ordinary(text[pos + surname:end + 1]):
                 continue  # 向公司: the given name would be half of a word
             options.append((end, self.given_score(given), boundary))
