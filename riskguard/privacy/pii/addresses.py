@@ -74,13 +74,13 @@ _CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄
                            r"[：:\s]*")
 # After a division chain: the place is a product's origin, a shop's stock or a broadcaster, not a person's.
 _NOT_PERSONAL_AFTER = regex.compile(r"(?:发货|仓|包邮|直发|直供|直营|特产|产|批发|卫视|电视|市场|人民|话|口音|菜|本地)")
-_STRONG_CUE = regex.compile(_CUE_WORDS.pattern + "$")
+_TRIP_CUE = regex.compile(r"(?<![寄发送放带])(?:去|回)[：:\s]*$")  # 去西湖玩: a trip, not where someone lives
 _TOWN_SUFFIX = ("镇", "乡", "街道")
 _ROUTE_CUES = frozenset("到去往至回")
 # Before or in the clause after a place-only chain: the place is a business's, not a person's.
 _BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|总部|仓库|我们店|我司|我们)(?:\p{Han}{0,3})$")
 _BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
-_CLAUSE_END = regex.compile(r"[，,。；;！!？?\n]")
+_CLAUSE_END = regex.compile(r"[，,。；;！!？?\s]")
 # Strong starts without a division: a road and its number, an estate and its building.
 _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"
                         r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
@@ -194,8 +194,9 @@ def find_addresses(text: str) -> list[Address]:
     for start in sorted(found):
         if start < last_end:
             continue
-        if not _known(found, start, start=True) and not _STRONG_CUE.search(text, max(0, start - 6), start):
-            continue  # a short county name (大冶, 西湖) starts an address only right after an address cue
+        if not _known(found, start, start=True) and (not _CUE.search(text, max(0, start - 6), start)
+                                                      or _TRIP_CUE.search(text, max(0, start - 3), start)):
+            continue  # a short county name (大冶, 海门) starts an address only right after a cue
         end, street, town = _chain(text, start, found, None)
         if _keep(text, start, end, street or town, cued=False, out=out, found=found):
             last_end = end

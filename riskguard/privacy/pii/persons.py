@@ -91,14 +91,14 @@ class _Model:
         # One automaton over every cue, verb and after-word: one pass over the text finds them all.
         self.kinds: list[str] = []
         words: list[str] = []
-        for kind in ("cues", "verbs", "after"):
+        for kind in ("cues", "verbs", "after", "after_weak"):
             for word in data[kind]:
                 words.append(word)
                 self.kinds.append(kind)
         self.words = words
         self.automaton = ahocorasick_rs.AhoCorasick(words)
         self.gap = regex.compile(_CUE_GAP)
-        self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"])) + ")")  # used with match()
+        self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
         self.latin_cue = regex.compile("(?:" + "|".join(map(regex.escape, _LATIN_CUES)) + r")\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
@@ -192,6 +192,8 @@ def _get_model() -> _Model:
 _WEAK_MIN = 0.3  # the given name's characters must score at least this on average after a verb
 _AFTER_MIN = 0.0  # before 老师, 女士, 代签收 …
 _CLAUSE_MIN = 0.3
+_AFTER_WEAK_MIN = 0.8  # before 明天, 已经, 付 …
+_BEFORE_WEAK = frozenset("天了")  # 今天王芳, 给了王芳 (as well as _BEFORE_NAME)
 
 
 def _starts_name(text: str, pos: int) -> bool:
@@ -208,7 +210,7 @@ def find_names(text: str) -> list[Name]:
             found[start] = Name(start, end, score)
         _list_after(text, end, model, add)
 
-    hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": []}
+    hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": [], "after_weak": []}
     for index, start, end in model.automaton.find_matches_as_indexes(text, overlapping=True):
         hits[model.kinds[index]].append((start, end))
     for _, end in hits["cues"]:
@@ -229,6 +231,8 @@ def find_names(text: str) -> list[Name]:
             add(m.start(), m.end(), _CUE_SCORE)
     for _, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        if pos == end and model.ordinary(text[end - 1:end + 1]):
+            continue  # 和田玉, 给力: the verb's last character and the "surname" are one word
         if _starts_name(text, pos) and (got := model.read(text, pos, strict=False)) and got[1] >= _WEAK_MIN:
             add(pos, got[0], _MODEL_SCORE)
     for m in _HAN_RUN.finditer(text):  # a clause that is just a name (，王芳！)
@@ -236,9 +240,12 @@ def find_names(text: str) -> list[Name]:
             got = model.read(text, m.start(), strict=True)
             if got and got[0] == m.end() and got[1] >= _CLAUSE_MIN:
                 add(m.start(), got[0], _MODEL_SCORE)
-    for after, _ in hits["after"]:
+    weak = [(after, True) for after, _ in hits["after_weak"]]
+    for after, weakly in [(after, False) for after, _ in hits["after"]] + weak:
         # the name just before a word that follows names (王芳老师, 李强说): of the shapes that end there,
-        # the one after a boundary or a verb (和梁梅一起 → 梁梅), else the three-character one
+        # the one after a boundary or a verb (和梁梅一起 → 梁梅), else the three-character one. Before a
+        # word that follows names and other words alike (明天, 已经, 付), only a name that scores well
+        # and starts a clause or follows a verb (今天王秀芝来过, 给了张秀英).
         options = []
         for size in (2, 3, 4):
             start = after - size
@@ -246,8 +253,11 @@ def find_names(text: str) -> list[Name]:
                     any(n.start < after and start < n.end for n in found.values()):
                 continue
             got = model.read(text, start, strict=True)
-            if got and got[0] == after and got[1] >= _AFTER_MIN:
+            if got and got[0] == after and got[1] >= (_AFTER_WEAK_MIN if weakly else _AFTER_MIN):
                 before = start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_NAME
+                if weakly and (not (before or text[start - 1] in _BEFORE_WEAK)
+                               or model.ordinary(text[start + 1:after])):
+                    continue  # 于明天发出: the "given name" is a word of its own
                 options.append((not before, size != 3, start, got[0]))
         if options:
             _, _, start, end = min(options)
