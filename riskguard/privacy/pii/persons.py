@@ -98,6 +98,7 @@ class _Model:
         self.words = words
         self.automaton = ahocorasick_rs.AhoCorasick(words)
         self.gap = regex.compile(_CUE_GAP)
+        self.not_after = regex.compile("|".join(map(regex.escape, data["not_after"])))
         self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
         self.latin_cue = regex.compile("(?:" + "|".join(map(regex.escape, _LATIN_CUES)) + r")\s*[:：]?\s*(?=[A-Z])",
@@ -118,12 +119,16 @@ class _Model:
             return True
         return self.tags.get(word) not in _NAME_TAGS and self.freq.get(word, 0) >= _COMMON_FREQ
 
-    def read(self, text: str, pos: int, *, strict: bool, cued: bool = False) -> tuple[int, float] | None:
+    def read(self, text: str, pos: int, *, strict: bool, cued: bool = False,
+             weak: int = 0) -> tuple[int, float] | None:
         """The name starting at ``pos`` (surname there): its end and the given name's mean character
         score, or None. Two-character given names are preferred where the text allows them.
 
         ``cued``: right after a cue, a word that is also a name (甘露, 高峰) is one when the text breaks
-        right after it (本人甘露，…), unless it is a very common word (信息, 电话)."""
+        right after it (本人甘露，…), unless it is a very common word (信息, 电话).
+
+        ``weak``: without a cue, a word of jieba's dictionary is no name unless tagged as one (1: 王平, 秦雪梅),
+        and (2) no two-character word is, whatever its tag (贺卡, 黄铜, 高僧 are tagged as names there)."""
         surname = 2 if text[pos:pos + 2] in DOUBLE_SURNAMES else 1 if text[pos:pos + 1] in SINGLE_SURNAMES else 0
         if not surname:
             return None
@@ -137,6 +142,9 @@ class _Model:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
             if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop:
+                continue
+            if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
+                    weak > 1 and len(word) < 3)):
                 continue
             if self.ordinary(word) and not (cued and word not in self.stop and self.freq.get(word, 0) < _CUED_FREQ
                                             and (end >= len(text) or not _HAN.match(text[end]))):
@@ -233,15 +241,18 @@ def find_names(text: str) -> list[Name]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
         if pos == end and model.ordinary(text[end - 1:end + 1]):
             continue  # 和田玉, 给力: the verb's last character and the "surname" are one word
-        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False)) and got[1] >= _WEAK_MIN:
+        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and \
+                got[1] >= _WEAK_MIN:
             add(pos, got[0], _MODEL_SCORE)
     for m in _HAN_RUN.finditer(text):  # a clause that is just a name (，王芳！)
         if 2 <= len(m.group()) <= 4 and _starts_name(text, m.start()):
-            got = model.read(text, m.start(), strict=True)
+            got = model.read(text, m.start(), strict=True, weak=1)
             if got and got[0] == m.end() and got[1] >= _CLAUSE_MIN:
                 add(m.start(), got[0], _MODEL_SCORE)
     weak = [(after, True) for after, _ in hits["after_weak"]]
     for after, weakly in [(after, False) for after, _ in hits["after"]] + weak:
+        if model.not_after.match(text, after):
+            continue  # 说明书, 让利, 会员: the word after the "name" is another word
         # the name just before a word that follows names (王芳老师, 李强说): of the shapes that end there,
         # the one after a boundary or a verb (和梁梅一起 → 梁梅), else the three-character one. Before a
         # word that follows names and other words alike (明天, 已经, 付), only a name that scores well
@@ -252,7 +263,7 @@ def find_names(text: str) -> list[Name]:
             if start < 0 or not _starts_name(text, start) or \
                     any(n.start < after and start < n.end for n in found.values()):
                 continue
-            got = model.read(text, start, strict=True)
+            got = model.read(text, start, strict=True, weak=2 if weakly else 1)
             if got and got[0] == after and got[1] >= (_AFTER_WEAK_MIN if weakly else _AFTER_MIN):
                 before = start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_NAME
                 if weakly and (not (before or text[start - 1] in _BEFORE_WEAK)
