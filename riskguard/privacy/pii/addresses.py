@@ -39,7 +39,7 @@ _ESTATE = ("小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名�
 # One pattern per kind of part; at each point the longest match of any kind is taken.
 # Name characters of a division, road or estate stop at the structural characters that end one, so a
 # name never runs across 市, 区, 路 or 号 (改成贵阳市观山湖区天府 is not an estate name ending in 府).
-_BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室]"
+_BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室的那这]"
 _PARTS = {
     "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
     "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
@@ -71,9 +71,10 @@ _CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在
                      r"[：:\s]*$")
 # Cues after which a road, estate or village starts an address by itself (地址：文三路88号).
 _CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄回|发到|送到|送至|送往|放到|放在|住在|家在|自提点|提货点|取件点)"
-                           r"[：:\s]*")
+                           r"[：:\s]*(?:是|为|改成|改为|换成)?[：:\s]*")
 # After a division chain: the place is a product's origin, a shop's stock or a broadcaster, not a person's.
 _NOT_PERSONAL_AFTER = regex.compile(r"(?:发货|仓|包邮|直发|直供|直营|特产|产|批发|卫视|电视|市场|人民|话|口音|菜|本地)")
+_CUE_WORDS_BEFORE = regex.compile(_CUE_WORDS.pattern + "$")
 _TRIP_CUE = regex.compile(r"(?<![寄发送放带])(?:去|回)[：:\s]*$")  # 去西湖玩: a trip, not where someone lives
 _TOWN_SUFFIX = ("镇", "乡", "街道")
 _ROUTE_CUES = frozenset("到去往至回")
@@ -115,12 +116,17 @@ def _known_name(found: dict[int, list], pos: int) -> tuple[int, bool]:
     return best, full
 
 
-def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) -> tuple[int, bool, bool]:
+def _chain(text: str, pos: int, found: dict[int, list]) -> tuple[int, bool, bool]:
     """Read parts from ``pos``; returns the end, whether a street-level part was read, and whether a
-    town or subdistrict was (渭阳西路街道, 长安镇: specific enough to be where someone lives)."""
-    street = first_kind in _STREET_KINDS
-    town = False
-    prev = first_kind
+    town or subdistrict was (渭阳西路街道, 长安镇: specific enough to be where someone lives).
+
+    A chain whose first part is a road named after a place (南京路, 北京东路步行街) needs more than roads:
+    a number, building, estate or landmark, or an address cue before it."""
+    street = town = False
+    prev: str | None = None
+    first: str | None = None
+    start = pos
+    kinds: set[str] = set()
     n = len(text)
     while pos < n:
         best_end, best_kind = _best_part(text, pos, found, crossing=prev == "road")
@@ -139,7 +145,12 @@ def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) 
         elif best_kind == "admin":
             town = town or text.endswith(_TOWN_SUFFIX, pos, best_end)
         pos, prev = best_end, best_kind
+        first = first or best_kind
+        kinds.add(best_kind)
         street = street or best_kind in _STREET_KINDS
+    if first == "road" and kinds <= {"road", "crossing", "division", "admin"} and \
+            not _CUE_WORDS_BEFORE.search(text, max(0, start - 6), start):
+        street = False
     if street:
         m = _POSTCODE.match(text, pos)
         if m:
@@ -197,7 +208,7 @@ def find_addresses(text: str) -> list[Address]:
         if not _known(found, start, start=True) and (not _CUE.search(text, max(0, start - 6), start)
                                                       or _TRIP_CUE.search(text, max(0, start - 3), start)):
             continue  # a short county name (大冶, 海门) starts an address only right after a cue
-        end, street, town = _chain(text, start, found, None)
+        end, street, town = _chain(text, start, found)
         if _keep(text, start, end, street or town, cued=False, out=out, found=found):
             last_end = end
     taken = [(a.start, a.end) for a in out]
@@ -212,7 +223,7 @@ def find_addresses(text: str) -> list[Address]:
             continue
         if how == "cue" and not any(_PARTS[k].match(text, start) for k in ("road", "estate", "village")):
             continue
-        end, street, town = _chain(text, start, found, None)
+        end, street, town = _chain(text, start, found)
         if any(start < s < end for s, _ in taken):
             continue  # runs into an address found from its division: that one starts later, and is it
         if _keep(text, start, end, street or town, cued=how == "cue", out=out, found=found):

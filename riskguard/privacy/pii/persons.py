@@ -42,11 +42,12 @@ _DATA = Path(__file__).with_name("data") / "persons.yaml"
 _NAME_TAGS = frozenset({"nr", "nrfg"})
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
-_LATIN_GATE = regex.compile(r"[A-Za-z]{4}[^\n]{0,24}[A-Z]")
+_LATIN_GATE = regex.compile(r"[A-Z][A-Za-z]+[ \u00a0]+[A-Z]")
 _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
-_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient")
-_CUE_GAP = r"[：:\s]*(?:还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
+_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
+               "ms", "miss", "dear", "cardholder", "payee", "consignee")
+_CUE_GAP = r"[：:\s]*(?:一下|还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
 # Characters that end a name when they follow it (boundaries inside a Han run).
 _AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
                         "，,。：:；;！!？?（(）) ")
@@ -101,7 +102,8 @@ class _Model:
         self.not_after = regex.compile("|".join(map(regex.escape, data["not_after"])))
         self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
-        self.latin_cue = regex.compile("(?:" + "|".join(map(regex.escape, _LATIN_CUES)) + r")\s*[:：]?\s*(?=[A-Z])",
+        self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
+                                       + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
         self.doubles = regex.compile(doubles)
         self.surname_pinyin = frozenset(lazy_pinyin(s, style=Style.NORMAL)[0] for s in SINGLE_SURNAMES) | \
@@ -239,6 +241,9 @@ def find_names(text: str) -> list[Name]:
             add(m.start(), m.end(), _CUE_SCORE)
     for _, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
+            add(pos, latin, _MODEL_SCORE)  # 联系一下 Wu Haoran
+            continue
         if pos == end and model.ordinary(text[end - 1:end + 1]):
             continue  # 和田玉, 给力: the verb's last character and the "surname" are one word
         if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and \

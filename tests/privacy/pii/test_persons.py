@@ -49,6 +49,10 @@ MUST_MATCH = [  # (text, the names in it)
     ("昨天柳梦婷打电话来问", ["柳梦婷"]),
     ("钱款由尹志平负责退还", ["尹志平"]),
     ("包裹已被鲁秀梅取走", ["鲁秀梅"]),
+    # Latin script after an honorific or a verb; a greeting before a name
+    ("Please ask Ms. Zhou Xinyi to call back", ["Zhou Xinyi"]),
+    ("麻烦通知一下 Guo Tianyu，谢谢", ["Guo Tianyu"]),
+    ("您好庞嘉怡，您的退款已到账", ["庞嘉怡"]),
 ]
 MUST_NOT_MATCH = [
     "王老吉凉茶一箱24罐", "周大福足金手镯", "张小泉剪刀厨房专用", "谢谢亲的支持", "江浙沪包邮",
