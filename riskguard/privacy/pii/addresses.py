@@ -87,6 +87,11 @@ _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[
                         r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
 _BACK_STOP = frozenset("号室栋楼门市区县镇的是在到往至放寄送址住于从由给把和与或及请我你他她您：:，,。；;！!？? \t\n、（(）)「」“”\"'")
 _BACK_LIMIT = 6
+# A building number with its unit or room (12栋1802, 6号楼2单元): an address by itself. Its estate is read
+# from the name before it, back over estate names, phases and blocks (碧桂园十里银滩8期C区12栋1802).
+_BUILDING_TRIGGER = regex.compile(r"(?<!\d)\d{1,4}(?:栋|幢|号楼)(?:\d+单元|\d{3,4}|[-－]\d+)")
+_ESTATE_BACK_STOP = _BACK_STOP - frozenset("区号楼")
+_ESTATE_BACK_LIMIT = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +223,16 @@ def find_addresses(text: str) -> list[Address]:
         start = _back_to_name_start(text, m.start(), floor)
         if start < m.start():
             extra.append((start, "strong"))
+    for m in _BUILDING_TRIGGER.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        floor = max((e for s, e in taken if e <= m.start()), default=0)
+        start = m.start()
+        while start > floor and m.start() - start < _ESTATE_BACK_LIMIT and text[start - 1] not in _ESTATE_BACK_STOP \
+                and (text[start - 1].isalnum()):
+            start -= 1
+        if start < m.start():
+            extra.append((start, "building"))
     for start, how in sorted(extra):
         if start >= len(text) or any(s <= start < e for s, e in taken):
             continue
@@ -226,9 +241,23 @@ def find_addresses(text: str) -> list[Address]:
         end, street, town = _chain(text, start, found)
         if any(start < s < end for s, _ in taken):
             continue  # runs into an address found from its division: that one starts later, and is it
+        if how == "building" and not _BUILDING_TRIGGER.search(text, start, end):
+            continue  # the name before the building could not be read as an estate
         if _keep(text, start, end, street or town, cued=how == "cue", out=out, found=found):
             taken.append((start, end))
     out.sort(key=lambda a: a.start)
+    return _joined(text, out)
+
+
+def _joined(text: str, found: list[Address]) -> list[Address]:
+    """A division-only place and the street right after one comma or space are one address
+    (地址：深圳市南山区，科技园路1号)."""
+    out: list[Address] = []
+    for a in found:
+        if out and not out[-1].street and out[-1].end + 1 == a.start and text[out[-1].end] in "，, " and a.street:
+            out[-1] = Address(out[-1].start, a.end, True, out[-1].cued or a.cued)
+        else:
+            out.append(a)
     return out
 
 
