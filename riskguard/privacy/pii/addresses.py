@@ -26,34 +26,40 @@ from dataclasses import dataclass
 
 import regex
 
-from .divisions import COUNTY, divisions
+from .divisions import COUNTY, TOWN, divisions
 
 __all__ = ["Address", "find_addresses"]
 
 _NUM = r"(?:\d+|[零〇一二三四五六七八九十百两]+)"
 _ADMIN_SUFFIX = ("自治州|自治县|自治旗|特别行政区|地区|新区|开发区|高新区|经开区|工业园区|保税区|省|市|州|盟|县|区|旗|镇|乡"
                  "|街道|办事处")
+# What ends the name of an estate, a building or a campus; several may follow one another (中环国际广场).
+_ESTATE = ("小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名都|苑|园|庭|府|城|大楼|写字楼|商城|市场|产业园|科技园|工业园|园区"
+           "|国际|公馆|湾|里|宿舍|大院|中心|大学|学院|学校|医院|大堂|一楼|二楼")
 # One pattern per kind of part; at each point the longest match of any kind is taken.
 # Name characters of a division, road or estate stop at the structural characters that end one, so a
 # name never runs across 市, 区, 路 or 号 (改成贵阳市观山湖区天府 is not an estate name ending in 府).
-_BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室]"
+_BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室的那这]"
 _PARTS = {
     "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
     "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
-    "road": regex.compile(rf"{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同)"
-                          r"(?:[东南西北中]段|[一二三四五六七八九十\d]+段)?"),
-    "number": regex.compile(rf"{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
-    "estate": regex.compile(rf"{_BODY}{{2,10}}?(?:小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名都|苑|园|庭|府|城|大楼|"
-                            r"写字楼|商城|市场|产业园|科技园|工业园|园区|国际|公馆|湾|里|宿舍|大院|中心)"),
+    "road": regex.compile(rf"(?:{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同|[东南西北中]?[一二三四五六七八九十]+道)"
+                          rf"|\d{{2,3}}[国省县]道|[GS]\d{{1,4}}|{_BODY}{{1,4}}?段)"
+                          r"(?:[东南西北中]?[一二三四五六七八九十\d]+段|[东南西北中]段|[东南西北中](?=\d+号))?"),
+    "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
+    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?)(?:{_ESTATE})(?:{_ESTATE})*"
+                            rf"|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
     "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
     "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
-                              r"|小学|中学|卫生院|幼儿园)"),
+                              r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭)"),
 }
 _NAMED_KINDS = ("admin", "village", "road", "estate")
 _ROOM = regex.compile(r"\d{2,5}(?!\d)")  # a bare room number, only right after a building or unit
+# or after a house number (天山路600弄3号1102), when nothing after it makes it a date, price or count
+_ROOM_AFTER_NUMBER = regex.compile(r"\d{3,4}(?![\d年月日元个件块号天次人])")
 _POSTCODE = regex.compile(r" \d{6}(?!\d)")
 _SPACE = regex.compile(r" (?=\S)")
 # Parts that make a chain an address by themselves (a division chain alone needs a cue).
@@ -65,14 +71,27 @@ _CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在
                      r"[：:\s]*$")
 # Cues after which a road, estate or village starts an address by itself (地址：文三路88号).
 _CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄回|发到|送到|送至|送往|放到|放在|住在|家在|自提点|提货点|取件点)"
-                           r"[：:\s]*")
+                           r"[：:\s]*(?:是|为|改成|改为|换成)?[：:\s]*")
 # After a division chain: the place is a product's origin, a shop's stock or a broadcaster, not a person's.
 _NOT_PERSONAL_AFTER = regex.compile(r"(?:发货|仓|包邮|直发|直供|直营|特产|产|批发|卫视|电视|市场|人民|话|口音|菜|本地)")
+_CUE_WORDS_BEFORE = regex.compile(_CUE_WORDS.pattern + "$")
+_TRIP_CUE = regex.compile(r"(?<![寄发送放带])(?:去|回)[：:\s]*$")  # 去西湖玩: a trip, not where someone lives
+_TOWN_SUFFIX = ("镇", "乡", "街道")
+_ROUTE_CUES = frozenset("到去往至回")
+# Before or in the clause after a place-only chain: the place is a business's, not a person's.
+_BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|总部|仓库|我们店|我司|我们)(?:\p{Han}{0,3})$")
+_BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
+_CLAUSE_END = regex.compile(r"[，,。；;！!？?\s]")
 # Strong starts without a division: a road and its number, an estate and its building.
-_STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号)"
+_STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"
                         r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
 _BACK_STOP = frozenset("号室栋楼门市区县镇的是在到往至放寄送址住于从由给把和与或及请我你他她您：:，,。；;！!？? \t\n、（(）)「」“”\"'")
 _BACK_LIMIT = 6
+# A building number with its unit or room (12栋1802, 6号楼2单元): an address by itself. Its estate is read
+# from the name before it, back over estate names, phases and blocks (碧桂园十里银滩8期C区12栋1802).
+_BUILDING_TRIGGER = regex.compile(r"(?<!\d)\d{1,4}(?:栋|幢|号楼)(?:\d+单元|\d{3,4}|[-－]\d+)")
+_ESTATE_BACK_STOP = _BACK_STOP - frozenset("区号楼")
+_ESTATE_BACK_LIMIT = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,27 +121,22 @@ def _known_name(found: dict[int, list], pos: int) -> tuple[int, bool]:
     return best, full
 
 
-def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) -> tuple[int, bool]:
-    """Read parts from ``pos``; returns the end and whether a street-level part was read."""
-    street = first_kind in _STREET_KINDS
-    prev = first_kind
+def _chain(text: str, pos: int, found: dict[int, list]) -> tuple[int, bool, bool]:
+    """Read parts from ``pos``; returns the end, whether a street-level part was read, and whether a
+    town or subdistrict was (渭阳西路街道, 长安镇: specific enough to be where someone lives).
+
+    A chain whose first part is a road named after a place (南京路, 北京东路步行街) needs more than roads:
+    a number, building, estate or landmark, or an address cue before it."""
+    street = town = False
+    prev: str | None = None
+    first: str | None = None
+    start = pos
+    kinds: set[str] = set()
     n = len(text)
     while pos < n:
-        known, full = _known_name(found, pos)
-        best_end, best_kind = pos + known, "division" if known else ""
-        if not full:  # a full division name (南山区) is taken as it is: 南山区科技园 is not one estate
-            for kind, pattern in _PARTS.items():
-                m = pattern.match(text, pos)
-                if m and m.end() > best_end:
-                    best_end, best_kind = m.end(), kind
-        if best_kind == "crossing" and prev != "road":
-            best_end, best_kind = pos, ""  # 与…路交叉口 only after a road
-            for kind, pattern in _PARTS.items():
-                m = pattern.match(text, pos) if kind != "crossing" else None
-                if m and m.end() > best_end and not full:
-                    best_end, best_kind = m.end(), kind
-        if prev in _BUILDING_KINDS:
-            m = _ROOM.match(text, pos)
+        best_end, best_kind = _best_part(text, pos, found, crossing=prev == "road")
+        if prev in _BUILDING_KINDS or prev == "number":
+            m = (_ROOM if prev in _BUILDING_KINDS else _ROOM_AFTER_NUMBER).match(text, pos)
             if m and m.end() > best_end:
                 best_end, best_kind = m.end(), "room"
         if best_end == pos:
@@ -131,13 +145,44 @@ def _chain(text: str, pos: int, found: dict[int, list], first_kind: str | None) 
                 pos = m.end()
                 continue
             break
+        if best_kind == "division":
+            town = town or any(d.level >= TOWN and len(d.name) == best_end - pos for d in found.get(pos, ()))
+        elif best_kind == "admin":
+            town = town or text.endswith(_TOWN_SUFFIX, pos, best_end)
         pos, prev = best_end, best_kind
+        first = first or best_kind
+        kinds.add(best_kind)
         street = street or best_kind in _STREET_KINDS
+    if first == "road" and kinds <= {"road", "crossing", "division", "admin"} and \
+            not _CUE_WORDS_BEFORE.search(text, max(0, start - 6), start):
+        street = False
     if street:
         m = _POSTCODE.match(text, pos)
         if m:
             pos = m.end()
-    return pos, street
+    return pos, street, town
+
+
+def _best_part(text: str, pos: int, found: dict[int, list], *, crossing: bool) -> tuple[int, str]:
+    """The longest part at ``pos`` and its kind ("" for none). A full division name (南山区) is taken as
+    it is (南山区科技园 is not one estate); no other part may end inside a full division name that starts
+    within it (浙江温州龙湾|区 is not an estate ending in 湾, 深圳南山粤海街|道 not a road ending in 街).
+    ``crossing``: 与…路交叉口 only right after a road."""
+    known, full = _known_name(found, pos)
+    best_end, best_kind = pos + known, "division" if known else ""
+    if full:
+        return best_end, best_kind
+    for kind, pattern in _PARTS.items():
+        if kind == "crossing" and not crossing:
+            continue
+        m = pattern.match(text, pos)
+        if m and m.end() > best_end and not _splits_division(found, pos, m.end()):
+            best_end, best_kind = m.end(), kind
+    return best_end, best_kind
+
+
+def _splits_division(found: dict[int, list], start: int, end: int) -> bool:
+    return any(not d.short and s + len(d.name) > end for s in range(start + 1, end) for d in found.get(s, ()))
 
 
 def _continues(text: str, pos: int, found: dict[int, list]) -> bool:
@@ -165,10 +210,11 @@ def find_addresses(text: str) -> list[Address]:
     for start in sorted(found):
         if start < last_end:
             continue
-        if not _known(found, start, start=True) and not _CUE.search(text, max(0, start - 6), start):
+        if not _known(found, start, start=True) and (not _CUE.search(text, max(0, start - 6), start)
+                                                      or _TRIP_CUE.search(text, max(0, start - 3), start)):
             continue  # a short county name (大冶, 海门) starts an address only right after a cue
-        end, street = _chain(text, start, found, None)
-        if _keep(text, start, end, street, cued=False, out=out):
+        end, street, town = _chain(text, start, found)
+        if _keep(text, start, end, street or town, cued=False, out=out, found=found):
             last_end = end
     taken = [(a.start, a.end) for a in out]
     extra: list[tuple[int, str]] = [(m.end(), "cue") for m in _CUE_WORDS.finditer(text)]
@@ -177,25 +223,69 @@ def find_addresses(text: str) -> list[Address]:
         start = _back_to_name_start(text, m.start(), floor)
         if start < m.start():
             extra.append((start, "strong"))
+    for m in _BUILDING_TRIGGER.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        floor = max((e for s, e in taken if e <= m.start()), default=0)
+        start = m.start()
+        while start > floor and m.start() - start < _ESTATE_BACK_LIMIT and text[start - 1] not in _ESTATE_BACK_STOP \
+                and (text[start - 1].isalnum()):
+            start -= 1
+        if start < m.start():
+            extra.append((start, "building"))
     for start, how in sorted(extra):
         if start >= len(text) or any(s <= start < e for s, e in taken):
             continue
         if how == "cue" and not any(_PARTS[k].match(text, start) for k in ("road", "estate", "village")):
             continue
-        end, street = _chain(text, start, found, None)
+        end, street, town = _chain(text, start, found)
         if any(start < s < end for s, _ in taken):
             continue  # runs into an address found from its division: that one starts later, and is it
-        if _keep(text, start, end, street, cued=how == "cue", out=out):
+        if how == "building" and not _BUILDING_TRIGGER.search(text, start, end):
+            continue  # the name before the building could not be read as an estate
+        if _keep(text, start, end, street or town, cued=how == "cue", out=out, found=found):
             taken.append((start, end))
     out.sort(key=lambda a: a.start)
+    return _joined(text, out)
+
+
+def _joined(text: str, found: list[Address]) -> list[Address]:
+    """A division-only place and the street right after one comma or space are one address
+    (地址：深圳市南山区，科技园路1号)."""
+    out: list[Address] = []
+    for a in found:
+        if out and not out[-1].street and out[-1].end + 1 == a.start and text[out[-1].end] in "，, " and a.street:
+            out[-1] = Address(out[-1].start, a.end, True, out[-1].cued or a.cued)
+        else:
+            out.append(a)
     return out
 
 
-def _keep(text: str, start: int, end: int, street: bool, *, cued: bool, out: list[Address]) -> bool:
+def _keep(text: str, start: int, end: int, specific: bool, *, cued: bool, out: list[Address],
+          found: dict[int, list]) -> bool:
+    """Whether the chain at ``start:end`` is a person's address; kept ones are appended to ``out``.
+
+    A chain with a street or a town is; a chain of divisions only when a cue says someone is or goes
+    there, and not when it is a route (石家庄到北京), a shop's or company's place (我们公司位于…, 在雁塔区
+    都有仓库) or a product's origin (西湖龙井)."""
     if end <= start:
         return False
-    cued = cued or bool(_CUE.search(text, max(0, start - 6), start))
-    if not street and (not cued or _NOT_PERSONAL_AFTER.match(text, end)):
-        return False
-    out.append(Address(start, end, street, cued))
+    if not specific:
+        cue = None if cued else _CUE.search(text, max(0, start - 6), start)
+        if not cued and (cue is None or _route(text, cue.start(), found)):
+            return False
+        if _NOT_PERSONAL_AFTER.match(text, end) or _BUSINESS_BEFORE.search(text, max(0, start - 8), start):
+            return False
+        clause = _CLAUSE_END.search(text, end, end + 16)
+        if _BUSINESS_AFTER.search(text, end, clause.start() if clause else end + 16):
+            return False
+        cued = True
+    out.append(Address(start, end, specific, cued))
     return True
+
+
+def _route(text: str, cue_start: int, found: dict[int, list]) -> bool:
+    """Whether a division ends right where a bare 到/去/往 cue starts (石家庄到北京: a route, not a visit)."""
+    if text[cue_start:cue_start + 1] not in _ROUTE_CUES:
+        return False
+    return any(text[s:cue_start] in divisions().by_name for s in range(max(0, cue_start - 8), cue_start - 1))

@@ -19,12 +19,13 @@ __all__ = ["DISGUISABLE", "disguised_view"]
 # The types whose values can be written in numerals or full-width forms.
 DISGUISABLE = ("CN_RESIDENT_ID", "CN_MOBILE", "CN_USCC", "BANK_CARD", "CREDIT_CARD", "WECHAT_ID", "QQ_NUMBER",
                "EMAIL_ADDRESS")
-# 幺 is how 一 is read out in phone numbers (幺三八…); nowhere else is it a digit worth folding.
-_NORMALISER = Normaliser(chars={"幺": "一"})
+# 幺 and 两 are how 一 and 二 are read out in phone and QQ numbers (幺三八…, 两八五…); only a run of five or
+# more digits is ever read through this view, so 两个 stays a word.
+_NORMALISER = Normaliser(chars={"幺": "一", "两": "二"})
 # Five or more digits in a row (spaces and hyphens between allowed) written in any of the ways the
 # normaliser folds; or a full-width letter, digit or ＠ (ＱＱ, ＶＸ, name＠qq.com). Full-width punctuation
 # alone (，。：) is in every Chinese text and hides nothing.
-_DIGITS = r"[0-9〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺\uff10-\uff19\u2460-\u249b\u24ea-\u24ff\u2776-\u2793]"
+_DIGITS = r"[0-9〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两\uff10-\uff19\u2460-\u249b\u24ea-\u24ff\u2776-\u2793]"
 _CANDIDATE = regex.compile(rf"{_DIGITS}(?:[ \-]?{_DIGITS}){{4,}}|[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
 
 

@@ -42,18 +42,21 @@ _DATA = Path(__file__).with_name("data") / "persons.yaml"
 _NAME_TAGS = frozenset({"nr", "nrfg"})
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
-_LATIN_GATE = regex.compile(r"[A-Za-z]{4}[^\n]{0,24}[A-Z]")
+_LATIN_GATE = regex.compile(r"[A-Z][A-Za-z]+[ \u00a0]+[A-Z]")
 _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
-_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient")
-_CUE_GAP = r"[：:\s]*(?:还是|也是|就是|是|为|改为|改成|换成)?[：:\s]*"
+_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
+               "ms", "miss", "dear", "cardholder", "payee", "consignee")
+_CUE_GAP = r"[：:\s]*(?:一下|还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
 # Characters that end a name when they follow it (boundaries inside a Han run).
 _AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
                         "，,。：:；;！!？?（(）) ")
 # Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
 _BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到")
 _CUE_SCORE, _MODEL_SCORE = 0.9, 0.8
-_COMMON_FREQ = 40  # a dictionary word (not a name) this frequent is an ordinary word, not a name
+_CUED_FREQ = 1000  # after a cue and before a break, a dictionary word less frequent than this may be a name
+_COMMON_FREQ = 40
+_SPLIT_FREQ = 500  # a word this frequent starting at a given name's last character takes that character  # a dictionary word (not a name) this frequent is an ordinary word, not a name
 _lock = threading.Lock()
 _model: _Model | None = None
 
@@ -89,16 +92,18 @@ class _Model:
         # One automaton over every cue, verb and after-word: one pass over the text finds them all.
         self.kinds: list[str] = []
         words: list[str] = []
-        for kind in ("cues", "verbs", "after"):
+        for kind in ("cues", "verbs", "after", "after_weak"):
             for word in data[kind]:
                 words.append(word)
                 self.kinds.append(kind)
         self.words = words
         self.automaton = ahocorasick_rs.AhoCorasick(words)
         self.gap = regex.compile(_CUE_GAP)
-        self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"])) + ")")  # used with match()
+        self.not_after = regex.compile("|".join(map(regex.escape, data["not_after"])))
+        self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
-        self.latin_cue = regex.compile("(?:" + "|".join(map(regex.escape, _LATIN_CUES)) + r")\s*[:：]?\s*(?=[A-Z])",
+        self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
+                                       + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
         self.doubles = regex.compile(doubles)
         self.surname_pinyin = frozenset(lazy_pinyin(s, style=Style.NORMAL)[0] for s in SINGLE_SURNAMES) | \
@@ -116,9 +121,16 @@ class _Model:
             return True
         return self.tags.get(word) not in _NAME_TAGS and self.freq.get(word, 0) >= _COMMON_FREQ
 
-    def read(self, text: str, pos: int, *, strict: bool) -> tuple[int, float] | None:
+    def read(self, text: str, pos: int, *, strict: bool, cued: bool = False,
+             weak: int = 0) -> tuple[int, float] | None:
         """The name starting at ``pos`` (surname there): its end and the given name's mean character
-        score, or None. Two-character given names are preferred where the text allows them."""
+        score, or None. Two-character given names are preferred where the text allows them.
+
+        ``cued``: right after a cue, a word that is also a name (甘露, 高峰) is one when the text breaks
+        right after it (本人甘露，…), unless it is a very common word (信息, 电话).
+
+        ``weak``: without a cue, a word of jieba's dictionary is no name unless tagged as one (1: 王平, 秦雪梅),
+        and (2) no two-character word is, whatever its tag (贺卡, 黄铜, 高僧 are tagged as names there)."""
         surname = 2 if text[pos:pos + 2] in DOUBLE_SURNAMES else 1 if text[pos:pos + 1] in SINGLE_SURNAMES else 0
         if not surname:
             return None
@@ -131,13 +143,22 @@ class _Model:
             if end > limit:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
-            if any(c in _AFTER_NAME for c in given) or self.ordinary(word) or word[:2] in self.stop:
+            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop:
+                continue
+            if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
+                    weak > 1 and len(word) < 3)):
+                continue
+            if self.ordinary(word) and not (cued and word not in self.stop and self.freq.get(word, 0) < _CUED_FREQ
+                                            and (end >= len(text) or not _HAN.match(text[end]))):
                 continue
             boundary = end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME or \
                 bool(self.after.match(text, end))
             if given_len == 2 and not boundary and (self.ordinary(text[pos:pos + surname + 1]) or (
                     self.ordinary(given) and self.given_score(given) < 0)):
                 continue  # 包裹上, 和手机: a word and what follows it (建国, 志强 are words and names)
+            if given_len == 2 and not boundary and self.freq.get(text[end - 1:end + 1], 0) >= _SPLIT_FREQ and \
+                    self.tags.get(text[end - 1:end + 1]) not in _NAME_TAGS:
+                continue  # 翁丽耐心解答, 张伟明天来: the last character begins a common word
             if given_len == 1 and not boundary and self.ordinary(text[pos + surname:end + 1]):
                 continue  # 向公司: the given name would be half of a word
             options.append((end, self.given_score(given), boundary))
@@ -181,6 +202,8 @@ def _get_model() -> _Model:
 _WEAK_MIN = 0.3  # the given name's characters must score at least this on average after a verb
 _AFTER_MIN = 0.0  # before 老师, 女士, 代签收 …
 _CLAUSE_MIN = 0.3
+_AFTER_WEAK_MIN = 0.8  # before 明天, 已经, 付 …
+_BEFORE_WEAK = frozenset("天了")  # 今天王芳, 给了王芳 (as well as _BEFORE_NAME)
 
 
 def _starts_name(text: str, pos: int) -> bool:
@@ -197,13 +220,13 @@ def find_names(text: str) -> list[Name]:
             found[start] = Name(start, end, score)
         _list_after(text, end, model, add)
 
-    hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": []}
+    hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": [], "after_weak": []}
     for index, start, end in model.automaton.find_matches_as_indexes(text, overlapping=True):
         hits[model.kinds[index]].append((start, end))
     for _, end in hits["cues"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]  # the gap may be empty
         if _starts_name(text, pos):
-            got = model.read(text, pos, strict=False)
+            got = model.read(text, pos, strict=False, cued=True)
             if got and got[1] > -2.5:
                 add(pos, got[0], _CUE_SCORE)
                 continue
@@ -218,25 +241,39 @@ def find_names(text: str) -> list[Name]:
             add(m.start(), m.end(), _CUE_SCORE)
     for _, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
-        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False)) and got[1] >= _WEAK_MIN:
+        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
+            add(pos, latin, _MODEL_SCORE)  # 联系一下 Wu Haoran
+            continue
+        if pos == end and model.ordinary(text[end - 1:end + 1]):
+            continue  # 和田玉, 给力: the verb's last character and the "surname" are one word
+        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and \
+                got[1] >= _WEAK_MIN:
             add(pos, got[0], _MODEL_SCORE)
     for m in _HAN_RUN.finditer(text):  # a clause that is just a name (，王芳！)
         if 2 <= len(m.group()) <= 4 and _starts_name(text, m.start()):
-            got = model.read(text, m.start(), strict=True)
+            got = model.read(text, m.start(), strict=True, weak=1)
             if got and got[0] == m.end() and got[1] >= _CLAUSE_MIN:
                 add(m.start(), got[0], _MODEL_SCORE)
-    for after, _ in hits["after"]:
+    weak = [(after, True) for after, _ in hits["after_weak"]]
+    for after, weakly in [(after, False) for after, _ in hits["after"]] + weak:
+        if model.not_after.match(text, after):
+            continue  # 说明书, 让利, 会员: the word after the "name" is another word
         # the name just before a word that follows names (王芳老师, 李强说): of the shapes that end there,
-        # the one after a boundary or a verb (和梁梅一起 → 梁梅), else the three-character one
+        # the one after a boundary or a verb (和梁梅一起 → 梁梅), else the three-character one. Before a
+        # word that follows names and other words alike (明天, 已经, 付), only a name that scores well
+        # and starts a clause or follows a verb (今天王秀芝来过, 给了张秀英).
         options = []
         for size in (2, 3, 4):
             start = after - size
             if start < 0 or not _starts_name(text, start) or \
                     any(n.start < after and start < n.end for n in found.values()):
                 continue
-            got = model.read(text, start, strict=True)
-            if got and got[0] == after and got[1] >= _AFTER_MIN:
+            got = model.read(text, start, strict=True, weak=2 if weakly else 1)
+            if got and got[0] == after and got[1] >= (_AFTER_WEAK_MIN if weakly else _AFTER_MIN):
                 before = start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_NAME
+                if weakly and (not (before or text[start - 1] in _BEFORE_WEAK)
+                               or model.ordinary(text[start + 1:after])):
+                    continue  # 于明天发出: the "given name" is a word of its own
                 options.append((not before, size != 3, start, got[0]))
         if options:
             _, _, start, end = min(options)

@@ -22,10 +22,19 @@ CASES = [  # (text, type, value as written)
     ("电话是幺三八零零一三八零零零，打不通就发短信", "CN_MOBILE", "幺三八零零一三八零零零"),
     ("手机：１８６１２３４５６７８", "CN_MOBILE", "１８６１２３４５６７８"),
     ("我手机号①③⑧⓪⓪①③⑧⓪⓪⓪，到了打我电话", "CN_MOBILE", "①③⑧⓪⓪①③⑧⓪⓪⓪"),
+    ("有事找我，扣扣两九七三一零零八六，晚上在线", "QQ_NUMBER", "两九七三一零零八六"),
+    ("加 q q 号 30571188 发图", "QQ_NUMBER", "30571188"),
+    ("发票发yuhan_z@163。com就行", "EMAIL_ADDRESS", "yuhan_z@163。com"),
+    ("简历投递 hr.li@sina点com 谢谢", "EMAIL_ADDRESS", "hr.li@sina点com"),
+    ("不方便打字，加薇kiki_2233详聊", "WECHAT_ID", "kiki_2233"),
+    ("薇：moon_cake88（备注来意）", "WECHAT_ID", "moon_cake88"),
+    ("微信号码：tony-lee99，通过一下", "WECHAT_ID", "tony-lee99"),
+    ("你加我，微信也行summer_ly01，扣扣也行", "WECHAT_ID", "summer_ly01"),
 ]
 NEGATIVES = [
     "话题#abc.com 讨论区", "meet me at home", "Q1季度营收增长", "版本v2.3.18，固件已更新", "一二三四五六七，数到七",
     "型号：XR2024-Pro，颜色：深空灰", "QQ音乐会员月卡", "支持微信支付和支付宝",
+    "两个人三五七九一起来", "我们的微：信号很差", "文件名report。pdf已上传",
 ]
 
 

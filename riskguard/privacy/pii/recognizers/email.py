@@ -24,7 +24,7 @@ _LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _TLD = r"[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
 _AT = r"(?:\s*(?:\(at\)|\[at\]|\{at\}|（at）|【at】|艾特|圈a)\s*|\s+at\s+)"
-_DOT = r"(?:\s*(?:\(dot\)|\[dot\]|（dot）|点)\s*|\s+dot\s+|\.)"
+_DOT = r"(?:\s*(?:\(dot\)|\[dot\]|（dot）|点)\s*|\s+dot\s+|\.|。(?=[A-Za-z]))"
 # Mail providers common enough that ``name#163.com`` needs no hint to be read as an address.
 _MAIL_DOMAINS = ("qq", "163", "126", "139", "189", "sina", "sohu", "yeah", "foxmail", "gmail", "outlook", "hotmail",
                  "live", "yahoo", "aliyun", "icloud", "me", "vip.qq", "vip.163", "vip.sina")
@@ -35,6 +35,7 @@ class CnEmailRecognizer(CnPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (
         ("email", rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL}){{0,6}}\.{_TLD}", 0.5),
+        ("email_dot_spelled", rf"{_LOCAL}@{_LABEL}(?:{_DOT}{_LABEL}){{0,4}}{_DOT}{_TLD}", 0.5),
         ("email_spelled", rf"{_LOCAL}{_AT}{_LABEL}(?:{_DOT}{_LABEL}){{0,4}}{_DOT}{_TLD}", 0.5),
         ("email_hash", rf"{_LOCAL}[#＃]{_LABEL}(?:\.{_LABEL}){{0,4}}\.{_TLD}", 0.5),
     )

@@ -14,7 +14,7 @@ from ._base import CnPatternRecognizer
 
 __all__ = ["CnQqNumberRecognizer", "QQ_LOOKBEHIND"]
 
-QQ_LOOKBEHIND = (r"(?<=(?:qq|扣扣|企鹅号?|q号|(?<![A-Za-z0-9])q(?=\s*[:：]))\s*(?:群)?\s*(?:号码?|id)?\s*[:：]?\s*"
+QQ_LOOKBEHIND = (r"(?<=(?:q ?q|扣扣|企鹅号?|q号|(?<![A-Za-z0-9])q(?=\s*[:：]))\s*(?:群)?\s*(?:号码?|id)?\s*[:：]?\s*"
                  r"(?:是\s*)?)")
 _NEXT = regex.compile(r"\s*(?:[、，,/]|和|或|或者)\s*([1-9]\d{4,10})(?!\d)")
 
@@ -25,7 +25,7 @@ class CnQqNumberRecognizer(CnPatternRecognizer):
         ("qq_number", QQ_LOOKBEHIND + r"[1-9]\d{4,10}(?!\d)", 0.7),
     )
     REQUIRED = r"[1-9]\d{4}"
-    TRIGGERS = ("qq", "扣扣", "企鹅", "q号", "q：", "q:")
+    TRIGGERS = ("qq", "q q", "扣扣", "企鹅", "q号", "q：", "q:")
     CONTEXT = ("qq", "扣扣", "企鹅")
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def,override]

@@ -17,8 +17,10 @@ __all__ = ["CnWechatIdRecognizer", "WECHAT_LOOKBEHIND"]
 
 # Contact words led by a Han character may touch the ID (加微信abc123); Latin ones (vx, wx) must stand
 # alone and be followed by a separator, or "型号wxan3qig0" would read as a WeChat ID.
-_HAN_WORDS = (r"(?:微信号?|薇信|威信|徽信|维信|v信|加\s*v|[+➕✚＋]\s*(?:v|微)|加\s*微|私\s*v"
-              r"|(?<![A-Za-z0-9])v\s*[\p{So}\p{Sk}]?\s*(?=[:：]))\s*(?:号|id)?\s*[:：]?\s*")
+_HAN_WORDS = (r"(?:微信(?:号码?)?|薇信|威信|徽信|维信|v信|加\s*v|[+➕✚＋]\s*(?:v|微|薇)|加\s*[微薇]|私\s*v"
+              r"|[微薇威](?=\s*[:：])"
+              r"|(?<![A-Za-z0-9])v\s*[\p{So}\p{Sk}]?\s*(?=[:：]))\s*(?:号|id)?\s*(?:也行|也可以|也可|也是|就是|是)?"
+              r"\s*[:：]?\s*")
 _LATIN_WORDS = r"(?<![A-Za-z0-9])(?:vx|wx|weixin|wechat(?:\s*id)?)(?:\s*号?\s*[:：]\s*|\s+|号\s*)"
 WECHAT_LOOKBEHIND = rf"(?<={_HAN_WORDS}|{_LATIN_WORDS})"
 
