@@ -64,16 +64,25 @@ def audit() -> None:
               path_type=Path), help="A signed checkpoint file held outside the database (repeatable).")
 @click.option("--no-integrate", is_flag=True, help="Do not integrate queued entries first.")
 @click.option("--fast", is_flag=True, help="Skip parsing entries to check the filter columns copied from them.")
+@progress_option
 @click.pass_obj
-def verify(settings: Settings, checkpoints: tuple[Path, ...], no_integrate: bool, fast: bool) -> None:
+def verify(settings: Settings, checkpoints: tuple[Path, ...], no_integrate: bool, fast: bool,
+           show_progress: bool | None) -> None:
     """Re-hash every entry, rebuild the tree, check every checkpoint; exit 1 naming the first bad index."""
     import base64
     import time
 
+    from .store import StoredTree
+
     log = _open(settings)
     started = time.perf_counter()
-    report = log.verify([p.read_text("utf-8") for p in checkpoints], integrate_first=not no_integrate,
-                        deep=not fast)
+    if not no_integrate:
+        log.integrate()
+    with log.db.engine.connect() as conn:
+        size = StoredTree(conn).size
+    with progress(show_progress, length=size, label="verify") as advance:
+        report = log.verify([p.read_text("utf-8") for p in checkpoints], integrate_first=False,
+                            deep=not fast, progress=advance)
     seconds = time.perf_counter() - started
     log.db.dispose()
     if report.ok:

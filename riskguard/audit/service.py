@@ -4,7 +4,7 @@ logs over two databases in one process never see each other's keys or sequencer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -99,7 +99,7 @@ class AuditLog:
         return latest_checkpoint(self.db.engine, self.keys)
 
     def verify(self, extra_checkpoints: Iterable[str] = (), *, integrate_first: bool = True,
-               deep: bool = True) -> VerifyReport:
+               deep: bool = True, progress: Callable[[int], None] | None = None) -> VerifyReport:
         if integrate_first:
             self.integrate()
-        return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep)
+        return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep, progress=progress)

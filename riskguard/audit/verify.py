@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, String, func, select, type_coerce
@@ -112,8 +112,10 @@ def _entry_time(entry: bytes) -> bytes:
 
 
 def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] = (), *,
-               deep: bool = True, page: int = 20000) -> VerifyReport:
-    """``deep`` also parses every entry and checks the filter columns copied from it."""
+               deep: bool = True, page: int = 20000, progress: Callable[[int], None] | None = None
+               ) -> VerifyReport:
+    """``deep`` also parses every entry and checks the filter columns copied from it; ``progress`` is
+    told how many entries each page held."""
     report = VerifyReport()
     checkpoints = _checkpoints(engine, keys, extra_checkpoints, report)
     with engine.connect() as conn:
@@ -145,6 +147,8 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
             rows = conn.execute(select(*cols).where(E.c.idx > last).order_by(E.c.idx).limit(page)).all()
             if not rows:
                 break
+            if progress is not None:
+                progress(len(rows))
             for row in rows:
                 i, entry, stored_leaf, nodes, sealed = row[:5]
                 last = i

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
-from marshmallow import ValidationError
 
-from ..cli_io import finish_lines, json_line, progress, progress_option
+from ..cli_io import finish_lines, input_size, json_line, parsed_lines, progress, progress_option
 from ..config import Settings
 
 if TYPE_CHECKING:
@@ -45,7 +43,7 @@ def _services(settings: Settings, *needed: str) -> Services:
 
 
 @merchants.command("review")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Evaluation date (YYYY-MM-DD); default today in the policy's time zone.")
 @click.option("--no-duplicates", is_flag=True,
@@ -53,12 +51,12 @@ def _services(settings: Settings, *needed: str) -> Services:
                    "duplicates among the input's own lines are still reported.")
 @progress_option
 @click.pass_obj
-def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
+def review(settings: Settings, source: BinaryIO, as_of: Any, no_duplicates: bool,
            show_progress: bool | None) -> None:
     """Check JSON-lines applications from SOURCE (default stdin) and write {id, decision, findings}
     per line to stdout. Duplicates are sought among stored applications (read-only) and the earlier
-    lines. Nothing is stored or audited. Exit 1 if any line was invalid."""
-    from ..errors import validation_error
+    lines. Nothing is stored or audited. A bad line gives {"line", "id", "error"} and the rest go on;
+    exit 1 if any line was bad."""
     from ..privacy.vault import use_vault
     from .checks import BatchLookup
     from .schemas import ApplicationSchema
@@ -66,7 +64,8 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
     rg = _services(settings, "keyring", "onboarding", "rulebook")
     schema = ApplicationSchema()
     invalid = total = 0
-    with use_vault(rg.vault), progress(show_progress, length=None, label="review") as advance:
+    size = input_size(source)
+    with use_vault(rg.vault), progress(show_progress, length=size, label="review") as advance:
         service, rulebook = rg.onboarding, rg.rulebook
         day: date = as_of.date() if as_of else service.today()
         digest_key = rg.keyring.secret("digest")
@@ -75,23 +74,11 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
             _probe(session)
         try:
             lookup = BatchLookup(service.duplicate_lookup(session) if session is not None else None)
-            for number, line in enumerate(source, start=1):
-                advance(1)
-                if not line.strip():
-                    continue
+            for _number, application, bad in parsed_lines(source, schema, advance, by_bytes=bool(size)):
                 total += 1
-                try:
-                    raw = json.loads(line)
-                    if not isinstance(raw, dict):
-                        raise ValueError
-                    application = schema.load(raw)
-                except (ValueError, ValidationError) as exc:
+                if application is None:
                     invalid += 1
-                    error = (validation_error(exc).to_dict()["error"] if isinstance(exc, ValidationError)
-                             else {"code": "malformed_json", "message": "line is not a JSON object"})
-                    ident = raw.get("id") if isinstance(exc, ValidationError) and isinstance(raw, dict) \
-                        and isinstance(raw.get("id"), str) else None
-                    _emit({"line": number, "id": ident, "error": error})
+                    _emit(bad or {})
                     continue
                 result = service.evaluate(application, as_of=day, rulebook=rulebook, digest_key=digest_key,
                                           duplicates=lookup)

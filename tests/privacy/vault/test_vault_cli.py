@@ -52,6 +52,8 @@ def test_key_lifecycle_and_purge(tmp_path, sqlite_url, keyring) -> None:  # type
     assert json.loads(run("keys", "retire", "--min-version", "2", "--destroy"))["destroyed_versions"] == [1]
     assert json.loads(run("keys", "status"))["data_keys_by_version"] == {"2": 3}
     dry = json.loads(run("privacy", "purge-expired", "--dry-run"))
+    shown = runner.invoke(main, ["privacy", "purge-expired", "--dry-run", "--progress"], env=env)
+    assert json.loads(shown.stdout.splitlines()[-1]) == dry and "purge-expired" in shown.stderr
     assert {"record_type": "vault_test_person", "records": 2, "fields": 2} in dry["purged"]
     done = json.loads(run("privacy", "purge-expired"))
     assert {"record_type": "vault_test_person", "records": 2, "fields": 2} in done["purged"]
