@@ -57,7 +57,6 @@ def review(settings: Settings, source: BinaryIO, as_of: Any, no_duplicates: bool
     per line to stdout. Duplicates are sought among stored applications (read-only) and the earlier
     lines. Nothing is stored or audited. A bad line gives {"line", "id", "error"} and the rest go on;
     exit 1 if any line was bad."""
-    from ..privacy.vault import use_vault
     from .checks import BatchLookup
     from .schemas import ApplicationSchema
 
@@ -65,7 +64,7 @@ def review(settings: Settings, source: BinaryIO, as_of: Any, no_duplicates: bool
     schema = ApplicationSchema()
     invalid = total = 0
     size = input_size(source)
-    with use_vault(rg.vault), progress(show_progress, length=size, label="review") as advance:
+    with progress(show_progress, length=size, label="review") as advance:
         service, rulebook = rg.onboarding, rg.rulebook
         day: date = as_of.date() if as_of else service.today()
         digest_key = rg.keyring.secret("digest")
