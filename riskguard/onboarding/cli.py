@@ -114,10 +114,10 @@ def _emit(body: dict[str, Any]) -> None:
 def digest(settings: Settings) -> None:
     """Read one resident ID number per line on stdin; print its keyed digest for the policy's
     ``block_lists.legal_rep_id_digests`` (the number itself never goes into the policy file)."""
-    from .. import identifiers
+    from .. import cn_identifiers
     from ..ids import keyed_digest
 
     key = _services(settings, "keyring").keyring.secret("digest")
     for line in sys.stdin:
         if line.strip():
-            click.echo(keyed_digest(key, identifiers.normalize_id(line.strip())))
+            click.echo(keyed_digest(key, cn_identifiers.normalize_id(line.strip())))

@@ -92,7 +92,7 @@ def rules() -> None:
 @click.pass_obj
 def rules_test(settings: Settings, rule_ids: tuple[str, ...], show_progress: bool | None) -> None:
     """Run every rule's must_match / must_not_match examples through the full engine."""
-    from ..rulebook.checks import run_examples
+    from ..rulebook.selfcheck import run_examples
 
     started = time.perf_counter()
     book = _load(settings)
@@ -133,7 +133,7 @@ def rules_table(settings: Settings, target: Path | None) -> None:
 @click.pass_obj
 def rules_lint(settings: Settings, strict: bool) -> None:
     """Check the packs beyond the schema: example counts, unexercised terms, policies, variant maps."""
-    from ..rulebook.checks import lint
+    from ..rulebook.selfcheck import lint
 
     book = _load(settings)
     errors, warnings = lint(book)
