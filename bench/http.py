@@ -15,6 +15,11 @@ to show every answered decision was recorded, and a second later those not yet i
 The screening servers run the shipped policies with the per-key API rate limit raised beyond any load of
 this script: every request still passes the rate-limit check, none is answered 429.
 
+Each row also gives the servers' CPU time per answered request (user + system seconds of the server's
+whole process tree, gunicorn master, workers and the audit sequencer, read from /proc around each burst;
+Linux only, blank elsewhere). On a loaded machine requests per second drift with the neighbours; CPU per
+request drifts much less, so it is the figure to compare between runs.
+
 ``--parts`` is an analysis, not a figure of the product: it adds, in the same alternating rounds, the same
 server with parts of a screening request's work taken out (the audit write; the engine, whose first
 decision is then answered again; and both with the API key lookup too), each on a data directory of its
@@ -59,7 +64,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(port: int, timeout: float = 60) -> None:
+def _wait(port: int, timeout: float = 240) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -118,7 +123,10 @@ def serve_without(parts: str, port: int) -> None:
 
         service.evaluate = first_decision
     if "audit" in parts:
-        service.append = lambda db, events: []  # type: ignore[assignment]
+        from riskguard.audit.recorder import AuditTransaction
+
+        AuditTransaction.record = lambda self, event: None  # type: ignore[assignment,method-assign,return-value]
+        AuditTransaction._commit = lambda self: None  # type: ignore[method-assign]
     if "auth" in parts:
         actor = auth.Actor(key_id="kbench", name="bench", role=auth.Role.SCREENER)
         auth.authenticate = lambda conn, token: actor  # type: ignore[assignment]
@@ -167,8 +175,40 @@ def _client(port: int, path: str, token: str, bodies: list[bytes], seconds: floa
     out.put((lat, errors[0], statuses, time.perf_counter() - begun))
 
 
-def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: int) -> dict[str, object]:
-    """One burst of load: latencies of the 200s, errors, statuses and the clients' own elapsed time."""
+def _tree_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` and all its descendants (Linux /proc), or None."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(times.get(p, 0.0) for p in tree) if pid in times else None
+
+
+def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: int,
+         server: int | None = None) -> dict[str, object]:
+    """One burst of load: latencies of the 200s, errors, statuses, the clients' own elapsed time and
+    the CPU seconds the ``server`` process tree spent meanwhile."""
+    cpu_before = _tree_cpu(server) if server is not None else None
     queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
     procs = [mp.Process(target=_client, args=(port, "/v1/screen/ad", token, bodies[n::2], seconds,
                                                max(1, clients // 2), queue)) for n in range(2)]
@@ -177,8 +217,10 @@ def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: in
     results = [queue.get() for _ in procs]
     for p in procs:
         p.join()
+    cpu_after = _tree_cpu(server) if server is not None else None
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
     return {"lat": [x for r in results for x in r[0]], "errors": sum(r[1] for r in results),
-            "statuses": _added([r[2] for r in results]), "elapsed": max(r[3] for r in results)}
+            "statuses": _added([r[2] for r in results]), "elapsed": max(r[3] for r in results), "cpu": cpu}
 
 
 def _added(counts: list[dict[int, int]]) -> dict[int, int]:
@@ -193,8 +235,10 @@ def summary(bursts: list[dict[str, object]]) -> dict[str, object]:
     lat = sorted(x for b in bursts for x in b["lat"])  # type: ignore[attr-defined]
     statuses = _added([b["statuses"] for b in bursts])  # type: ignore[misc]
     elapsed = sum(b["elapsed"] for b in bursts)  # type: ignore[misc]
+    cpu = [b.get("cpu") for b in bursts]
+    cpu_ms = round(sum(cpu) / len(lat) * 1000, 3) if lat and None not in cpu else None  # type: ignore[arg-type]
     return {"ok": len(lat), "errors": sum(b["errors"] for b in bursts), "statuses": statuses,  # type: ignore[misc]
-            "rps": round(len(lat) / elapsed, 1),
+            "rps": round(len(lat) / elapsed, 1), "cpu_ms": cpu_ms,
             "p50_ms": round(lat[len(lat) // 2] * 1000, 2) if lat else None,
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 2) if lat else None}
 
@@ -241,6 +285,7 @@ def main() -> None:
                 if parts is None else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
             servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL))
+        pids = {name: server.pid for name, server in zip(names, servers, strict=True)}
         try:
             for name in names:
                 _wait(ports[name])
@@ -251,7 +296,8 @@ def main() -> None:
             before = _count(db)
             for _ in range(args.rounds):
                 for name in names:
-                    bursts[name].append(load(ports[name], tokens[name], bodies, burst, args.clients))
+                    bursts[name].append(load(ports[name], tokens[name], bodies, burst, args.clients,
+                                             server=pids[name]))
                 time.sleep(0.5)  # the sequencers integrate the burst's entries before the next echo burst
             recorded = _count(db) - before
             time.sleep(1.0)  # the server's sequencer process integrates every 0.1 s
@@ -266,11 +312,12 @@ def main() -> None:
     print(f"\ngunicorn, 2 sync workers, 127.0.0.1; {args.clients} client threads in 2 processes on the same "
           f"machine; {args.seconds:.0f} s each in {args.rounds} alternating rounds; bodies: generated listing "
           f"texts of 50-500 chars\n")
-    print(f"{'endpoint':<36}{'ok':>8}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'/ ceiling':>11}")
+    print(f"{'endpoint':<36}{'ok':>8}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'/ ceiling':>11}"
+          f"{'CPU ms/req':>12}")
     ceiling = rows[names[0]]
     for name, r in rows.items():
         print(f"{name:<36}{r['ok']:>8}{r['errors']:>8}{r['rps']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
-              f"{r['rps'] / ceiling['rps']:>11.2f}")  # type: ignore[operator]
+              f"{r['rps'] / ceiling['rps']:>11.2f}{r['cpu_ms'] if r['cpu_ms'] is not None else '':>12}")  # type: ignore[operator]
     screen = rows[names[1]]
     rounds = ", ".join(f"{summary([s])['rps'] / summary([e])['rps']:.2f}"  # type: ignore[operator]
                        for e, s in zip(bursts[names[0]], bursts[names[1]], strict=True))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from riskguard.identifiers import (
+from riskguard.cn_identifiers import (
     USCC_CHARSET,
     cn_mobile_valid,
     org_code_check_char,

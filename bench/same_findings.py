@@ -45,7 +45,7 @@ def _inputs(book: Any, ScreenInput: Any) -> list[tuple[str, Any]]:  # noqa: N803
                 out.append((f"corpus:{row['id']}", ScreenInput(
                     text=row["text"], kind=row["kind"], category=row["category"],
                     has_purchase_link=row["has_purchase_link"], labelled_as_ad=row["labelled_as_ad"])))
-    from riskguard.rulebook.checks import example_input
+    from riskguard.rulebook.selfcheck import example_input
 
     for rule in book.rules.values():
         for expectation in ("must_match", "must_not_match"):

@@ -34,7 +34,7 @@ from riskguard.config import PROJECT_ROOT  # noqa: E402
 from riskguard.db import Database  # noqa: E402
 from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.logging import configure_logging  # noqa: E402
-from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, use_vault  # noqa: E402
+from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, bind_vault  # noqa: E402
 from riskguard.privacy.vault.models import BlindIndexEntry  # noqa: E402
 from riskguard.privacy.vault.policy import load_policy  # noqa: E402
 from riskguard.privacy.vault.subjects import find_candidates  # noqa: E402
@@ -106,21 +106,21 @@ def orm_figures(vault: Vault, db: Database, records: int) -> None:
     """Whole records through the ORM hooks: 3 encrypted fields and 2 blind indexes each."""
     _BenchBase.metadata.create_all(db.engine)
     vault.forget()
-    with use_vault(vault):
-        t = time.perf_counter()
-        with db.transaction() as session:
-            session.add_all(_Person(id=f"p{i}", subject_id=f"subj_{i}", name="张三丰",
-                                    id_number=f"110105{i:011d}X"[:18], phone=f"13{i:09d}") for i in range(records))
-        write = time.perf_counter() - t
-        vault.forget()
-        t = time.perf_counter()
-        with db.sessions() as session:
-            rows = session.scalars(select(_Person)).all()
-        read = time.perf_counter() - t
-        t = time.perf_counter()
-        with db.sessions() as session:
-            rows = session.scalars(select(_Person)).all()
-        warm = time.perf_counter() - t
+    bind_vault(db, vault)
+    t = time.perf_counter()
+    with db.transaction() as session:
+        session.add_all(_Person(id=f"p{i}", subject_id=f"subj_{i}", name="张三丰",
+                                id_number=f"110105{i:011d}X"[:18], phone=f"13{i:09d}") for i in range(records))
+    write = time.perf_counter() - t
+    vault.forget()
+    t = time.perf_counter()
+    with db.sessions() as session:
+        rows = session.scalars(select(_Person)).all()
+    read = time.perf_counter() - t
+    t = time.perf_counter()
+    with db.sessions() as session:
+        rows = session.scalars(select(_Person)).all()
+    warm = time.perf_counter() - t
     assert len(rows) == records and rows[0].phone == "13000000000"
     print(f"ORM insert, new subject per record (key created + wrapped), 3 fields + 2 blind indexes: "
           f"{records / write:,.0f} records/s")
@@ -172,7 +172,8 @@ def load_index(db: Database, vault: Vault, rows: int) -> list[str]:
 def lookup_figures(name: str, db: Database, vault: Vault, rows: int, lookups: int) -> None:
     print(f"{name}: blind-index lookups at {rows:,} rows")
     sample = load_index(db, vault, rows)
-    with use_vault(vault), db.sessions() as session:
+    bind_vault(db, vault)
+    with db.sessions() as session:
         times, found = [], 0
         for i in range(lookups):
             phone = sample[i % len(sample)]

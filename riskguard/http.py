@@ -157,9 +157,12 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
 
     def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable[[F], F]:
-        """As smorest's, with the loaded data passed as ``body`` (JSON) or ``query`` (query string)."""
+        """As smorest's, with the loaded data passed as ``body`` (JSON) or ``query`` (query string).
+
+        A schema class is instantiated here, once: given the class, webargs would build a new instance
+        (copying every declared field) on every request."""
         kwargs.setdefault("arg_name", _ARG_NAMES.get(location, f"{location}_args"))
-        return super().arguments(schema, location=location, **kwargs)
+        return super().arguments(schema() if isinstance(schema, type) else schema, location=location, **kwargs)
 
     def roles(self, *roles: Role) -> Callable[[F], F]:
         """Require a bearer token of one of ``roles`` and say so in the document (security, 401, 403, and

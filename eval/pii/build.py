@@ -143,7 +143,7 @@ class Values:
         return d + tail  # A3
 
     def mobile(self) -> str:
-        from riskguard.identifiers import cn_mobile_valid
+        from riskguard.cn_identifiers import cn_mobile_valid
 
         while True:
             n = self.f.phone_number()
@@ -158,7 +158,7 @@ class Values:
                          head.capitalize() + r.choice(["88", "666", "2024", "_vip"])])
 
     def uscc(self) -> str:
-        from riskguard.identifiers import USCC_CHARSET, org_code_check_char, uscc_check_char
+        from riskguard.cn_identifiers import USCC_CHARSET, org_code_check_char, uscc_check_char
 
         org_chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         while True:

@@ -67,20 +67,28 @@ def audit() -> None:
 @click.option("--trust-store", type=click.Path(dir_okay=False, path_type=Path),
               help="File keeping the largest checkpoint verified so far (default: RISKGUARD_AUDIT_TRUST_STORE, "
                    "else <data dir>/audit-trusted-checkpoint).")
+@progress_option
 @click.pass_obj
 def verify(settings: Settings, checkpoints: tuple[Path, ...], no_integrate: bool, fast: bool,
-           trust_store: Path | None) -> None:
+           trust_store: Path | None, show_progress: bool | None) -> None:
     """Re-hash every entry, rebuild the tree, check every checkpoint and the trusted one; exit 1 naming
     the first bad index (or a rollback, deleted checkpoints, a non-empty log without a checkpoint)."""
     import base64
     import time
 
+    from .store import StoredTree
     from .trust import TrustStore
 
     log = _open(settings)
     started = time.perf_counter()
-    report = log.verify([p.read_text("utf-8") for p in checkpoints], integrate_first=not no_integrate,
-                        deep=not fast, trust_store=TrustStore(trust_store or settings.trust_store_path))
+    if not no_integrate:
+        log.integrate()
+    with log.db.engine.connect() as conn:
+        size = StoredTree(conn).size
+    with progress(show_progress, length=size, label="verify") as advance:
+        report = log.verify([p.read_text("utf-8") for p in checkpoints], integrate_first=False,
+                            deep=not fast, progress=advance,
+                            trust_store=TrustStore(trust_store or settings.trust_store_path))
     seconds = time.perf_counter() - started
     log.db.dispose()
     if report.ok:

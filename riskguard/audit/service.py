@@ -127,13 +127,14 @@ class AuditLog:
         return latest_checkpoint(self.db.engine, self.keys)
 
     def verify(self, extra_checkpoints: Iterable[str] = (), *, integrate_first: bool = True,
-               deep: bool = True, trust_store: TrustStore | None = None) -> VerifyReport:
+               deep: bool = True, trust_store: TrustStore | None = None,
+               progress: Callable[[int], None] | None = None) -> VerifyReport:
         """With ``trust_store``: also check the checkpoint it holds (rollback, deleted checkpoints, a
         non-empty log without one) and, if everything verifies, remember the latest stored checkpoint."""
         if integrate_first:
             self.integrate()
         if trust_store is None:
-            return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep)
+            return verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep, progress=progress)
         try:
             trusted = trust_store.load(self.keys)
         except CheckpointError as exc:
@@ -141,7 +142,7 @@ class AuditLog:
             report.add(None, "trust_store", f"the trusted checkpoint file is unusable: {exc}")
             return report
         report = verify_log(self.db.engine, self.keys, extra_checkpoints, deep=deep, trusted=trusted,
-                            require_checkpoint=True)
+                            require_checkpoint=True, progress=progress)
         if report.ok and report.latest_stored is not None:
             trust_store.remember(report.latest_stored, self.keys)
         return report

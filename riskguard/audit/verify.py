@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, String, func, select, type_coerce
@@ -135,10 +135,11 @@ def _check_trusted(report: VerifyReport, trusted: Checkpoint | None) -> None:
 
 def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] = (), *,
                deep: bool = True, page: int = 20000, trusted: Checkpoint | None = None,
-               require_checkpoint: bool = False) -> VerifyReport:
+               require_checkpoint: bool = False, progress: Callable[[int], None] | None = None) -> VerifyReport:
     """``deep`` also parses every entry and checks the filter columns copied from it. ``trusted`` (the
     verifier's remembered checkpoint) is checked like a given one, must still be stored and not be
-    larger than the latest stored; ``require_checkpoint`` fails a non-empty log without a checkpoint."""
+    larger than the latest stored; ``require_checkpoint`` fails a non-empty log without a checkpoint;
+    ``progress`` is told how many entries each page held."""
     report = VerifyReport()
     extra = [*extra_checkpoints, *([trusted.note] if trusted is not None else [])]
     checkpoints = _checkpoints(engine, keys, extra, report)
@@ -173,6 +174,8 @@ def verify_log(engine: Engine, keys: LogKeys, extra_checkpoints: Iterable[str] =
             rows = conn.execute(select(*cols).where(E.c.idx > last).order_by(E.c.idx).limit(page)).all()
             if not rows:
                 break
+            if progress is not None:
+                progress(len(rows))
             for row in rows:
                 i, entry, stored_leaf, nodes, sealed = row[:5]
                 last = i

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
-from marshmallow import ValidationError
 
-from .. import strictjson
-from ..cli_io import finish_lines, json_line, progress, progress_option
+from ..cli_io import finish_lines, input_size, json_line, parsed_lines, progress, progress_option
 from ..config import Settings
 
 if TYPE_CHECKING:
@@ -45,7 +43,7 @@ def _services(settings: Settings, *needed: str) -> Services:
 
 
 @merchants.command("review")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Evaluation date (YYYY-MM-DD); default today in the policy's time zone.")
 @click.option("--no-duplicates", is_flag=True,
@@ -53,20 +51,20 @@ def _services(settings: Settings, *needed: str) -> Services:
                    "duplicates among the input's own lines are still reported.")
 @progress_option
 @click.pass_obj
-def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
+def review(settings: Settings, source: BinaryIO, as_of: Any, no_duplicates: bool,
            show_progress: bool | None) -> None:
     """Check JSON-lines applications from SOURCE (default stdin) and write {id, decision, findings}
     per line to stdout. Duplicates are sought among stored applications (read-only) and the earlier
-    lines. Nothing is stored or audited. Exit 1 if any line was invalid."""
-    from ..errors import validation_error
-    from ..privacy.vault import use_vault
+    lines. Nothing is stored or audited. A bad line gives {"line", "id", "error"} and the rest go on;
+    exit 1 if any line was bad."""
     from .checks import BatchLookup
     from .schemas import ApplicationSchema
 
     rg = _services(settings, "keyring", "onboarding", "rulebook")
     schema = ApplicationSchema()
     invalid = total = 0
-    with use_vault(rg.vault), progress(show_progress, length=None, label="review") as advance:
+    size = input_size(source)
+    with progress(show_progress, length=size, label="review") as advance:
         service, rulebook = rg.onboarding, rg.rulebook
         day: date = as_of.date() if as_of else service.today()
         digest_key = rg.keyring.secret("digest")
@@ -75,24 +73,11 @@ def review(settings: Settings, source: TextIO, as_of: Any, no_duplicates: bool,
             _probe(session)
         try:
             lookup = BatchLookup(service.duplicate_lookup(session) if session is not None else None)
-            for number, line in enumerate(source, start=1):
-                advance(1)
-                if not line.strip():
-                    continue
+            for _number, application, bad in parsed_lines(source, schema, advance, by_bytes=bool(size)):
                 total += 1
-                try:
-                    raw = strictjson.loads(line)  # the API's input rules, line by line
-                    if not isinstance(raw, dict):
-                        raise ValueError
-                    application = schema.load(raw)
-                except (ValueError, ValidationError) as exc:
+                if application is None:
                     invalid += 1
-                    error = (validation_error(exc).to_dict()["error"] if isinstance(exc, ValidationError)
-                             else exc.to_error() if isinstance(exc, strictjson.UnsafeJson)
-                             else {"code": "malformed_json", "message": "line is not a JSON object"})
-                    ident = raw.get("id") if isinstance(exc, ValidationError) and isinstance(raw, dict) \
-                        and isinstance(raw.get("id"), str) else None
-                    _emit({"line": number, "id": ident, "error": error})
+                    _emit(bad or {})
                     continue
                 result = service.evaluate(application, as_of=day, rulebook=rulebook, digest_key=digest_key,
                                           duplicates=lookup)
@@ -129,10 +114,10 @@ def _emit(body: dict[str, Any]) -> None:
 def digest(settings: Settings) -> None:
     """Read one resident ID number per line on stdin; print its keyed digest for the policy's
     ``block_lists.legal_rep_id_digests`` (the number itself never goes into the policy file)."""
-    from .. import identifiers
+    from .. import cn_identifiers
     from ..ids import keyed_digest
 
     key = _services(settings, "keyring").keyring.secret("digest")
     for line in sys.stdin:
         if line.strip():
-            click.echo(keyed_digest(key, identifiers.normalize_id(line.strip())))
+            click.echo(keyed_digest(key, cn_identifiers.normalize_id(line.strip())))

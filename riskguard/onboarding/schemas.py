@@ -95,8 +95,27 @@ class MerchantDecisionSchema(Schema):
     findings = fields.List(fields.Nested(MerchantFindingSchema))
 
 
+class MaskedLegalRepSchema(Schema):
+    name = fields.String()
+    id_number = fields.String()
+    phone = fields.String()
+
+
+class MaskedBankAccountSchema(Schema):
+    number = fields.String()
+    holder = fields.String()
+    bank = fields.String()
+    type = fields.String(allow_none=True)
+
+
+class QualificationViewSchema(Schema):
+    type = fields.String()
+    number = fields.String()
+    valid_until = IsoDate(allow_none=True)
+
+
 class ApplicationViewSchema(Schema):
-    """An application as stored, personal fields masked."""
+    """An application as stored, personal fields masked (``ERASED`` once its data subject is erased)."""
 
     id = fields.String()
     business_name = fields.String()
@@ -104,12 +123,12 @@ class ApplicationViewSchema(Schema):
     store_description = fields.String()
     uscc = fields.String()
     business_license_valid_until = IsoDate(allow_none=True)
-    legal_rep = fields.Dict()
+    legal_rep = fields.Nested(MaskedLegalRepSchema)
     contact_phone = fields.String()
-    bank_account = fields.Dict()
+    bank_account = fields.Nested(MaskedBankAccountSchema)
     registered_address = fields.String()
     categories = fields.List(fields.String())
-    qualifications = fields.List(fields.Dict())
+    qualifications = fields.List(fields.Nested(QualificationViewSchema))
     decision = fields.Nested(MerchantDecisionSchema)
     final_decision = fields.String(allow_none=True)
     submitted_by = fields.String()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import identifiers
+from .. import cn_identifiers
 from ..audit import Action, AuditEvent, AuditLog
 from ..errors import Conflict, NotFound
 from ..ids import keyed_digest, new_id, utcnow
@@ -162,11 +162,11 @@ class OnboardingService:
             qualifications=[{**q, "valid_until": q["valid_until"] and q["valid_until"].isoformat()}
                             for q in app["qualifications"]],
             # identifiers in their compact form, so that masks and reveals read the same way everywhere
-            uscc=identifiers.normalize_id(app["uscc"]), legal_rep_name=rep["name"],
-            legal_rep_id_number=identifiers.normalize_id(rep["id_number"]),
-            legal_rep_phone=identifiers.normalize_mobile(rep["phone"]),
-            contact_phone=identifiers.normalize_mobile(app["contact_phone"]),
-            bank_account=identifiers.normalize_card(bank["number"]),
+            uscc=cn_identifiers.normalize_id(app["uscc"]), legal_rep_name=rep["name"],
+            legal_rep_id_number=cn_identifiers.normalize_id(rep["id_number"]),
+            legal_rep_phone=cn_identifiers.normalize_mobile(rep["phone"]),
+            contact_phone=cn_identifiers.normalize_mobile(app["contact_phone"]),
+            bank_account=cn_identifiers.normalize_card(bank["number"]),
             bank_account_holder=bank["holder"], registered_address=app["registered_address"],
             decision_id=ev.decision_id, decision=ev.decision, policy_revision=ev.policy_revision,
             evaluated_on=ev.as_of, findings=[f.to_dict() for f in ev.findings],

@@ -1,4 +1,8 @@
-"""``riskguard payouts check``: check a batch file offline (no database), JSON lines out."""
+"""``riskguard payouts check``: check a batch file offline (no database), JSON lines out.
+
+Exit status as :mod:`riskguard.cli_io` says: 2 when the file cannot be read as a batch, 1 when some rows
+hold values the data-quality suite refuses (``dq.*`` findings: the batch's bad lines), else 0.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ..cli_io import json_line
+from ..cli_io import finish_lines, json_line, progress, progress_option
 from ..config import Settings
 from .batch import BatchReadError, prepare, read_batch
 from .checks import check_batch, empty_history, history_from_batch
@@ -70,22 +74,33 @@ def payouts() -> None:
 @click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="earlier payouts (same columns, optional paid_at) for the statistics and repeat checks")
 @click.option("--as-of", "as_of", default=None, help="payout date, ISO-8601 (default: now)")
+@progress_option
 @click.pass_obj
-def check(settings: Settings, input_path: Path, history_path: Path | None, as_of: str | None) -> None:
-    """Check a batch: one JSON line per input row, then a line with the summary and data quality."""
+def check(settings: Settings, input_path: Path, history_path: Path | None, as_of: str | None,
+          show_progress: bool | None) -> None:
+    """Check a batch: one JSON line per input row {row, payout_id, decision, findings}, then a line with
+    the summary and data quality; exit 1 if any row failed the data-quality suite."""
     try:
         policy = load_policy(settings.policies_dir)
     except PolicyError as exc:
         _fail(str(exc))
         return
     when = _as_of(as_of)
-    raw = _read(input_path, policy.max_rows)
-    history = load_history_file(history_path) if history_path else empty_history()
-    result = check_batch(raw, history, policy, when)
-    out = sys.stdout
-    ids = result.frame["payout_id"].tolist()
-    for i, payout_id in enumerate(ids):
-        out.write(json_line({"payout_id": payout_id, "decision": result.decisions[i],
-                         "findings": result.findings[i]}, default=str) + "\n")
-    out.write(json_line({"summary": result.summary, "data_quality": result.data_quality}, default=str) + "\n")
-    out.flush()
+    # The work is whole-column, so the bar moves by step: read, history, check, write.
+    with progress(show_progress, length=4, label="payouts check") as advance:
+        raw = _read(input_path, policy.max_rows)
+        advance(1)
+        history = load_history_file(history_path) if history_path else empty_history()
+        advance(1)
+        result = check_batch(raw, history, policy, when)
+        advance(1)
+        out = sys.stdout
+        rows = result.payouts()
+        for row in rows:
+            out.write(json_line(row, default=str) + "\n")
+        out.write(json_line({"summary": result.summary, "data_quality": result.data_quality}, default=str)
+                  + "\n")
+        out.flush()
+        advance(1)
+    finish_lines(sum(any(f["check"].startswith("dq.") for f in row["findings"]) for row in rows), len(rows),
+                 unit="row")

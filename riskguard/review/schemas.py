@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..fields import UtcDateTime, no_nul
+from ..onboarding.schemas import ApplicationViewSchema
 from .service import CASE_KINDS, HUMAN_DECISIONS
 
 __all__ = ["CaseListQuery", "CaseDecisionBody", "CaseSchema", "CaseListSchema"]
@@ -63,7 +64,11 @@ class CaseSchema(Schema):
     decided_by = fields.String(allow_none=True)
     decision = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    subject_view = fields.Dict(allow_none=True)
+    # Absent rather than null when there is no view: a nullable nested schema is documented as "any
+    # object", which would check nothing.
+    subject_view = fields.Nested(ApplicationViewSchema, metadata={
+        "description": "one case only (GET /v1/review/cases/{case_id}), merchant applications only: the "
+                       "application as stored, personal fields masked"})
 
 
 class CaseListSchema(Schema):

@@ -356,7 +356,7 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
                              _lexicons(lexicon_data))
         if use_cache:
             _cache[revision] = book
-    from .checks import static_warnings  # checks imports this module
+    from .selfcheck import static_warnings  # selfcheck imports this module
 
     log.info("rulebook.loaded", revision=revision, rules=len(book.rules), policies=sorted(book.policies),
              exemptions=len(book.library), warnings=len(book.warnings) + len(static_warnings(book)))

@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from marshmallow import ValidationError
 
-from .. import strictjson
-from ..cli_io import finish_lines, input_size, json_line, progress, progress_option
+from ..cli_io import finish_lines, input_size, json_line, line_id, parsed_lines, progress, progress_option
 from ..config import Settings
-from ..errors import validation_error
 from ..rulebook import KINDS, RulebookError, load_rulebook
 from .schemas import ScreenRequestSchema
 from .service import screen_text
@@ -40,27 +37,13 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter("use YYYY-MM-DD") from None
 
 
-def _screen_line(book: Any, schema: ScreenRequestSchema, raw: bytes, kind: str, policy: str | None,
-                 as_of: date | None) -> dict[str, Any]:
-    try:
-        data = strictjson.loads(raw.decode("utf-8"))  # the API's input rules, line by line
-    except UnicodeDecodeError:
-        return {"id": None, "error": {"code": "invalid_utf8", "message": "line is not valid UTF-8"}}
-    except strictjson.UnsafeJson as exc:
-        return {"id": None, "error": exc.to_error()}
-    if not isinstance(data, dict):
-        return {"id": None, "error": {"code": "malformed_json", "message": "line must be a JSON object",
-                                      "field": "_line"}}
-    item_id = data.get("id")
-    if isinstance(item_id, int) and not isinstance(item_id, bool):
-        data["id"] = item_id = str(item_id)  # numeric ids are common in exports: accept them as text
-    elif not isinstance(item_id, str):
-        item_id = None
-    try:
-        body = schema.load(data)
-    except ValidationError as err:
-        api = validation_error(err)
-        return {"id": item_id, "error": {"code": api.code, "message": api.message, "field": api.field}}
+def _text_id(data: dict[str, Any]) -> None:
+    if line_id(data) is not None:
+        data["id"] = str(data["id"])  # numeric ids are common in exports: accept them as text
+
+
+def _screened(book: Any, body: dict[str, Any], kind: str, policy: str | None, as_of: date | None
+              ) -> dict[str, Any]:
     decision = screen_text(book, kind=kind, policy=policy, as_of=as_of, **body)
     out = decision.as_dict()
     out.pop("decision_id", None)
@@ -78,7 +61,7 @@ def screen(settings: Settings, kind: str, as_of: date | None, policy: str | None
            show_progress: bool | None) -> None:
     """Screen JSON lines {id, text, category, ...} from stdin; one JSON line per input on stdout, in order.
 
-    A bad line gives {"id", "error"} and the rest go on; exit 1 if any line was bad. Offline: nothing
+    A bad line gives {"line", "id", "error"} and the rest go on; exit 1 if any line was bad. Offline: nothing
     is recorded.
     """
     book = _load(settings)
@@ -89,14 +72,11 @@ def screen(settings: Settings, kind: str, as_of: date | None, policy: str | None
     size = input_size(source)
     total = bad = 0
     with progress(show_progress, length=size, label="screening") as advance:
-        for raw in source:
-            advance(len(raw) if size else 1)
-            if not raw.strip():
-                continue
-            result = _screen_line(book, schema, raw.rstrip(b"\r\n"), kind, policy, as_of)
+        for _number, body, bad_line in parsed_lines(source, schema, advance, by_bytes=bool(size),
+                                                    prepare=_text_id):
             total += 1
-            bad += "error" in result
-            out.write(json_line(result) + "\n")
+            bad += bad_line is not None
+            out.write(json_line(bad_line or _screened(book, body or {}, kind, policy, as_of)) + "\n")
     out.flush()
     finish_lines(bad, total)
 
@@ -108,10 +88,11 @@ def rules() -> None:
 
 @rules.command("test")
 @click.option("--rule", "rule_ids", multiple=True, help="only these rule ids")
+@progress_option
 @click.pass_obj
-def rules_test(settings: Settings, rule_ids: tuple[str, ...]) -> None:
+def rules_test(settings: Settings, rule_ids: tuple[str, ...], show_progress: bool | None) -> None:
     """Run every rule's must_match / must_not_match examples through the full engine."""
-    from ..rulebook.checks import run_examples
+    from ..rulebook.selfcheck import run_examples
 
     started = time.perf_counter()
     book = _load(settings)
@@ -119,7 +100,9 @@ def rules_test(settings: Settings, rule_ids: tuple[str, ...]) -> None:
     unknown = [r for r in rule_ids if r not in book.rules]
     if unknown:
         raise click.BadParameter(f"unknown rule ids: {', '.join(unknown)}", param_hint="--rule")
-    count, failures = run_examples(book, chosen)
+    with progress(show_progress, length=len(chosen if chosen is not None else book.rules),
+                  label="rules test") as advance:
+        count, failures = run_examples(book, chosen, progress=advance)
     for failure in failures:
         click.echo(f"FAIL {failure}")
     rules_n = len(chosen) if chosen is not None else len(book.rules)
@@ -150,7 +133,7 @@ def rules_table(settings: Settings, target: Path | None) -> None:
 @click.pass_obj
 def rules_lint(settings: Settings, strict: bool) -> None:
     """Check the packs beyond the schema: example counts, unexercised terms, policies, variant maps."""
-    from ..rulebook.checks import lint
+    from ..rulebook.selfcheck import lint
 
     book = _load(settings)
     errors, warnings = lint(book)

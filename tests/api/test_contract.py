@@ -119,11 +119,30 @@ def _fuzz(operation: Any, roles: list[str], tokens: dict[str, dict[str, str]], k
     return calls
 
 
+def _subject_view(schema: Any, tokens: dict[str, dict[str, str]], known: dict[str, Any],
+                  failures: list[str]) -> None:
+    """The one answer that carries a review case's ``subject_view`` (a stored application, whose
+    ``created_at`` SQLite hands back without a zone), asked for every time rather than left to chance."""
+    operation = schema["/v1/review/cases/{case_id}"]["GET"]
+    case = operation.Case(path_parameters={"case_id": known["case_id"]})
+    response = case.call(headers=tokens["reviewer"])
+    view = response.json()["subject_view"]
+    assert view["id"] == known["application_id"] and view["created_at"].endswith(("Z", "+00:00")), view
+    document = schema.raw_schema["components"]["schemas"]
+    documented = document["Case"]["properties"]["subject_view"]
+    assert (documented.get("allOf") or [documented])[0].get("$ref") == "#/components/schemas/ApplicationView"
+    try:
+        case.validate_response(response, checks=CHECKS, headers=tokens["reviewer"])
+    except (BaseExceptionGroup, AssertionError) as exc:
+        failures.append(f"{operation.label} subject_view: {_first_line(exc)}")
+
+
 def test_the_api_keeps_its_openapi_contract(app: Flask) -> None:
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
     tokens = _tokens(app)
     known = _resources(app, tokens)
     failures: list[str] = []
+    _subject_view(schema, tokens, known, failures)
     calls: Counter[str] = Counter()
     started = time.monotonic()
     for result in schema.get_all_operations():

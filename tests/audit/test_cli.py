@@ -59,3 +59,15 @@ def test_cli_reports_and_exports_are_audited(cli_env) -> None:
     assert [(a["action"], a["actor"], a["subject_id"]) for a in access] == [
         ("audit:report:run", "cli", "overrides"), ("audit:entries:exported", "cli", "export"),
         ("audit:entries:exported", "cli", "export")]  # an export holds its own access entry
+
+
+def test_verify_shows_progress_on_stderr_only_when_asked(cli_env) -> None:
+    for n in range(3):
+        _approve(cli_env, f"b{n}", "key:f1", "key:fa1")
+    runner = CliRunner()
+    assert runner.invoke(main, ["audit", "checkpoint"]).exit_code == 0  # verify needs one on a non-empty log
+    shown = runner.invoke(main, ["audit", "verify", "--progress"])
+    assert shown.exit_code == 0 and shown.stdout.startswith("OK: 3 entries")
+    assert "verify" in shown.stderr
+    quiet = runner.invoke(main, ["audit", "verify"])  # stderr is no terminal here
+    assert quiet.exit_code == 0 and quiet.stderr == ""

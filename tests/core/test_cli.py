@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 
 import click
 import pytest
@@ -63,3 +64,88 @@ def test_finish_lines_exits_bad_lines_only_when_a_line_failed(capsys: pytest.Cap
         finish_lines(2, 5)
     assert exited.value.code == BAD_LINES == 1
     assert capsys.readouterr().err == "2 of 5 line(s) had errors\n"
+
+
+# -- one convention for bad input across the commands that read many records ---------------------------
+
+def _jsonl(*items: object) -> bytes:
+    return b"".join((i if isinstance(i, bytes) else json.dumps(i, ensure_ascii=False).encode()) + b"\n"
+                    for i in items)
+
+
+def _screen_input(good: bool) -> tuple[list[str], bytes]:
+    bad = [b"", b"{broken", {"id": "x", "text": 5}] if not good else []
+    return ["screen", "--kind", "ad"], _jsonl({"id": "a", "text": "口碑好"}, *bad, {"id": "b", "text": "好"})
+
+
+def _pii_input(mode: str) -> Callable[[bool], tuple[list[str], bytes]]:
+    def make(good: bool) -> tuple[list[str], bytes]:
+        bad = [b"", b"{broken", {"id": "x"}] if not good else []
+        return ["pii", mode], _jsonl({"id": "a", "text": "无"}, *bad, {"id": "b", "text": "无"})
+    return make
+
+
+def _merchants_input(good: bool) -> tuple[list[str], bytes]:
+    from onboarding.builders import application
+
+    bad = [b"", b"{broken", {**application(id="x"), "categories": ["weapons"]}] if not good else []
+    return ["merchants", "review", "--no-duplicates"], _jsonl(application(), *bad, application())
+
+
+JSONL_COMMANDS = {"screen": _screen_input, "pii detect": _pii_input("detect"),
+                  "pii redact": _pii_input("redact"), "merchants review": _merchants_input}
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from riskguard.keyring import Keyring
+
+    Keyring.generate(tmp_path / "keyring.json").save()
+    monkeypatch.setenv("RISKGUARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("RISKGUARD_KEYRING", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("RISKGUARD_LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", list(JSONL_COMMANDS))
+def test_bad_lines_have_one_shape_and_one_exit_status(cli_env, command: str) -> None:
+    """Lines 3 and 4 are bad (line 2 is blank): each gets {line, id, error} in its place, exit 1;
+    the same input without them exits 0; an unreadable source or a bad option exits 2."""
+    args, stdin = JSONL_COMMANDS[command](False)
+    result = CliRunner().invoke(main, [*args, "--no-progress"], input=stdin)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == BAD_LINES, result.output
+    assert result.stderr.endswith("2 of 4 line(s) had errors\n")
+    assert [o.get("line") for o in out] == [None, 3, 4, None]
+    assert [set(o) for o in out[1:3]] == [{"line", "id", "error"}] * 2
+    assert out[1]["id"] is None and out[1]["error"] == {"code": "malformed_json",
+                                                        "message": "malformed JSON at column 2"}
+    assert out[2]["id"] == "x" and out[2]["error"]["code"] == "validation_error" and out[2]["error"]["field"]
+    args, stdin = JSONL_COMMANDS[command](True)
+    assert CliRunner().invoke(main, args, input=stdin).exit_code == 0
+    assert CliRunner().invoke(main, [*args, "--no-such-option"], input=stdin).exit_code == 2
+
+
+@pytest.mark.parametrize(("command", "source"), [("pii detect", ["-i", "missing.jsonl"]),
+                                                 ("merchants review", ["missing.jsonl"]),
+                                                 ("payouts check", ["--input", "missing.csv"])])
+def test_an_unreadable_source_exits_2(cli_env, command: str, source: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command.split(), *[str(cli_env / s) if "." in s else s for s in source]])
+    assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_payout_rows_that_fail_data_quality_are_its_bad_lines(cli_env) -> None:
+    from payouts.payout_gen import clean
+
+    rows = clean(1, payees=10).rows
+    path = cli_env / "batch.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    assert CliRunner().invoke(main, ["payouts", "check", "--input", str(path)]).exit_code == 0
+    rows[2]["amount_fen"] = "twelve"
+    path.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["payouts", "check", "--input", str(path), "--no-progress"])
+    *out, _summary = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == BAD_LINES and result.stderr.endswith("1 of 10 row(s) had errors\n")
+    assert [o["row"] for o in out] == list(range(1, 11))
+    assert [o["row"] for o in out if any(f["check"].startswith("dq.") for f in o["findings"])] == [3]

@@ -1,7 +1,7 @@
 """Test data: valid identifiers built from the published check rules (LAW.md), and applications.
 
 The check characters are computed here from the standards' weights, independently of
-``riskguard.identifiers``, so that a bug there cannot make these tests agree with it.
+``riskguard.cn_identifiers``, so that a bug there cannot make these tests agree with it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from faker import Faker
 
-from riskguard.identifiers import org_code_check_char
+from riskguard.cn_identifiers import org_code_check_char
 
 __all__ = ["resident_id", "resident_id_from", "uscc", "card", "mobile", "application", "fake"]
 

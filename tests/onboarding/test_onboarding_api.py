@@ -302,11 +302,11 @@ def test_no_raw_personal_data_at_rest(app, client, auth) -> None:
 
 @pytest.mark.parametrize("mk", [lambda: resident_id(date(1990, 1, 1), seq=42), mobile, card])
 def test_builders_make_valid_identifiers(mk: Any) -> None:
-    from riskguard import identifiers
+    from riskguard import cn_identifiers
 
     value = mk()
-    assert identifiers.resident_id_valid(value) or identifiers.cn_mobile_valid(value) or \
-        identifiers.luhn_valid(value)
+    assert cn_identifiers.resident_id_valid(value) or cn_identifiers.cn_mobile_valid(value) or \
+        cn_identifiers.luhn_valid(value)
 
 
 # -- the decision, end to end ---------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_dry_run_stores_nothing_and_reports_each_line(cli_env) -> None:
     assert code == 1
     assert [o.get("decision") for o in out] == ["allow", None, "review", None, None]
     assert out[1] == {"line": 2, "id": None, "error": {"code": "malformed_json",
-                                                       "message": "malformed JSON at line 1 column 2"}}
+                                                       "message": "malformed JSON at column 2"}}
     assert out[2]["findings"][0]["other_application"] == stored["id"]
     assert out[3]["error"]["field"] == "categories.0" and out[3]["line"] == 4
     assert counts(cli_env) == before  # no application, no audit entry

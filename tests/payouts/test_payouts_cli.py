@@ -36,11 +36,12 @@ def test_one_line_per_row_in_order_then_summary(tmp_path: Path, suffix: str) -> 
     assert code == 0
     *rows, last = lines
     assert [r["payout_id"] for r in rows] == [r["payout_id"] for r in g.rows]
+    assert [r["row"] for r in rows] == list(range(1, len(g.rows) + 1))
     assert set(last) == {"summary", "data_quality"} and last["summary"]["rows"] == len(g.rows)
     for row in rows:
         expected = g.expected.get(row["payout_id"])
         assert row["decision"] == (expected[1] if expected else "allow"), row
-        assert set(row) == {"payout_id", "decision", "findings"}
+        assert set(row) == {"row", "payout_id", "decision", "findings"}
 
 
 def test_history_file_feeds_the_statistics(tmp_path: Path) -> None:

@@ -182,10 +182,10 @@ def test_outcome_hooks_and_subject_view(sqlite_app) -> None:  # its own app: it 
     service = app.extensions["riskguard"].review
     seen: list[tuple[str, str]] = []
     service.on_decided("ad", lambda session, case: seen.append((case.id, case.decision)))
-    service.register_subject_view("ad", lambda session, subject_id: {"masked": subject_id[:4]})
+    service.register_subject_view("ad", lambda session, subject_id: {"id": subject_id, "store_name": "小店"})
     case = open_case(app, kind="ad")
     view = client.get(f"/v1/review/cases/{case.id}", headers=auth(Role.REVIEWER)).get_json()
-    assert view["subject_view"] == {"masked": case.subject_id[:4]}
+    assert view["subject_view"] == {"id": case.subject_id, "store_name": "小店"}
     client.post(f"/v1/review/cases/{case.id}/decision", json={"decision": "block", "reason": "diversion"},
                 headers=auth(Role.REVIEWER))
     assert seen == [(case.id, "block")]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from riskguard.rulebook import Rulebook, RulebookError, ScreenInput, evaluate, load_rulebook
-from riskguard.rulebook.checks import run_examples
 from riskguard.rulebook.clauses import ClauseAnalyser
 from riskguard.rulebook.normalise import Normaliser
+from riskguard.rulebook.selfcheck import run_examples
 
 from .packs import packs, rule, write_rulebook
 

@@ -6,7 +6,7 @@ import pytest
 
 from riskguard.config import PROJECT_ROOT
 from riskguard.rulebook import load_rulebook
-from riskguard.rulebook.checks import library_users, screen_example
+from riskguard.rulebook.selfcheck import library_users, screen_example
 
 BOOK = load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ... import identifiers
+from ... import cn_identifiers
 from ._base import CheckContext, DuplicateLookup, Finding, finding
 
 __all__ = ["check_duplicates", "identity_values", "BatchLookup", "MAX_NAMED"]
@@ -23,11 +23,11 @@ _WHAT = {"uscc": "统一社会信用代码", "legal_rep_id": "法定代表人身
 def identity_values(app: dict) -> list[tuple[str, str, str]]:
     """(blind index name, field path, normalised value) for every value duplicates are sought by."""
     return [
-        ("uscc", "uscc", identifiers.normalize_id(app["uscc"])),
-        ("legal_rep_id", "legal_rep.id_number", identifiers.normalize_id(app["legal_rep"]["id_number"])),
-        ("phone", "legal_rep.phone", identifiers.normalize_mobile(app["legal_rep"]["phone"])),
-        ("phone", "contact_phone", identifiers.normalize_mobile(app["contact_phone"])),
-        ("bank_account", "bank_account.number", identifiers.normalize_card(app["bank_account"]["number"])),
+        ("uscc", "uscc", cn_identifiers.normalize_id(app["uscc"])),
+        ("legal_rep_id", "legal_rep.id_number", cn_identifiers.normalize_id(app["legal_rep"]["id_number"])),
+        ("phone", "legal_rep.phone", cn_identifiers.normalize_mobile(app["legal_rep"]["phone"])),
+        ("phone", "contact_phone", cn_identifiers.normalize_mobile(app["contact_phone"])),
+        ("bank_account", "bank_account.number", cn_identifiers.normalize_card(app["bank_account"]["number"])),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ... import identifiers
+from ... import cn_identifiers
 from ...ids import keyed_digest
 from ._base import CheckContext, Finding, finding
 
@@ -19,11 +19,11 @@ def age_on(born: date, day: date) -> int:
 
 
 def check_uscc(ctx: CheckContext) -> list[Finding]:
-    uscc = identifiers.normalize_id(ctx.application["uscc"])
+    uscc = cn_identifiers.normalize_id(ctx.application["uscc"])
     out: list[Finding] = []
-    if not identifiers.uscc_valid(uscc):
+    if not cn_identifiers.uscc_valid(uscc):
         out.append(finding(ctx, "uscc_invalid", "uscc"))
-    elif identifiers.uscc_registrant(uscc) is None:  # right check characters, no such registration
+    elif cn_identifiers.uscc_registrant(uscc) is None:  # right check characters, no such registration
         out.append(finding(ctx, "uscc_unknown_type", "uscc"))
     if uscc in ctx.policy.blocked_usccs:
         out.append(finding(ctx, "uscc_blocked", "uscc"))
@@ -31,12 +31,12 @@ def check_uscc(ctx: CheckContext) -> list[Finding]:
 
 
 def check_legal_rep(ctx: CheckContext) -> list[Finding]:
-    id_number = identifiers.normalize_id(ctx.application["legal_rep"]["id_number"])
+    id_number = cn_identifiers.normalize_id(ctx.application["legal_rep"]["id_number"])
     out: list[Finding] = []
-    if not identifiers.resident_id_valid(id_number, as_of=ctx.as_of):
+    if not cn_identifiers.resident_id_valid(id_number, as_of=ctx.as_of):
         out.append(finding(ctx, "rep_id_invalid", "legal_rep.id_number"))
     else:
-        born = identifiers.resident_id_birth_date(id_number)
+        born = cn_identifiers.resident_id_birth_date(id_number)
         if born is not None and age_on(born, ctx.as_of) < ctx.policy.adult_age:
             out.append(finding(ctx, "rep_minor", "legal_rep.id_number", adult_age=ctx.policy.adult_age))
     if ctx.policy.blocked_rep_digests and keyed_digest(ctx.digest_key, id_number) in \

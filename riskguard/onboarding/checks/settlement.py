@@ -11,7 +11,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from typing import Any
 
-from ... import identifiers
+from ... import cn_identifiers
 from ..policy import OnboardingPolicy
 from ._base import CheckContext, Finding, finding
 
@@ -42,14 +42,14 @@ def is_card(number: str, declared: str | None, policy: OnboardingPolicy) -> bool
 def check_settlement(ctx: CheckContext) -> list[Finding]:
     app, policy = ctx.application, ctx.policy
     account = app["bank_account"]
-    number = identifiers.normalize_card(account["number"])
+    number = cn_identifiers.normalize_card(account["number"])
     card = is_card(number, account.get("type"), policy)
     shortest, longest = policy.card_digits if card else policy.account_digits
     out: list[Finding] = []
     if not shortest <= len(number) <= longest:
         out.append(finding(ctx, "account_invalid", "bank_account.number",
                            detail=f"{'卡号' if card else '账号'}应为{shortest}至{longest}位数字"))
-    elif card and not identifiers.luhn_valid(number):
+    elif card and not cn_identifiers.luhn_valid(number):
         out.append(finding(ctx, "card_luhn", "bank_account.number"))
     if not any(marker in account["bank"] for marker in policy.bank_name_markers):
         out.append(finding(ctx, "account_invalid", "bank_account.bank", detail="开户机构应为银行业金融机构"))
@@ -62,7 +62,7 @@ def _may_hold(holder: str, app: dict[str, Any], policy: OnboardingPolicy) -> boo
     """The business itself; a 个体工商户's operator; or the company a 分公司 belongs to."""
     if same_name_score(holder, app["business_name"]) >= policy.holder_name_min_similarity:
         return True
-    uscc = identifiers.normalize_id(app["uscc"])
+    uscc = cn_identifiers.normalize_id(app["uscc"])
     if policy.rep_may_hold_for_individual_business and uscc.startswith(policy.individual_business_prefixes) \
             and _name(holder) == _name(app["legal_rep"]["name"]):
         return True
@@ -75,4 +75,4 @@ def check_phones(ctx: CheckContext) -> list[Finding]:
     app = ctx.application
     return [finding(ctx, "phone_invalid", path) for path, value in
             (("contact_phone", app["contact_phone"]), ("legal_rep.phone", app["legal_rep"]["phone"]))
-            if not identifiers.cn_mobile_valid(value)]
+            if not cn_identifiers.cn_mobile_valid(value)]

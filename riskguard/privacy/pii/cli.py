@@ -2,9 +2,10 @@
 
 Input lines are ``{"id": ..., "text": ...}`` (other fields are ignored). Output keeps input order, one
 line per non-empty input line. Errors are handled as ``riskguard screen`` does: a line that is not UTF-8,
-not JSON, not an object, or fails the schema gives ``{"id": <id or null>, "error": {"code", "message",
-"field"?}}`` with the same codes, and the rest go on; the exit status is 1 if any line had an error
-(:mod:`riskguard.cli_io`). Lines are analysed in batches so the analyzer set-up is amortised. Offline: nothing is recorded; nothing about the text goes to stderr or logs.
+not JSON, not an object, or fails the schema gives ``{"line": <number>, "id": <id or null>, "error":
+{"code", "message", "field"?}}`` with the same codes, and the rest go on; the exit status is 1 if any
+line had an error (:mod:`riskguard.cli_io`). Lines are analysed in batches so the analyzer set-up is
+amortised. Offline: nothing is recorded; nothing about the text goes to stderr or logs.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import IO, Any
 
 import click
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ... import strictjson
-from ...cli_io import finish_lines, input_size, json_line, progress, progress_option
+from ...cli_io import Parsed, finish_lines, input_size, json_line, parsed_lines, progress, progress_option
 from ...config import Settings
-from ...errors import validation_error
 from ...logging import set_redactor
 from .analyzer import ALL_ENTITIES
 from .logredact import redact_text
@@ -33,7 +32,6 @@ __all__ = ["pii"]
 
 BATCH = 256
 _NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
-Parsed = tuple[Any, str | None, dict[str, Any] | None]  # (id, text, error)
 
 
 class PiiLineSchema(Schema):
@@ -60,33 +58,11 @@ def _digest_secret(settings: Settings, need_key: bool) -> bytes:
         return os.urandom(32)
 
 
-def _parse(raw: bytes, schema: PiiLineSchema) -> Parsed:
-    try:
-        data = strictjson.loads(raw.decode("utf-8"))  # the API's input rules, line by line
-    except UnicodeDecodeError:
-        return None, None, {"code": "invalid_utf8", "message": "line is not valid UTF-8"}
-    except strictjson.UnsafeJson as exc:
-        return None, None, exc.to_error()
-    if not isinstance(data, dict):
-        return None, None, {"code": "malformed_json", "message": "line must be a JSON object",
-                            "field": "_line"}
-    item_id = data.get("id") if isinstance(data.get("id"), str | int) else None
-    try:
-        body = schema.load(data)
-    except ValidationError as err:
-        api = validation_error(err)
-        return item_id, None, {"code": api.code, "message": api.message, "field": api.field}
-    return body["id"], body["text"], None
-
-
 def _batches(stream: IO[bytes], size: int, advance: Callable[[int], None]) -> Iterator[list[Parsed]]:
     schema = PiiLineSchema()
     batch: list[Parsed] = []
-    for raw in stream:
-        advance(len(raw) if size else 1)
-        if not raw.strip():
-            continue
-        batch.append(_parse(raw.rstrip(b"\r\n"), schema))
+    for parsed in parsed_lines(stream, schema, advance, by_bytes=bool(size)):
+        batch.append(parsed)
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -151,22 +127,22 @@ def _run(mode: str, service: PiiService, src: IO[bytes], dst: IO[str], options: 
 def _write_batch(mode: str, service: PiiService, batch: list[Parsed], dst: IO[str], options: dict[str, Any],
                  operators: dict[str, Any] | None, sealing: Sealing | None) -> int:
     failed = 0
-    texts = [t for _, t, err in batch if err is None]
+    texts = [body["text"] for _, body, _bad in batch if body is not None]
     if mode == "detect":
         found = iter(service.detect_many(texts, **options)) if texts else iter(())
     else:
         with (sealing or _no_sealing)() as encryptor:
             done = iter(service.redact_many(texts, operators=operators, encryptor=encryptor, **options)
                         if texts else ())
-    for ident, _text, err in batch:
-        if err is not None:
+    for _number, body, bad in batch:
+        if body is None:
             failed += 1
-            out: dict[str, Any] = {"id": ident, "error": err}
+            out: dict[str, Any] = bad or {}
         elif mode == "detect":
-            out = {"id": ident, "entities": [{"type": d.type, "start": d.start, "end": d.end,
-                                              "score": d.score} for d in next(found)]}
+            out = {"id": body["id"], "entities": [{"type": d.type, "start": d.start, "end": d.end,
+                                                   "score": d.score} for d in next(found)]}
         else:
-            out = {"id": ident, "text": next(done).text}
+            out = {"id": body["id"], "text": next(done).text}
         dst.write(json_line(out) + "\n")
     return failed
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import regex
 
-from ...identifiers import cn_mobile_valid, normalize_card, normalize_id, resident_id_valid, uscc_valid
+from ...cn_identifiers import cn_mobile_valid, normalize_card, normalize_id, resident_id_valid, uscc_valid
 from .recognizers.wechat import WECHAT_LOOKBEHIND
 
 __all__ = ["redact_text"]

@@ -32,7 +32,7 @@ from . import models as _models  # noqa: F401 - registers the vault tables on Ba
 from .column import Encrypted, VaultRecord
 from .errors import CiphertextError, KeyUnavailable, PlaintextRefused, SubjectErased, VaultError
 from .registry import RecordType, get_record_type, register_record_type
-from .service import ERASED, Erased, Vault, bind_vault, current_vault, is_erased, use_vault
+from .service import ERASED, SESSION_KEY, Erased, Vault, bind_vault, current_vault, is_erased
 from .subjects import (
     Erasure,
     IndexHit,
@@ -52,7 +52,7 @@ __all__ = [
     "new_subject_id", "erase_subject", "subject_status", "Erasure",
     "blind_index", "find_candidates", "find_records", "IndexHit",
     "RecordType", "register_record_type", "get_record_type",
-    "Vault", "current_vault", "use_vault", "bind_vault", "build_vault",
+    "Vault", "current_vault", "bind_vault", "SESSION_KEY", "build_vault",
     "VaultError", "CiphertextError", "KeyUnavailable", "SubjectErased", "PlaintextRefused",
     "init_app",
 ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ...cli_io import json_line, progress
+from ...cli_io import json_line, progress, progress_option
 from ...config import Settings
 
 if TYPE_CHECKING:
@@ -69,15 +69,16 @@ def keys_rotate(settings: Settings, expect_version: int | None) -> None:
 
 @click.command("rewrap")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--quiet", is_flag=True, help="no progress bar (shown on stderr when it is a terminal)")
+@click.option("--quiet", is_flag=True, help="same as --no-progress")
+@progress_option
 @click.pass_obj
-def keys_rewrap(settings: Settings, batch_size: int, quiet: bool) -> None:
+def keys_rewrap(settings: Settings, batch_size: int, quiet: bool, show_progress: bool | None) -> None:
     """Re-wrap data keys under the newest KEK, in batches; safe to interrupt and run again."""
     from .keys import pending_rewrap, rewrap
 
     with _opened(settings) as rg:
         total = pending_rewrap(rg.db, rg.keyring)
-        with progress(False if quiet else None, length=total, label="rewrap") as advance:
+        with progress(False if quiet else show_progress, length=total, label="rewrap") as advance:
             result = rewrap(rg.db, rg.keyring, audit=rg.audit, batch_size=batch_size, progress=advance)
     click.echo(json_line({"target_version": result.target_version, "rewrapped": result.rewrapped,
                            "batches": result.batches, "remaining": result.remaining}))
@@ -103,13 +104,14 @@ def privacy() -> None:
 
 @privacy.command("purge-expired")
 @click.option("--dry-run", is_flag=True, help="count what would be cleared, change nothing")
+@progress_option
 @click.pass_obj
-def purge(settings: Settings, dry_run: bool) -> None:
+def purge(settings: Settings, dry_run: bool, show_progress: bool | None) -> None:
     """Clear personal-data fields past their retention period (policies/privacy.yaml)."""
     import riskguard.models  # noqa: F401 - every domain registers its record types on import
 
     from .retention import purge_expired
 
-    with _opened(settings) as rg:
-        results = purge_expired(rg.db, rg.vault, audit=rg.audit, dry_run=dry_run)
+    with _opened(settings) as rg, progress(show_progress, length=None, label="purge-expired") as advance:
+        results = purge_expired(rg.db, rg.vault, audit=rg.audit, dry_run=dry_run, progress=advance)
     click.echo(json_line({"dry_run": dry_run, "purged": [r.__dict__ for r in results]}))

@@ -6,7 +6,7 @@ to NULL through the ORM, which also removes its blind-index value; each cleared 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,7 +40,9 @@ def expired_fields(vault: Vault, kind: RecordType, now: datetime) -> Iterator[tu
 
 
 def purge_expired(db: Database, vault: Vault, *, audit: AuditLog, actor: str = "cli", now: datetime | None = None,
-                  batch_size: int = 200, dry_run: bool = False) -> list[PurgeResult]:
+                  batch_size: int = 200, dry_run: bool = False,
+                  progress: Callable[[int], None] | None = None) -> list[PurgeResult]:
+    """``progress`` is told how many rows each batch looked at."""
     now = now or utcnow()
     results = []
     for kind in _all_kinds():
@@ -60,6 +62,8 @@ def purge_expired(db: Database, vault: Vault, *, audit: AuditLog, actor: str = "
                 rows = session.scalars(stmt).all()
                 if not rows:
                     break
+                if progress is not None:
+                    progress(len(rows))
                 for row in rows:
                     gone = [name for name, anchor, cutoff in rules
                             if getattr(row, name) is not None and _before(getattr(row, anchor), cutoff)]

@@ -13,9 +13,6 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,12 +36,10 @@ from .errors import CiphertextError, KeyUnavailable, SubjectErased, VaultError
 from .models import BlindIndexEntry, KekState, SubjectKey
 from .policy import PrivacyPolicy
 
-__all__ = ["Vault", "Erased", "ERASED", "is_erased", "current_vault", "use_vault", "bind_vault", "SESSION_KEY",
-           "Sealed"]
+__all__ = ["Vault", "Erased", "ERASED", "is_erased", "current_vault", "bind_vault", "SESSION_KEY", "Sealed"]
 
 log = structlog.get_logger("riskguard.vault")
 SESSION_KEY = "riskguard.vault"
-_active: ContextVar[Vault | None] = ContextVar("riskguard_vault", default=None)
 
 
 class Erased(str):
@@ -314,25 +309,11 @@ def bind_vault(db: Database, vault: Vault) -> None:
     db.sessions.configure(info={SESSION_KEY: vault})
 
 
-def current_vault(session: Session | None = None) -> Vault:
-    """The vault for ``session``: bound to its database's sessions (:func:`bind_vault`), or activated
-    with :func:`use_vault` (scripts and tests that hold a vault but no services)."""
-    if session is not None:
-        bound = session.info.get(SESSION_KEY)
-        if bound is not None:
-            return bound
-    active = _active.get()
-    if active is not None:
-        return active
-    raise VaultError("no vault is active (bind_vault() it to the database, or use_vault())",
-                     code="vault_unavailable", status=503)
-
-
-@contextmanager
-def use_vault(vault: Vault) -> Iterator[Vault]:
-    """Make ``vault`` the active one where no database binds one (benchmarks, scripts, tests)."""
-    token = _active.set(vault)
-    try:
-        yield vault
-    finally:
-        _active.reset(token)
+def current_vault(session: Session | None) -> Vault:
+    """The vault bound to ``session``: by :func:`bind_vault` for every session of its database, or for
+    one session by ``db.sessions(info={SESSION_KEY: vault})``. Nothing else is searched."""
+    bound = session.info.get(SESSION_KEY) if session is not None else None
+    if bound is None:
+        raise VaultError("no vault is bound to this session (bind_vault() it to the database)",
+                         code="vault_unavailable", status=503)
+    return bound

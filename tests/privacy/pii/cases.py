@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from riskguard.identifiers import resident_id_check_char
+from riskguard.cn_identifiers import resident_id_check_char
 
 ID = "11010119900307" + "451" + resident_id_check_char("11010119900307451")
 ID2 = "44030420001231" + "002" + resident_id_check_char("44030420001231002")
@@ -17,7 +17,7 @@ EMAIL = "zhang.wei@example.com"
 
 def luhn_card(prefix: str, length: int) -> str:
     """A card number with a valid Luhn check digit."""
-    from riskguard.identifiers import luhn_valid
+    from riskguard.cn_identifiers import luhn_valid
 
     body = prefix + "0" * (length - len(prefix) - 1)
     for d in "0123456789":

@@ -17,7 +17,7 @@ from riskguard.config import PROJECT_ROOT, Settings
 from riskguard.db import Database
 from riskguard.ids import utcnow
 from riskguard.keyring import Keyring
-from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, register_record_type, use_vault
+from riskguard.privacy.vault import Encrypted, Vault, VaultRecord, bind_vault, register_record_type
 from riskguard.privacy.vault.policy import FieldPolicy, PrivacyPolicy, load_policy
 
 
@@ -85,8 +85,8 @@ def vault(keyring: Keyring, database: Database, audit_log: AuditLog) -> Iterator
     """A vault over ``database`` (SQLite and PostgreSQL) with the test table created."""
     VaultTestBase.metadata.create_all(database.engine)
     v = make_vault(keyring)
-    with use_vault(v):
-        yield v
+    bind_vault(database, v)
+    yield v
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from riskguard.cli import main
 from riskguard.config import PROJECT_ROOT
 from riskguard.db import Database
 from riskguard.ids import new_id, utcnow
-from riskguard.privacy.vault import new_subject_id, use_vault
+from riskguard.privacy.vault import SESSION_KEY, bind_vault, new_subject_id
 
 from .conftest import Person, VaultTestBase, make_vault
 
@@ -27,7 +27,8 @@ def test_key_lifecycle_and_purge(tmp_path, sqlite_url, keyring) -> None:  # type
     VaultTestBase.metadata.create_all(db.engine)
     people = [Person(id=new_id("p"), subject_id=new_subject_id(), name="周七", phone=f"1380000000{i}",
                      created_at=utcnow() - timedelta(days=60 if i else 1)) for i in range(3)]
-    with use_vault(make_vault(keyring)), db.transaction() as session:
+    bind_vault(db, make_vault(keyring))
+    with db.transaction() as session:
         session.add_all(people)
     policies = tmp_path / "policies"
     policies.mkdir()
@@ -52,6 +53,8 @@ def test_key_lifecycle_and_purge(tmp_path, sqlite_url, keyring) -> None:  # type
     assert json.loads(run("keys", "retire", "--min-version", "2", "--destroy"))["destroyed_versions"] == [1]
     assert json.loads(run("keys", "status"))["data_keys_by_version"] == {"2": 3}
     dry = json.loads(run("privacy", "purge-expired", "--dry-run"))
+    shown = runner.invoke(main, ["privacy", "purge-expired", "--dry-run", "--progress"], env=env)
+    assert json.loads(shown.stdout.splitlines()[-1]) == dry and "purge-expired" in shown.stderr
     assert {"record_type": "vault_test_person", "records": 2, "fields": 2} in dry["purged"]
     done = json.loads(run("privacy", "purge-expired"))
     assert {"record_type": "vault_test_person", "records": 2, "fields": 2} in done["purged"]
@@ -60,7 +63,7 @@ def test_key_lifecycle_and_purge(tmp_path, sqlite_url, keyring) -> None:  # type
     for action, count in [("vault:kek:rotated", 1), ("vault:kek:rewrapped", 2), ("vault:kek:retired", 1),
                           ("privacy:retention:purged", 2)]:
         assert actions.count(action) == count, action
-    with use_vault(make_vault(keyring.load(keyring.path))), db.sessions() as session:
+    with db.sessions(info={SESSION_KEY: make_vault(keyring.load(keyring.path))}) as session:
         names = sorted(str(p.name) for p in session.scalars(select(Person)))
     assert names == ["None", "None", "周七"]
     db.dispose()

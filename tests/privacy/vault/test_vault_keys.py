@@ -13,7 +13,7 @@ from riskguard.audit.service import AuditLog
 from riskguard.config import Settings
 from riskguard.ids import new_id
 from riskguard.keyring import Keyring, KeyringError
-from riskguard.privacy.vault import KeyUnavailable, new_subject_id, use_vault
+from riskguard.privacy.vault import SESSION_KEY, KeyUnavailable, bind_vault, new_subject_id
 from riskguard.privacy.vault.keys import kek_status, pending_rewrap, retire, rewrap, rotate
 from riskguard.privacy.vault.models import SubjectKey
 
@@ -29,7 +29,7 @@ def _people(database, n: int) -> list[Person]:  # type: ignore[no-untyped-def]
 
 def _phones(database, keyring: Keyring) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Read everything back through a fresh vault (no cached data keys)."""
-    with use_vault(make_vault(keyring)), database.sessions() as session:
+    with database.sessions(info={SESSION_KEY: make_vault(keyring)}) as session:
         return {p.id: p.phone for p in session.scalars(select(Person))}
 
 
@@ -122,15 +122,16 @@ def test_master_key_rotation_state_lives_in_the_database(database, monkeypatch, 
     keys = Keyring.from_master_key(master)
     audit_log = AuditLog.create(database, keys, Settings.from_env(data_dir=tmp_path,
                                                                   extra={"audit_sequencer": False}))
-    with use_vault(make_vault(keys)):
-        people = _people(database, 3)
+    bind_vault(database, make_vault(keys))
+    people = _people(database, 3)
     assert rotate(database, keys, audit=audit_log) == 2
     fresh = Keyring.from_master_key(master)  # another process: learns version 2 from the database
     assert kek_status(database, fresh) == {1: 3} and fresh.current_kek_version == 2
     assert rewrap(database, fresh, audit=audit_log).rewrapped == 3
     assert retire(database, fresh, 2, audit=audit_log) == []
     again = Keyring.from_master_key(master)
-    with use_vault(make_vault(again)) as v, database.sessions() as session:
+    v = make_vault(again)
+    with database.sessions(info={SESSION_KEY: v}) as session:
         v.sync_versions(session.connection(), force=True)
         assert (again.current_kek_version, again.min_kek_version) == (2, 2)
         assert {p.id: p.phone for p in session.scalars(select(Person))} == {p.id: p.phone for p in people}

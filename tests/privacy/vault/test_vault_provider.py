@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from riskguard.ids import new_id
 from riskguard.keyring import KeyProvider, KeyringError
-from riskguard.privacy.vault import ERASED, KeyUnavailable, Vault, erase_subject, new_subject_id, use_vault
+from riskguard.privacy.vault import ERASED, KeyUnavailable, Vault, bind_vault, erase_subject, new_subject_id
 
 from .conftest import Person, with_test_fields
 
@@ -60,19 +60,19 @@ def test_vault_on_another_provider(database, keyring, audit_log) -> None:
     VaultTestBase.metadata.create_all(database.engine)
     vault = Vault(kms, with_test_fields(load_policy(PROJECT_ROOT / "policies" / "privacy.yaml")),
                   blind_secret=keyring.secret("blind_index"))
-    with use_vault(vault):
-        person = Person(id=new_id("p"), subject_id=new_subject_id(), phone="13812345678")
-        with database.transaction() as session:
-            session.add(person)
-        vault.forget()
-        with database.sessions() as session:
-            assert session.scalars(select(Person)).one().phone == "13812345678"
-        assert kms.calls == 2  # one wrap, one unwrap: KEK operations go through the provider only
-        kms._keks = {1: os.urandom(32)}  # the KMS lost (or replaced) the key
-        vault.forget()
-        with pytest.raises(KeyUnavailable), database.sessions() as session:
-            session.scalars(select(Person)).one()
-        with database.transaction() as session:
-            erase_subject(session, person.subject_id, audit=audit_log, actor="test")
-        with database.sessions() as session:
-            assert session.scalars(select(Person)).one().phone is ERASED
+    bind_vault(database, vault)
+    person = Person(id=new_id("p"), subject_id=new_subject_id(), phone="13812345678")
+    with database.transaction() as session:
+        session.add(person)
+    vault.forget()
+    with database.sessions() as session:
+        assert session.scalars(select(Person)).one().phone == "13812345678"
+    assert kms.calls == 2  # one wrap, one unwrap: KEK operations go through the provider only
+    kms._keks = {1: os.urandom(32)}  # the KMS lost (or replaced) the key
+    vault.forget()
+    with pytest.raises(KeyUnavailable), database.sessions() as session:
+        session.scalars(select(Person)).one()
+    with database.transaction() as session:
+        erase_subject(session, person.subject_id, audit=audit_log, actor="test")
+    with database.sessions() as session:
+        assert session.scalars(select(Person)).one().phone is ERASED

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from riskguard.config import PROJECT_ROOT
 from riskguard.ids import new_id
 from riskguard.keyring import Keyring
-from riskguard.privacy.vault import new_subject_id, use_vault
+from riskguard.privacy.vault import SESSION_KEY, new_subject_id
 from riskguard.privacy.vault.keys import kek_status, rewrap, rotate
 
 from .conftest import Person, make_vault
@@ -68,10 +68,10 @@ def test_sigkill_during_rewrap_loses_nothing(vault, database, keyring, audit_log
     assert counts.get(1, 0) + moved == KEYS
     assert moved % BATCH == 0 and 2 * BATCH <= moved < KEYS  # whole batches only, and not finished
     expected = {p.id: p.phone for p in people}
-    with use_vault(make_vault(Keyring.load(keyring.path))), database.sessions() as session:
+    with database.sessions(info={SESSION_KEY: make_vault(Keyring.load(keyring.path))}) as session:
         assert {p.id: p.phone for p in session.scalars(select(Person))} == expected
     result = rewrap(database, keyring, audit=audit_log, batch_size=BATCH)
     assert result.rewrapped == KEYS - moved and result.remaining == 0
     assert kek_status(database, keyring) == {2: KEYS}
-    with use_vault(make_vault(Keyring.load(keyring.path))), database.sessions() as session:
+    with database.sessions(info={SESSION_KEY: make_vault(Keyring.load(keyring.path))}) as session:
         assert {p.id: p.phone for p in session.scalars(select(Person))} == expected

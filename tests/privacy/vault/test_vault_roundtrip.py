@@ -94,7 +94,7 @@ class Boom(Exception):
 
 def test_key_made_in_a_rolled_back_transaction_is_not_reused(vault, database, keyring) -> None:
     """The data key cached during a failed transaction must not seal data in the next one."""
-    from riskguard.privacy.vault import use_vault
+    from riskguard.privacy.vault import SESSION_KEY
 
     from .conftest import make_vault
 
@@ -107,7 +107,7 @@ def test_key_made_in_a_rolled_back_transaction_is_not_reused(vault, database, ke
     except Boom:
         pass
     person = _add(database, subject, phone="13800000002")
-    with use_vault(make_vault(keyring)), database.sessions() as session:  # another process, cold cache
+    with database.sessions(info={SESSION_KEY: make_vault(keyring)}) as session:  # another process, cold cache
         assert session.get(Person, person.id).phone == "13800000002"
 
 

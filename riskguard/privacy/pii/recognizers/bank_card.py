@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from presidio_analyzer import RecognizerResult
 
-from ....identifiers import luhn_valid, normalize_card, resident_id_valid
+from ....cn_identifiers import luhn_valid, normalize_card, resident_id_valid
 from ._base import CnPatternRecognizer
 from .mobile import NOT_A_CARD
 

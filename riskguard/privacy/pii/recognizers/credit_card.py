@@ -6,7 +6,7 @@ that. UnionPay (62) is left to BANK_CARD, which does not gate on Luhn.
 
 from __future__ import annotations
 
-from ....identifiers import luhn_valid, normalize_card, resident_id_valid
+from ....cn_identifiers import luhn_valid, normalize_card, resident_id_valid
 from ._base import CnPatternRecognizer
 from .mobile import NOT_A_CARD
 

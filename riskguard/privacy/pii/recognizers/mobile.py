@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ....identifiers import cn_mobile_valid
+from ....cn_identifiers import cn_mobile_valid
 from ._base import CnPatternRecognizer
 
 __all__ = ["CnMobileRecognizer", "NOT_A_CARD", "NOT_A_PHONE"]

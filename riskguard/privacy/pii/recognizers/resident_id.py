@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ....identifiers import normalize_id, resident_id_valid
+from ....cn_identifiers import normalize_id, resident_id_valid
 from ._base import CnPatternRecognizer
 
 __all__ = ["CnResidentIdRecognizer"]

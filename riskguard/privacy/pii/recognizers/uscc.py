@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ....identifiers import normalize_id, uscc_valid
+from ....cn_identifiers import normalize_id, uscc_valid
 from ._base import FLAGS_CASED, CnPatternRecognizer
 
 __all__ = ["CnUsccRecognizer"]

@@ -8,6 +8,7 @@ packs loaded, and reports the ones that do not behave.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -56,11 +57,14 @@ def screen_example(book: Rulebook, example: dict[str, Any]) -> list[Finding]:
     return book.engine(ALL).findings(item, item.published_at or today())
 
 
-def run_examples(book: Rulebook, rules: list[Rule] | None = None) -> tuple[int, list[ExampleFailure]]:
-    """(number of examples run, failures)."""
+def run_examples(book: Rulebook, rules: list[Rule] | None = None,
+                 progress: Callable[[int], None] | None = None) -> tuple[int, list[ExampleFailure]]:
+    """(number of examples run, failures); ``progress`` is told of each rule done."""
     failures: list[ExampleFailure] = []
     count = 0
     for rule in rules if rules is not None else book.rules.values():
+        if progress is not None:
+            progress(1)
         for expectation, examples in (("must_match", rule.must_match), ("must_not_match", rule.must_not_match)):
             for i, example in enumerate(examples):
                 count += 1

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from riskguard.identifiers import (
+from riskguard.cn_identifiers import (
     cn_mobile_valid,
     luhn_valid,
     normalize_id,
