@@ -10,8 +10,8 @@ import pytest
 
 from riskguard.rulebook import Rulebook, RulebookError, ScreenInput, evaluate, load_rulebook
 from riskguard.rulebook.catalogue import markdown
-from riskguard.rulebook.checks import static_warnings
 from riskguard.rulebook.lexicons import Lexicon
+from riskguard.rulebook.selfcheck import static_warnings
 
 from .packs import packs, rule, write_rulebook
 
