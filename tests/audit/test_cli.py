@@ -61,7 +61,7 @@ def test_cli_reports_and_exports_are_audited(cli_env) -> None:
         ("audit:entries:exported", "cli", "export")]  # an export holds its own access entry
 
 
-def test_verify_shows_progress_on_stderr_only_when_asked(cli_env) -> None:
+def test_verify_shows_progress_on_stderr_only_when_asked(cli_env, cli_environment) -> None:  # type: ignore[no-untyped-def]
     for n in range(3):
         _approve(cli_env, f"b{n}", "key:f1", "key:fa1")
     runner = CliRunner()
