@@ -139,7 +139,8 @@ def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> N
             c.join()
     assert len(ok) == 8 * 15
     audit_log.integrate()
-    queried = [e for _, e in _logged(audit_log)]
+    with audit_log.db.engine.connect() as conn:  # the server's start may also record its policy load
+        queried = conn.execute(select(E.c.entry_id).where(E.c.action == "audit:entries:queried")).all()
     assert len(queried) == 8 * 15  # one audited query per answered request
     _assert_complete(audit_log, set())
 
