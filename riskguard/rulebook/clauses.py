@@ -99,6 +99,10 @@ _COMMON_JIA = ["大家", "国家", "商家", "店家", "卖家", "买家", "专�
                "东家", "老家", "全家", "一家", "住家", "行家", "玩家", "作家", "画家", "厂家直"]
 
 
+# A demonstrative before a name (那个X家的, 那款X牌): dropped before the name is judged.
+_POINTER = re.compile(r"^(?:那个|那款|那种|那位)(?=[\u4e00-\u9fff]{2})")
+
+
 def _alternation(words: list[str], fold: Callable[[str], str]) -> str:
     folded = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
     return "|".join(map(re.escape, folded))
@@ -292,7 +296,8 @@ class TextClauses:
         if self._a.third_re.search(text):
             return "third_party"
         for m in self._a.named_re.finditer(text):
-            named = m.group()
+            # 那个花漾家的: the demonstrative points at the name, it is not the name (那家的 stays common)
+            named = _POINTER.sub("", m.group())
             if not (self._a.own_re.search(named) or self._a.common_re.search(named)):
                 return "third_party"
         return "own" if self._a.own_re.search(text) else "any"

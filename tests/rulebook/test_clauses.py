@@ -89,6 +89,8 @@ def test_names_and_codes(analyser: tuple[Normaliser, ClauseAnalyser], text: str,
     ("城南的'启明教育'老师没有证", "third_party"),
     ("那家店的羊绒衫根本没羊绒", "third_party"),           # a listed cue counts as written (那… is no X家的)
     ("其他直播间的羽绒服全是飞丝", "third_party"),
+    ("那个青禾家的精华里面有激素", "third_party"),          # 那个 points at the name, it is not the name
+    ("那家的包子我没吃过", "any"),                         # 那家的 alone names no one
     ("同类纸尿裤大部分含荧光剂", "third_party"),
     ("市面上很多蜂蜜是糖浆兑的", "third_party"),
     ("这家的面包很好吃", "any"),                           # 这家的 is no third party
