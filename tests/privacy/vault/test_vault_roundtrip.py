@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import text
 
 from riskguard.ids import new_id
-from riskguard.privacy.vault import ERASED, SubjectErased, erase_subject, is_erased, new_subject_id, use_vault
+from riskguard.privacy.vault import (
+    ERASED,
+    SESSION_KEY,
+    SubjectErased,
+    erase_subject,
+    is_erased,
+    new_subject_id,
+)
 
 from .conftest import Person, make_vault
 
@@ -55,7 +62,7 @@ def test_a_cached_key_is_not_used_after_another_process_erased(vault, database, 
     person = _add(database, **VALUES)
     with database.sessions() as session:  # this vault has the key cached now
         assert session.get(Person, person.id).phone == VALUES["phone"]
-    with use_vault(make_vault(keyring)), database.transaction() as session:
+    with database.sessions(info={SESSION_KEY: make_vault(keyring)}) as session, session.begin():
         erase_subject(session, person.subject_id, audit=audit_log, actor="test")
     with database.sessions() as session:
         assert [getattr(session.get(Person, person.id), k) for k in VALUES] == [ERASED] * 3
