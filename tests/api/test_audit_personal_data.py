@@ -134,3 +134,12 @@ def test_our_own_ids_never_read_as_personal_data() -> None:
 
     ids = [new_id("pii") for _ in range(20000)]
     assert [i for i in ids if looks_personal(i) or identifier_is_personal(i)] == []
+
+
+@pytest.mark.parametrize("value", ["ad_13812345678", "x_6222021234567894", "ad_11010519491231002x"])
+def test_a_client_id_shaped_like_ours_is_still_personal(value: str) -> None:
+    """The log's own guard lets ``prefix_hex`` ids through (ours, and digits are hex digits too), so a
+    client id such as ``ad_13812345678`` must be caught by the recognizers the audit log also consults."""
+    from riskguard.privacy.pii.fields import identifier_is_personal
+
+    assert identifier_is_personal(value)
