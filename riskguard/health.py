@@ -1,4 +1,5 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (the database and the rules are there)."""
+"""``/`` (where to go from here), ``/healthz`` (the process answers) and ``/readyz`` (the database and the
+rules are there)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,25 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from .http import Blueprint, services
+from .openapi import package_version
 
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("health", __name__, description="liveness and readiness")
+
+
+class LinksSchema(Schema):
+    docs = fields.String(required=True, metadata={"description": "the API explorer"})
+    openapi = fields.String(required=True, metadata={"description": "the OpenAPI document"})
+    console = fields.String(required=True, metadata={"description": "the web console (sign in with an API key)"})
+    healthz = fields.String(required=True)
+    readyz = fields.String(required=True)
+
+
+class IndexSchema(Schema):
+    service = fields.String(required=True, metadata={"enum": ["riskguard"]})
+    version = fields.String(required=True)
+    links = fields.Nested(LinksSchema, required=True)
 
 
 class HealthSchema(Schema):
@@ -25,6 +41,15 @@ class ReadinessChecksSchema(Schema):
 class ReadinessSchema(Schema):
     status = fields.String(required=True, metadata={"enum": ["ready", "not_ready"]})
     checks = fields.Nested(ReadinessChecksSchema, required=True)
+
+
+@blueprint.get("/")
+@blueprint.response(200, IndexSchema)
+def index() -> dict[str, Any]:
+    """What this server is and where its documentation, console and health checks are"""
+    return {"service": "riskguard", "version": package_version(),
+            "links": {"docs": "/docs", "openapi": "/openapi.json", "console": "/console/",
+                      "healthz": "/healthz", "readyz": "/readyz"}}
 
 
 @blueprint.get("/healthz")
