@@ -82,7 +82,7 @@ _DOMAIN_COMMANDS = {
 LAZY_COMMANDS = {"": _DOMAIN_COMMANDS, "keys": _KEYS_COMMANDS}  # group ("" is main) -> its lazy commands
 # riskguard.auth.Role's values, written out so that --help need not import the models (a test compares)
 ROLES = ("screener", "onboarding", "reviewer", "finance", "finance_approver", "privacy_officer", "auditor",
-         "admin")
+         "monitor", "admin")
 
 
 @click.group(cls=LazyGroup, lazy=_DOMAIN_COMMANDS)
@@ -222,7 +222,8 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     database.dispose()
     from .serving import run_gunicorn
 
-    run_gunicorn(host=host, port=port, workers=workers, log_level=settings.log_level)
+    run_gunicorn(host=host, port=port, workers=workers, metrics_dir=settings.data_dir / "metrics",
+                 log_level=settings.log_level)
 
 
 if __name__ == "__main__":  # pragma: no cover

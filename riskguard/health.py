@@ -1,13 +1,16 @@
-"""``/`` (where to go from here), ``/healthz`` (the process answers) and ``/readyz`` (the database and the
-rules are there)."""
+"""``/`` (where to go from here), ``/healthz`` (the process answers), ``/readyz`` (the database and the
+rules are there) and ``/metrics`` (Prometheus, for the roles ``monitor`` and ``admin``: not public)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from marshmallow import Schema, fields
 
+from .auth import Role
 from .http import Blueprint, services
+from .metrics import CONTENT_TYPE
 from .openapi import package_version
 
 __all__ = ["blueprint"]
@@ -68,3 +71,12 @@ def readyz() -> tuple[dict[str, Any], int]:
     checks = {"database": rg.db.ping(), "rules": bool(rg.rulebook.rules)}
     ok = all(checks.values())
     return {"status": "ready" if ok else "not_ready", "checks": checks}, 200 if ok else 503
+
+
+@blueprint.get("/metrics")
+@blueprint.roles(Role.MONITOR, Role.ADMIN)
+@blueprint.doc(responses={"200": {"description": "metrics in the Prometheus text format (docs/ops/)",
+                                  "content": {CONTENT_TYPE.split(";")[0]: {"schema": {"type": "string"}}}}})
+def metrics() -> Response:
+    """Request, decision and finding counters of every worker, and audit, key, payout and review state"""
+    return Response(services().metrics.exposition(), mimetype=None, content_type=CONTENT_TYPE)

@@ -119,6 +119,7 @@ def _serving(audit_log, keyring, tmp_path, workers: int) -> Iterator[tuple[str, 
 def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> None:
     with audit_log.db.transaction() as session:
         _, token = create_key(session, role="auditor", name="load")
+        _, monitor = create_key(session, role="monitor", name="prometheus")
     ok = []
     with _serving(audit_log, keyring, tmp_path, workers=3) as (base, _):
         lock = threading.Lock()
@@ -137,6 +138,13 @@ def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> N
             c.start()
         for c in clients:
             c.join()
+        # /metrics adds up every worker's counters (multiprocess mode), whichever worker answers
+        for _ in range(3):
+            req = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {monitor}"})
+            with urllib.request.urlopen(req, timeout=60) as res:
+                text = res.read().decode()
+            assert 'riskguard_http_requests_total{endpoint="/v1/audit/entries",method="GET",status="200"} 120.0' \
+                in text
     assert len(ok) == 8 * 15
     audit_log.integrate()
     with audit_log.db.engine.connect() as conn:  # the server's start may also record its policy load
