@@ -42,8 +42,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
+from bench._pg import pg_schema  # noqa: E402
 from riskguard import create_app, migrate  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
 from riskguard.config import Settings  # noqa: E402
@@ -151,9 +152,12 @@ def bench_backend(name: str, url: str, tmp: Path, n: int, runs: int) -> None:
         assert res.status_code == 200, (path, res.status_code)
         return res
 
-    cursor = None
-    for _ in range(40):
-        cursor = get(api, "/v1/review/cases" + (f"?cursor={cursor}" if cursor else ""), headers=headers).get_json()["next"]
+    cursor = get(api, "/v1/review/cases", headers=headers).get_json()["next"]
+    for _ in range(39):  # 40 pages in, or the last page of a smaller run
+        following = get(api, f"/v1/review/cases?cursor={cursor}", headers=headers).get_json()["next"]
+        if following is None:
+            break
+        cursor = following
     deep = get(api, f"/v1/review/cases?cursor={cursor}", headers=headers).get_json()
     since = (datetime.now(UTC) - timedelta(days=10)).date().isoformat()
     queries = {
@@ -191,19 +195,9 @@ def main() -> None:
         (tmp / "sqlite").mkdir()
         bench_backend("sqlite", f"sqlite:///{tmp / 'sqlite' / 'riskguard.db'}", tmp / "sqlite", args.cases, args.runs)
         if not args.no_pg:
-            schema_name = f"rgbench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-            try:
-                (tmp / "pg").mkdir()
-                bench_backend("postgres", f"{args.pg}?options=-csearch_path%3D{schema_name}", tmp / "pg",
-                              args.cases, args.runs)
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
-                admin.dispose()
-
+            (tmp / "pg").mkdir()
+            with pg_schema(args.pg) as url:
+                bench_backend("postgres", url, tmp / "pg", args.cases, args.runs)
 
 if __name__ == "__main__":
     main()

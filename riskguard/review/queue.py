@@ -188,7 +188,7 @@ class ReviewQueue:
 
     def counts(self, session: Session, flt: QueueFilter, now: datetime) -> dict[str, int]:
         where = self._where(session, flt)
-        by_status: dict[str, int] = dict(session.execute(  # type: ignore[arg-type]
+        by_status: dict[str, int] = dict(session.execute(
             select(ReviewCase.status, func.count()).where(*where)
                                          .group_by(ReviewCase.status)).all())
         overdue = session.execute(select(func.count()).where(*where, self._overdue(now))).scalar_one()

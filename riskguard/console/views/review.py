@@ -50,7 +50,7 @@ def _query() -> tuple[dict[str, Any], dict[str, str], set[str]]:
         try:
             return {**schema.load({**given, "limit": PAGE}), "min_age_hours": _hours(raw, bad)}, raw, bad
         except ValidationError as err:
-            refused = set(err.messages) & set(given)  # type: ignore[arg-type]
+            refused = set(err.messages) & set(given)
             if not refused:
                 raise
             bad |= refused
