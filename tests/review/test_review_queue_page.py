@@ -196,6 +196,15 @@ def test_personal_looking_content_ids_are_masked_and_digested(app, client, cases
     assert [c["content_id"] for c in listed["cases"]] == ["ad_*******5678"]
 
 
+def test_a_digest_is_its_own_audit_identifier(app) -> None:  # type: ignore[no-untyped-def]
+    """The case page links the decision's entries by the digest they hold; the audit API passes a filter
+    value through ``identifier`` again, which must not digest a digest whose hex holds a mobile number."""
+    digest = "hmac-sha256:" + ("ab13812345678cd" + "e" * 64)[:64]
+    audit = app.extensions["riskguard"].audit
+    assert audit.identifier(digest) == digest
+    assert audit.identifier("ad_13812345678").startswith("hmac-sha256:")
+
+
 @pytest.mark.parametrize(("value", "shown"), [("AD-2101", "AD-2101"), ("ad_13812345678", "ad_*******5678"),
                                               ("zhang.san@qq.com", "z********@qq.com")])
 def test_masked_identifier(value: str, shown: str) -> None:
