@@ -138,7 +138,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.q.sort.newest": ("最新优先", "Newest first"),
     "review.q.sort.severity": ("严重程度优先", "Most severe first"),
     "review.q.bad": ("以下筛选条件无效，已忽略：", "These filters were not understood and are ignored:"),
-    "review.q.total": ("共 {n} 个案件", "{n} cases"),
+    "review.q.total": ("共 {n} 个案件", "Cases: {n}"),
     "review.q.outcome": ("决定与理由", "Decision and reason"),
     "review.q.prev": ("上一页", "Previous"),
     "review.q.next": ("下一页", "Next"),
