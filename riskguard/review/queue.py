@@ -16,7 +16,7 @@ import binascii
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -186,8 +186,8 @@ class ReviewQueue:
                        ReviewCase.created_at < now - timedelta(hours=self.policy.default_sla_hours))
         return and_(ReviewCase.status == CaseStatus.OPEN, or_(*per_kind, default))
 
-    def counts(self, session: Session, flt: QueueFilter, now: datetime) -> dict[str, int]:
-        where = self._where(session, flt)
+    def _counts(self, session: Session, where: list[ColumnElement[bool]], now: datetime) -> dict[str, int]:
+        """Cases matching ``where`` (the filter but its state) in each state, and the overdue ones."""
         by_status: dict[str, int] = dict(session.execute(
             select(ReviewCase.status, func.count()).where(*where)
                                          .group_by(ReviewCase.status)).all())
@@ -203,16 +203,14 @@ class ReviewQueue:
         direction, key = _decode(cursor, sort) if cursor else ("next", None)
         forward = direction == "next"
         where = self._where(session, flt)
-        if flt.status:
-            where.append(ReviewCase.status == flt.status)
-        query = select(ReviewCase).where(*where)
+        query = select(ReviewCase).where(*where, *([ReviewCase.status == flt.status] if flt.status else []))
         if key is not None:
             query = query.where(_after(sort, key, forward))
         query = query.order_by(*[col.asc() if asc == forward else col.desc() for col, asc in _KEYS[sort]])
         found = list(session.execute(query.limit(limit + 1)).scalars())
         more = len(found) > limit
         cases = found[:limit] if forward else list(reversed(found[:limit]))
-        counts = self.counts(session, replace(flt, status=None), now)
+        counts = self._counts(session, where, now)
         total = counts[flt.status] if flt.status else counts["open"] + counts["decided"]
         names = key_names(session, {c.submitted_by for c in cases})
         rows = [self._row(c, names.get(c.submitted_by), now) for c in cases]
