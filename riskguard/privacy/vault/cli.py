@@ -7,6 +7,7 @@ one of them runs.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -155,7 +156,7 @@ def lookup(settings: Settings, kind: str, reason: str) -> None:
 
     from .officer import check_reason, lookup_subjects
 
-    value = click.get_text_stream("stdin").readline().strip()
+    value = sys.stdin.readline().strip()
     if not value:
         raise click.UsageError("give the value on stdin, e.g. `riskguard privacy lookup phone --reason … < file`")
     with _opened(settings) as rg:
@@ -176,8 +177,10 @@ def records(settings: Settings, subject_id: str) -> None:
 
     from .officer import subject_records
 
-    with _opened(settings) as rg, rg.db.sessions() as session:
-        click.echo(json_line(asdict(subject_records(session, rg.vault, subject_id))))
+    with _opened(settings) as rg:
+        vault = rg.vault  # built (and bound to the database's sessions) before a session opens
+        with rg.db.sessions() as session:
+            click.echo(json_line(asdict(subject_records(session, vault, subject_id))))
 
 
 @privacy.command("reveal")
@@ -265,7 +268,9 @@ def retention(settings: Settings) -> None:
     from .officer import retention_status
 
     now = utcnow()
-    with _opened(settings) as rg, rg.db.sessions() as session:
-        status = retention_status(session, rg.vault, now=now)
-        click.echo(json_line({"policy_revision": rg.vault.policy.revision, "checked_at": now.isoformat(),
-                               "fields": [asdict(f) for f in status]}))
+    with _opened(settings) as rg:
+        vault = rg.vault  # built (and bound to the database's sessions) before a session opens
+        with rg.db.sessions() as session:
+            status = retention_status(session, vault, now=now)
+    click.echo(json_line({"policy_revision": vault.policy.revision, "checked_at": now.isoformat(),
+                           "fields": [asdict(f) for f in status]}))
