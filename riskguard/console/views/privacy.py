@@ -148,7 +148,7 @@ def privacy_erase(subject_id: str) -> Response | tuple[str, int]:
 
 
 @bp.route("/privacy/records/<string:record_type>/<path:record_id>", methods=["GET", "POST"])
-@console_roles("vault.reveal", Role.PRIVACY_OFFICER)
+@console_roles("vault.reveal", Role.PRIVACY_OFFICER, Role.REVIEWER, Role.ONBOARDING, Role.AUDITOR)
 def privacy_record(record_type: str, record_id: str) -> str | tuple[str, int]:
     """Masked on GET; in clear on POST with a reason, for a privacy officer only (as the API)."""
     from ...privacy.vault.officer import check_reason, read_record

@@ -47,7 +47,7 @@ def iso(value: datetime | None) -> str | None:
     """A stored time with its zone (SQLite hands timezone-aware columns back naive, in UTC)."""
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
 def check_reason(vault: Vault, raw: str | None, *, field: str, required: bool = True) -> str | None:
