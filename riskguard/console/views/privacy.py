@@ -15,6 +15,7 @@ from typing import Any
 import structlog
 from flask import Response, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ...auth import Role
 from ...errors import ApiError, BadRequest
@@ -127,7 +128,7 @@ def privacy_export(subject_id: str) -> Response | tuple[str, int]:
 
 @bp.post("/privacy/subjects/<string:subject_id>/erase")
 @console_roles("vault.erase", Role.PRIVACY_OFFICER)
-def privacy_erase(subject_id: str) -> Response | tuple[str, int]:
+def privacy_erase(subject_id: str) -> WerkzeugResponse | tuple[str, int]:
     from ...privacy.vault.officer import check_reason
     from ...privacy.vault.subjects import erase_subject
 

@@ -141,15 +141,22 @@ def _api_errors(run):  # type: ignore[no-untyped-def]
     return wrapper
 
 
+def _officer(run):  # type: ignore[no-untyped-def]
+    """The settings passed in, API errors as CLI errors."""
+    return click.pass_obj(_api_errors(run))
+
+
+_reason_option = click.option("--reason", required=True, help=_REASON_HELP)
+
+
 def _digest_key(rg: Services) -> bytes:
     return rg.keyring.secret("digest")
 
 
 @privacy.command("lookup")
 @click.argument("kind", type=click.Choice(("phone", "id_number", "bank_card", "email")))
-@click.option("--reason", required=True, help=_REASON_HELP)
-@click.pass_obj
-@_api_errors
+@_reason_option
+@_officer
 def lookup(settings: Settings, kind: str, reason: str) -> None:
     """Find data subjects by a value read from stdin (never an argument: it would stay in shell history)."""
     import riskguard.models  # noqa: F401 - every domain registers its record types on import
@@ -169,8 +176,7 @@ def lookup(settings: Settings, kind: str, reason: str) -> None:
 
 @privacy.command("records")
 @click.argument("subject_id")
-@click.pass_obj
-@_api_errors
+@_officer
 def records(settings: Settings, subject_id: str) -> None:
     """The records a data subject owns, masked: what `privacy erase` would shred."""
     import riskguard.models  # noqa: F401
@@ -186,10 +192,9 @@ def records(settings: Settings, subject_id: str) -> None:
 @privacy.command("reveal")
 @click.argument("record_type")
 @click.argument("record_id")
-@click.option("--reason", required=True, help=_REASON_HELP)
+@_reason_option
 @click.option("--fields", default=None, help="comma-separated field names (default: all)")
-@click.pass_obj
-@_api_errors
+@_officer
 def reveal(settings: Settings, record_type: str, record_id: str, reason: str, fields: str | None) -> None:
     """A record's personal fields in clear (audited)."""
     import riskguard.models  # noqa: F401
@@ -208,10 +213,9 @@ def reveal(settings: Settings, record_type: str, record_id: str, reason: str, fi
 
 @privacy.command("export")
 @click.argument("subject_id")
-@click.option("--reason", required=True, help=_REASON_HELP)
+@_reason_option
 @click.option("--format", "fmt", type=click.Choice(("json", "csv")), default="json", show_default=True)
-@click.pass_obj
-@_api_errors
+@_officer
 def export(settings: Settings, subject_id: str, reason: str, fmt: str) -> None:
     """A copy of a data subject's personal data (PIPL Art. 45) on stdout, as JSON or CSV (audited)."""
     import riskguard.models  # noqa: F401
@@ -231,10 +235,9 @@ def export(settings: Settings, subject_id: str, reason: str, fmt: str) -> None:
 
 @privacy.command("erase")
 @click.argument("subject_id")
-@click.option("--reason", required=True, help=_REASON_HELP)
+@_reason_option
 @click.option("--yes", is_flag=True, help="do not ask; erase after listing what will be shredded")
-@click.pass_obj
-@_api_errors
+@_officer
 def erase(settings: Settings, subject_id: str, reason: str, yes: bool) -> None:
     """Crypto-shred a data subject (PIPL Art. 47) after listing, on stderr, the records and fields it makes
     unreadable; asks for confirmation unless --yes."""

@@ -27,6 +27,7 @@ from ...ids import keyed_digest, new_id, utcnow
 from ..pii.fields import refuse_personal_data
 from . import blind
 from .models import BlindIndexEntry
+from .policy import FieldPolicy
 from .registry import RecordType, all_record_types, get_record_type, mask
 from .retention import expired_fields
 from .service import Vault, is_erased
@@ -95,16 +96,10 @@ class RecordRead:
 
 
 @dataclass(frozen=True)
-class FieldRetention:
-    table: str
-    column: str
-    record_type: str | None
-    classification: str
-    encrypted: bool
-    blind_index: str | None
-    mask: str
-    retention_days: int | None
-    retention_anchor: str
+class FieldRetention(FieldPolicy):
+    """A field's policy, the record type that stores it, and (from :func:`retention_status`) counts."""
+
+    record_type: str | None = None
     records_with_value: int | None = None
     expired: int | None = None  # past retention, cleared by the next `riskguard privacy purge-expired`
     next_expiry: str | None = None
@@ -141,7 +136,7 @@ def subject_records(session: Session, vault: Vault, subject_id: str, *, clear: b
     status = vault.subject_state(session.connection(), subject_id)
     if status == "unknown":
         raise NotFound(f"the vault holds no data for subject {subject_id}", code="subject_not_found")
-    records = []
+    records: list[SubjectRecord] = []
     for kind in sorted(all_record_types(), key=lambda k: k.name):
         model = kind.model
         if model.__table__.name not in _tables(session):  # type: ignore[attr-defined]
@@ -279,14 +274,11 @@ def export_csv(document: dict[str, Any]) -> Iterator[str]:
 def _field_policies(vault: Vault, record_types: set[str] | None = None) -> list[FieldRetention]:
     by_table = {kind.table: kind for kind in all_record_types()}
     out = []
-    for (table, column), policy in sorted(vault.policy.fields.items()):
+    for (table, _column), policy in sorted(vault.policy.fields.items()):
         kind = by_table.get(table)
         if record_types is not None and (kind is None or kind.name not in record_types):
             continue
-        out.append(FieldRetention(table=table, column=column, record_type=kind.name if kind else None,
-                                  classification=policy.classification, encrypted=policy.encrypted,
-                                  blind_index=policy.blind_index, mask=policy.mask,
-                                  retention_days=policy.retention_days, retention_anchor=policy.retention_anchor))
+        out.append(FieldRetention(**asdict(policy), record_type=kind.name if kind else None))
     return out
 
 

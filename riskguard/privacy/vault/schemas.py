@@ -57,7 +57,8 @@ class SubjectRecordSchema(Schema):
     record_type = fields.String(required=True)
     record_id = fields.String(required=True)
     created_at = fields.String(allow_none=True, metadata=_WHEN)
-    fields = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
+    values = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
+                         data_key="fields", attribute="fields",
                          metadata={"description": 'masked (export: clear) values, "ERASED", or null'})
 
 
@@ -105,11 +106,12 @@ class SubjectExportSchema(Schema):
     policy_revision = fields.String(required=True)
     legal_basis = fields.String(required=True)
     records = fields.List(fields.Nested(SubjectRecordSchema), required=True)
-    fields = fields.List(fields.Nested(FieldRetentionSchema), required=True,
-                         metadata={"description": "class and retention of each field"})
+    field_policies = fields.List(fields.Nested(FieldRetentionSchema), required=True, data_key="fields",
+                                 attribute="fields", metadata={"description": "class and retention of each field"})
 
 
 class RetentionStatusSchema(Schema):
     policy_revision = fields.String(required=True)
     checked_at = fields.String(required=True, metadata=_WHEN)
-    fields = fields.List(fields.Nested(FieldRetentionSchema), required=True)
+    field_policies = fields.List(fields.Nested(FieldRetentionSchema), required=True, data_key="fields",
+                                 attribute="fields")
