@@ -152,6 +152,17 @@ def test_pii_try_out_detects_and_refuses_blank_text(sclient, console_login) -> N
     assert blank.status_code == 400 and 'id="text-error"' in blank.text
 
 
+@pytest.mark.parametrize(("role", "listed"), [("screener", False), ("privacy_officer", True)])
+def test_only_an_officer_gets_the_values_listed(sclient, console_login, role: str, listed: bool) -> None:  # type: ignore[no-untyped-def]
+    """As the API's include_text: the table lists matched values for a privacy officer only."""
+    console_login(sclient, role)
+    res = _post(sclient, "/console/privacy/pii", {"text": "手机 13812345678", "mode": "detect"})
+    table = res.text.split('id="detections"', 1)[1]
+    assert ("<td>13812345678</td>" in table) is listed
+    [entry] = _actions(sclient.application, "privacy:text:scanned")
+    assert (b'"include_text":true' in entry) is listed
+
+
 def test_english_pages(sclient, console_login) -> None:  # type: ignore[no-untyped-def]
     console_login(sclient, "privacy_officer")
     _post(sclient, "/console/lang", {"lang": "en", "next": "/console/privacy"}, page="/console/privacy")

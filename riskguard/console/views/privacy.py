@@ -17,7 +17,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ...auth import Role
+from ...auth import Actor, Role
 from ...errors import ApiError, BadRequest
 from ...http import services
 from ...ids import utcnow
@@ -34,10 +34,14 @@ FORM_ERRORS = {"reason_required", "invalid_reason", "reason_contains_personal_da
 PII_EXAMPLE = "联系人张伟，手机 13812345678，邮箱 zhang.wei@example.com，身份证 11010519491231002X。"
 
 
-def _actor_ref() -> str:
+def _actor() -> Actor:
     actor = signed_in_actor()
     assert actor is not None  # console_roles let the request in
-    return actor.ref
+    return actor
+
+
+def _actor_ref() -> str:
+    return _actor().ref
 
 
 def _reason_field() -> str:
@@ -154,8 +158,7 @@ def privacy_record(record_type: str, record_id: str) -> str | tuple[str, int]:
     """Masked on GET; in clear on POST with a reason, for a privacy officer only (as the API)."""
     from ...privacy.vault.officer import check_reason, read_record
 
-    rg, actor = services(), signed_in_actor()
-    assert actor is not None
+    rg, actor = services(), _actor()
     error, status, reason = None, 200, None
     clear = request.method == "POST" and actor.role is Role.PRIVACY_OFFICER
     try:
@@ -196,6 +199,7 @@ def privacy_pii() -> str | tuple[str, int]:
     if request.method == "GET":
         return render_template("console/privacy_pii.html", **context)
     service, actor = services().pii, _actor_ref()
+    officer = _actor().role is Role.PRIVACY_OFFICER
     try:
         if mode not in ("detect", "redact") or operator not in OPERATORS:
             raise ValidationError({"mode": ["unknown mode or operator"]})
@@ -205,9 +209,10 @@ def privacy_pii() -> str | tuple[str, int]:
             body = PiiDetectSchema().load({"text": text})
             found = service.detect(text, language=body["language"], entities=body["entities"],
                                    score_threshold=body["score_threshold"])
-            scan_id = record_scan("detect", service, [text], [found], actor, include_text=True)
+            scan_id = record_scan("detect", service, [text], [found], actor, include_text=officer)
+            # matched values are listed for a privacy officer only, as the API's include_text
             detections = [{"type": d.type, "start": d.start, "end": d.end, "score": d.score,
-                           "text": text[d.start:d.end]} for d in found]
+                           "text": text[d.start:d.end] if officer else None} for d in found]
             marked = highlight(text, [{**d, "rule_id": d["type"]} for d in detections])
             context["result"] = {"scan_id": scan_id, "detections": detections, "marked": marked}
         else:

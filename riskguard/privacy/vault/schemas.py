@@ -40,8 +40,8 @@ class VaultSubjectSchema(Schema):
     status = fields.String(required=True, metadata={"enum": ["active", "erased"]})
 
 
-_REASON = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
-    "description": "required: '<reason>:<reference>' from policies/privacy.yaml reveal_reasons "
+_REASON = fields.String(required=True, validate=validate.Length(max=100), metadata={
+    "description": "'<reason>:<reference>' from policies/privacy.yaml reveal_reasons "
                    "(e.g. data_subject_request:DSR-17); recorded in the audit trail, so never personal data"})
 _WHEN = {"format": "date-time"}
 
