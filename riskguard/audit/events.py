@@ -24,6 +24,8 @@ class Action(StrEnum):
     PRIVACY_REVEALED = "privacy:record:revealed"
     PRIVACY_ERASED = "privacy:subject:erased"
     PRIVACY_PURGED = "privacy:retention:purged"
+    PRIVACY_LOOKED_UP = "privacy:subject:looked_up"
+    PRIVACY_EXPORTED = "privacy:subject:exported"
     KEY_CREATED = "auth:key:created"
     KEY_REVOKED = "auth:key:revoked"
     KEK_ROTATED = "vault:kek:rotated"
