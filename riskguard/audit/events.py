@@ -30,6 +30,8 @@ class Action(StrEnum):
     KEK_REWRAPPED = "vault:kek:rewrapped"
     KEK_RETIRED = "vault:kek:retired"
     POLICY_LOADED = "rulebook:policy:loaded"
+    RULES_PROMOTED = "rulebook:revision:promoted"
+    RULES_ROLLED_BACK = "rulebook:revision:rolled_back"
     AUDIT_QUERIED = "audit:entries:queried"
     AUDIT_EXPORTED = "audit:entries:exported"
     AUDIT_REPORT_RUN = "audit:report:run"

@@ -1,0 +1,54 @@
+"""Rule revisions in the database: each stored rulebook (content-addressed), the one that is active,
+and every activation in order (promote pushes, rollback pops)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+__all__ = ["RuleRevision", "RuleState", "RuleActivation"]
+
+
+class RuleRevision(Base):
+    """The rule packs and screening policies of one revision, as zlib-compressed JSON ``{path: text}``;
+    loading them again gives the same revision (checked), so no source tree is needed."""
+
+    __tablename__ = "rule_revisions"
+
+    revision: Mapped[str] = mapped_column(String(64), primary_key=True)  # the rulebook's content hash
+    label: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    files: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class RuleState(Base):
+    """One row (id 1): the active revision and its generation. Workers read it by primary key every few
+    seconds; a promote or rollback moves ``generation`` with a guarded UPDATE, so of two racing only one
+    wins."""
+
+    __tablename__ = "rule_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[str | None] = mapped_column(String(64), ForeignKey("rule_revisions.revision"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RuleActivation(Base):
+    """Generation ``generation`` made ``revision`` active; ``previous`` is the generation a rollback
+    returns to (a promote points at the one it replaced, a rollback at the one before its target)."""
+
+    __tablename__ = "rule_activations"
+
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[str] = mapped_column(String(64), ForeignKey("rule_revisions.revision"))
+    previous: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
