@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,18 @@ def _fail(exc: ApiError) -> click.ClickException:
     return click.ClickException(f"{exc} ({exc.code})")
 
 
+def _activate(store: Any, change: Callable[[], Any]) -> None:
+    """Run a promote or rollback and print the activation as JSON; a refusal is the error's code."""
+    try:
+        done = change()
+    except ApiError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.db.dispose()
+    click.echo(json.dumps({"generation": done.generation, "revision": done.revision, "label": done.label,
+                           "previous_revision": done.previous_revision}, ensure_ascii=False))
+
+
 @click.command("promote")
 @click.argument("source")
 @click.option("--label", default=None, help="a human name for the revision (default: its first 12 digits)")
@@ -54,15 +66,8 @@ def _fail(exc: ApiError) -> click.ClickException:
 def rules_promote(settings: Settings, source: str, label: str | None, expect_generation: int | None) -> None:
     """Make PATH (a folder with rules/ and policies/, or a rules folder) or a stored REV active everywhere."""
     store = _revisions(settings)
-    snapshot, _book = _resolve(store, source, settings)
-    try:
-        done = store.promote(snapshot, label=label, actor=ACTOR, expect_generation=expect_generation)
-    except ApiError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.db.dispose()
-    click.echo(json.dumps({"generation": done.generation, "revision": done.revision, "label": done.label,
-                           "previous_revision": done.previous_revision}, ensure_ascii=False))
+    _activate(store, lambda: store.promote(_resolve(store, source, settings)[0], label=label, actor=ACTOR,
+                                           expect_generation=expect_generation))
 
 
 @click.command("rollback")
@@ -72,14 +77,7 @@ def rules_promote(settings: Settings, source: str, label: str | None, expect_gen
 def rules_rollback(settings: Settings, expect_generation: int | None) -> None:
     """Make the revision active before the current one active again."""
     store = _revisions(settings)
-    try:
-        done = store.rollback(actor=ACTOR, expect_generation=expect_generation)
-    except ApiError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.db.dispose()
-    click.echo(json.dumps({"generation": done.generation, "revision": done.revision, "label": done.label,
-                           "previous_revision": done.previous_revision}, ensure_ascii=False))
+    _activate(store, lambda: store.rollback(actor=ACTOR, expect_generation=expect_generation))
 
 
 @click.command("revisions")
@@ -114,7 +112,7 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | No
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         try:
-            import pyarrow.parquet as pq  # type: ignore[import-not-found]
+            import pyarrow.parquet as pq
         except ImportError:
             raise click.ClickException("reading Parquet needs pyarrow, which is not installed; "
                                        "use JSON lines or CSV") from None
