@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .review import ReviewService
     from .revisions.active import ActiveRulebook
     from .revisions.service import RuleRevisions
+    from .revisions.shadow import ShadowRunner
     from .rulebook import Rulebook
 
 __all__ = ["Services", "build_services", "DecisionHook"]
@@ -106,6 +107,13 @@ class Services:
 
         return RuleRevisions(self.db, self.audit, data_dir=self.settings.data_dir,
                              policies_dir=self.settings.policies_dir)
+
+    @cached_property
+    def shadow(self) -> ShadowRunner:
+        """Screens a sample of answered requests with the shadow candidate, if one is set."""
+        from .revisions.shadow import ShadowRunner
+
+        return ShadowRunner(self.db, self.keyring.secret("digest"), lambda: self.active_rules.shadow)
 
     @cached_property
     def vault(self) -> Vault:

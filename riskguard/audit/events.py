@@ -32,6 +32,7 @@ class Action(StrEnum):
     POLICY_LOADED = "rulebook:policy:loaded"
     RULES_PROMOTED = "rulebook:revision:promoted"
     RULES_ROLLED_BACK = "rulebook:revision:rolled_back"
+    RULES_SHADOWED = "rulebook:revision:shadowed"
     AUDIT_QUERIED = "audit:entries:queried"
     AUDIT_EXPORTED = "audit:entries:exported"
     AUDIT_REPORT_RUN = "audit:report:run"

@@ -42,6 +42,8 @@ class ActiveRulebook:
         self._lock = threading.Lock()  # one check at a time
         self._swapping = threading.Lock()  # the swap itself
         self._loading: threading.Thread | None = None
+        self._shadow: tuple[Rulebook, float] | None = None
+        self._shadow_key: tuple[str, float] | None = None  # what the state said when _shadow was loaded
         self.generation: int | None = None
         self.source = "files"
         state = self._state()
@@ -64,18 +66,19 @@ class ActiveRulebook:
         return self._revisions.folders(self._book.revision) if self.source == "database" else None
 
     def refresh(self, *, wait: bool = True) -> bool:
-        """Check the active revision now. With ``wait``, load a new one here and return True if the
-        rulebook changed; without, a check another thread is running is enough and a new revision is
-        loaded in a background thread (compiling takes seconds; requests go on with the current one)."""
+        """Check the active revision (and the shadow candidate) now. With ``wait``, load a new one here and
+        return True if anything changed; without, a check another thread is running is enough and a new
+        revision is loaded in a background thread (compiling takes seconds; requests go on meanwhile)."""
         if not self._lock.acquire(blocking=wait):
             return False
         try:
             self._next = self._clock() + self._interval
             state = self._state()
-            if state is None or state.revision is None or state.generation == self.generation:
+            if state is None:
                 return False
-            if state.revision == self._book.revision:
-                self.generation = state.generation
+            if state.revision is None or state.revision == self._book.revision:
+                self.generation = state.generation  # nothing to load for the active revision
+            if state.generation == self.generation and state.shadow == self._shadow_key:
                 return False
             if wait:
                 return self._swap(state)
@@ -87,6 +90,11 @@ class ActiveRulebook:
         finally:
             self._lock.release()
 
+    @property
+    def shadow(self) -> tuple[Rulebook, float] | None:
+        """The candidate revision deciding a sample of requests in the shadow of this one, and the rate."""
+        return self._shadow
+
     def wait_loaded(self, timeout: float | None = None) -> None:
         """Wait for a background load started by :meth:`refresh` (tests, a clean shutdown)."""
         loading = self._loading
@@ -95,17 +103,31 @@ class ActiveRulebook:
 
     def _swap(self, state: State) -> bool:
         try:
-            book = self._revisions.load(self._revisions.get(state.revision or ""))
+            book = self._book
+            if state.revision is not None and state.revision != book.revision:
+                book = self._revisions.load(self._revisions.get(state.revision))
+            shadow = None
+            if state.shadow is not None:
+                revision, sample = state.shadow
+                known = {b.revision: b for b in (book, self._book)}
+                if self._shadow is not None:
+                    known.setdefault(self._shadow[0].revision, self._shadow[0])
+                candidate = known.get(revision) or self._revisions.load(self._revisions.get(revision))
+                shadow = (candidate, sample)
         except Exception as exc:  # noqa: BLE001 - keep screening with what we have; say so loudly
             log.error("rulebook.swap_failed", revision=(state.revision or "")[:16], generation=state.generation,
-                      error_type=type(exc).__name__)
+                      shadow=(state.shadow_revision or "")[:16], error_type=type(exc).__name__)
             return False
         with self._swapping:
-            if self.generation is not None and state.generation <= self.generation:
+            if self.generation is not None and state.generation < self.generation:
                 return False  # a later generation was swapped in meanwhile
             old = self._book.revision
-            self._book, self.generation, self.source = book, state.generation, "database"
-        log.info("rulebook.swapped", revision=book.revision[:16], previous=old[:16], generation=state.generation)
+            self._book, self.generation = book, state.generation
+            self._shadow, self._shadow_key = shadow, state.shadow
+            if state.revision is not None:
+                self.source = "database"
+        log.info("rulebook.swapped", revision=book.revision[:16], previous=old[:16], generation=state.generation,
+                 shadow=(state.shadow_revision or "")[:16] or None)
         return True
 
     def _state(self) -> State | None:

@@ -1,4 +1,4 @@
-"""``riskguard rules promote|rollback|revisions|diff``: rule revisions from the command line.
+"""``riskguard rules promote|rollback|revisions|shadow|diff``: rule revisions from the command line.
 
 ``promote`` and ``rollback`` change what every worker screens with (each notices within
 ``RISKGUARD_RULES_REFRESH_SECONDS``) and record ``rulebook:revision:promoted`` / ``rolled_back``;
@@ -18,7 +18,7 @@ import click
 from ..config import Settings
 from ..errors import ApiError
 
-__all__ = ["rules_promote", "rules_rollback", "rules_revisions", "rules_diff", "read_items"]
+__all__ = ["rules_promote", "rules_rollback", "rules_revisions", "rules_shadow", "rules_diff", "read_items"]
 
 ACTOR = "cli"
 _BOOLEAN_COLUMNS = ("has_purchase_link", "labelled_as_ad")
@@ -80,6 +80,28 @@ def rules_rollback(settings: Settings, expect_generation: int | None) -> None:
     _activate(store, lambda: store.rollback(actor=ACTOR, expect_generation=expect_generation))
 
 
+@click.command("shadow")
+@click.argument("source", required=False)
+@click.option("--sample", type=click.FloatRange(0, 1, min_open=True), default=0.1, show_default=True,
+              help="the share of screened items the candidate also decides")
+@click.option("--off", is_flag=True, help="stop shadowing")
+@click.pass_obj
+def rules_shadow(settings: Settings, source: str | None, sample: float, off: bool) -> None:
+    """Let PATH|REV decide a sample of live requests in the shadow of the active revision (or --off)."""
+    if off == (source is not None):
+        raise click.UsageError("give SOURCE or --off")
+    store = _revisions(settings)
+    try:
+        snapshot = None if off else _resolve(store, source or "", settings)[0]
+        state = store.shadow(snapshot, sample=sample, actor=ACTOR)
+    except ApiError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.db.dispose()
+    click.echo(json.dumps({"active": state.revision, "shadow": state.shadow_revision,
+                           "sample": state.shadow_sample}))
+
+
 @click.command("revisions")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.pass_obj
@@ -89,7 +111,8 @@ def rules_revisions(settings: Settings, limit: int) -> None:
     try:
         state = store.state()
         out = {"active": state.revision if state else None, "generation": state.generation if state else 0,
-               "history": store.history(limit)}
+               "shadow": state.shadow_revision if state else None,
+               "shadow_sample": state.shadow_sample if state else None, "history": store.history(limit)}
     finally:
         store.db.dispose()
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))

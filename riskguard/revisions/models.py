@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
 
-__all__ = ["RuleRevision", "RuleState", "RuleActivation"]
+__all__ = ["RuleRevision", "RuleState", "RuleActivation", "ShadowRecord"]
 
 
 class RuleRevision(Base):
@@ -38,6 +38,10 @@ class RuleState(Base):
     generation: Mapped[int] = mapped_column(Integer)
     revision: Mapped[str | None] = mapped_column(String(64), ForeignKey("rule_revisions.revision"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the candidate that decides a sample of live requests in the shadow of the active revision
+    shadow_revision: Mapped[str | None] = mapped_column(String(64), ForeignKey("rule_revisions.revision"),
+                                                        nullable=True)
+    shadow_sample: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class RuleActivation(Base):
@@ -51,4 +55,26 @@ class RuleActivation(Base):
     previous: Mapped[int | None] = mapped_column(Integer, nullable=True)
     action: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ShadowRecord(Base):
+    """The active and the shadow decision of one sampled request: the text's keyed digest and rule ids,
+    never the text."""
+
+    __tablename__ = "rule_shadow_records"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    candidate_revision: Mapped[str] = mapped_column(String(64), index=True)
+    active_revision: Mapped[str] = mapped_column(String(64))
+    decision_id: Mapped[str] = mapped_column(String(64))
+    input_digest: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(40))
+    policy: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(8))
+    shadow_decision: Mapped[str] = mapped_column(String(8))
+    rule_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    shadow_rule_ids: Mapped[str] = mapped_column(Text)  # JSON list
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

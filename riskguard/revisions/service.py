@@ -64,6 +64,15 @@ class Snapshot:
 class State:
     generation: int
     revision: str | None
+    shadow_revision: str | None = None
+    shadow_sample: float | None = None
+
+    @property
+    def shadow(self) -> tuple[str, float] | None:
+        """The candidate in shadow and its sample rate, if one is set."""
+        if self.shadow_revision is None or not self.shadow_sample:
+            return None
+        return self.shadow_revision, float(self.shadow_sample)
 
 
 @dataclass(frozen=True)
@@ -198,9 +207,10 @@ class RuleRevisions:
     def state(self) -> State | None:
         """The active revision and its generation: one read by primary key (what workers poll)."""
         with self.db.engine.connect() as conn:
-            row = conn.execute(select(RuleState.generation, RuleState.revision)
-                               .where(RuleState.id == STATE_ID)).first()
-        return None if row is None else State(int(row.generation), row.revision)
+            row = conn.execute(select(RuleState.generation, RuleState.revision, RuleState.shadow_revision,
+                                      RuleState.shadow_sample).where(RuleState.id == STATE_ID)).first()
+        return None if row is None else State(int(row.generation), row.revision, row.shadow_revision,
+                                              row.shadow_sample)
 
     def store(self, snapshot: Snapshot, *, label: str, actor: str) -> bool:
         """Keep ``snapshot`` (content-addressed: storing it again changes nothing); True if it was new.
@@ -259,14 +269,42 @@ class RuleRevisions:
                          "previous_revision": current.revision if current else None}))
         return Activation(generation + 1, revision, current.revision if current else None, action, stored.label)
 
-    def _claim(self, session: Session, generation: int, revision: str, now: datetime) -> None:
+    def shadow(self, snapshot: Snapshot | None, *, sample: float, actor: str) -> State:
+        """Let ``snapshot`` decide ``sample`` (0 < sample ≤ 1) of live requests in the shadow of the active
+        revision, or stop (``None``); recorded as ``rulebook:revision:shadowed``. Guarded like a promote
+        against a promote or rollback in between; of two shadow changes the later one stands."""
+        if snapshot is not None:
+            if not 0 < sample <= 1:
+                raise BadRequest("the sample rate is above 0 and at most 1", code="bad_sample", field="sample")
+            self.store(snapshot, label=snapshot.revision[:12], actor=actor)
+        state = self.state()
+        generation = state.generation if state else 0
+        revision = snapshot.revision if snapshot is not None else None
+        now = utcnow()
+        with self.audit.transaction() as tx:
+            self._claim(tx.session, generation, None, now, shadow=(revision, sample if revision else None))
+            tx.record(AuditEvent(
+                action=Action.RULES_SHADOWED, actor=actor, subject_type="rule_revision",
+                subject_id=f"sha256:{revision}" if revision else "none", decision="shadow" if revision else "off",
+                policy_revision=state.revision if state else None,
+                details={"sample": sample if revision else None, "active_revision": state.revision if state else None,
+                         "previous_shadow": state.shadow_revision if state else None}))
+        return State(generation, state.revision if state else None, revision, sample if revision else None)
+
+    def _claim(self, session: Session, generation: int, revision: str | None, now: datetime, *,
+               shadow: tuple[str | None, float | None] | None = None) -> None:
+        """The guarded UPDATE: a new active ``revision`` (generation + 1), or only a new ``shadow``."""
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         session.execute(dialect.insert(RuleState).values(id=STATE_ID, generation=0, revision=None, updated_at=now)
                         .on_conflict_do_nothing(index_elements=["id"]))
+        values: dict[str, object] = {"updated_at": now}
+        if shadow is None:
+            values.update(generation=generation + 1, revision=revision)
+        else:
+            values.update(shadow_revision=shadow[0], shadow_sample=shadow[1])
         transition(session, RuleState, RuleState.id == STATE_ID, RuleState.generation == generation,
-                   values={"generation": generation + 1, "revision": revision, "updated_at": now},
-                   conflict=Conflict("another promote or rollback changed the active revision first",
-                                     code="rules_generation_conflict"))
+                   values=values, conflict=Conflict("another promote or rollback changed the active revision "
+                                                    "first", code="rules_generation_conflict"))
 
     def history(self, limit: int = 20) -> list[dict[str, object]]:
         """The latest activations, newest first, with each revision's label."""

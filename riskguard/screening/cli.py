@@ -148,9 +148,9 @@ def rules_lint(settings: Settings, strict: bool) -> None:
 
 
 def _revision_commands() -> None:
-    from ..revisions.cli import rules_diff, rules_promote, rules_revisions, rules_rollback
+    from ..revisions.cli import rules_diff, rules_promote, rules_revisions, rules_rollback, rules_shadow
 
-    for command in (rules_diff, rules_promote, rules_revisions, rules_rollback):
+    for command in (rules_diff, rules_promote, rules_revisions, rules_rollback, rules_shadow):
         rules.add_command(command)
 
 

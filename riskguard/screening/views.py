@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import structlog
+
 from ..auth import Role, current_actor
 from ..errors import BadRequest
 from ..http import Blueprint, services
@@ -21,6 +23,7 @@ from .service import screen_and_record, to_input
 
 __all__ = ["bp"]
 
+log = structlog.get_logger("riskguard.screening")
 bp = Blueprint("screening", __name__, url_prefix="/v1/screen", description="ads, listings, live-stream scripts")
 
 
@@ -44,9 +47,14 @@ def _decide(kind: str, bodies: list[dict[str, Any]], query: dict[str, Any]) -> l
         raise BadRequest("unknown policy", code="unknown_policy", field="policy")
     items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
     hooks = services().decision_hooks
-    return screen_and_record(audit=services().audit, rulebook=rulebook,
-                             digest_key=services().keyring.secret("digest"), actor=current_actor(),
-                             items=items, policy=policy, hooks=hooks)
+    decisions = screen_and_record(audit=services().audit, rulebook=rulebook,
+                                  digest_key=services().keyring.secret("digest"), actor=current_actor(),
+                                  items=items, policy=policy, hooks=hooks)
+    try:  # the shadow candidate sees a sample afterwards; it can never change or fail an answer
+        services().shadow.submit(items, decisions)
+    except Exception as exc:  # noqa: BLE001
+        log.error("shadow.submit_failed", error_type=type(exc).__name__)
+    return decisions
 
 
 _KIND = {"in": "path", "name": "kind", "required": True, "schema": {"type": "string", "enum": list(KINDS)}}

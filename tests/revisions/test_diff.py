@@ -6,57 +6,27 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from rulebook.packs import POLICIES, packs, write_rulebook
 
 from riskguard.cli import main
 from riskguard.revisions.diff import NO_RULE, Comparison, DiffReport, diff_items
 from riskguard.rulebook import load_rulebook
 
-ITEMS = [
-    {"id": "a1", "text": "全网最低价，最好的面霜", "category": "cosmetics"},  # block -> review (high: review)
-    {"id": "a2", "text": "无敌好用的面霜", "category": "cosmetics"},          # allow -> review (new term)
-    {"id": "a3", "text": "口碑很好的面霜", "category": "cosmetics"},          # allow, both
-    {"id": "a4", "text": "三天见效"},                                        # review, both (rule's own action)
-]
-SUPERLATIVE = "adlaw.9-3.superlative"
-
-
-def _candidate(root: Path) -> tuple[Path, Path]:
-    rules = packs()
-    rules["cn/adlaw.yaml"]["rules"][0]["match"]["terms"].append("无敌")
-    ad = POLICIES["ad-prepublish.yaml"]
-    return write_rulebook(root, rules, {**POLICIES, "ad-prepublish.yaml": {**ad, "actions": {**ad["actions"],
-                                                                                             "high": "review"}}})
+from .builders import ITEMS, SUPERLATIVE, expect_counts, tree
 
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("diff")
-    write_rulebook(tmp / "base")
-    _candidate(tmp / "candidate")
-    return tmp / "base", tmp / "candidate"
-
-
-def _expect_counts(report: dict[str, Any]) -> None:
-    assert (report["items"], report["agree"], report["changed"]) == (4, 2, 2)
-    assert report["changes"] == {"allow->review": 1, "block->review": 1}
-    assert (report["newly_blocked"], report["newly_allowed"]) == (0, 0)
-    rule = report["rules"][SUPERLATIVE]
-    assert (rule["base"], rule["candidate"], rule["changed"], rule["stricter"], rule["looser"]) == (1, 2, 2, 1, 1)
-    assert report["rules"]["adlaw.28.unsourced"]["changed"] == 0
-    assert report["categories"]["cosmetics"] == {"items": 3, "changed": 2, "newly_blocked": 0, "newly_allowed": 0,
-                                                 "stricter": 1, "looser": 1}
-    assert report["categories"]["general"]["changed"] == 0
+    return tree(tmp / "base"), tree(tmp / "candidate", candidate=True)
 
 
 def test_diff_items_counts_changes_per_rule_and_category(books: tuple[Path, Path]) -> None:
     base, candidate = (load_rulebook(p / "rules", p / "policies") for p in books)
     report = diff_items(base, candidate, [dict(i) for i in ITEMS], kind="ad", mask=lambda t: "*" * len(t)).as_dict()
-    _expect_counts(report)
+    expect_counts(report)
     [example] = report["examples"]["block->review"]
     assert example["id"] == "a1" and example["text"] == "*" * len(ITEMS[0]["text"])  # masked, never raw
     assert example["base_rules"] == example["candidate_rules"] == [SUPERLATIVE]
@@ -80,14 +50,10 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, books: tuple[Path, Path
     """``riskguard`` over a fresh SQLite database whose rule files are the base test packs."""
     from riskguard.config import Settings
 
-    policies = tmp_path / "policies"
-    policies.mkdir()
-    for path in [*Settings.from_env().policies_dir.glob("*.yaml"), *(books[0] / "policies").glob("*.yaml")]:
-        if path.parent == books[0] / "policies" or "type: screening" not in path.read_text("utf-8"):
-            (policies / path.name).write_bytes(path.read_bytes())
+    deployed = tree(tmp_path / "deployed", other_policies=Settings.from_env().policies_dir)
     for name, value in {"DATA_DIR": tmp_path / "data", "KEYRING": tmp_path / "data" / "keyring.json",
-                        "DATABASE_URL": f"sqlite:///{tmp_path / 'rg.db'}", "RULES_DIR": books[0] / "rules",
-                        "POLICIES_DIR": policies, "LOG_LEVEL": "ERROR"}.items():
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'rg.db'}", "RULES_DIR": deployed / "rules",
+                        "POLICIES_DIR": deployed / "policies", "LOG_LEVEL": "ERROR"}.items():
         monkeypatch.setenv(f"RISKGUARD_{name}", str(value))
     monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
     runner = CliRunner()
@@ -108,7 +74,7 @@ def test_rules_diff_reads_jsonl_and_csv(cli: CliRunner, books: tuple[Path, Path]
                                 "--input", str(source), "--no-mask"])
         assert res.exit_code == 0, res.output
         report = json.loads(res.stdout)
-        _expect_counts(report)
+        expect_counts(report)
         assert report["bad_rows"] == ({"validation_error": 1} if source == jsonl else {})
         assert "text" not in report["examples"]["block->review"][0]  # --no-mask: no text at all
 
@@ -140,7 +106,7 @@ def test_promote_and_rollback_from_the_command_line(cli: CliRunner, books: tuple
     diffed = cli.invoke(main, ["rules", "diff", "--base", base[:12], "--candidate", "active", "--input",
                                str(items), "--no-mask"])
     assert diffed.exit_code == 0, diffed.output
-    _expect_counts(json.loads(diffed.stdout))
+    expect_counts(json.loads(diffed.stdout))
     assert cli.invoke(main, ["rules", "rollback"]).exit_code == 0
     listed = json.loads(cli.invoke(main, ["rules", "revisions"]).stdout)
     assert listed["active"] == base and listed["generation"] == 3

@@ -11,37 +11,22 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from rulebook.packs import POLICIES, packs, write_rulebook
 from sqlalchemy import text
 
 from riskguard.auth import create_key
 from riskguard.errors import Conflict
 from riskguard.revisions.service import RuleRevisions
 
+from .builders import tree
+
 BLOCKED_TEXT = "全网最低价，最好的面霜"  # adlaw.9-3.superlative (high): block under the test packs
-
-
-def _tree(root: Path, base_policies: Path, *, high: str = "block", extra_term: str | None = None) -> Path:
-    """The test packs under ``root``, with the ad policy's action for ``high`` and an extra superlative
-    term; the other domains' policies copied beside (the app reads them too)."""
-    rules = packs()
-    if extra_term:
-        rules["cn/adlaw.yaml"]["rules"][0]["match"]["terms"].append(extra_term)
-    policies = {**POLICIES, "ad-prepublish.yaml": {**POLICIES["ad-prepublish.yaml"],
-                                                   "actions": {**POLICIES["ad-prepublish.yaml"]["actions"],
-                                                               "high": high}}}
-    _rules_dir, policies_dir = write_rulebook(root, rules, policies)
-    for other in base_policies.glob("*.yaml"):
-        if "type: screening" not in other.read_text("utf-8"):
-            shutil.copy(other, policies_dir / other.name)
-    return root
 
 
 @pytest.fixture
 def trees(tmp_path: Path, make_settings: Any, db_url: str) -> tuple[Path, Path]:
     shipped = make_settings(db_url).policies_dir
-    return (_tree(tmp_path / "base", shipped),
-            _tree(tmp_path / "candidate", shipped, high="review", extra_term="无敌"))
+    return (tree(tmp_path / "base", other_policies=shipped),
+            tree(tmp_path / "candidate", candidate=True, other_policies=shipped))
 
 
 @pytest.fixture
