@@ -53,6 +53,8 @@ class ActiveRulebook:
         else:
             self._book = load_files()
             self.generation = state.generation if state is not None else None
+        if state is not None and state.shadow is not None:
+            self._swap(state)  # the shadow candidate too; if it cannot be loaded, the start goes on without
         self._next = clock() + self._interval
 
     @property

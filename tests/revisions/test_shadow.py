@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from riskguard.auth import create_key
+from riskguard.revisions.active import ActiveRulebook
 
 from .builders import ITEMS, SUPERLATIVE, expect_counts, tree
 
@@ -68,6 +69,9 @@ def test_shadow_decides_sampled_requests_after_the_answer(shadow_app: tuple[Flas
     assert example["digest"].startswith("hmac-sha256:") and "text" not in example
     assert example["candidate_rules"] == [SUPERLATIVE]
     assert app.test_client().get("/v1/rules/shadow/report", headers=screener).status_code == 403
+
+    started = ActiveRulebook(rg.rule_revisions, lambda: rg.rulebook, interval=3600)  # a worker starting now
+    assert started.shadow is not None and started.shadow[1] == 1.0  # has the candidate from the start
 
     rg.rule_revisions.shadow(None, sample=0, actor="test")
     rg.active_rules.refresh()
