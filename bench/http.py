@@ -20,9 +20,10 @@ whole process tree, gunicorn master, workers and the audit sequencer, read from 
 Linux only, blank elsewhere). On a loaded machine requests per second drift with the neighbours; CPU per
 request drifts much less, so it is the figure to compare between runs.
 
-``--shadow`` adds the product's server with shadow mode on at a sample of 100 % (``riskguard rules shadow``
-with a candidate whose ad policy differs from the shipped one): every answered item is also screened by
-the candidate in the worker's background thread and stored as a shadow record. Its p99 against the
+``--shadow`` adds the product's server with shadow mode on (``riskguard rules shadow`` with a candidate whose
+ad policy differs from the shipped one, sample ``--shadow-sample``, default 1 = 100 %): each sampled
+answered item is also screened by the candidate in the worker's background thread and stored as a shadow
+record. Its p99 against the
 product's row is the cost of shadow mode.
 
 ``--parts`` is an analysis, not a figure of the product: it adds, in the same alternating rounds, the same
@@ -108,7 +109,7 @@ def serve_echo(port: int) -> None:
     Echo().run()
 
 
-SHADOW = "+ shadow mode, sample 100 %"
+SHADOW = "+ shadow mode"
 PARTS = {"audit": "without the audit write", "engine": "without the engine",
          "audit,auth,engine": "without engine, audit, key lookup"}
 
@@ -255,7 +256,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--parts", action="store_true", help="also the analysis servers (see above)")
-    parser.add_argument("--shadow", action="store_true", help="also the product with shadow mode at 100 %%")
+    parser.add_argument("--shadow", action="store_true", help="also the product with shadow mode on")
+    parser.add_argument("--shadow-sample", type=float, default=1.0, help="its sample rate (default 1: 100 %%)")
     parser.add_argument("--serve-echo", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--serve-without", nargs=2, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -291,7 +293,7 @@ def main() -> None:
                                           env=env, check=True, capture_output=True, text=True).stdout.strip()
             if parts == SHADOW:
                 subprocess.run([riskguard, "rules", "shadow", str(_candidate(Path(tmp) / "candidate")), "--sample",
-                                "1"], env=env, check=True, capture_output=True)
+                                str(args.shadow_sample)], env=env, check=True, capture_output=True)
             command = [riskguard, "serve", "--host", "127.0.0.1", "--port", str(ports[name]), "--workers", "2"] \
                 if parts in (None, SHADOW) else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
             servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
@@ -337,7 +339,7 @@ def main() -> None:
           f"({pending} not yet integrated 1 s later); statuses: {screen['statuses']}")
     if args.shadow:
         shadowed = rows[SHADOW]
-        print(f"shadow mode at 100 %: p99 {shadowed['p99_ms']} ms vs {screen['p99_ms']} ms "
+        print(f"shadow mode at {args.shadow_sample:.0%}: p99 {shadowed['p99_ms']} ms vs {screen['p99_ms']} ms "
               f"({(shadowed['p99_ms'] / screen['p99_ms'] - 1) * 100:+.0f} %), req/s "  # type: ignore[operator]
               f"{shadowed['rps']} vs {screen['rps']}")
     if args.parts:
