@@ -170,19 +170,25 @@ class RuleRevisions:
                 os.rename(staging, folder)
             except OSError:  # another worker wrote it first: the same content
                 shutil.rmtree(staging, ignore_errors=True)
-        self._other_policies(folder / "policies")
+        self._other_policies(folder / "policies", {n.removeprefix("policies/") for n in snapshot.files})
         book = _load(folder / "rules", folder / "policies")
         if book.revision != snapshot.revision:
             raise ValueError(f"stored revision {snapshot.revision[:12]} loads as {book.revision[:12]}")
         return book
 
-    def _other_policies(self, folder: Path) -> None:
+    def _other_policies(self, folder: Path, own: set[str]) -> None:
         """The deployment's non-screening policies beside the revision's, so the folder is a whole
-        policies folder (``rulebook:policy:loaded`` lists it); they do not change the revision."""
+        policies folder (``rulebook:policy:loaded`` lists it); they do not change the revision. Each is
+        replaced in one rename: another worker loading the folder meanwhile reads a whole file."""
         for path in sorted(self.policies_dir.glob("*.yaml")) if self.policies_dir.is_dir() else []:
             raw = path.read_bytes()
-            if not _screening_policy(raw) and not (folder / path.name).exists():
-                (folder / path.name).write_bytes(raw)
+            target = folder / path.name
+            if path.name in own or _screening_policy(raw) or (target.exists() and target.read_bytes() == raw):
+                continue
+            fd, staging = tempfile.mkstemp(prefix=".policy-", dir=folder)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(raw)
+            os.replace(staging, target)
 
     def folders(self, revision: str) -> tuple[Path, Path]:
         """Where a loaded stored revision's rules and policies are on this host."""

@@ -4,6 +4,8 @@ and the log verifies; stored revisions load without the source tree."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -167,3 +169,23 @@ def test_the_refresh_interval_bounds_how_often_the_state_is_read(rev_app: Flask,
     active.book  # noqa: B018 - the access is the check
     active.wait_loaded(60)
     assert len(reads) == 1 and active.book.revision == snapshot.revision
+
+
+def test_a_worker_starting_after_a_promote_screens_with_the_active_revision(
+        rev_app: Flask, trees: tuple[Path, Path], app_factory: Any, db_url: str) -> None:
+    """Its rule files say otherwise; the database decides, and its policy-load entry lists what it loaded."""
+    store = _store(rev_app)
+    candidate, _ = store.from_path(trees[1])
+    store.promote(candidate, label="candidate", actor="test")
+    started = app_factory(db_url, rules_dir=trees[0] / "rules", policies_dir=trees[0] / "policies",
+                          extra={"audit_policy_loads": True})
+    assert started.extensions["riskguard"].rulebook.revision == candidate.revision
+    assert _screen(started, _headers(started))["decision"] == "review"
+    [loaded] = _entries(started, "rulebook:policy:loaded")
+    assert loaded.policy_revision == candidate.revision
+    with started.extensions["riskguard"].db.engine.connect() as conn:
+        entry = conn.execute(text("SELECT entry FROM audit_entries WHERE action = 'rulebook:policy:loaded'")).scalar()
+    files = json.loads(bytes(entry))["details"]["files"]
+    assert "policies/payout-review.yaml" in files  # the deployment's other policies, beside the revision's
+    assert {n: d for n, d in files.items() if n in candidate.files} == {
+        n: "sha256:" + hashlib.sha256(t.encode()).hexdigest() for n, t in candidate.files.items()}
