@@ -155,8 +155,8 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | No
 
 
 def read_items(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    """Each row checked like an API request (plus an optional ``kind``): ``(number, item, None)`` or
-    ``(number, None, error code)``."""
+    """Each row checked like an API request (plus an optional ``kind``; other fields are ignored):
+    ``(number, item, None)`` or ``(number, None, error code)``."""
     from ..cli_io import BadLine, load_line
     from ..rulebook import KINDS
     from ..screening.schemas import ScreenRequestSchema
@@ -167,6 +167,7 @@ def read_items(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | N
             yield number, None, error
             continue
         kind = data.pop("kind", None)
+        data = {k: v for k, v in data.items() if k in schema.fields}  # a catalogue export has other columns
         if "id" in data and not isinstance(data["id"], str):
             data["id"] = str(data["id"])
         if kind is not None and kind not in KINDS:

@@ -122,18 +122,20 @@ class DiffReport:
             "newly_blocked": sum(v["newly_blocked"] for v in self.categories.values()),
             "newly_allowed": sum(v["newly_allowed"] for v in self.categories.values()),
             "changes": {k: v for k, v in sorted(self.changes.items()) if k != "same"},
-            "rules": {r: _row(v) for r, v in sorted(self.rules.items(), key=lambda kv: (-kv[1]["changed"], kv[0]))},
-            "categories": {c: _row(v) for c, v in sorted(self.categories.items())},
+            "rules": {r: _row(v, RULE_KEYS)
+                      for r, v in sorted(self.rules.items(), key=lambda kv: (-kv[1]["changed"], kv[0]))},
+            "categories": {c: _row(v, CATEGORY_KEYS) for c, v in sorted(self.categories.items())},
             "examples": {k: v for k, v in sorted(self.examples.items())},
         }
 
 
-_ROW_KEYS = ("items", "base", "candidate", "agree", "disagree", "changed", "newly_blocked", "newly_allowed",
-             "stricter", "looser")
+_CHANGE_KEYS = ("changed", "newly_blocked", "newly_allowed", "stricter", "looser")
+RULE_KEYS = ("base", "candidate", "agree", "disagree", *_CHANGE_KEYS)
+CATEGORY_KEYS = ("items", *_CHANGE_KEYS)
 
 
-def _row(counts: Counter[str]) -> dict[str, int]:
-    return {k: counts[k] for k in _ROW_KEYS if k in counts or k in ("changed", "newly_blocked", "newly_allowed")}
+def _row(counts: Counter[str], keys: tuple[str, ...]) -> dict[str, int]:
+    return {k: counts[k] for k in keys}
 
 
 def compare(base: Rulebook, candidate: Rulebook, item: dict[str, Any], *, kind: str,
