@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from flask import Flask, g, request
 
 from .config import Settings
 from .services import Services, build_services
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 __all__ = ["create_app"]
 
@@ -47,7 +50,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
 
     init_api(app)  # /openapi.json and /docs
     errors.register_error_handlers(app)  # after the API: ours is the one handler, smorest's is replaced
-    _request_logging(app)
+    _request_logging(app, services.metrics)
     init_input(app)  # after the request id is bound; before every view, role check and domain
     register_blueprint(app, health)
     for domain in (audit, screening, revisions, privacy, onboarding, review, payouts, console):
@@ -55,7 +58,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
     return app
 
 
-def _request_logging(app: Flask) -> None:
+def _request_logging(app: Flask, metrics: Metrics) -> None:
     log = structlog.get_logger("riskguard.http")
 
     @app.before_request
@@ -69,9 +72,11 @@ def _request_logging(app: Flask) -> None:
     @app.after_request
     def _finish(response):  # type: ignore[no-untyped-def]
         response.headers["X-Request-Id"] = g.get("request_id", "")
-        log.info("http.request", method=request.method, path=request.url_rule.rule if request.url_rule
-                 else "<unmatched>", status=response.status_code,
-                 duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2))
+        path = request.url_rule.rule if request.url_rule else "<unmatched>"
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        log.info("http.request", method=request.method, path=path, status=response.status_code,
+                 duration_ms=round(seconds * 1000, 2))
+        metrics.request(path, request.method, response.status_code, seconds)
         return response
 
     @app.teardown_request

@@ -37,6 +37,7 @@ class Role(StrEnum):
     FINANCE_APPROVER = "finance_approver"
     PRIVACY_OFFICER = "privacy_officer"
     AUDITOR = "auditor"
+    MONITOR = "monitor"
     ADMIN = "admin"
 
 

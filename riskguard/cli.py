@@ -82,7 +82,7 @@ _DOMAIN_COMMANDS = {
 LAZY_COMMANDS = {"": _DOMAIN_COMMANDS, "keys": _KEYS_COMMANDS}  # group ("" is main) -> its lazy commands
 # riskguard.auth.Role's values, written out so that --help need not import the models (a test compares)
 ROLES = ("screener", "onboarding", "reviewer", "finance", "finance_approver", "privacy_officer", "auditor",
-         "admin")
+         "monitor", "admin")
 
 
 @click.group(cls=LazyGroup, lazy=_DOMAIN_COMMANDS)
@@ -142,7 +142,7 @@ def keys() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--name", required=True)
 @click.pass_obj
-def keys_create(settings: Settings, role: str, name: str) -> None:
+def keys_create(settings: Settings, role: str, name: str, quiet: bool = False) -> str:
     """Create an API key; prints the token alone on stdout (it is stored only as a hash)."""
     from .audit import Action, AuditEvent
     from .auth import create_key
@@ -154,6 +154,33 @@ def keys_create(settings: Settings, role: str, name: str) -> None:
         tx.record(AuditEvent(action=Action.KEY_CREATED, actor="cli", subject_type="api_key",
                              subject_id=row.id, details={"role": role}))
     audit.db.dispose()
+    if not quiet:
+        click.echo(token)
+    return token
+
+
+@keys.command("demo")
+@click.pass_obj
+def keys_demo(settings: Settings) -> None:
+    """The development demo key (role screener): the one kept in <data dir>/demo-key while it still
+    works, else a new one written there (mode 0600). For `make run`, not for production."""
+    from .auth import authenticate
+    from .files import private_dir, private_file
+
+    path = settings.data_dir / "demo-key"
+    token = path.read_text("utf-8").strip() if path.is_file() else ""
+    if token:
+        database = open_db(settings)
+        with database.sessions() as session:
+            actor = authenticate(session, token)
+        database.dispose()
+        if actor is not None and actor.role.value == "screener":
+            click.echo(token)
+            return
+    token = click.get_current_context().invoke(keys_create, role="screener", name="demo", quiet=True)
+    private_dir(settings.data_dir)
+    private_file(path)
+    path.write_text(token + "\n", "utf-8")
     click.echo(token)
 
 
@@ -195,7 +222,8 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     database.dispose()
     from .serving import run_gunicorn
 
-    run_gunicorn(host=host, port=port, workers=workers, log_level=settings.log_level)
+    run_gunicorn(host=host, port=port, workers=workers, metrics_dir=settings.data_dir / "metrics",
+                 log_level=settings.log_level)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from .audit.service import AuditLog
     from .console.sessions import SessionStore
+    from .metrics import Metrics
     from .onboarding.service import OnboardingService
     from .payouts.approvals import ApprovalService
     from .payouts.service import PayoutService
@@ -198,6 +199,13 @@ class Services:
         return RateLimits(load_policy(self.settings.policies_dir), storage_uri=self.settings.redis_url or "memory://",
                           key_prefix=self.settings.rate_limit_prefix, address_secret=self.keyring.secret("digest"))
 
+    @cached_property
+    def metrics(self) -> Metrics:
+        """Request and decision counters, and the state gauges read from this database (``/metrics``)."""
+        from .metrics import Metrics
+
+        return Metrics(self.db)
+
     def record_policy_load(self) -> str | None:
         """Record ``rulebook:policy:loaded`` if the log has not seen this process's rules and policies
         (``create_app`` does at start; fails the start if it cannot be recorded). Off with the setting
@@ -214,7 +222,7 @@ class Services:
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""
         for name in ("db", "keyring", "audit", "rulebook", "vault", "pii", "review", "onboarding",
-                     "decision_hooks", "payouts", "approvals", "rate_limits"):
+                     "decision_hooks", "payouts", "approvals", "rate_limits", "metrics"):
             getattr(self, name)
         return self
 

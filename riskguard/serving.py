@@ -10,9 +10,11 @@ either way; the sequencer only gives them leaf indexes, and every read integrate
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -20,6 +22,8 @@ from gunicorn.arbiter import Arbiter
 from gunicorn.glogging import Logger
 
 __all__ = ["run_gunicorn", "SEQUENCER_COMMAND"]
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # riskguard.metrics reads it; not imported here (see _metrics_dir)
 
 # The audit group alone, not ``riskguard.cli``: the other domains' imports (Presidio, spaCy) would cost
 # the sequencer about 130 MB it never uses.
@@ -112,9 +116,33 @@ class _Gunicorn(BaseApplication):
             sys.exit(1)
 
 
-def run_gunicorn(*, host: str, port: int, workers: int, log_level: str = "INFO") -> None:
+def _worker_int(worker: Any) -> None:
+    """A worker told to quit now (Ctrl-C, SIGQUIT) leaves without tearing the interpreter down: that
+    teardown (Presidio's and spaCy's objects) took seconds, and the master then killed it with SIGKILL.
+    A request it was answering is cut off, as gunicorn's own quick shutdown would cut it; what had
+    committed stays committed (SIGTERM is the graceful stop that lets requests finish)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _metrics_dir(path: Path) -> None:
+    """prometheus_client's multiprocess mode: each worker writes its counters to files in ``path``, a
+    scrape of any worker adds them up. Emptied at start (counters start at zero with the server); set
+    before any worker imports prometheus_client, which reads it once."""
+    from .files import private_dir
+
+    if path.is_dir():
+        shutil.rmtree(path)
+    private_dir(path)
+    os.environ[MULTIPROC_ENV] = str(path)
+
+
+def run_gunicorn(*, host: str, port: int, workers: int, metrics_dir: Path, log_level: str = "INFO") -> None:
     from .logging import configure_logging
 
+    _metrics_dir(metrics_dir)
     configure_logging(log_level)  # the master's lines; each worker's app configures its own the same way
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "accesslog": None, "logger_class": _JsonLogger,
-               "loglevel": log_level.lower(), "timeout": 60, "graceful_timeout": 10}).run()
+               "loglevel": log_level.lower(), "timeout": 60, "graceful_timeout": 10,
+               "worker_int": _worker_int}).run()

@@ -55,6 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.finance_approver": ("财务审批人", "finance approver"),
     "role.privacy_officer": ("隐私官", "privacy officer"),
     "role.auditor": ("审计员", "auditor"),
+    "role.monitor": ("监控", "monitor"),
     "role.admin": ("管理员", "admin"),
     # screening playground
     "screen.title": ("内容筛查试用", "Screening playground"),

@@ -46,12 +46,12 @@ def _decide(kind: str, bodies: list[dict[str, Any]], query: dict[str, Any]) -> l
     if policy is not None and policy not in rulebook.policies:
         raise BadRequest("unknown policy", code="unknown_policy", field="policy")
     items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
-    hooks = services().decision_hooks
-    decisions = screen_and_record(audit=services().audit, rulebook=rulebook,
-                                  digest_key=services().keyring.secret("digest"), actor=current_actor(),
-                                  items=items, policy=policy, hooks=hooks)
+    rg = services()
+    decisions = screen_and_record(audit=rg.audit, rulebook=rulebook, digest_key=rg.keyring.secret("digest"),
+                                  actor=current_actor(), items=items, policy=policy, hooks=rg.decision_hooks)
+    rg.metrics.decided(decisions)
     try:  # the shadow candidate sees a sample afterwards; it can never change or fail an answer
-        services().shadow.submit(items, decisions)
+        rg.shadow.submit(items, decisions)
     except Exception as exc:  # noqa: BLE001
         log.error("shadow.submit_failed", error_type=type(exc).__name__)
     return decisions

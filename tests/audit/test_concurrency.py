@@ -4,6 +4,7 @@ every acknowledged entry present, and the tree verifies."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -117,8 +118,11 @@ def _serving(audit_log, keyring, tmp_path, workers: int) -> Iterator[tuple[str, 
 
 
 def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> None:
+    if audit_log.db.engine.dialect.name == "postgresql":
+        pytest.skip("on PostgreSQL test_two_hosts_on_one_postgresql runs two servers of workers at once")
     with audit_log.db.transaction() as session:
         _, token = create_key(session, role="auditor", name="load")
+        _, monitor = create_key(session, role="monitor", name="prometheus")
     ok = []
     with _serving(audit_log, keyring, tmp_path, workers=3) as (base, _):
         lock = threading.Lock()
@@ -137,6 +141,13 @@ def test_gunicorn_workers_append_concurrently(audit_log, keyring, tmp_path) -> N
             c.start()
         for c in clients:
             c.join()
+        # /metrics adds up every worker's counters (multiprocess mode), whichever worker answers
+        for _ in range(3):
+            req = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {monitor}"})
+            with urllib.request.urlopen(req, timeout=60) as res:
+                text = res.read().decode()
+            assert 'riskguard_http_requests_total{endpoint="/v1/audit/entries",method="GET",status="200"} 120.0' \
+                in text
     assert len(ok) == 8 * 15
     audit_log.integrate()
     with audit_log.db.engine.connect() as conn:  # the server's start may also record its policy load
@@ -219,3 +230,39 @@ def test_the_sequencer_exits_when_the_server_is_killed(audit_log, keyring, tmp_p
         while _running(sequencer):
             assert time.monotonic() < deadline, "the orphaned sequencer kept running"
             time.sleep(0.2)
+
+
+def test_two_hosts_on_one_postgresql(audit_log, keyring, tmp_path) -> None:
+    """The production shape: two `riskguard serve` instances (each with its workers and its own sequencer)
+    behind a balancer, one PostgreSQL. Every answered decision is in one contiguous log that verifies."""
+    if audit_log.db.engine.dialect.name != "postgresql":
+        pytest.skip("several hosts share a PostgreSQL; SQLite is one host's file")
+    with audit_log.db.transaction() as session:
+        _, token = create_key(session, role="screener", name="balancer")
+    answered: list[str] = []
+    lock = threading.Lock()
+    with _serving(audit_log, keyring, tmp_path / "a", workers=2) as (base_a, _), \
+            _serving(audit_log, keyring, tmp_path / "b", workers=2) as (base_b, _):
+
+        def client(n: int) -> None:
+            for i in range(25):  # the balancer alternates hosts
+                req = urllib.request.Request((base_a, base_b)[(n + i) % 2] + "/v1/screen/ad", data=BODY,
+                                             method="POST", headers={"Authorization": f"Bearer {token}",
+                                                                     "Content-Type": "application/json"})
+                with urllib.request.urlopen(req, timeout=60) as res:
+                    assert res.status == 200
+                    decision_id = json.loads(res.read())["decision_id"]
+                with lock:
+                    answered.append(decision_id)
+
+        clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join()
+    assert len(answered) == 8 * 25
+    _assert_complete(audit_log, set())
+    with audit_log.db.engine.connect() as conn:
+        screened = {r.subject_id for r in conn.execute(
+            select(E.c.subject_id).where(E.c.action == "screening:content:decided"))}
+    assert set(answered) <= screened

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -149,3 +150,19 @@ def test_payout_rows_that_fail_data_quality_are_its_bad_lines(cli_env) -> None:
     assert result.exit_code == BAD_LINES and result.stderr.endswith("1 of 10 row(s) had errors\n")
     assert [o["row"] for o in out] == list(range(1, 11))
     assert [o["row"] for o in out if any(f["check"].startswith("dq.") for f in o["findings"])] == [3]
+
+
+def test_demo_key_is_reused_until_it_stops_working(cli_env) -> None:
+    def demo() -> str:
+        result = CliRunner().invoke(main, ["keys", "demo"])
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    assert CliRunner().invoke(main, ["init"]).exit_code == 0
+    first = demo()
+    assert demo() == first  # `make run` twice: one key
+    assert stat.S_IMODE((cli_env / "demo-key").stat().st_mode) == 0o600
+    assert CliRunner().invoke(main, ["keys", "revoke", first.split("_")[1]]).exit_code == 0
+    second = demo()
+    assert second != first and second.startswith("rg_")
+    assert (cli_env / "demo-key").read_text("utf-8").strip() == second

@@ -17,6 +17,16 @@ def test_healthz(client) -> None:
     assert res.headers["X-Request-Id"]
 
 
+def test_root_links_to_docs_console_and_health(client) -> None:
+    res = client.get("/")
+    assert res.status_code == 200
+    body = res.get_json()
+    assert body["service"] == "riskguard" and body["version"]
+    for name, path in body["links"].items():  # every link answers (the console with its sign-in page)
+        assert client.get(path, follow_redirects=True).status_code == 200, name
+    assert set(body["links"]) >= {"docs", "console", "healthz"}
+
+
 def test_openapi_document(client) -> None:
     res = client.get("/openapi.json")
     assert res.status_code == 200

@@ -1,4 +1,4 @@
-"""Test data: valid identifiers built from the published check rules (LAW.md), and applications.
+"""Test data: valid identifiers built from the published check rules (docs/legal-basis.md), and applications.
 
 The check characters are computed here from the standards' weights, independently of
 ``riskguard.cn_identifiers``, so that a bug there cannot make these tests agree with it.
