@@ -69,6 +69,10 @@ def test_shadow_decides_sampled_requests_after_the_answer(shadow_app: tuple[Flas
     assert example["digest"].startswith("hmac-sha256:") and "text" not in example
     assert example["candidate_rules"] == [SUPERLATIVE]
     assert app.test_client().get("/v1/rules/shadow/report", headers=screener).status_code == 403
+    scraped = app.test_client().get("/metrics", headers=_headers(app, "monitor")).get_data(as_text=True)
+    label = snapshot.revision[:12]
+    assert f'riskguard_shadow_records{{agree="true",candidate="{label}"}} 2.0' in scraped
+    assert f'riskguard_shadow_records{{agree="false",candidate="{label}"}} 2.0' in scraped
 
     started = ActiveRulebook(rg.rule_revisions, lambda: rg.rulebook, interval=3600)  # a worker starting now
     assert started.shadow is not None and started.shadow[1] == 1.0  # has the candidate from the start
