@@ -12,6 +12,7 @@ other gets 409 ``rules_generation_conflict``; the activation row and its audit e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -153,24 +154,34 @@ class RuleRevisions:
         return Snapshot.decode(rows[0].revision, rows[0].content)
 
     def load(self, snapshot: Snapshot) -> Rulebook:
-        """Write the revision's files out (once per host) and load them; they must give its revision."""
+        """Write the revision's files out (once per host) and load them; they must give its revision.
+        A new folder is checked before it takes the revision's name, so a folder by that name always
+        holds that revision."""
         folder = self.cache_dir / snapshot.revision
-        if not folder.is_dir():
-            private_dir(self.cache_dir)
-            staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.cache_dir))
+        own = {n.removeprefix("policies/") for n in snapshot.files}
+        if folder.is_dir():
+            self._other_policies(folder / "policies", own)
+            return self._checked(snapshot, folder)
+        private_dir(self.cache_dir)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.cache_dir))
+        try:
             for name, text in snapshot.files.items():
-                target = staging / name
                 if ".." in Path(name).parts or not name.startswith(("rules/", "policies/")):
                     raise ValueError("a stored revision names a file outside rules/ and policies/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, "utf-8")
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_text(text, "utf-8")
             (staging / "rules").mkdir(exist_ok=True)
             (staging / "policies").mkdir(exist_ok=True)
-            try:
+            self._other_policies(staging / "policies", own)
+            book = self._checked(snapshot, staging)
+            with contextlib.suppress(OSError):  # another worker wrote the folder first: the same content
                 os.rename(staging, folder)
-            except OSError:  # another worker wrote it first: the same content
-                shutil.rmtree(staging, ignore_errors=True)
-        self._other_policies(folder / "policies", {n.removeprefix("policies/") for n in snapshot.files})
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already if it was renamed
+        return book
+
+    @staticmethod
+    def _checked(snapshot: Snapshot, folder: Path) -> Rulebook:
         book = _load(folder / "rules", folder / "policies")
         if book.revision != snapshot.revision:
             raise ValueError(f"stored revision {snapshot.revision[:12]} loads as {book.revision[:12]}")
@@ -189,6 +200,15 @@ class RuleRevisions:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(raw)
             os.replace(staging, target)
+
+    def _loadable(self, snapshot: Snapshot) -> None:
+        """Refuse to store what would not load as its revision (a file edited while it was read): every
+        worker loads it from the database, and one that cannot does not start."""
+        try:
+            self.load(snapshot)
+        except ValueError:
+            raise BadRequest("the rule files changed while they were read; try again", code="revision_mismatch",
+                             field="revision") from None
 
     def folders(self, revision: str) -> tuple[Path, Path]:
         """Where a loaded stored revision's rules and policies are on this host."""
@@ -233,6 +253,7 @@ class RuleRevisions:
                 expect_generation: int | None = None) -> Activation:
         """Store ``snapshot`` and make it active; ``expect_generation`` is the generation the caller saw
         (default: the one read now), so a promote decided on stale state loses."""
+        self._loadable(snapshot)
         self.store(snapshot, label=label or snapshot.revision[:12], actor=actor)
         state = self.state()
         if state is not None and state.revision == snapshot.revision:
@@ -282,6 +303,7 @@ class RuleRevisions:
         if snapshot is not None:
             if not 0 < sample <= 1:
                 raise BadRequest("the sample rate is above 0 and at most 1", code="bad_sample", field="sample")
+            self._loadable(snapshot)
             self.store(snapshot, label=snapshot.revision[:12], actor=actor)
         state = self.state()
         generation = state.generation if state else 0

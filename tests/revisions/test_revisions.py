@@ -189,3 +189,20 @@ def test_a_worker_starting_after_a_promote_screens_with_the_active_revision(
     assert "policies/payout-review.yaml" in files  # the deployment's other policies, beside the revision's
     assert {n: d for n, d in files.items() if n in candidate.files} == {
         n: "sha256:" + hashlib.sha256(t.encode()).hexdigest() for n, t in candidate.files.items()}
+
+
+def test_a_snapshot_that_does_not_load_as_its_revision_is_refused(rev_app: Flask, trees: tuple[Path, Path]) -> None:
+    """E.g. a file edited between being compiled and being read for storing: nothing is stored."""
+    from riskguard.errors import BadRequest
+    from riskguard.revisions.service import Snapshot
+
+    store = _store(rev_app)
+    good, _ = store.from_path(trees[0])
+    other, _ = store.from_path(trees[1])
+    mixed = Snapshot(good.revision, other.files)
+    with pytest.raises(BadRequest) as refused:
+        store.promote(mixed, label=None, actor="test")
+    assert refused.value.code == "revision_mismatch"
+    assert not (store.cache_dir / good.revision).exists() and store.state() is None
+    with rev_app.extensions["riskguard"].db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM rule_revisions")).scalar() == 0
