@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from onboarding.builders import application  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench._pg import pg_schema  # noqa: E402
 from riskguard import create_app, migrate  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
 from riskguard.config import Settings  # noqa: E402
@@ -131,18 +130,9 @@ def main() -> None:
         (tmp / "sqlite").mkdir()
         bench_backend("sqlite", f"sqlite:///{tmp / 'sqlite' / 'riskguard.db'}", tmp / "sqlite", bodies)
         if not args.no_pg:
-            schema_name = f"rgbench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-            try:
-                (tmp / "pg").mkdir()
-                bench_backend("postgres", f"{args.pg}?options=-csearch_path%3D{schema_name}", tmp / "pg",
-                              [application() for _ in range(args.n)])
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
-                admin.dispose()
+            (tmp / "pg").mkdir()
+            with pg_schema(args.pg) as url:
+                bench_backend("postgres", url, tmp / "pg", [application() for _ in range(args.n)])
 
         lines = tmp / "apps.jsonl"
         many = bodies * 20  # enough lines that the checking outweighs start-up noise

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -26,7 +26,8 @@ from .db import Base, DriverConnection
 from .errors import Forbidden, Unauthorized
 from .ids import utcnow
 
-__all__ = ["Role", "ApiKey", "Actor", "create_key", "authenticate", "require_roles", "current_actor"]
+__all__ = ["Role", "ApiKey", "Actor", "create_key", "authenticate", "require_roles", "current_actor",
+           "key_names", "key_refs"]
 
 
 class Role(StrEnum):
@@ -142,3 +143,25 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+KEY_REF_PREFIX = "key:"
+
+
+def key_names(session: Session, refs: Iterable[str]) -> dict[str, str]:
+    """The names of the keys behind actor refs (``key:<id>``), for people reading who did what; refs of
+    keys that are gone, or of other actors (``system:…``), are left out."""
+    ids = {ref.removeprefix(KEY_REF_PREFIX) for ref in refs if ref.startswith(KEY_REF_PREFIX)}
+    if not ids:
+        return {}
+    rows = session.execute(select(ApiKey.id, ApiKey.name).where(ApiKey.id.in_(sorted(ids))))
+    return {f"{KEY_REF_PREFIX}{key_id}": name for key_id, name in rows}
+
+
+def key_refs(session: Session, who: str) -> list[str]:
+    """The actor refs ``who`` stands for: itself if it is a ref (``key:<id>``), else the refs of every
+    key with that name (names are not unique)."""
+    if who.startswith(KEY_REF_PREFIX):
+        return [who]
+    rows = session.execute(select(ApiKey.id).where(ApiKey.name == who)).scalars()
+    return [f"{KEY_REF_PREFIX}{key_id}" for key_id in rows]

@@ -146,8 +146,10 @@ class Services:
         from .onboarding.service import SUBJECT_TYPE, OnboardingService, privacy_masker
         from .privacy.vault import register_record_type
         from .review import ReviewService
+        from .review.policy import load_policy as load_review_policy
+        from .review.service import CASE_KINDS
 
-        review = ReviewService(self.audit)
+        review = ReviewService(self.audit, load_review_policy(self.settings.policies_dir, CASE_KINDS))
         onboarding = OnboardingService(load_policy(self.settings.policies_dir), review, self.audit,
                                        address_keep=self.address_keep)
         review.on_decided(SUBJECT_TYPE, onboarding.apply_review)
