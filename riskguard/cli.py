@@ -72,7 +72,7 @@ _KEYS_COMMANDS = {
 _DOMAIN_COMMANDS = {
     "screen": ("riskguard.screening.cli:screen", "Screen JSON lines {id, text, category, ...} from stdin; "
                "one JSON line per input on stdout, in order."),
-    "rules": ("riskguard.screening.cli:rules", "Rule packs: run their examples, lint them."),
+    "rules": ("riskguard.screening.cli:rules", "Rule packs: test, lint, diff, promote and roll back revisions."),
     "pii": ("riskguard.privacy.pii.cli:pii", "Find and redact personal information in JSON lines."),
     "privacy": ("riskguard.privacy.vault.cli:privacy", "Personal data: detection, retention and erasure."),
     "merchants": ("riskguard.onboarding.cli:merchants", "Merchant onboarding checks."),
