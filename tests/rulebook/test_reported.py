@@ -35,6 +35,10 @@ def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) ->
     ("上课能不能包过，客服回复：世界上没有包过的考试", "包过", True),
     ("有人问种了能不能保证亩产八百——这个谁也保证不了", "保证亩产", True),    # a dash ends the question
     ("有姐姐问能不能降血脂——我必须说清楚啊，它就是一款花茶，不能降血脂", "降血脂", True),  # a lead-in clause
+    # an address and a lead-in passed over, a restriction with its own subject, then no
+    ("有个姐姐问这个牙膏能不能治牙周炎——姐姐，这个我必须讲清楚，牙膏就是清洁口腔的，它不能治牙周炎", "治牙周炎", True),
+    ("有家人在公屏问：我有脂肪肝，吃这个能不能好？我跟你说实话，不能", "脂肪肝", True),  # quoted after 问：
+    ("有家人在公屏问：吃这个能不能降血脂？能！", "降血脂", False),                      # answered yes
     # answered yes, or not answered at all: still a claim
     ("有人问这款茶能不能降血糖？能！喝一周就降", "降血糖", False),
     ("能不能降血糖？当然可以", "降血糖", False),
@@ -74,6 +78,7 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("有人上门推销'转运'手串，声称能消灾", "转运", True),
     ("凡是让你扫码付款的都是骗子", "扫码付款", True),
     ("看手相算命都是没有科学依据的", "算命", True),
+    ("凡宣称'保证亩产''包赚钱'的广告，均违反《广告法》第二十七条", "保证亩产", True),  # said to break a law
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
 ])
