@@ -61,6 +61,7 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     ("《最好的我们》精装版", "最好", True),
     ("色号NO.1 正红色", "no.1", True),
     ("型号'Q5 No.1 版'是纪念款", "no.1", True),            # inside a model name after 型号
+    ("批次号TOP1，黑色", "top1", True),
     ("NO.1 奶茶色口红", "no.1", True),
     ("NO.2 枫叶红、NO.5 肉桂棕", "no.2", True),       # a numbered list of shade names
     ("销量NO.1，好评NO.1", "no.1", False),

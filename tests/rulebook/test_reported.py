@@ -79,6 +79,9 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("凡是让你扫码付款的都是骗子", "扫码付款", True),
     ("看手相算命都是没有科学依据的", "算命", True),
     ("凡宣称'保证亩产''包赚钱'的广告，均违反《广告法》第二十七条", "保证亩产", True),  # said to break a law
+    ("不存在稳赚不赔的投资，凡是承诺高收益的都要警惕", "高收益", True),              # the reader told to beware
+    ("承诺高收益，都要抓紧上车", "高收益", False),
+    ("据通报，某公司因宣称“国家级产品”被罚款20万元", "国家级", True),               # an enforcement report
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
 ])
