@@ -68,6 +68,8 @@ _NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断
 # cue no longer governs (没有的小朋友回家叫爸爸买: 没有 is about what the children lack).
 # Prohibitions and warnings govern their whole object, modifiers and all (请勿添加自称客服的私人微信).
 _PROHIBITIONS = ["请勿", "切勿", "禁止", "严禁", "谨防", "警惕", "当心", "不要", "拒绝", "杜绝", "防范"]
+_MANNER = ["主动", "故意", "随便", "随意", "轻易", "私自", "私下", "擅自", "再", "以任何理由", "以任何方式"]
+_CAUSING = ("让", "使", "因为")
 _BREAKERS = ["的", "但是", "但", "却", "可是", "而是", "反而", "就", "也", "便", "才", "还", "都", "只", "并且",
              "而且", "所以", "因此", "因为", "同时", "让", "使", "能够", "可以", "照样", "依然", "一样", "而"]
 _ORG_SUFFIXES = ["百货商店", "百货商场", "百货大楼", "百货", "商店", "商场", "商行", "商城", "有限公司", "公司",
@@ -92,7 +94,8 @@ _THIRD = ["某品牌", "某牌", "某宝", "某东", "某猫", "某多多", "某
           "同类", "市面上的", "市面上很多", "市面上大部分", "市面上大多数", "市面上绝大多数", "市面上不少", "外面那些", "网上卖的",
           "超市里", "超市卖的", "某些商家", "有些商家", "一些商家", "很多商家", "不少商家", "有的商家", "小作坊", "杂牌"]
 # The market at large, not a seller the audience can pick out: a sentence that says only that something
-# *exists* there (市面上的充电宝存在虚标容量的情况) names no competitor (AUCL Art. 12 protects an identifiable one).
+# *exists* there (市面上的充电宝存在虚标容量的情况), with no contrast to the speaker's own goods in it, names no
+# competitor (AUCL Art. 12 protects an identifiable one).
 _MARKET = ["市面上的", "市面上很多", "市面上大部分", "市面上大多数", "市面上绝大多数", "市面上不少", "网上卖的",
            "某些商家", "有些商家", "一些商家", "很多商家", "不少商家", "有的商家", "同类产品", "同类商品", "同类"]
 _EXISTS = re.compile(r"存在[^,.!?;。，！？；]{0,12}?的?(?:情况|现象|问题)")
@@ -146,7 +149,9 @@ class ClauseAnalyser:
         self.clause_re = re.compile(rf"[{marks}]+|{_alternation(_FILLERS, fold)}")
         self.sentence_re = re.compile(rf"[{re.escape(_SENTENCE_MARKS)}]+")
         self.cue_re = re.compile(_alternation(_CUES, fold))
-        self.cue_end_re = re.compile(rf"(?:{_alternation(_CUES, fold)})$")
+        # a cue, perhaps with a manner adverb, right before a causative or a reason (不会主动让你加QQ, 不会因为
+        # 好评给任何返现): the negation governs the caused act or the act done for that reason
+        self.cue_end_re = re.compile(rf"(?:{_alternation(_CUES, fold)})(?:{_alternation(_MANNER, fold)})?$")
         self.not_cue_re = re.compile(_alternation(_NOT_CUES, fold))
         self.breaker_re = re.compile(_alternation(_BREAKERS, fold))
         stops = re.escape(_NAME_STOPS)
@@ -240,9 +245,10 @@ class TextClauses:
             if m.group() == "的" and a.prohibition_re.search(prefix, 0, m.start()):
                 continue
             # 任何/一切 govern their whole object, modifiers and all (不接受任何形式的私下转账, 不会有任何
-            # 工作人员让你转账); a cue right before 让/使 negates the causing (不会让任何人加微信)
+            # 工作人员让你转账); a cue right before 让/使 negates the causing (不会让任何人加微信), and one
+            # right before 因为 the act done for that reason (不会因为好评给任何返现)
             if _QUANTIFIED.search(prefix, 0, m.start()) or (
-                    m.group() in ("让", "使") and a.cue_end_re.search(prefix, 0, m.start())):
+                    m.group() in _CAUSING and a.cue_end_re.search(prefix, 0, m.start())):
                 continue
             if m.group() == "使" and full.startswith("用", lo + m.end()):
                 continue  # 使用 is a verb of the object (禁止商家使用小号刷评价), not the causative 使
@@ -314,7 +320,7 @@ class TextClauses:
         # A listed cue names someone else as it stands (那家店, 其他直播间); a ``X家的`` match only when X is
         # not the speaker or an ordinary word (我们家的, 大家的, 这家的).
         cues = {m.group() for m in self._a.third_re.finditer(text)}
-        if cues and not (cues <= self._a.market and _EXISTS.search(text)):
+        if cues and not (cues <= self._a.market and _EXISTS.search(text) and not self._a.own_re.search(text)):
             return "third_party"
         for m in self._a.named_re.finditer(text):
             # 那个花漾家的: the demonstrative points at the name, it is not the name (那家的 stays common)

@@ -105,6 +105,7 @@ def test_names_and_codes(analyser: tuple[Normaliser, ClauseAnalyser], text: str,
     ("市面上的充电宝都是虚标", "third_party"),
     ("市面上的充电宝存在虚标容量的情况", "any"),              # the market said to have such cases: no one named
     ("某品牌的充电宝存在虚标容量的情况", "third_party"),
+    ("市面上的充电宝存在虚标的情况，只有我们家的是足量", "third_party"),  # set against the speaker's own
     ("这款面霜很好用", "own"),
 ])
 def test_target(analyser: tuple[Normaliser, ClauseAnalyser], text: str, target: str) -> None:

@@ -81,6 +81,7 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("凡宣称'保证亩产''包赚钱'的广告，均违反《广告法》第二十七条", "保证亩产", True),  # said to break a law
     ("不存在稳赚不赔的投资，凡是承诺高收益的都要警惕", "高收益", True),              # the reader told to beware
     ("承诺高收益，都要抓紧上车", "高收益", False),
+    ("别家的都是假货，大家都要警惕", "假货", False),                                  # the claim, then a warning
     ("据通报，某公司因宣称“国家级产品”被罚款20万元", "国家级", True),               # an enforcement report
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
@@ -97,6 +98,9 @@ def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], tex
     ("本店不搞任何“晒图返现”“好评有礼”活动", "好评有礼", True),  # across quote marks
     ("本店不接受任何形式的私下转账", "私下转账", True),        # 的 inside the quantified object
     ("我们不会让任何人加微信付款", "加微信", True),            # a cue right before 让 negates the causing
+    ("我们的客服不会主动让你加QQ", "加qq", True),              # … with a manner adverb between
+    ("评价全凭自愿，不会因为好评给任何返现", "好评给任何返现", True),  # … or before the reason for the act
+    ("因为好评给返现，所以大家都不会差评", "好评给返现", False),
     ("我们不说什么国家推荐", "国家推荐", True),
     ("让你加微信的客服不会骗你", "加微信", False),
     ("没有的小朋友回家叫爸爸买", "叫爸爸买", False),          # 的 still closes a plain negation's scope
