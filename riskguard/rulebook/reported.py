@@ -17,7 +17,7 @@ the others, each a structure of the sentence rather than a word list of claims:
   or a suspicion (疑似, 涉嫌) before the match in its sentence makes it the conduct reported, not the speaker's
   offer; so does the sentence naming it, after the match, fraud, a violation or superstition (「凡是让你扫码
   付款的都是骗子」「算命改运都是没有科学依据的」「凡宣称『保证亩产』的广告均违反《广告法》」「凡是承诺
-  高收益的都要警惕」「某公司因宣称“国家级产品”被罚款」);
+  高收益的都要警惕」「某公司因宣称“国家级产品”被罚款」「有人说喝这个能抗癌，那是谣言」);
 * **a citation of a statute** — 「广告法第十八条：保健食品广告不得……」: a line that opens by citing an
   article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
   or a contrast (但, 不过).
@@ -74,7 +74,7 @@ _OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "声�
 # it (凡是让你扫码付款的都是骗子, '私下交易更便宜'的均属违规行为, 算命改运都是没有科学依据的).
 _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非])(?:都|均|全|全都|一律|统统)?(?:(?:是|属|属于|为|系|涉嫌|构成)"
               r"(?:违规|违法|诈骗|骗子|骗局|欺诈|虚假宣传|迷信|封建迷信|伪科学|没有科学依据|没有任何科学依据|无科学依据"
-              r"|陷阱|套路|不可信|不能信)"
+              r"|陷阱|套路|不可信|不能信|谣言|不实信息|假消息|误导|瞎说|胡说)"
               # … or said to break a named law (凡宣称'保证亩产'的广告，均违反《广告法》第二十七条)
               r"|(?:违反|违背|触犯)了?(?:《|[\u4e00-\u9fff]{0,10}(?:法|条例|规定|办法))"
               # … or the reader is told to beware of it (凡是承诺高收益的都要警惕)

@@ -46,6 +46,7 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("禁止商家使用小号刷评价", "刷评价", True),            # 使用 is a verb of the object, not the causative 使
     ("不加糖使口感最好", "最好", False),                   # 使 as a causative still ends the scope
     ("别指望喝茶能降血糖", "降血糖", True),                # a warning not to expect governs what follows
+    ("别被那些说能根治鼻炎的忽悠了", "根治鼻炎", True),     # … as does one not to be taken in
     ("不要以为贵的就好，这款最好", "最好", False),          # … within its clause only
 ])
 def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
