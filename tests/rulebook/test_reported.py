@@ -84,6 +84,7 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("别家的都是假货，大家都要警惕", "假货", False),                                  # the claim, then a warning
     ("据通报，某公司因宣称“国家级产品”被罚款20万元", "国家级", True),               # an enforcement report
     ("有人说喝这个能抗癌，那是谣言，我们从来没这么说过", "抗癌", True),              # named a rumour
+    ("消费者协会提醒：宣传“保本保息”的理财都可能是非法集资", "保本保息", True),
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
 ])
