@@ -24,6 +24,7 @@ from ..ids import keyed_digest, new_id, utcnow
 from ..keyring import Keyring
 from .batch import BatchReadError, read_batch
 from .checks import HISTORY_COLUMNS, BatchResult, check_batch, empty_history
+from .listing import BatchFilter, list_batches
 from .models import TEXT_LIMIT, PayoutBatch, PayoutItem, PayoutOverride
 from .policy import PayoutPolicy
 
@@ -176,6 +177,11 @@ class PayoutService:
                      "approval_entry": batch.approval_entry,
                      "payouts_total": total, "offset": offset})
         return body
+
+    def list(self, flt: BatchFilter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+        """A page of batches, newest first (:mod:`.listing`); the API and the console both read this."""
+        with self.db.sessions() as session:
+            return list_batches(session, flt, cursor=cursor, limit=limit)
 
     @staticmethod
     def _response(batch_id: str, status: str, preparer: str, data_quality: dict[str, Any],
