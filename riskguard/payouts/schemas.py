@@ -80,6 +80,7 @@ class PayoutSchema(Schema):
     row = fields.Integer()
     payout_id = fields.String(allow_none=True)
     payee_id = fields.String(allow_none=True)
+    payee_type = fields.String(allow_none=True)
     amount_fen = fields.Integer(allow_none=True)
     currency = fields.String(allow_none=True)
     decision = fields.String(validate=DECISION, metadata={"description": "the automated decision"})
@@ -87,6 +88,18 @@ class PayoutSchema(Schema):
     findings = fields.List(fields.Nested(FindingSchema), metadata={"description": "the automated findings"})
     override = fields.Nested(OverrideShownSchema, allow_none=True,
                              metadata={"description": "the approver's override of the automated decision, if any"})
+
+
+class DecisionTotalSchema(Schema):
+    count = fields.Integer()
+    amount_fen = fields.Integer()
+
+
+class OutcomeSchema(Schema):
+    paid = fields.Nested(DecisionTotalSchema)
+    held = fields.Nested(DecisionTotalSchema)
+    released = fields.Nested(DecisionTotalSchema)
+    excluded = fields.Nested(DecisionTotalSchema)
 
 
 class BatchSchema(Schema):
@@ -103,11 +116,9 @@ class BatchSchema(Schema):
     approval_entry = fields.String(allow_none=True, metadata={"description": "the payouts:batch:approved entry"})
     payouts_total = fields.Integer(metadata={"description": "payouts matching the filter, before paging"})
     offset = fields.Integer()
-
-
-class DecisionTotalSchema(Schema):
-    count = fields.Integer()
-    amount_fen = fields.Integer()
+    outcome = fields.Nested(
+        OutcomeSchema, metadata={"description": "held by the checks (block or review), released by the approver, "
+                                                  "excluded, and paid (approved)"})
 
 
 class DecisionTotalsSchema(Schema):
