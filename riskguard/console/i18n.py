@@ -396,6 +396,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "privacy.err.other": ("请求无效。", "The request is invalid."),
     # payout approval workflow (issue #19, item 1): the batch list, held payouts in words, the outcome
     "payouts.list": ("批次列表", "Batches"),
+    "payouts.held_review_list": ("被拦截或需复核的付款", "Held and for-review payouts"),
     "payouts.awaiting": ("待审批的批次", "Batches awaiting approval"),
     "payouts.filter_status": ("状态", "Status"),
     "payouts.filter_any": ("全部", "all"),

@@ -185,7 +185,7 @@ def test_review_payouts_are_listed_in_words_and_need_a_choice(app, client, conso
     assert outcome == {"paid": "596", "held": "5", "released": "1", "excluded": "4"}
     released = re.search(r'<tr data-released="3">(.*?)</tr>', after, flags=re.S)
     assert released and "两位达人为同一工作室，合同已备案" in released.group(1)
-    assert f"key:{tok.split('_')[1]}" in released.group(1) and "UTC" in released.group(1)
+    assert f"checker <code>key:{tok.split('_')[1]}</code>" in released.group(1) and "UTC" in released.group(1)
     assert after.count('data-state="excluded"') == 4 and 'id="approve-batch"' not in after
 
 

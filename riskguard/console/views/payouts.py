@@ -15,7 +15,7 @@ import structlog
 from flask import flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from ...auth import Role
+from ...auth import Role, key_names
 from ...errors import ApiError
 from ...http import services
 from ...payouts.listing import BatchFilter
@@ -49,7 +49,7 @@ def _list(actor: Any) -> dict[str, Any]:
     """The list part of the batches page: a finance approver starts on the batches awaiting approval.
     Only for the roles the listing API admits (an admin may open a batch by id, not list them)."""
     if not may_open(actor, "payouts.list_batches", (Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR)):
-        return {"may_list": False}
+        return {"may_list": False, "names": {}}
     raw = {k: (request.args.get(k) or "").strip()[:128] for k in _LIST_FIELDS}
     if "status" not in request.args and actor is not None and actor.role is Role.FINANCE_APPROVER:
         raw["status"] = "checked"
@@ -64,7 +64,7 @@ def _list(actor: Any) -> dict[str, Any]:
         error, page = f"payouts.err.{err.code}", {"batches": [], "next_cursor": None}
     query = {k: v for k, v in raw.items() if v and k != "cursor"}
     return {"may_list": True, "raw": raw, "batches": page["batches"], "next_cursor": page["next_cursor"],
-            "query": query, "list_error": error}
+            "query": query, "list_error": error, "names": _names({b["preparer"] for b in page["batches"]})}
 
 
 def _batches_page(error: str | None = None, status: int = 200, detail: str | None = None) -> tuple[str, int]:
@@ -116,7 +116,15 @@ def _batch_view(batch_id: str) -> dict[str, Any]:
                              labels=(translate("chart.observed"), translate("chart.expected")))
     ids = [p["payout_id"] for p in batch["payouts"] if p["payout_id"]]
     return {"batch": batch, "held": batch["payouts"], "repeated_ids": {i for i in ids if ids.count(i) > 1},
-            "held_total": batch["payouts_total"], "outcome": batch["outcome"], "benford": benford, "chart": chart}
+            "held_total": batch["payouts_total"], "outcome": batch["outcome"], "benford": benford, "chart": chart,
+            "names": _names({batch["preparer"], batch.get("approved_by") or "",
+                             *(p["override"]["by"] for p in batch["payouts"] if p["override"])})}
+
+
+def _names(refs: set[str]) -> dict[str, str]:
+    """Key names for the actor refs a page shows, so "who" reads as a name beside the key id."""
+    with services().db.sessions() as session:
+        return key_names(session, refs)
 
 
 @bp.get("/payouts/<batch_id>")
