@@ -183,7 +183,7 @@ class PayoutService:
                      "payouts_total": total, "offset": offset, "outcome": outcome})
         return body
 
-    def list(self, flt: BatchFilter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+    def batches(self, flt: BatchFilter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
         """A page of batches, newest first (:mod:`.listing`); the API and the console both read this."""
         with self.db.sessions() as session:
             return list_batches(session, flt, cursor=cursor, limit=limit)

@@ -67,7 +67,7 @@ def list_batches(query: dict[str, Any]) -> Any:
     """Batches, newest first, by status, submitter and creation time (cursor pagination)"""
     flt = BatchFilter(status=query["status"], submitted_by=query["submitted_by"], since=query["from_"],
                       until=query["to"])
-    return services().payouts.list(flt, cursor=query["cursor"], limit=query["limit"])
+    return services().payouts.batches(flt, cursor=query["cursor"], limit=query["limit"])
 
 
 @bp.get("/batches/<string:batch_id>")

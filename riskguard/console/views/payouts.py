@@ -57,7 +57,7 @@ def _list(actor: Any) -> dict[str, Any]:
     try:
         flt = BatchFilter(status=raw["status"] if raw["status"] in ("checked", "approved") else None,
                           submitted_by=raw["submitted_by"] or None, since=_when(raw["from"]), until=_when(raw["to"]))
-        page = services().payouts.list(flt, cursor=raw["cursor"] or None, limit=LISTED)
+        page = services().payouts.batches(flt, cursor=raw["cursor"] or None, limit=LISTED)
     except ValueError:
         error, page = "payouts.bad_filter", {"batches": [], "next_cursor": None}
     except ApiError as err:  # a cursor this page did not issue
