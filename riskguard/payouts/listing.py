@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from ..errors import BadRequest
@@ -76,8 +76,8 @@ def list_batches(session: Session, flt: BatchFilter, *, cursor: str | None, limi
         query = query.where(PayoutBatch.created_at < _utc(flt.until))
     if cursor:
         at, batch_id = decode_cursor(cursor)
-        query = query.where(or_(PayoutBatch.created_at < at,
-                                and_(PayoutBatch.created_at == at, PayoutBatch.id < batch_id)))
+        # A row-value comparison: both SQLite and PostgreSQL walk the (created_at, id) index with it.
+        query = query.where(tuple_(PayoutBatch.created_at, PayoutBatch.id) < tuple_(at, batch_id))
     rows = session.execute(query.order_by(PayoutBatch.created_at.desc(), PayoutBatch.id.desc())
                            .limit(limit + 1)).all()
     page = rows[:limit]
