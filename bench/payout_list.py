@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from console.payouts_data import batch_csv  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench._pg import pg_schema  # noqa: E402
 from riskguard import create_app, migrate  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
 from riskguard.config import Settings  # noqa: E402
@@ -169,17 +169,9 @@ def main() -> None:
         bench_backend("sqlite", f"sqlite:///{tmp / 'sqlite' / 'riskguard.db'}", tmp / "sqlite", args.batches, args.n)
         if args.no_pg:
             return
-        schema = f"rgbench_{uuid.uuid4().hex[:10]}"  # a schema of its own, dropped afterwards
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            (tmp / "pg").mkdir()
-            bench_backend("postgres", f"{args.pg}?options=-csearch_path%3D{schema}", tmp / "pg", args.batches, args.n)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        (tmp / "pg").mkdir()
+        with pg_schema(args.pg) as url:
+            bench_backend("postgres", url, tmp / "pg", args.batches, args.n)
 
 
 if __name__ == "__main__":
