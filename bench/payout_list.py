@@ -44,12 +44,9 @@ sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from console.payouts_data import batch_csv  # noqa: E402
 
+from bench._app import make_app  # noqa: E402
 from bench._pg import pg_schema  # noqa: E402
-from riskguard import create_app, migrate  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
-from riskguard.config import Settings  # noqa: E402
-from riskguard.db import Database  # noqa: E402
-from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.payouts.models import PayoutBatch  # noqa: E402
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -59,16 +56,6 @@ def ms(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return f"median {statistics.median(values) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
-
-
-def make_app(tmp: Path, url: str) -> Any:
-    Keyring.generate(tmp / "keyring.json").save()
-    settings = Settings.from_env(data_dir=tmp, database_url=url, keyring_path=tmp / "keyring.json",
-                                 master_key=None, log_level="WARNING", extra={"audit_sequencer": False})
-    db = Database(url)
-    migrate.upgrade(db)
-    db.dispose()
-    return create_app(settings)
 
 
 def token(app: Any, role: Role, name: str) -> str:
@@ -116,7 +103,7 @@ def timed(get: Callable[[], Any], n: int) -> list[float]:
 
 
 def bench_backend(name: str, url: str, tmp: Path, batches: int, n: int) -> None:
-    app = make_app(tmp, url)
+    app = make_app(tmp, url, audit_sequencer=False)
     started = time.perf_counter()
     real, preparers = fill(app, batches)
     print(f"[{name}] {batches} batches stored in {time.perf_counter() - started:.1f} s")
