@@ -38,12 +38,9 @@ sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from onboarding.builders import application  # noqa: E402
 
+from bench._app import make_app  # noqa: E402
 from bench._pg import pg_schema  # noqa: E402
-from riskguard import create_app, migrate  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
-from riskguard.config import Settings  # noqa: E402
-from riskguard.db import Database  # noqa: E402
-from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.onboarding.schemas import ApplicationSchema  # noqa: E402
 
 
@@ -60,16 +57,6 @@ def timed(fn: Any, items: list[Any]) -> list[float]:
         fn(item)
         out.append(time.perf_counter() - t0)
     return out
-
-
-def make_app(tmp: Path, url: str) -> Any:
-    Keyring.generate(tmp / "keyring.json").save()
-    settings = Settings.from_env(data_dir=tmp, database_url=url, keyring_path=tmp / "keyring.json",
-                                 master_key=None, log_level="WARNING")
-    db = Database(url)
-    migrate.upgrade(db)
-    db.dispose()
-    return create_app(settings)
 
 
 def bench_backend(name: str, url: str, tmp: Path, bodies: list[dict[str, Any]]) -> None:

@@ -44,12 +44,9 @@ sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
+from bench._app import make_app  # noqa: E402
 from bench._pg import pg_schema  # noqa: E402
-from riskguard import create_app, migrate  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
-from riskguard.config import Settings  # noqa: E402
-from riskguard.db import Database  # noqa: E402
-from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.review.models import ReviewCase, ReviewCaseLabel  # noqa: E402
 from riskguard.review.service import CASE_KINDS, SEVERITIES, severity_rank  # noqa: E402
 
@@ -74,16 +71,6 @@ def timed(fn: Any, runs: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - t0)
     return out
-
-
-def make_app(tmp: Path, url: str) -> Any:
-    Keyring.generate(tmp / "keyring.json").save()
-    settings = Settings.from_env(data_dir=tmp, database_url=url, keyring_path=tmp / "keyring.json",
-                                 master_key=None, log_level="WARNING", extra={"audit_policy_loads": False})
-    db = Database(url)
-    migrate.upgrade(db)
-    db.dispose()
-    return create_app(settings)
 
 
 def seed(app: Any, n: int) -> list[str]:
@@ -129,7 +116,7 @@ def seed(app: Any, n: int) -> list[str]:
 
 
 def bench_backend(name: str, url: str, tmp: Path, n: int, runs: int) -> None:
-    app = make_app(tmp, url)
+    app = make_app(tmp, url, audit_policy_loads=False)
     names = seed(app, n)
     with app.extensions["riskguard"].db.transaction() as session:
         _, tok = create_key(session, role=Role.REVIEWER, name="bench-reviewer")

@@ -347,3 +347,33 @@ def test_approval_audit_failure_approves_nothing(app, client, auth) -> None:  # 
         assert session.get(PayoutBatch, batch_id).status == "checked"
         statuses = set(session.execute(select(PayoutItem.status).where(PayoutItem.batch_id == batch_id)).scalars())
     assert statuses == {"pending"}
+
+
+def test_review_payouts_need_a_choice_and_the_batch_shows_the_outcome(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    g = inject("self_dealing_account", payees=40)
+    made = submit(client, auth("finance", "maker"), g.rows).get_json()
+    approver = auth("finance_approver", "checker")
+    read = client.get(f"/v1/payouts/batches/{made['batch_id']}", headers=approver).get_json()
+    by_decision = {d: [p for p in read["payouts"] if p["decision"] == d] for d in ("allow", "review", "block")}
+    assert by_decision["review"] and by_decision["block"]
+    assert read["outcome"]["paid"] == {"count": 0, "amount_fen": 0}
+    blocked_excluded = {"exclude": [p["payout_id"] for p in by_decision["block"]]}
+    refused = _approve(client, approver, made["batch_id"], **blocked_excluded)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "review_payouts_unresolved"
+    assert refused.get_json()["error"]["details"]["rows"] == [
+        {"row": p["row"], "payout_id": p["payout_id"]} for p in by_decision["review"]]
+    [first, *rest] = by_decision["review"]
+    done = _approve(client, approver, made["batch_id"], exclude=blocked_excluded["exclude"] + [p["payout_id"] for p in rest],
+                    overrides=[{"payout_id": first["payout_id"], "reason": "merchant sent the contract amendment"}])
+    assert done.status_code == 200, done.get_json()
+    outcome = client.get(f"/v1/payouts/batches/{made['batch_id']}", query_string={"limit": 1},
+                         headers=auth("auditor")).get_json()["outcome"]
+
+    def total(items: list[dict]) -> dict[str, int]:
+        return {"count": len(items), "amount_fen": sum(p["amount_fen"] for p in items)}
+
+    held = by_decision["block"] + by_decision["review"]
+    assert outcome == {"held": total(held), "released": total([first]),
+                       "excluded": total(by_decision["block"] + rest),
+                       "paid": total(by_decision["allow"] + [first])}
+    assert outcome["paid"]["amount_fen"] == done.get_json()["amount_fen_approved"]
