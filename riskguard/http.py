@@ -29,8 +29,8 @@ from .auth import Role, require_roles
 from .errors import BadRequest, ErrorSchema, validation_error
 from .services import Services
 
-__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "init_input", "json_body", "read_json", "register_blueprint",
-           "services"]
+__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "init_input", "json_body", "parsed_json_body", "read_json",
+           "register_blueprint", "services"]
 
 EXTENSION = "riskguard"
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before the next request counts",
@@ -75,6 +75,12 @@ def json_body() -> Any:
         raise BadRequest(exc.message, code=exc.code, field=exc.path) from None
     request.environ[_JSON_BODY] = data
     return data
+
+
+def parsed_json_body() -> Any:
+    """The body as the input layer read it (strict JSON), or None if it was not read as JSON (a JSON
+    ``null`` body is None too: a caller that needs a value reads it again and refuses it)."""
+    return request.environ.get(_JSON_BODY)
 
 
 def read_json(expect: type = dict) -> Any:
