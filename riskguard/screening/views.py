@@ -45,10 +45,9 @@ def _policy(kind: str, query: dict[str, Any]) -> str | None:
 
 def _decide(kind: str, bodies: list[dict[str, Any]], policy: str | None) -> list[Any]:
     items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
-    hooks = services().decision_hooks
-    return screen_and_record(audit=services().audit, rulebook=services().rulebook,
-                             digest_key=services().keyring.secret("digest"), actor=current_actor(),
-                             items=items, policy=policy, hooks=hooks)
+    rg = services()
+    return screen_and_record(audit=rg.audit, rulebook=rg.rulebook, digest_key=rg.keyring.secret("digest"),
+                             actor=current_actor(), items=items, policy=policy, hooks=rg.decision_hooks)
 
 
 _KIND = {"in": "path", "name": "kind", "required": True, "schema": {"type": "string", "enum": list(KINDS)}}
