@@ -86,9 +86,10 @@ class PayoutService:
 
     # -- submit -----------------------------------------------------------------------------------
     def check(self, data: bytes, *, fmt: str | None, as_of: pd.Timestamp,
-              history: pd.DataFrame | None = None) -> BatchResult:
+              history: pd.DataFrame | None = None, parsed: Any = None) -> BatchResult:
+        """``parsed``: ``data`` already read as strict JSON (the API's input layer did), if it was."""
         try:
-            raw = read_batch(data, fmt=fmt, max_rows=self.policy.max_rows)
+            raw = read_batch(data, fmt=fmt, max_rows=self.policy.max_rows, parsed=parsed)
         except BatchReadError as exc:
             raise read_error(exc) from None
         if history is None:
@@ -96,10 +97,10 @@ class PayoutService:
                 history = self.load_history(session, as_of)
         return check_batch(raw, history, self.policy, as_of)
 
-    def submit(self, data: bytes, *, fmt: str | None, actor: Actor, as_of: pd.Timestamp | None = None
-               ) -> dict[str, Any]:
+    def submit(self, data: bytes, *, fmt: str | None, actor: Actor, as_of: pd.Timestamp | None = None,
+               parsed: Any = None) -> dict[str, Any]:
         as_of = pd.Timestamp(utcnow()) if as_of is None else as_of
-        result = self.check(data, fmt=fmt, as_of=as_of)
+        result = self.check(data, fmt=fmt, as_of=as_of, parsed=parsed)
         batch_id = new_id("pb")
         digest = keyed_digest(self.keyring.secret("digest"), data)
         with self.audit.transaction() as tx:  # the batch commits with its audit entry, or nothing does

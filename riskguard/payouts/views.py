@@ -9,7 +9,7 @@ from flask import request
 
 from ..auth import Role, current_actor
 from ..errors import BadRequest
-from ..http import Blueprint, services
+from ..http import Blueprint, parsed_json_body, services
 from .listing import BatchFilter
 from .schemas import (
     ApprovalSchema,
@@ -55,7 +55,8 @@ def submit(query: dict[str, Any]) -> Any:
     """Check a payout batch (CSV or JSON body) and store it for approval"""
     data, fmt = _body()
     as_of = pd.Timestamp(query["as_of"]).tz_convert("UTC") if query["as_of"] else None
-    return services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of)
+    return services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of,
+                                     parsed=parsed_json_body())  # a JSON batch is not parsed twice
 
 
 @bp.get("/batches")

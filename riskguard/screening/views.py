@@ -41,12 +41,12 @@ def _known_kind(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _decide(kind: str, bodies: list[dict[str, Any]], query: dict[str, Any]) -> list[Any]:
     """Decide with one rulebook, taken once: a revision swapped in meanwhile decides the next request."""
-    rulebook = services().rulebook
+    rg = services()
+    rulebook = rg.rulebook
     policy = query.get("policy")
     if policy is not None and policy not in rulebook.policies:
         raise BadRequest("unknown policy", code="unknown_policy", field="policy")
     items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
-    rg = services()
     decisions = screen_and_record(audit=rg.audit, rulebook=rulebook, digest_key=rg.keyring.secret("digest"),
                                   actor=current_actor(), items=items, policy=policy, hooks=rg.decision_hooks)
     rg.metrics.decided(decisions)

@@ -128,6 +128,23 @@ def test_unreadable_batches_are_4xx_and_store_nothing(app, client, auth, body: b
         assert session.execute(select(func.count()).select_from(PayoutBatch)).scalar_one() == 0
 
 
+def test_a_json_batch_is_parsed_once(client, auth, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The input layer reads every JSON body strictly; the batch reader takes that value, not the text."""
+    from riskguard import strictjson
+
+    parsed: list[int] = []
+    loads = strictjson.loads
+
+    def counted(text: str, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(len(text))
+        return loads(text, **kwargs)
+
+    monkeypatch.setattr(strictjson, "loads", counted)
+    resp = submit(client, auth("finance"), small(), kind="json")
+    assert resp.status_code == 201 and resp.get_json()["summary"]["rows"] == len(small())
+    assert len(parsed) == 1
+
+
 def test_too_many_rows_is_413(app, client, auth) -> None:  # type: ignore[no-untyped-def]
     service = app.extensions["riskguard"].payouts
     service.policy = type(service.policy)(**{**service.policy.__dict__, "input": {**service.policy.input,
