@@ -17,13 +17,6 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-# pytest-xdist runs each worker under a __main__ with neither __spec__ nor __file__, which PySpark's
-# Spark Connect takes for its own doctest runner and answers with sys.exit(0) at import; great_expectations
-# imports it when the spark extra is installed. Give the worker's __main__ the file it lacks.
-_MAIN = sys.modules["__main__"]
-if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
-    _MAIN.__file__ = "<pytest-xdist worker>"
-
 import riskguard.rulebook
 from riskguard import create_app, migrate
 from riskguard._data import packaged_dir
@@ -31,6 +24,13 @@ from riskguard.auth import Role, create_key
 from riskguard.config import Settings
 from riskguard.db import Database
 from riskguard.keyring import Keyring
+
+# pytest-xdist runs each worker under a __main__ with neither __spec__ nor __file__, which PySpark's
+# Spark Connect takes for its own doctest runner and answers with sys.exit(0) at import; great_expectations
+# imports it when the spark extra is installed. Give the worker's __main__ the file it lacks.
+_MAIN = sys.modules["__main__"]
+if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
+    _MAIN.__file__ = "<pytest-xdist worker>"
 
 REDIS_URL = os.environ.get("RISKGUARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
