@@ -87,6 +87,9 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("消费者协会提醒：宣传“保本保息”的理财都可能是非法集资", "保本保息", True),
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
+    ("谁跟你说包过你就离他远点", "包过", True),                                       # keep away from who says it
+    ("谁说稳赚不赔你千万别信", "稳赚不赔", True),
+    ("这个课包过，不信的离他远点", "包过", False),                                    # the claim, then a taunt
 ])
 def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
                                 reported: bool) -> None:
