@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from riskguard.config import PROJECT_ROOT
-from riskguard.rulebook import ScreenInput, evaluate, load_rulebook
+from riskguard.rulebook import load_rulebook
 from riskguard.rulebook.selfcheck import library_users, screen_example
 
 BOOK = load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies")
