@@ -48,6 +48,10 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("别指望喝茶能降血糖", "降血糖", True),                # a warning not to expect governs what follows
     ("别被那些说能根治鼻炎的忽悠了", "根治鼻炎", True),     # … as does one not to be taken in
     ("不要以为贵的就好，这款最好", "最好", False),          # … within its clause only
+    ("这个药我不跟你说百分百有效", "百分百有效", True),     # refusing to say it disowns it
+    ("我们也不说吃了百病不生", "百病不生", True),
+    ("不说别的，这款面霜最好", "最好", False),              # … within its clause only
+    ("我不说你也知道这款最好", "最好", False),              # 也 starts a new predicate
 ])
 def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
     normaliser, a = analyser

@@ -28,6 +28,7 @@ def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) ->
     ("有顾客问这款茶能不能降血糖？不能。", "降血糖", True),
     ("这个枕头能不能治失眠，我实话实说：不能", "治失眠", True),
     ("有人问会不会保值？我的回答是不一定", "保值", True),
+    ("有人问有没有医生推荐，我们不搞这个", "医生推荐", True),     # a refusal to do it
     ("有粉丝问是不是纯天然的，我说不是", "纯天然", True),
     ("问我有没有副作用？我不敢保证", "副作用", True),
     ("有人问戴了能不能招财，主播统一回复一下：不能", "戴了能不能招财", True),   # the question inside the match
@@ -87,6 +88,9 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("消费者协会提醒：宣传“保本保息”的理财都可能是非法集资", "保本保息", True),
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
+    ("谁跟你说包过你就离他远点", "包过", True),                                       # keep away from who says it
+    ("谁说稳赚不赔你千万别信", "稳赚不赔", True),
+    ("这个课包过，不信的离他远点", "包过", False),                                    # the claim, then a taunt
 ])
 def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
                                 reported: bool) -> None:

@@ -77,3 +77,24 @@ def test_the_rule_catalogue_in_the_docs_is_current() -> None:
     from riskguard.rulebook.catalogue import markdown, section
 
     assert section(PROJECT_ROOT / "docs" / "rules.md") == markdown(BOOK)
+
+
+# A claim said once in a long, otherwise neutral detail page or live-stream script is still a claim: the
+# clause step and the requires/forbids units look at the claim's own sentence, not at the length of the text
+# or at what neighbouring sentences say.
+_NEUTRAL = ("规格：长120厘米，宽60厘米，高75厘米，净重8公斤。材质：实木框架，表面水性漆，边角倒圆处理。"
+            "安装：附安装说明书和工具，两人约二十分钟可装好。发货：下单后48小时内发出，偏远地区顺延。"
+            "售后：七天无理由退换，运费险已开通。这款不含甲醛胶水，不能用于户外。使用：请避免阳光长时间直射。")
+
+
+@pytest.mark.parametrize(("claim", "category", "kind", "rule_id"), [
+    ("很多顾客反馈用了以后，痛风再也没有发作过。", "general", "listing", "adlaw.17.illness-gone"),
+    ("门口摆上一对，晦气都挡在门外。", "general", "ad", "adlaw.9-8.misfortune-kept-out"),
+    ("我敢这么讲，没有一个比它做得结实的。", "general", "livestream", "adlaw.9-3.none-better"),
+    ("爸爸妈妈不给你买，你就一直跟他们说。", "general", "livestream", "adlaw.40.keep-asking"),
+])
+def test_a_claim_buried_in_long_neutral_text_is_still_found(claim: str, category: str, kind: str,
+                                                            rule_id: str) -> None:
+    for text in (_NEUTRAL * 3 + claim + _NEUTRAL * 3, claim + _NEUTRAL * 6, _NEUTRAL * 6 + claim):
+        decision = evaluate(BOOK, ScreenInput(text=text, kind=kind, category=category))
+        assert rule_id in {f.rule_id for f in decision.findings}, text
