@@ -1,4 +1,5 @@
 """Screening's decision hook: a ``review`` decision on an ad, listing or live-stream script opens a case.
+``case_request`` builds that case; ``riskguard rescreen --open-cases`` uses it for ``block`` too.
 
 The case keeps the screened text with personal data masked character for character (the PII service's
 ``mask_personal_data``), so the reviewer sees the ad with each finding's span highlighted while no raw
