@@ -7,7 +7,8 @@ Parquet file, then runs ``riskguard rescreen``'s job (no audit) for each engine 
 twice: on ``--probe`` rows and on all of them. The probe run's wall time is the engine's start-up cost
 (interpreter, rule compilation, pool or Spark start, writing); the difference between the two runs gives
 the steady rate, and the rate divided by the cores the engine uses gives texts/s per core. CPU seconds
-are the child's and its reaped children's (a Spark run's JVM included); ``texts/CPU s`` is the steady
+are the child's and all its descendants' (a Spark run's JVM and Python workers included: the larger of
+what was reaped and what /proc showed, sampled every 0.5 s); ``texts/CPU s`` is the steady
 rate per CPU second (the two runs' differences), which a loaded machine moves less than wall time. Then a sizing table: hours for
 100 M listings on K executors of ``--executor-cores`` cores at the measured per-core rates.
 
@@ -79,19 +80,50 @@ def child(engine: str, source: Path, output: Path, workers: int, master: str) ->
     print(json.dumps({"rows": manifest["output"]["rows"], "decisions": manifest["output"]["decisions"]}))
 
 
+def _tree_cpu(root: int, seen: dict[int, float]) -> None:
+    """CPU seconds of ``root`` and every descendant now alive, from /proc (Linux), into ``seen`` by pid:
+    Spark's Python workers are children of a daemon the JVM starts and are never reaped into ours."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    for pid in tree:
+        seen[pid] = max(seen.get(pid, 0.0), times.get(pid, 0.0))
+
+
 def measure(engine: str, source: Path, output: Path, workers: int, master: str) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--child", engine, "--input", str(source), "--output",
-                           str(output), "--workers", str(workers), "--master", master],
-                          capture_output=True, text=True, check=False)
+    process = subprocess.Popen([sys.executable, __file__, "--child", engine, "--input", str(source), "--output",
+                                str(output), "--workers", str(workers), "--master", master],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: dict[int, float] = {}
+    while process.poll() is None:
+        _tree_cpu(process.pid, seen)
+        time.sleep(0.5)
+    stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
-    if done.returncode:
-        sys.exit(f"{engine} failed:\n{done.stderr[-3000:]}")
+    if process.returncode:
+        sys.exit(f"{engine} failed:\n{stderr[-3000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"wall": wall, "cpu": cpu, "rows": result["rows"]}
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = json.loads(stdout.strip().splitlines()[-1])
+    return {"wall": wall, "cpu": max(reaped, sum(seen.values())), "rows": result["rows"]}
 
 
 def cores_of(engine: str, workers: int, master: str) -> int:

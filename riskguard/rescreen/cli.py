@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -48,12 +49,7 @@ def rescreen(settings: Settings, source: Path, fmt: str | None, output: Path, en
     """Re-screen a catalogue (Parquet, CSV, JSON lines) with the current rules; Parquet decisions and a
     manifest recorded as one audit entry."""
     from ..logging import configure_logging
-    from ..rulebook import RulebookError
     from ..services import build_services
-    from . import RescreenJob, RulebookBundle, run_job
-    from .files import detect_format
-    from .record import open_cases as open_review_cases
-    from .record import record_run
 
     configure_logging(settings.log_level)
     if (base_rules is None) != (base_policies is None):
@@ -63,30 +59,54 @@ def rescreen(settings: Settings, source: Path, fmt: str | None, output: Path, en
     engine = engine or ("spark" if master else "pool")
     if master and engine != "spark":
         raise click.UsageError("--master is for --engine spark")
+    job = _job(settings, source=source, fmt=fmt, output=output, engine=engine, master=master or "local[2]",
+               workers=workers or 0, partitions=partitions, base=(base_rules, base_policies),
+               only_changed=only_changed, as_of=as_of)
+    services = build_services(settings)
+    try:
+        click.echo(json.dumps(_run(services, job, open_cases), ensure_ascii=False))
+    finally:
+        services.db.dispose()
+
+
+def _job(settings: Settings, *, source: Path, fmt: str | None, base: tuple[Path | None, Path | None],
+         **options: Any) -> Any:
+    from ..rulebook import RulebookError
+    from . import RescreenJob, RulebookBundle
+    from .files import detect_format
+
     try:
         fmt = fmt or detect_format(source)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--input") from None
-    services = build_services(settings)
     try:
         bundle = RulebookBundle.from_dirs(settings.rules_dir, settings.policies_dir)
-        base = RulebookBundle.from_dirs(base_rules, base_policies) if base_rules and base_policies else None
-        bundle.rulebook()
-        if base is not None:
-            base.rulebook()
+        base_bundle = RulebookBundle.from_dirs(base[0], base[1]) if base[0] and base[1] else None
+        bundle.rulebook()  # a broken rule file stops the run before any work
+        if base_bundle is not None:
+            base_bundle.rulebook()
     except RulebookError as exc:
         raise click.ClickException(str(exc)) from None
-    job = RescreenJob(input=source, format=fmt, output=output, bundle=bundle, as_of=as_of, engine=engine,
-                      workers=workers or 0, master=master or "local[2]", base=base, only_changed=only_changed,
-                      partitions=partitions)
+    return RescreenJob(input=source, format=fmt, bundle=bundle, base=base_bundle, **options)
+
+
+def _run(services: Any, job: Any, open_cases: bool) -> dict[str, Any]:
+    from ..audit import AuditUnavailable
+    from . import run_job
+    from .record import open_cases as open_review_cases
+    from .record import record_run
+
     try:
         manifest = run_job(job)
     except (FileExistsError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
-    digest = record_run(services.audit, job, manifest)
-    summary = {"run_id": manifest["run_id"], "manifest_digest": digest, "rows": manifest["input"]["rows"],
-               "written": manifest["output"]["rows"], "decisions": manifest["output"]["decisions"]}
+    try:
+        digest = record_run(services.audit, job, manifest)
+    except AuditUnavailable:  # fail closed: no entry, so no manifest; the decisions written are not a run
+        raise click.ClickException("the run could not be recorded in the audit log; no manifest was written") from None
+    summary: dict[str, Any] = {"run_id": manifest["run_id"], "manifest_digest": digest,
+                               "rows": manifest["input"]["rows"], "written": manifest["output"]["rows"],
+                               "decisions": manifest["output"]["decisions"]}
     if open_cases:
         summary["cases_opened"] = open_review_cases(services.review, job, address_keep=services.address_keep)
-    services.db.dispose()
-    click.echo(json.dumps(summary, ensure_ascii=False))
+    return summary

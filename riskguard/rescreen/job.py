@@ -52,9 +52,15 @@ def _screen(job: RescreenJob, session: Any = None) -> Counts:
     if job.engine == "spark":
         from .spark import run_spark, spark_session
 
-        return run_spark(job.input, job.format, session=session or spark_session(job.master), bundle=job.bundle,
-                         base=job.base, as_of=job.as_of, only_changed=job.only_changed,
-                         folder=job.decisions_dir, partitions=job.partitions)
+        own = session is None
+        session = session or spark_session(job.master)
+        try:
+            return run_spark(job.input, job.format, session=session, bundle=job.bundle, base=job.base,
+                             as_of=job.as_of, only_changed=job.only_changed, folder=job.decisions_dir,
+                             partitions=job.partitions)
+        finally:
+            if own:
+                session.stop()
     from .local import run_local
 
     workers = 1 if job.engine == "local" else (job.workers or os.cpu_count() or 1)

@@ -29,6 +29,7 @@ from riskguard.rescreen import RescreenJob, RulebookBundle, run_job, screen_rows
 from riskguard.rescreen.files import read_batches
 from riskguard.review.models import ReviewCase
 from riskguard.screening.service import screen_text
+from tests.faults import refuse_audit_entries
 
 AS_OF = date(2026, 12, 1)
 ROWS = [
@@ -123,14 +124,28 @@ def base_without(rule_id: str, folder: Path) -> tuple[Path, Path]:
     raise AssertionError(rule_id)
 
 
-def test_only_changed_run_is_one_audit_entry_and_opens_cases(tmp_path: Path, db_url: str, database: Database,
-                                                              make_settings: Callable[[str], Settings],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def cli_env(tmp_path: Path, db_url: str, database: Database, make_settings: Callable[[str], Settings],
+            monkeypatch: pytest.MonkeyPatch) -> Database:
     settings = make_settings(db_url)
     for name, value in (("DATABASE_URL", db_url), ("KEYRING", str(settings.keyring_path)),
                         ("DATA_DIR", str(tmp_path)), ("LOG_LEVEL", "ERROR")):
         monkeypatch.setenv(f"RISKGUARD_{name}", value)
     monkeypatch.delenv("RISKGUARD_MASTER_KEY", raising=False)
+    return database
+
+
+def test_a_run_the_audit_refuses_has_no_manifest(tmp_path: Path, cli_env: Database) -> None:
+    refuse_audit_entries(cli_env)
+    source = write_input(ROWS, tmp_path / "in.csv")
+    result = CliRunner().invoke(main, ["rescreen", "--input", str(source), "--output", str(tmp_path / "out"),
+                                       "--engine", "local"])
+    assert result.exit_code == 1 and "could not be recorded" in result.output
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_only_changed_run_is_one_audit_entry_and_opens_cases(tmp_path: Path, cli_env: Database) -> None:
+    database = cli_env
     base_rules, base_policies = base_without("adlaw.9-3.lowest-price", tmp_path / "base")
     rows = [*ROWS, {"id": "c1", "text": "全网最低价", "category": "general"},
             {"id": "c2", "text": "联系电话13912345678，全网最低价"}]
