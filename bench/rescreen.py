@@ -36,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.proctree import cpu_by_pid  # noqa: E402
+
 CATEGORIES = ("general", "apparel", "food", "cosmetics")
 AS_OF = date(2026, 12, 1)
 CATALOGUE = 100_000_000
@@ -80,32 +83,6 @@ def child(engine: str, source: Path, output: Path, workers: int, master: str) ->
     print(json.dumps({"rows": manifest["output"]["rows"], "decisions": manifest["output"]["decisions"]}))
 
 
-def _tree_cpu(root: int, seen: dict[int, float]) -> None:
-    """CPU seconds of ``root`` and every descendant now alive, from /proc (Linux), into ``seen`` by pid:
-    Spark's Python workers are children of a daemon the JVM starts and are never reaped into ours."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    tree, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in tree:
-                tree.add(pid)
-                frontier.append(pid)
-    for pid in tree:
-        seen[pid] = max(seen.get(pid, 0.0), times.get(pid, 0.0))
-
-
 def measure(engine: str, source: Path, output: Path, workers: int, master: str) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -114,7 +91,8 @@ def measure(engine: str, source: Path, output: Path, workers: int, master: str) 
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: dict[int, float] = {}
     while process.poll() is None:
-        _tree_cpu(process.pid, seen)
+        for pid, cpu in cpu_by_pid(process.pid).items():  # Spark's Python workers are never reaped into ours
+            seen[pid] = max(seen.get(pid, 0.0), cpu)
         time.sleep(0.5)
     stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
