@@ -44,7 +44,7 @@ test: test-install
 # The browser tests write their screenshots to var/screenshots; this refreshes the README's copies.
 screenshots: test-install
 	sh scripts/ensure-chromium.sh
-	RISKGUARD_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/console/test_browser.py
+	RISKGUARD_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/console/test_browser*.py
 
 lint: test-install
 	$(BIN)/ruff check riskguard tests bench

@@ -1,7 +1,7 @@
 """HTTP load: POST /v1/screen/ad on gunicorn (2 workers, every decision recorded) vs. a minimal Flask
 endpoint that only parses JSON and returns it (the framework's own ceiling), in the same run.
 
-    .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4] [--parts]
+    .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4] [--parts] [--shadow]
 
 Both servers listen on 127.0.0.1 only and run side by side; the load alternates between them in
 ``--rounds`` rounds (echo, then screening), ``--seconds`` of load per endpoint in all (default 12; the
@@ -19,6 +19,12 @@ Each row also gives the servers' CPU time per answered request (user + system se
 whole process tree, gunicorn master, workers and the audit sequencer, read from /proc around each burst;
 Linux only, blank elsewhere). On a loaded machine requests per second drift with the neighbours; CPU per
 request drifts much less, so it is the figure to compare between runs.
+
+``--shadow`` adds the product's server with shadow mode on (``riskguard rules shadow`` with a candidate whose
+ad policy differs from the shipped one, sample ``--shadow-sample``, default 1 = 100 %): each sampled
+answered item is also screened by the candidate in the worker's background thread and stored as a shadow
+record. Its p99 against the
+product's row is the cost of shadow mode.
 
 ``--parts`` is an analysis, not a figure of the product: it adds, in the same alternating rounds, the same
 server with parts of a screening request's work taken out (the audit write; the engine, whose first
@@ -105,6 +111,7 @@ def serve_echo(port: int) -> None:
     Echo().run()
 
 
+SHADOW = "+ shadow mode"
 PARTS = {"audit": "without the audit write", "engine": "without the engine",
          "audit,auth,engine": "without engine, audit, key lookup"}
 
@@ -125,9 +132,13 @@ def serve_without(parts: str, port: int) -> None:
 
         service.evaluate = first_decision
     if "audit" in parts:
-        from riskguard.audit.recorder import AuditTransaction
+        from riskguard.audit.recorder import AuditTransaction, Receipt
+        from riskguard.ids import new_id, utcnow
 
-        AuditTransaction.record = lambda self, event: None  # type: ignore[assignment,method-assign,return-value]
+        def unrecorded(self, event):  # type: ignore[no-untyped-def]
+            return Receipt(entry_id=new_id("aud"), time=utcnow(), action=str(event.action))
+
+        AuditTransaction.record = unrecorded  # type: ignore[method-assign]
         AuditTransaction._commit = lambda self: None  # type: ignore[method-assign]
     if "auth" in parts:
         actor = auth.Actor(key_id="kbench", name="bench", role=auth.Role.SCREENER)
@@ -228,6 +239,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--parts", action="store_true", help="also the analysis servers (see above)")
+    parser.add_argument("--shadow", action="store_true", help="also the product with shadow mode on")
+    parser.add_argument("--shadow-sample", type=float, default=1.0, help="its sample rate (default 1: 100 %%)")
     parser.add_argument("--serve-echo", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--serve-without", nargs=2, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -238,7 +251,8 @@ def main() -> None:
         serve_without(args.serve_without[0], int(args.serve_without[1]))
         return
     # Each screening server's row name and the parts its server leaves out (None: the product).
-    screening = {"POST /v1/screen/ad": None, **({label: parts for parts, label in PARTS.items()} if args.parts else {})}
+    screening = {"POST /v1/screen/ad": None, **({SHADOW: SHADOW} if args.shadow else {}),
+                 **({label: parts for parts, label in PARTS.items()} if args.parts else {})}
     names = ["flask echo (ceiling)", *screening]
     args.seconds = min(args.seconds, 28.0 / len(names))  # at most ~30 s of load in all
     args.rounds = max(1, args.rounds)
@@ -252,7 +266,7 @@ def main() -> None:
         tokens = {names[0]: ""}
         servers = [subprocess.Popen([sys.executable, __file__, "--serve-echo", str(ports[names[0]])],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-        policies = _unthrottled_policies(Path(tmp) / "policies")
+        policies = unthrottled_policies(Path(tmp) / "policies")
         for n, (name, parts) in enumerate(screening.items()):
             data = Path(tmp) / str(n)  # the product's server is 0
             env = {**os.environ, "RISKGUARD_DATA_DIR": str(data), "RISKGUARD_LOG_LEVEL": "WARNING",
@@ -260,8 +274,11 @@ def main() -> None:
             subprocess.run([riskguard, "init"], env=env, check=True, capture_output=True)
             tokens[name] = subprocess.run([riskguard, "keys", "create", "--role", "screener", "--name", "bench"],
                                           env=env, check=True, capture_output=True, text=True).stdout.strip()
+            if parts == SHADOW:
+                subprocess.run([riskguard, "rules", "shadow", str(_candidate(Path(tmp) / "candidate")), "--sample",
+                                str(args.shadow_sample)], env=env, check=True, capture_output=True)
             command = [riskguard, "serve", "--host", "127.0.0.1", "--port", str(ports[name]), "--workers", "2"] \
-                if parts is None else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
+                if parts in (None, SHADOW) else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
             servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL))
         pids = {name: server.pid for name, server in zip(names, servers, strict=True)}
@@ -303,11 +320,29 @@ def main() -> None:
     print(f"\nscreening / ceiling: {screen['rps'] / ceiling['rps']:.2f} (rounds: {rounds}); "  # type: ignore[operator]
           f"decisions answered 200: {screen['ok']}, audit entries written in the window: {recorded} "
           f"({pending} not yet integrated 1 s later); statuses: {screen['statuses']}")
+    if args.shadow:
+        shadowed = rows[SHADOW]
+        print(f"shadow mode at {args.shadow_sample:.0%}: p99 {shadowed['p99_ms']} ms vs {screen['p99_ms']} ms "
+              f"({(shadowed['p99_ms'] / screen['p99_ms'] - 1) * 100:+.0f} %), req/s "  # type: ignore[operator]
+              f"{shadowed['rps']} vs {screen['rps']}")
     if args.parts:
         print("the rows below the product's are an analysis: those servers skip the work their names say")
 
 
-def _unthrottled_policies(folder: Path) -> Path:
+def _candidate(folder: Path) -> Path:
+    """The shipped rules with an ad policy that sends ``medium`` to block: a second revision to shadow."""
+    import shutil
+
+    from riskguard._data import packaged_dir
+
+    shutil.copytree(packaged_dir("rules"), folder / "rules")
+    shutil.copytree(packaged_dir("policies"), folder / "policies")
+    ad = folder / "policies" / "ad-prepublish.yaml"
+    ad.write_text(ad.read_text("utf-8").replace("  medium: review", "  medium: block", 1), "utf-8")
+    return folder
+
+
+def unthrottled_policies(folder: Path) -> Path:
     """The shipped policies, with a per-key API limit no load of this script reaches: the rate-limit check
     still runs on every request (its cost is in the figures), but never answers 429."""
     import shutil

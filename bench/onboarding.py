@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,13 +37,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from onboarding.builders import application  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 
-from riskguard import create_app, migrate  # noqa: E402
+from bench._app import make_app  # noqa: E402
+from bench._pg import pg_schema  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
-from riskguard.config import Settings  # noqa: E402
-from riskguard.db import Database  # noqa: E402
-from riskguard.keyring import Keyring  # noqa: E402
 from riskguard.onboarding.schemas import ApplicationSchema  # noqa: E402
 
 
@@ -61,16 +57,6 @@ def timed(fn: Any, items: list[Any]) -> list[float]:
         fn(item)
         out.append(time.perf_counter() - t0)
     return out
-
-
-def make_app(tmp: Path, url: str) -> Any:
-    Keyring.generate(tmp / "keyring.json").save()
-    settings = Settings.from_env(data_dir=tmp, database_url=url, keyring_path=tmp / "keyring.json",
-                                 master_key=None, log_level="WARNING")
-    db = Database(url)
-    migrate.upgrade(db)
-    db.dispose()
-    return create_app(settings)
 
 
 def bench_backend(name: str, url: str, tmp: Path, bodies: list[dict[str, Any]]) -> None:
@@ -131,18 +117,9 @@ def main() -> None:
         (tmp / "sqlite").mkdir()
         bench_backend("sqlite", f"sqlite:///{tmp / 'sqlite' / 'riskguard.db'}", tmp / "sqlite", bodies)
         if not args.no_pg:
-            schema_name = f"rgbench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-            try:
-                (tmp / "pg").mkdir()
-                bench_backend("postgres", f"{args.pg}?options=-csearch_path%3D{schema_name}", tmp / "pg",
-                              [application() for _ in range(args.n)])
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
-                admin.dispose()
+            (tmp / "pg").mkdir()
+            with pg_schema(args.pg) as url:
+                bench_backend("postgres", url, tmp / "pg", [application() for _ in range(args.n)])
 
         lines = tmp / "apps.jsonl"
         many = bodies * 20  # enough lines that the checking outweighs start-up noise

@@ -4,7 +4,9 @@ next to the screening engine alone on the same texts, so the request handling ar
     .venv/bin/python bench/request_cpu.py [--rounds 12] [--per-round 500]
 
 The app is the product's (``create_app``, SQLite in a throw-away directory, every decision recorded,
-audit sequencer in ``process`` mode as under ``riskguard serve``, so no sequencer runs here). CPU time
+audit sequencer in ``process`` mode as under ``riskguard serve``, so no sequencer runs here; the shipped
+policies with, as in ``bench/http.py``, a per-key API limit beyond this script's load: the rate-limit check
+still runs on every request, none is answered 429). CPU time
 (``time.process_time``) is less sensitive than requests per second to other load on the machine; the
 minimum over rounds is the least disturbed figure, the median says how noisy the machine was.
 """
@@ -31,11 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _texts(n: int) -> list[str]:
-    spec = importlib.util.spec_from_file_location("bench_screening", ROOT / "bench" / "screening.py")
+def _bench_module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.make_texts(n)
+    return module
 
 
 def _rounds(work: Any, rounds: int, per_round: int) -> list[float]:
@@ -65,10 +67,12 @@ def main() -> None:
     from riskguard.rulebook import evaluate
     from riskguard.screening.service import to_input
 
-    texts = _texts(2000)
+    texts = _bench_module("screening").make_texts(2000)
     with tempfile.TemporaryDirectory() as tmp:
         Keyring.generate(Path(tmp) / "keyring.json").save()
+        policies = _bench_module("http").unthrottled_policies(Path(tmp) / "policies")
         settings = Settings.from_env(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/riskguard.db",
+                                     policies_dir=policies,
                                      keyring_path=Path(tmp) / "keyring.json", master_key=None,
                                      log_level="WARNING", extra={"audit_sequencer": "process"})
         db = Database(settings.sqlalchemy_url)

@@ -24,7 +24,7 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | dict[str, Any] | None = None, *, services: Services | None = None) -> Flask:
     """The WSGI app over ``services`` (built from ``settings`` when not given)."""
-    from . import audit, console, errors, onboarding, payouts, privacy, review, screening
+    from . import audit, console, errors, onboarding, payouts, privacy, review, revisions, screening
     from .health import blueprint as health
     from .http import EXTENSION, init_input, register_blueprint
     from .logging import configure_logging
@@ -53,7 +53,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, services: S
     _request_logging(app, services.metrics)
     init_input(app)  # after the request id is bound; before every view, role check and domain
     register_blueprint(app, health)
-    for domain in (audit, screening, privacy, onboarding, review, payouts, console):
+    for domain in (audit, screening, revisions, privacy, onboarding, review, payouts, console):
         domain.init_app(app)
     return app
 

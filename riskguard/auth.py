@@ -10,23 +10,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
 import structlog
 from flask import g, request
-from sqlalchemy import Connection, DateTime, String, bindparam, select
+from sqlalchemy import Connection, DateTime, String, bindparam, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, DriverConnection
+from .db import Base, Database, DriverConnection
 from .errors import Forbidden, Unauthorized
 from .ids import utcnow
 
-__all__ = ["Role", "ApiKey", "Actor", "create_key", "authenticate", "require_roles", "current_actor"]
+__all__ = ["Role", "ApiKey", "Actor", "create_key", "authenticate", "list_keys", "note_use", "require_roles",
+           "current_actor", "key_names", "key_refs"]
+
+log = structlog.get_logger("riskguard.auth")
 
 
 class Role(StrEnum):
@@ -50,6 +55,7 @@ class ApiKey(Base):
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,28 @@ def create_key(session: Session, *, role: Role | str, name: str) -> tuple[ApiKey
     return row, token
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value  # SQLite: naive UTC
+
+
+def list_keys(session: Session) -> list[dict[str, Any]]:
+    """Every key, oldest first: id, role, name and when it was created, last used (by the API or a console
+    session) and revoked. Never the token or its hash."""
+    from .console.models import ConsoleSession  # late: importing the console package loads its pages
+
+    seen = (select(ConsoleSession.key_id, func.max(ConsoleSession.last_seen_at).label("seen"))
+            .group_by(ConsoleSession.key_id).subquery())
+    rows = session.execute(
+        select(ApiKey.id, ApiKey.role, ApiKey.name, ApiKey.created_at, ApiKey.last_used_at, ApiKey.revoked_at,
+               seen.c.seen).outerjoin(seen, seen.c.key_id == ApiKey.id).order_by(ApiKey.created_at, ApiKey.id))
+    out = []
+    for r in rows:
+        used = [t for t in (_aware(r.last_used_at), _aware(r.seen)) if t is not None]
+        out.append({"id": r.id, "role": r.role, "name": r.name, "created_at": _aware(r.created_at),
+                    "last_used_at": max(used) if used else None, "revoked_at": _aware(r.revoked_at)})
+    return out
+
+
 _LOOKUP = select(ApiKey.token_hash, ApiKey.revoked_at, ApiKey.name, ApiKey.role).where(
     ApiKey.id == bindparam("key_id"))
 
@@ -101,6 +129,28 @@ def authenticate(conn: Connection | Session | DriverConnection, token: str) -> A
     if revoked_at is not None or not hmac.compare_digest(token_hash, _hash(token)):
         return None
     return Actor(key_id=parts[1], name=name, role=Role(role))
+
+
+USE_RESOLUTION = 60.0  # seconds: a key's last use is kept to the minute
+_noted: dict[str, float] = {}  # key id -> monotonic time this process last wrote its use
+_TOUCH = update(ApiKey).where(ApiKey.id == bindparam("key")).values(last_used_at=bindparam("now"))
+
+
+def note_use(db: Database, key_id: str) -> None:
+    """Record that a key was used (``riskguard keys list`` shows it). Written at most once a minute per
+    key and process: a write on every request would queue every read behind SQLite's write lock. Only
+    bookkeeping, so a failure is logged and the request goes on."""
+    now = time.monotonic()
+    if now - _noted.get(key_id, float("-inf")) < USE_RESOLUTION:
+        return
+    if len(_noted) >= 10_000:
+        _noted.clear()
+    _noted[key_id] = now
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(_TOUCH, {"key": key_id, "now": utcnow()})
+    except SQLAlchemyError:
+        log.warning("auth.use_not_recorded", key_id=key_id)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -132,6 +182,7 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
             if actor is None:
                 raise Unauthorized("invalid or revoked token", code="unauthorized")
             services().rate_limits.check(actor)  # 429 once the key's or the role's limit is reached
+            note_use(services().db, actor.key_id)
             if actor.role not in allowed:
                 raise Forbidden(f"role {actor.role.value!r} may not call this endpoint", code="forbidden")
             g.actor = actor
@@ -142,3 +193,25 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+KEY_REF_PREFIX = "key:"
+
+
+def key_names(session: Session, refs: Iterable[str]) -> dict[str, str]:
+    """The names of the keys behind actor refs (``key:<id>``), for people reading who did what; refs of
+    keys that are gone, or of other actors (``system:…``), are left out."""
+    ids = {ref.removeprefix(KEY_REF_PREFIX) for ref in refs if ref.startswith(KEY_REF_PREFIX)}
+    if not ids:
+        return {}
+    rows = session.execute(select(ApiKey.id, ApiKey.name).where(ApiKey.id.in_(sorted(ids))))
+    return {f"{KEY_REF_PREFIX}{key_id}": name for key_id, name in rows}
+
+
+def key_refs(session: Session, who: str) -> list[str]:
+    """The actor refs ``who`` stands for: itself if it is a ref (``key:<id>``), else the refs of every
+    key with that name (names are not unique)."""
+    if who.startswith(KEY_REF_PREFIX):
+        return [who]
+    rows = session.execute(select(ApiKey.id).where(ApiKey.name == who)).scalars()
+    return [f"{KEY_REF_PREFIX}{key_id}" for key_id in rows]

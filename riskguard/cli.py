@@ -72,7 +72,7 @@ _KEYS_COMMANDS = {
 _DOMAIN_COMMANDS = {
     "screen": ("riskguard.screening.cli:screen", "Screen JSON lines {id, text, category, ...} from stdin; "
                "one JSON line per input on stdout, in order."),
-    "rules": ("riskguard.screening.cli:rules", "Rule packs: run their examples, lint them."),
+    "rules": ("riskguard.screening.cli:rules", "Rule packs: test, lint, diff, promote and roll back revisions."),
     "pii": ("riskguard.privacy.pii.cli:pii", "Find and redact personal information in JSON lines."),
     "privacy": ("riskguard.privacy.vault.cli:privacy", "Personal data: detection, retention and erasure."),
     "merchants": ("riskguard.onboarding.cli:merchants", "Merchant onboarding checks."),
@@ -205,6 +205,35 @@ def keys_revoke(settings: Settings, key_id: str) -> None:
         tx.record(AuditEvent(action=Action.KEY_REVOKED, actor="cli", subject_type="api_key",
                              subject_id=key_id))
     audit.db.dispose()
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per key instead of a table.")
+@click.pass_obj
+def keys_list(settings: Settings, as_json: bool) -> None:
+    """API keys: id, role, name, created, last used, revoked (never a secret or its hash)."""
+    import json
+
+    from .auth import list_keys
+
+    database = open_db(settings)
+    try:
+        with database.sessions() as session:
+            rows = list_keys(session)
+    finally:
+        database.dispose()
+    columns = ("id", "role", "name", "created_at", "last_used_at", "revoked_at")
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps({c: row[c].isoformat() if hasattr(row[c], "isoformat") else row[c]
+                                   for c in columns}, ensure_ascii=False))
+        return
+    cells = [["id", "role", "name", "created", "last used", "revoked"]]
+    cells += [[row["id"], row["role"], row["name"],
+               *(row[c].isoformat(timespec="seconds") if row[c] else "-" for c in columns[3:])] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    for r in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
 
 
 @main.command()

@@ -41,6 +41,7 @@ class Settings:
     rate_limit_prefix: str = "riskguard"
     audit_trust_store: Path | None = None  # default: <data_dir>/audit-trusted-checkpoint
     audit_witness_dir: Path | None = None  # default: <data_dir>/witness
+    rules_refresh_seconds: float = 5.0  # how often a worker checks the active rule revision
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +63,7 @@ class Settings:
             rate_limit_prefix=_env("RATE_LIMIT_PREFIX", "riskguard") or "riskguard",
             audit_trust_store=Path(v) if (v := _env("AUDIT_TRUST_STORE")) else None,
             audit_witness_dir=Path(v) if (v := _env("AUDIT_WITNESS_DIR")) else None,
+            rules_refresh_seconds=float(_env("RULES_REFRESH_SECONDS", "5") or 5),
         )
         return replace(settings, **overrides) if overrides else settings
 

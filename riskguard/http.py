@@ -29,8 +29,8 @@ from .auth import Role, require_roles
 from .errors import BadRequest, ErrorSchema, validation_error
 from .services import Services
 
-__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "init_input", "json_body", "read_json", "register_blueprint",
-           "services"]
+__all__ = ["ArgumentsParser", "Blueprint", "EXTENSION", "init_input", "json_body", "parsed_json_body", "read_json",
+           "register_blueprint", "services"]
 
 EXTENSION = "riskguard"
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before the next request counts",
@@ -75,6 +75,12 @@ def json_body() -> Any:
         raise BadRequest(exc.message, code=exc.code, field=exc.path) from None
     request.environ[_JSON_BODY] = data
     return data
+
+
+def parsed_json_body() -> Any:
+    """The body as the input layer read it (strict JSON), or None if it was not read as JSON (a JSON
+    ``null`` body is None too: a caller that needs a value reads it again and refuses it)."""
+    return request.environ.get(_JSON_BODY)
 
 
 def read_json(expect: type = dict) -> Any:
@@ -170,12 +176,12 @@ class Blueprint(flask_smorest.Blueprint):
 
         def decorate(view: F) -> F:
             guarded = require_roles(*roles)(view)
-            documented = self.doc(security=[{"bearer": []}],
-                                  description="Roles: " + ", ".join(sorted(r.value for r in roles)),
-                                  **{"x-roles": sorted(r.value for r in roles)})(guarded)
-            throttled = self.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER,
-                                          description="rate limit reached (code rate_limited)")(documented)
-            return self.errors(401, 403)(throttled)
+            _document(guarded, self.doc(security=[{"bearer": []}],
+                                        description="Roles: " + ", ".join(sorted(r.value for r in roles)),
+                                        **{"x-roles": sorted(r.value for r in roles)}))
+            _document(guarded, self.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER,
+                                                 description="rate limit reached (code rate_limited)"))
+            return self.errors(401, 403)(guarded)
 
         return decorate
 
@@ -194,10 +200,17 @@ class Blueprint(flask_smorest.Blueprint):
 
         def decorate(view: F) -> F:
             for status in statuses:
-                view = self.alt_response(status, schema=ErrorSchema)(view)
+                _document(view, self.alt_response(status, schema=ErrorSchema))
             return view
 
         return decorate
+
+
+def _document(view: Callable[..., Any], documenting: Callable[[Any], Any]) -> None:
+    """Add what one of smorest's documenting decorators (``doc``, ``alt_response``) says to ``view``'s
+    entry in the document, without its wrapper: that wrapper only calls the view again (through
+    ``current_app.ensure_sync``), a cost every request of the endpoint would pay for each such line."""
+    view._apidoc = documenting(view)._apidoc  # type: ignore[attr-defined]
 
 
 def register_blueprint(app: Flask, blueprint: flask_smorest.Blueprint) -> None:

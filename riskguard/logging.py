@@ -33,7 +33,9 @@ def _default_redactor(text: str) -> str:
 
 
 _redactor: Callable[[str], str] = _default_redactor
-_SAFE_KEYS = frozenset({"timestamp", "level", "logger", "event", "request_id", "duration_ms", "status"})
+# content hashes of rule packs: hex that would otherwise lose digit runs to <NUMBER>
+_SAFE_KEYS = frozenset({"timestamp", "level", "logger", "event", "request_id", "duration_ms", "status", "revision",
+                        "policy_revision"})
 
 
 def set_redactor(redactor: Callable[[str], str]) -> None:

@@ -4,7 +4,7 @@ Two kinds of figures. Counted ones (requests, latency, decisions, findings) are 
 works; under gunicorn every worker writes them to files in one directory (prometheus_client's
 multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR``, set by ``riskguard serve``) and a scrape of any worker
 adds them up. State ones (audit sequencer lag, checkpoint age, API key and KEK ages, payout batches
-waiting, open review cases) are read from the database when scraped, so every worker and host reports the
+waiting, open review cases, the rule revision's generation and shadow agreement) are read from the database when scraped, so every worker and host reports the
 same values. Nothing here carries personal data: labels are endpoints, policies, rule ids, roles and
 statuses, never content, ids or addresses.
 """
@@ -132,7 +132,27 @@ class _StateCollector(Collector):
             for status, count in session.execute(select(ReviewCase.status, func.count()).group_by(ReviewCase.status)):
                 cases.add_metric([status], count)
             families += [batches, cases]
+            families += _rule_revisions(session)
         return families
+
+
+def _rule_revisions(session: Any) -> list[GaugeMetricFamily]:
+    """The active rule revision's generation, and the current shadow candidate's agreement so far."""
+    from .revisions.models import RuleState, ShadowRecord
+
+    state = session.execute(select(RuleState.generation, RuleState.shadow_revision).where(RuleState.id == 1)
+                            ).one_or_none()
+    generation = GaugeMetricFamily("riskguard_rules_generation",
+                                   "promotes and rollbacks of rule revisions so far (0 before the first)",
+                                   value=state.generation if state is not None else 0)
+    shadow = GaugeMetricFamily("riskguard_shadow_records", "shadow records of the current shadow candidate, "
+                               "by whether it decided like the active revision", labels=["candidate", "agree"])
+    if state is not None and state.shadow_revision is not None:
+        agree = (ShadowRecord.decision == ShadowRecord.shadow_decision).label("agree")
+        for same, count in session.execute(select(agree, func.count()).where(
+                ShadowRecord.candidate_revision == state.shadow_revision).group_by(agree)):
+            shadow.add_metric([state.shadow_revision[:12], "true" if same else "false"], count)
+    return [generation, shadow]
 
 
 def _age(now: datetime, then: datetime) -> float:

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-import yaml
 from flask import Flask, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import RateLimitItem, parse_many
@@ -35,6 +34,7 @@ from limits.errors import StorageError
 
 from .auth import Actor, Role
 from .errors import RateLimited, ServiceUnavailable
+from .policyfile import read_policy_file
 
 __all__ = ["POLICY_FILE", "RateLimitPolicy", "RateLimitPolicyError", "RateLimits", "load_policy"]
 
@@ -106,11 +106,7 @@ class RateLimitPolicy:
 
 def load_policy(policies_dir: Path) -> RateLimitPolicy:
     path = Path(policies_dir) / POLICY_FILE
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RateLimitPolicyError(f"{path}: cannot be read as YAML ({type(exc).__name__})") from exc
-    return RateLimitPolicy.from_mapping(raw, str(path))
+    return RateLimitPolicy.from_mapping(read_policy_file(path, RateLimitPolicyError), str(path))
 
 
 def _failed(response: Response) -> bool:

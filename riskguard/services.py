@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from .privacy.vault import Vault
     from .ratelimit import RateLimits
     from .review import ReviewService
+    from .revisions.active import ActiveRulebook
+    from .revisions.service import RuleRevisions
+    from .revisions.shadow import ShadowRunner
     from .rulebook import Rulebook
 
 __all__ = ["Services", "build_services", "DecisionHook"]
@@ -82,11 +85,36 @@ class Services:
 
         return AuditLog.create(self.db, self.keyring, self.settings, personal)
 
-    @cached_property
+    @property
     def rulebook(self) -> Rulebook:
-        from .rulebook import load_rulebook
+        """The rulebook to screen with now (take it once per request): the active stored revision,
+        swapped in when a promote or rollback moves it, or the rule files until one is promoted."""
+        return self.active_rules.book
 
-        return load_rulebook(self.settings.rules_dir, self.settings.policies_dir)
+    @cached_property
+    def active_rules(self) -> ActiveRulebook:
+        from .revisions.active import ActiveRulebook
+
+        def files() -> Rulebook:
+            from .rulebook import load_rulebook
+
+            return load_rulebook(self.settings.rules_dir, self.settings.policies_dir)
+
+        return ActiveRulebook(self.rule_revisions, files, interval=self.settings.rules_refresh_seconds)
+
+    @cached_property
+    def rule_revisions(self) -> RuleRevisions:
+        from .revisions.service import RuleRevisions
+
+        return RuleRevisions(self.db, self.audit, data_dir=self.settings.data_dir,
+                             policies_dir=self.settings.policies_dir)
+
+    @cached_property
+    def shadow(self) -> ShadowRunner:
+        """Screens a sample of answered requests with the shadow candidate, if one is set."""
+        from .revisions.shadow import ShadowRunner
+
+        return ShadowRunner(self.db, self.keyring.secret("digest"), lambda: self.active_rules.shadow)
 
     @cached_property
     def vault(self) -> Vault:
@@ -118,8 +146,10 @@ class Services:
         from .onboarding.service import SUBJECT_TYPE, OnboardingService, privacy_masker
         from .privacy.vault import register_record_type
         from .review import ReviewService
+        from .review.policy import load_policy as load_review_policy
+        from .review.service import CASE_KINDS
 
-        review = ReviewService(self.audit)
+        review = ReviewService(self.audit, load_review_policy(self.settings.policies_dir, CASE_KINDS))
         onboarding = OnboardingService(load_policy(self.settings.policies_dir), review, self.audit,
                                        address_keep=self.address_keep)
         review.on_decided(SUBJECT_TYPE, onboarding.apply_review)
@@ -186,8 +216,10 @@ class Services:
             return None
         from .rulebook.loaded import policy_set, record_if_new
 
-        return record_if_new(self.audit, policy_set(self.settings.rules_dir, self.settings.policies_dir,
-                                                    self.rulebook.revision))
+        book = self.rulebook
+        rules_dir, policies_dir = self.active_rules.folders() or (self.settings.rules_dir,
+                                                                 self.settings.policies_dir)
+        return record_if_new(self.audit, policy_set(rules_dir, policies_dir, book.revision))
 
     def build_all(self) -> Services:
         """Build every service now (the app does, so that bad rules or policies stop the start-up)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -15,6 +16,13 @@ from typing import Any
 import pytest
 import yaml
 from sqlalchemy import create_engine, text
+
+# pytest-xdist runs each worker under a __main__ with neither __spec__ nor __file__, which PySpark's
+# Spark Connect takes for its own doctest runner and answers with sys.exit(0) at import; great_expectations
+# imports it when the spark extra is installed. Give the worker's __main__ the file it lacks.
+_MAIN = sys.modules["__main__"]
+if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
+    _MAIN.__file__ = "<pytest-xdist worker>"
 
 import riskguard.rulebook
 from riskguard import create_app, migrate

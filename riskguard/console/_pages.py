@@ -24,4 +24,5 @@ AREAS: tuple[Area, ...] = (
     Area("audit", "console.audit_entries", "audit.list_entries", (Role.AUDITOR,)),
     Area("payouts", "console.payout_batches", "payouts.get_batch",
          (Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN)),
+    Area("privacy", "console.privacy_lookup", "vault.lookup_subjects_view", (Role.PRIVACY_OFFICER,)),
 )

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from ..policyfile import read_policy_file
 from .formats import CATEGORIES, DECISIONS, QUALIFICATION_TYPES, SEVERITIES
 
 __all__ = ["CheckSpec", "OnboardingPolicy", "PolicyError", "load_policy", "POLICY_FILE", "CHECK_IDS"]
@@ -169,11 +168,4 @@ def _parse(raw: Any) -> OnboardingPolicy:
 
 
 def load_policy(policies_dir: Path) -> OnboardingPolicy:
-    path = Path(policies_dir) / POLICY_FILE
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise PolicyError(f"{POLICY_FILE}: cannot read {path}") from exc
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{POLICY_FILE}: not valid YAML") from exc
-    return _parse(raw)
+    return _parse(read_policy_file(Path(policies_dir) / POLICY_FILE, PolicyError))

@@ -2,7 +2,9 @@
 
 Refused unless: the approver's key is not the preparer's key; no payout left in the batch was created
 by the approver (``created_by``) or is to a payee whose bank details the approver changed
-(``bank_account_changed_by``); and every blocked payout is excluded or overridden with a reason. The
+(``bank_account_changed_by``); and every held payout is excluded or released (overridden) with a reason:
+first the blocked ones, then those the checks sent for review, which the approver must have looked at
+too rather than approve with the rest unseen. The
 approval entry and each override entry are linked in the audit trail, all in one transaction.
 """
 
@@ -29,6 +31,8 @@ __all__ = ["ApprovalService", "identities"]
 
 log = structlog.get_logger("riskguard.payouts")
 _SHOW = 20  # payout ids named in a refusal
+_HELD = (("block", "blocked payouts must be excluded or overridden with a reason", "blocked_payouts_unresolved"),
+         ("review", "payouts for review must be excluded or released with a reason", "review_payouts_unresolved"))
 _LINKED = 1000  # overrides listed (with their findings) in the approval entry; all are linked by entry id
 
 
@@ -115,12 +119,12 @@ class ApprovalService:
                         "approver_created_payouts")
         self._refuse_if(kept, lambda i: (i.bank_account_changed_by or "").strip().casefold() in me,
                         "the approver changed the bank details of payees in this batch", "approver_changed_bank_details")
-        unresolved = [i for i in kept if i.decision == "block" and i.row not in overridden_rows]
-        if unresolved:
-            raise Conflict("blocked payouts must be excluded or overridden with a reason",
-                           code="blocked_payouts_unresolved",
-                           details={"count": len(unresolved),
-                                    "rows": [{"row": i.row, "payout_id": i.payout_id} for i in unresolved[:_SHOW]]})
+        for decision, message, code in _HELD:
+            unresolved = [i for i in kept if i.decision == decision and i.row not in overridden_rows]
+            if unresolved:
+                raise Conflict(message, code=code, details={
+                    "count": len(unresolved),
+                    "rows": [{"row": i.row, "payout_id": i.payout_id} for i in unresolved[:_SHOW]]})
         checked = batch.checked_entry or ""
         override_entries = []
         linked = []  # each override with the automated decision and findings it overrides

@@ -70,12 +70,14 @@ def _cell(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_json(text: str) -> pd.DataFrame:
-    try:  # the same strict reading as every JSON body of the API (the CLI reads files through here too)
-        data = strictjson.loads(text)
-    except strictjson.UnsafeJson as exc:
-        where = f" at {exc.path}" if exc.path else ""
-        raise BatchReadError(exc.code, exc.message + where) from None
+def _read_json(text: str, parsed: Any = None) -> pd.DataFrame:
+    data = parsed
+    if not isinstance(data, list | dict):  # not read yet (nothing else can be a batch)
+        try:  # the same strict reading as every JSON body of the API (the CLI reads files through here too)
+            data = strictjson.loads(text)
+        except strictjson.UnsafeJson as exc:
+            where = f" at {exc.path}" if exc.path else ""
+            raise BatchReadError(exc.code, exc.message + where) from None
     if isinstance(data, dict):
         data = data.get("payouts")
     if not isinstance(data, list):
@@ -101,14 +103,17 @@ def _read_csv(text: str) -> pd.DataFrame:
     return frame
 
 
-def read_batch(data: bytes, *, fmt: str | None = None, max_rows: int, keep: tuple[str, ...] = ()
-               ) -> pd.DataFrame:
-    """Bytes to a frame of text cells (``None`` for empty), one row per payout, in input order."""
+def read_batch(data: bytes, *, fmt: str | None = None, max_rows: int, keep: tuple[str, ...] = (),
+               parsed: Any = None) -> pd.DataFrame:
+    """Bytes to a frame of text cells (``None`` for empty), one row per payout, in input order.
+
+    ``parsed``: ``data`` as :func:`riskguard.strictjson.loads` read it already (the API's input layer reads
+    every JSON body so), used instead of reading the text again when the batch is read as JSON."""
     text = _decode(data)
     if not text.strip():
         raise BatchReadError("empty_batch", "the batch is empty")
     kind = _sniff(text, fmt)
-    frame = _read_json(text) if kind == "json" else _read_csv(text)
+    frame = _read_json(text, parsed) if kind == "json" else _read_csv(text)
     return frame_from_rows(frame, max_rows=max_rows, keep=keep)
 
 

@@ -18,6 +18,8 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 
 class PayoutBatch(Base):
     __tablename__ = "payout_batches"
+    __table_args__ = (Index("ix_payout_batches_created", "created_at", "id"),
+                      Index("ix_payout_batches_status_created", "status", "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)  # checked | approved

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..policyfile import read_policy_file
 
 __all__ = ["PayoutPolicy", "PolicyError", "load_policy", "POLICY_FILE"]
 
@@ -74,8 +74,4 @@ def _severities(raw: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def load_policy(policies_dir: Path) -> PayoutPolicy:
     path = Path(policies_dir) / POLICY_FILE
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PolicyError(f"{path}: cannot read ({type(exc).__name__})") from exc
-    return PayoutPolicy.from_mapping(raw, str(path))
+    return PayoutPolicy.from_mapping(read_policy_file(path, PolicyError), str(path))

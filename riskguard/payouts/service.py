@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import structlog
-from sqlalchemy import Float, String, cast, func, insert, select, type_coerce
+from sqlalchemy import Float, String, case, cast, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..audit import Action, AuditEvent, AuditLog, AuditTransaction
@@ -24,6 +24,7 @@ from ..ids import keyed_digest, new_id, utcnow
 from ..keyring import Keyring
 from .batch import BatchReadError, read_batch
 from .checks import HISTORY_COLUMNS, BatchResult, check_batch, empty_history
+from .listing import BatchFilter, list_batches
 from .models import TEXT_LIMIT, PayoutBatch, PayoutItem, PayoutOverride
 from .policy import PayoutPolicy
 
@@ -85,9 +86,10 @@ class PayoutService:
 
     # -- submit -----------------------------------------------------------------------------------
     def check(self, data: bytes, *, fmt: str | None, as_of: pd.Timestamp,
-              history: pd.DataFrame | None = None) -> BatchResult:
+              history: pd.DataFrame | None = None, parsed: Any = None) -> BatchResult:
+        """``parsed``: ``data`` already read as strict JSON (the API's input layer did), if it was."""
         try:
-            raw = read_batch(data, fmt=fmt, max_rows=self.policy.max_rows)
+            raw = read_batch(data, fmt=fmt, max_rows=self.policy.max_rows, parsed=parsed)
         except BatchReadError as exc:
             raise read_error(exc) from None
         if history is None:
@@ -95,10 +97,10 @@ class PayoutService:
                 history = self.load_history(session, as_of)
         return check_batch(raw, history, self.policy, as_of)
 
-    def submit(self, data: bytes, *, fmt: str | None, actor: Actor, as_of: pd.Timestamp | None = None
-               ) -> dict[str, Any]:
+    def submit(self, data: bytes, *, fmt: str | None, actor: Actor, as_of: pd.Timestamp | None = None,
+               parsed: Any = None) -> dict[str, Any]:
         as_of = pd.Timestamp(utcnow()) if as_of is None else as_of
-        result = self.check(data, fmt=fmt, as_of=as_of)
+        result = self.check(data, fmt=fmt, as_of=as_of, parsed=parsed)
         batch_id = new_id("pb")
         digest = keyed_digest(self.keyring.secret("digest"), data)
         with self.audit.transaction() as tx:  # the batch commits with its audit entry, or nothing does
@@ -144,44 +146,74 @@ class PayoutService:
         batch.checked_entry = entry.entry_id
 
     # -- read -------------------------------------------------------------------------------------
-    def get(self, batch_id: str, *, decision: str | None = None, offset: int = 0,
+    def get(self, batch_id: str, *, decision: str | tuple[str, ...] | None = None, offset: int = 0,
             limit: int | None = None) -> dict[str, Any]:
+        """The batch with its payouts (those of ``decision``, one or several, if given) from ``offset``,
+        and what its approval did (``outcome``)."""
         with self.db.sessions() as session:
             batch = session.get(PayoutBatch, batch_id)
             if batch is None:
                 raise NotFound("no such payout batch", code="batch_not_found")
-            query = (select(PayoutItem.row, PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.amount_fen,
+            query = (select(PayoutItem.row, PayoutItem.payout_id, PayoutItem.payee_id, PayoutItem.payee_type,
+                            PayoutItem.amount_fen,
                             PayoutItem.currency, PayoutItem.decision, PayoutItem.status, PayoutItem.findings,
                             PayoutOverride.reason, PayoutOverride.actor, PayoutOverride.created_at,
                             PayoutOverride.audit_entry)
                      .outerjoin(PayoutOverride, PayoutOverride.item_id == PayoutItem.id)
                      .where(PayoutItem.batch_id == batch_id))
             if decision:
-                query = query.where(PayoutItem.decision == decision)
+                query = query.where(PayoutItem.decision.in_((decision,) if isinstance(decision, str) else decision))
             total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
             query = query.order_by(PayoutItem.row).offset(offset)
             if limit is not None:
                 query = query.limit(limit)
-            payouts = [{"row": r.row, "payout_id": r.payout_id, "payee_id": r.payee_id, "amount_fen": r.amount_fen,
+            payouts = [{"row": r.row, "payout_id": r.payout_id, "payee_id": r.payee_id, "payee_type": r.payee_type,
+                        "amount_fen": r.amount_fen,
                         "currency": r.currency, "decision": r.decision, "status": r.status, "findings": r.findings,
                         "override": None if r.actor is None else {
                             "decision": "allow", "reason": r.reason, "by": r.actor,
                             "at": r.created_at.isoformat(), "audit_entry": r.audit_entry}}
                        for r in session.execute(query)]
+            outcome = _outcome(session, batch_id)
         body = self._response(batch.id, batch.status, batch.preparer, batch.data_quality, batch.summary,
                               payouts)
         body.update({"as_of": batch.as_of.isoformat() if batch.as_of else None,
                      "created_at": batch.created_at.isoformat(), "approved_by": batch.approved_by,
                      "approved_at": batch.approved_at.isoformat() if batch.approved_at else None,
                      "approval_entry": batch.approval_entry,
-                     "payouts_total": total, "offset": offset})
+                     "payouts_total": total, "offset": offset, "outcome": outcome})
         return body
+
+    def batches(self, flt: BatchFilter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+        """A page of batches, newest first (:mod:`.listing`); the API and the console both read this."""
+        with self.db.sessions() as session:
+            return list_batches(session, flt, cursor=cursor, limit=limit)
 
     @staticmethod
     def _response(batch_id: str, status: str, preparer: str, data_quality: dict[str, Any],
                   summary: dict[str, Any], payouts: list[dict[str, Any]]) -> dict[str, Any]:
         return {"batch_id": batch_id, "status": status, "preparer": preparer, "data_quality": data_quality,
                 "summary": summary, "payouts": payouts}
+
+
+def _outcome(session: Session, batch_id: str) -> dict[str, dict[str, int]]:
+    """Counts and amounts: ``held`` by the checks (block or review), of those ``released`` by the
+    approver, ``excluded`` from the batch, and ``paid`` (approved; zero until the batch is)."""
+    released = case((PayoutOverride.id.is_(None), 0), else_=1).label("released")
+    rows = session.execute(
+        select(PayoutItem.status, PayoutItem.decision, released, func.count(),
+               func.coalesce(func.sum(PayoutItem.amount_fen), 0))
+        .outerjoin(PayoutOverride, PayoutOverride.item_id == PayoutItem.id)
+        .where(PayoutItem.batch_id == batch_id).group_by(PayoutItem.status, PayoutItem.decision, released)).all()
+    out = {k: {"count": 0, "amount_fen": 0} for k in ("paid", "held", "released", "excluded")}
+    for status, decision, was_released, count, amount in rows:
+        kinds = (["paid"] if status == "approved" else ["excluded"] if status == "excluded" else [])
+        if decision in ("block", "review"):
+            kinds += ["held", "released"] if was_released else ["held"]
+        for kind in kinds:
+            out[kind]["count"] += int(count)
+            out[kind]["amount_fen"] += int(amount)
+    return out
 
 
 def _batch_decision(counts: dict[str, int]) -> str:

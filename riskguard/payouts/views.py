@@ -9,8 +9,17 @@ from flask import request
 
 from ..auth import Role, current_actor
 from ..errors import BadRequest
-from ..http import Blueprint, services
-from .schemas import ApprovalSchema, ApproveSchema, BatchQuerySchema, BatchSchema, SubmitQuerySchema
+from ..http import Blueprint, parsed_json_body, services
+from .listing import BatchFilter
+from .schemas import (
+    ApprovalSchema,
+    ApproveSchema,
+    BatchListQuerySchema,
+    BatchPageSchema,
+    BatchQuerySchema,
+    BatchSchema,
+    SubmitQuerySchema,
+)
 
 __all__ = ["bp"]
 
@@ -46,7 +55,20 @@ def submit(query: dict[str, Any]) -> Any:
     """Check a payout batch (CSV or JSON body) and store it for approval"""
     data, fmt = _body()
     as_of = pd.Timestamp(query["as_of"]).tz_convert("UTC") if query["as_of"] else None
-    return services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of)
+    return services().payouts.submit(data, fmt=query["format"] or fmt, actor=current_actor(), as_of=as_of,
+                                     parsed=parsed_json_body())  # a JSON batch is not parsed twice
+
+
+@bp.get("/batches")
+@bp.roles(Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR)
+@bp.arguments(BatchListQuerySchema, location="query")
+@bp.response(200, BatchPageSchema)
+@bp.errors(503)
+def list_batches(query: dict[str, Any]) -> Any:
+    """Batches, newest first, by status, submitter and creation time (cursor pagination)"""
+    flt = BatchFilter(status=query["status"], submitted_by=query["submitted_by"], since=query["from_"],
+                      until=query["to"])
+    return services().payouts.batches(flt, cursor=query["cursor"], limit=query["limit"])
 
 
 @bp.get("/batches/<string:batch_id>")

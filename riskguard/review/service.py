@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import Action, AuditEvent, AuditLog
@@ -21,16 +21,17 @@ from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..ids import new_id, utcnow
 from ..privacy.pii.fields import refuse_personal_data
 from ..transitions import transition
-from .models import CaseStatus, ReviewCase
+from .models import CaseStatus, LabelType, ReviewCase, ReviewCaseLabel
+from .policy import ReviewPolicy
+from .queue import SEVERITIES, ReviewQueue
 
-__all__ = ["CaseRequest", "ReviewService", "HUMAN_DECISIONS", "CASE_KINDS"]
+__all__ = ["CaseRequest", "ReviewService", "HUMAN_DECISIONS", "CASE_KINDS", "SEVERITIES", "severity_rank"]
 
 log = structlog.get_logger("riskguard.review")
 
 HUMAN_DECISIONS = ("allow", "block")
 CASE_KINDS = ("merchant_application", "ad", "listing", "livestream")
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 OutcomeHook = Callable[[Session, ReviewCase], None]
 SubjectView = Callable[[Session, str], Mapping[str, Any] | None]
@@ -60,9 +61,16 @@ def top_severity(findings: Sequence[Mapping[str, Any]]) -> str | None:
     return SEVERITIES[min(ranks)] if ranks else None
 
 
+def severity_rank(severity: str | None) -> int:
+    """0 for critical … 4 for info, 5 for none: the queue sorts by this number."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
 class ReviewService:
-    def __init__(self, audit: AuditLog) -> None:
+    def __init__(self, audit: AuditLog, policy: ReviewPolicy | None = None) -> None:
         self.audit = audit
+        self.policy = policy or ReviewPolicy()
+        self.queue = ReviewQueue(self.policy)
         self._on_decided: dict[str, list[OutcomeHook]] = {}
         self._subject_views: dict[str, SubjectView] = {}
 
@@ -82,17 +90,21 @@ class ReviewService:
     def open_case(self, session: Session, req: CaseRequest) -> ReviewCase:
         if req.kind not in CASE_KINDS:
             raise ValueError(f"unknown case kind {req.kind!r}")
+        severity = top_severity(req.findings)
         case = ReviewCase(
             id=new_id("case"), kind=req.kind, subject_type=req.subject_type, subject_id=req.subject_id,
             decision_id=req.decision_id, automated_decision=req.automated_decision,
             policy_revision=req.policy_revision, submitted_by=req.submitted_by,
-            categories=sorted(set(req.categories)), top_severity=top_severity(req.findings),
+            categories=sorted(set(req.categories)), top_severity=severity, severity_rank=severity_rank(severity),
             rule_ids=sorted(set(req.rule_ids)), articles=sorted(set(req.articles)),
             findings=[dict(f) for f in req.findings], content=req.content, status=CaseStatus.OPEN,
             created_at=utcnow(),
         )
         session.add(case)
         session.flush()
+        session.add_all([ReviewCaseLabel(case_id=case.id, type=type_, value=value[:128])
+                         for type_, values in ((LabelType.CATEGORY, case.categories), (LabelType.RULE, case.rule_ids))
+                         for value in sorted({str(v)[:128] for v in values})])
         self._record(session, AuditEvent(
             action=Action.REVIEW_CASE_OPENED, actor=req.submitted_by, subject_type="review_case",
             subject_id=case.id, decision=req.automated_decision, rule_ids=case.rule_ids,
@@ -115,22 +127,12 @@ class ReviewService:
         return session.execute(
             select(ReviewCase).where(ReviewCase.decision_id == decision_id)).scalar_one_or_none()
 
-    def list(self, session: Session, *, status: str | None, kind: str | None, limit: int,
-             after: str | None = None) -> list[ReviewCase]:
-        """Oldest first (a queue), keyset-paged by ``after`` = the last case id of the previous page."""
-        query = select(ReviewCase)
-        if status:
-            query = query.where(ReviewCase.status == status)
-        if kind:
-            query = query.where(ReviewCase.kind == kind)
-        if after:
-            last = session.get(ReviewCase, after)
-            if last is None:
-                raise BadRequest("unknown cursor", code="invalid_cursor", field="after")
-            query = query.where(or_(ReviewCase.created_at > last.created_at,
-                                    and_(ReviewCase.created_at == last.created_at, ReviewCase.id > last.id)))
-        query = query.order_by(ReviewCase.created_at, ReviewCase.id).limit(limit)
-        return list(session.execute(query).scalars())
+    def audit_subjects(self, case: ReviewCase) -> dict[str, tuple[str, str]]:
+        """Where a case's audit entries are found, as (subject type, subject id) of the log: its own
+        (opened, decided) and its automated decision's (the content id, as the log keeps it: a keyed
+        digest when it looks personal)."""
+        return {"case": ("review_case", case.id),
+                "decision": (case.subject_type, self.audit.identifier(case.subject_id))}
 
     def subject_view(self, session: Session, case: ReviewCase) -> Mapping[str, Any] | None:
         view = self._subject_views.get(case.kind)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 from ..auth import Role, current_actor
 from ..http import Blueprint, services
 from .models import ReviewCase
-from .schemas import CaseDecisionBody, CaseListQuery, CaseListSchema, CaseSchema
+from .queue import QueueRow, masked_identifier
+from .schemas import CaseDecisionBody, CaseListQuery, CaseListSchema, CasePageSchema, CaseSchema, queue_filter
 
 __all__ = ["bp", "case_json"]
 
@@ -29,32 +32,42 @@ def case_json(case: ReviewCase, subject_view: Any = None) -> dict[str, Any]:
     }
 
 
+def _row_json(row: QueueRow) -> dict[str, Any]:
+    return {**case_json(row.case), "content_id": row.content_id,
+            "preview": asdict(row.preview) if row.preview else None, "submitter_name": row.submitter_name,
+            "age_seconds": int(row.age.total_seconds()), "sla_hours": row.sla_hours, "due_at": row.due_at,
+            "overdue": row.overdue}
+
+
 @bp.get("/cases")
 @bp.roles(Role.REVIEWER)
 @bp.arguments(CaseListQuery, location="query")
 @bp.response(200, CaseListSchema)
 @bp.errors(503)
 def list_cases(query: dict[str, Any]) -> Any:
-    """List review cases, oldest first"""
-    status = None if query["status"] == "all" else query["status"]
+    """List review cases: filters, counts, oldest (or most severe) first, cursor pages both ways"""
     with services().db.sessions() as session:
-        cases = services().review.list(session, status=status, kind=query["kind"],
-                                           limit=query["limit"], after=query["after"])
-        body = [case_json(c) for c in cases]
-    nxt = body[-1]["id"] if len(body) == query["limit"] else None
-    return {"cases": body, "next": nxt}
+        page = services().review.queue.page(session, queue_filter(query), sort=query["sort"],
+                                            limit=query["limit"], cursor=query["cursor"])
+        body = [_row_json(r) for r in page.rows]
+    return {"cases": body, "total": page.total, "counts": page.counts, "next": page.next, "prev": page.prev}
 
 
 @bp.get("/cases/<string:case_id>")
 @bp.roles(Role.REVIEWER)
-@bp.response(200, CaseSchema)
+@bp.response(200, CasePageSchema)
 @bp.errors(404, 503)
 def get_case(case_id: str) -> Any:
-    """One review case, with a masked view of its subject"""
+    """One review case: content id, policy revision, audit links, a masked view of its subject"""
     service = services().review
     with services().db.sessions() as session:
         case = service.get(session, case_id)
-        return case_json(case, service.subject_view(session, case))
+        hours = service.policy.sla_hours(case.kind)
+        links = {name: "/v1/audit/entries?" + urlencode({"subject_type": type_, "subject_id": id_})
+                 for name, (type_, id_) in service.audit_subjects(case).items()}
+        return {**case_json(case, service.subject_view(session, case)),
+                "content_id": masked_identifier(case.subject_id), "sla_hours": hours,
+                "due_at": service.queue.due_at(case), "audit": links}
 
 
 @bp.post("/cases/<string:case_id>/decision")

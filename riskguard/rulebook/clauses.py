@@ -13,7 +13,8 @@ spoken fillers) and its **sentence** (split at full stops, ``!`` ``?`` ``;`` and
   ``第一人民医院``), a model or shade number (``NO.1 正红色``, ``色号NO.1``, a numbered list of shades
   ``NO.1 玫瑰豆沙、NO.3 奶茶色``), a person's name written in
   pinyin after a name cue (``设计师 Wei Yi``);
-* its **target** where a rule asks: a third party (某品牌, 别家, 同行, ``X家的``, ``X牌``) or the speaker;
+* its **target** where a rule asks: a third party (某品牌, 别家, 同行, ``X家的``, ``X牌``) or the speaker
+  (the market at large said only to have such cases, 市面上的…存在…的情况, names no one);
 * whether it is asked and answered no, mentioned as words, or quoted from a statute (``reported``).
 
 The analysis runs on the engine's *full* view (simplified, half-width, lower case, Chinese numerals as
@@ -47,7 +48,12 @@ _CUES = ["不", "没", "没有", "毫无", "绝无", "并无", "从无", "并没
          "称不上", "说不上", "并非", "绝非", "不是", "不能", "不会", "不可", "不敢", "不要", "不用", "不得",
          "不承诺", "不保证", "不允许", "不准", "不许", "不含", "不具备", "不具有", "不属于", "无法", "切勿", "请勿", "避免", "从未", "从不",
          "绝不", "决不", "不设", "不提供", "不存在", "不支持", "不做", "不搞", "不刷", "不收", "不给", "不送",
-         "不得宣称", "严禁宣称", "禁止宣称", "不宣称", "不涉及", "警惕", "谨防", "防范", "识破", "举报", "当心"]
+         "不得宣称", "严禁宣称", "禁止宣称", "不宣称", "不涉及", "警惕", "谨防", "防范", "识破", "举报", "当心",
+         # a warning not to expect or believe what follows governs the whole of it (别指望喝茶能降血糖)
+         "别指望", "不要指望", "不能指望", "别想着", "别以为", "不要以为", "别相信", "不要相信", "别信", "不要信",
+         "别听信", "不要轻信", "切莫",
+         # … or not to be taken in by it (别被那些说能根治鼻炎的忽悠了)
+         "别被", "不要被", "千万别被"]
 # Words that contain a cue character without negating what follows (or that negate a negation).
 _NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断", "不错", "不少", "不同", "不一样", "不止",
              "不久", "不妨", "不禁", "不愧", "不失为", "不亚于", "不输", "不逊", "不二", "不凡", "不得了",
@@ -64,6 +70,8 @@ _NOT_CUES = ["不仅", "不只", "不但", "不光", "不管", "不论", "不断
 # cue no longer governs (没有的小朋友回家叫爸爸买: 没有 is about what the children lack).
 # Prohibitions and warnings govern their whole object, modifiers and all (请勿添加自称客服的私人微信).
 _PROHIBITIONS = ["请勿", "切勿", "禁止", "严禁", "谨防", "警惕", "当心", "不要", "拒绝", "杜绝", "防范"]
+_MANNER = ["主动", "故意", "随便", "随意", "轻易", "私自", "私下", "擅自", "再", "以任何理由", "以任何方式"]
+_CAUSING = ("让", "使", "因为")
 _BREAKERS = ["的", "但是", "但", "却", "可是", "而是", "反而", "就", "也", "便", "才", "还", "都", "只", "并且",
              "而且", "所以", "因此", "因为", "同时", "让", "使", "能够", "可以", "照样", "依然", "一样", "而"]
 _ORG_SUFFIXES = ["百货商店", "百货商场", "百货大楼", "百货", "商店", "商场", "商行", "商城", "有限公司", "公司",
@@ -73,7 +81,8 @@ _ORG_SUFFIXES = ["百货商店", "百货商场", "百货大楼", "百货", "商�
                  "报社", "电视台", "车间", "分店", "分公司", "实业", "贸易", "合作社", "银行", "财经", "频道"]
 _AFTER_NAME = "的是在于有位门地开从和与及欢已将为创成举周店营官总电东南西北对旁附"
 _NAME_STOPS = "的是了在和与及为被把最很更都也就有要会能让给从对向这那"
-_CODE_BEFORE = ["色号", "型号", "款号", "编号", "货号", "批号", "规格", "颜色", "系列", "款式", "尺码", "sku"]
+_CODE_BEFORE = ["色号", "型号", "款号", "编号", "货号", "批号", "批次号", "序列号", "订单号", "条码", "规格", "颜色", "系列",
+                "款式", "尺码", "sku"]
 _CODE_AFTER = ["色", "号色", "色号", "款", "系列", "型", "号"]
 _NAME_CUES = ["by", "设计师", "作者", "主播", "模特", "摄影", "联系人", "name", "mr", "ms", "dr", "嘉宾", "老师",
               "艺人", "演员", "歌手", "署名", "作曲", "作词", "导演", "先生", "女士", "同学", "@"]
@@ -86,6 +95,12 @@ _THIRD = ["某品牌", "某牌", "某宝", "某东", "某猫", "某多多", "某
           "其他直播间", "别的直播间", "其他主播", "别的主播", "别的牌子", "其他牌子", "其它牌子", "同类产品", "同类商品",
           "同类", "市面上的", "市面上很多", "市面上大部分", "市面上大多数", "市面上绝大多数", "市面上不少", "外面那些", "网上卖的",
           "超市里", "超市卖的", "某些商家", "有些商家", "一些商家", "很多商家", "不少商家", "有的商家", "小作坊", "杂牌"]
+# The market at large, not a seller the audience can pick out: a sentence that says only that something
+# *exists* there (市面上的充电宝存在虚标容量的情况), with no contrast to the speaker's own goods in it, names no
+# competitor (AUCL Art. 12 protects an identifiable one).
+_MARKET = ["市面上的", "市面上很多", "市面上大部分", "市面上大多数", "市面上绝大多数", "市面上不少", "网上卖的",
+           "某些商家", "有些商家", "一些商家", "很多商家", "不少商家", "有的商家", "同类产品", "同类商品", "同类"]
+_EXISTS = re.compile(r"存在[^,.!?;。，！？；]{0,12}?的?(?:情况|现象|问题)")
 # ``X家的`` / ``X牌`` / ``X品牌的`` with a name before it (not 我们家 / 自家 / 本品牌): a named third party.
 _NAMED = (r"(?<![我咱自本这你])(?:[a-z][a-z0-9&'.-]{1,15}|[\u4e00-\u9fff]{2,5}?)(?:家的|牌的|牌子的|品牌的|家那|牌(?=[\u4e00-\u9fff]))"
           # a one-letter brand (H牌), a name in pinyin (hai lan jia de), a shop one goes to (去花漾家买), a name in
@@ -136,18 +151,23 @@ class ClauseAnalyser:
         self.clause_re = re.compile(rf"[{marks}]+|{_alternation(_FILLERS, fold)}")
         self.sentence_re = re.compile(rf"[{re.escape(_SENTENCE_MARKS)}]+")
         self.cue_re = re.compile(_alternation(_CUES, fold))
-        self.cue_end_re = re.compile(rf"(?:{_alternation(_CUES, fold)})$")
+        # a cue, perhaps with a manner adverb, right before a causative or a reason (不会主动让你加QQ, 不会因为
+        # 好评给任何返现): the negation governs the caused act or the act done for that reason
+        self.cue_end_re = re.compile(rf"(?:{_alternation(_CUES, fold)})(?:{_alternation(_MANNER, fold)})?$")
         self.not_cue_re = re.compile(_alternation(_NOT_CUES, fold))
         self.breaker_re = re.compile(_alternation(_BREAKERS, fold))
         stops = re.escape(_NAME_STOPS)
         # A name ends where the sentence goes on: punctuation, the end, or a word that follows a name.
         self.org_re = re.compile(rf"[^\W\d_{stops}]{{0,6}}?(?:{_alternation(_ORG_SUFFIXES, fold)})"
                                  rf"(?=$|[^\u4e00-\u9fff]|[{_AFTER_NAME}])")
-        self.code_before_re = re.compile(rf"(?:{_alternation(_CODE_BEFORE, fold)})\s?[:：#]?\s?$")
+        # right after the label, or inside a model name that follows it (型号'Q5 No.1 版')
+        self.code_before_re = re.compile(rf"(?:{_alternation(_CODE_BEFORE, fold)})\s?[:：#]?\s?['\"‘“「『]?"
+                                         rf"(?:[a-z0-9-]{{1,8}}\s?)?$")
         self.code_after_re = re.compile(rf"\s?[^\W\d_{stops}]{{0,4}}?(?:{_alternation(_CODE_AFTER, fold)})(?![\u4e00-\u9fff]{{0,1}}[最第])")
         self.name_cue_re = re.compile(rf"(?<![a-z])(?:{_alternation(_NAME_CUES, fold)})\.?\s?[:：]?\s*$")
         self.own_re = re.compile(_alternation(_OWN, fold))
         self.third_re = re.compile(_alternation(_THIRD, fold))
+        self.market = frozenset(fold(w) for w in _MARKET)
         self.named_re = re.compile(_NAMED)
         self.common_re = re.compile(rf"(?:{_alternation(_COMMON_JIA, fold)})(?:的|那|牌)|^[这那你它]|^[他她]家")
         self.prohibition_re = re.compile(_alternation(_PROHIBITIONS, fold))
@@ -205,7 +225,7 @@ class TextClauses:
         i = bisect_right(self._clauses, start) - 1
         n = len(self.full)
         bounds = [_unit(self._clauses, self._clauses[k], n) if k < len(self._clauses) else None
-                  for k in (i + 1, i + 2, i + 3)]
+                  for k in range(i + 1, i + 6)]
         return self._a.reported.answered_no(self.full, self.clause(start), bounds, end)
 
     def reported(self, start: int, end: int) -> bool:
@@ -227,9 +247,10 @@ class TextClauses:
             if m.group() == "的" and a.prohibition_re.search(prefix, 0, m.start()):
                 continue
             # 任何/一切 govern their whole object, modifiers and all (不接受任何形式的私下转账, 不会有任何
-            # 工作人员让你转账); a cue right before 让/使 negates the causing (不会让任何人加微信)
+            # 工作人员让你转账); a cue right before 让/使 negates the causing (不会让任何人加微信), and one
+            # right before 因为 the act done for that reason (不会因为好评给任何返现)
             if _QUANTIFIED.search(prefix, 0, m.start()) or (
-                    m.group() in ("让", "使") and a.cue_end_re.search(prefix, 0, m.start())):
+                    m.group() in _CAUSING and a.cue_end_re.search(prefix, 0, m.start())):
                 continue
             if m.group() == "使" and full.startswith("用", lo + m.end()):
                 continue  # 使用 is a verb of the object (禁止商家使用小号刷评价), not the causative 使
@@ -262,6 +283,13 @@ class TextClauses:
         clause = self.full[s:e].rstrip()
         if clause.endswith(("吗?", "么?", "嘛?")):
             return not _YES.match(self.full, e)  # 能治湿疹吗？能！ is a claim made as a question
+        # a question quoted after 问： inside a sentence that ends in a question mark (有家人在公屏问：我有脂肪肝，
+        # 吃这个能不能好？), unless the next words answer yes
+        ss, se = self.sentence(start)
+        asked_at = self.full.rfind("问", ss, start)
+        if (asked_at >= 0 and self.full.startswith((":", "："), asked_at + 1)
+                and self.full[ss:se].rstrip().endswith("?") and not _YES.match(self.full, se)):
+            return True
         line_start = self.full.rfind("\n", 0, start) + 1
         marker = _ASKED.match(self.full, line_start)
         # the question is the first sentence after 问：; what follows its end (。？！) is not asked
@@ -280,7 +308,7 @@ class TextClauses:
             return True
         matched = full[start:end]
         if any(c.isdigit() for c in matched) and matched.isascii() and (
-                a.code_before_re.search(full, max(0, start - 8), start) or a.code_after_re.match(full, end)
+                a.code_before_re.search(full, max(0, start - 16), start) or a.code_after_re.match(full, end)
                 or _SERIES.match(full, end)):
             return True
         return bool(pinyin and _PINYIN_NAME.fullmatch(original[ostart:oend].strip())
@@ -293,7 +321,8 @@ class TextClauses:
         text = self.full[s:e]
         # A listed cue names someone else as it stands (那家店, 其他直播间); a ``X家的`` match only when X is
         # not the speaker or an ordinary word (我们家的, 大家的, 这家的).
-        if self._a.third_re.search(text):
+        cues = {m.group() for m in self._a.third_re.finditer(text)}
+        if cues and not (cues <= self._a.market and _EXISTS.search(text) and not self._a.own_re.search(text)):
             return "third_party"
         for m in self._a.named_re.finditer(text):
             # 那个花漾家的: the demonstrative points at the name, it is not the name (那家的 stays common)

@@ -246,6 +246,9 @@ class Engine:
         if scan is not None:
             present.update(map(scan.ids.__getitem__,
                                map(_FIRST, scan.automaton.find_matches_as_indexes(full.text, overlapping=True))))
+        # A pattern's ``claim`` group, where it has one, is the word that makes the claim (假货 in 「X家的…都是
+        # 假货」): polarity, names and target are judged there (original offsets, by candidate index).
+        focus: dict[int, tuple[int, int]] = {}
         for pi in self._patterns_to_run(present):
             ri, pattern = self._patterns[pi]
             if ri not in live:
@@ -253,11 +256,17 @@ class Engine:
             for m in pattern.finditer(full.text):  # both views: "最 低 价" and "治愈率100%" alike
                 if m.end() > m.start():
                     os_, oe = full.original_span(m.start(), m.end())
+                    _note_focus(focus, len(cands), m, full)
                     cands.append((ri, os_, oe, None, pattern.pattern))
             if compact.text != full.text:
                 for m in pattern.finditer(compact.text):
                     if m.end() > m.start():
                         os_, oe = compact.original_span(m.start(), m.end())
+                        # The compact view undoes marks inserted into a word (最.低.价); it must not join two
+                        # sentences into one claim (…就是这个价。凡是有人冒充…).
+                        if _SENTENCE_END.search(item.text, os_, oe):
+                            continue
+                        _note_focus(focus, len(cands), m, compact)
                         cands.append((ri, os_, oe, (m.start(), m.end()), pattern.pattern))
         if self._detector_rules:
             spans: dict[str, list[tuple[int, int, str]]] = {}
@@ -281,7 +290,7 @@ class Engine:
         kept: list[tuple[str, int, int, str, int]] = []  # (rule id, start, end, via, rule index)
         flags: dict[str, bool] | None = None  # the request facts ``when`` looks at, found on first need
         units = _Units(self._analyser, norm)  # clauses and sentences, split on first need
-        for ri, os_, oe, cspan, via in cands:
+        for ci, (ri, os_, oe, cspan, via) in enumerate(cands):
             checks = self._checks[ri]
             if checks.when:
                 if flags is None:
@@ -294,7 +303,7 @@ class Engine:
                     continue
                 if checks.gates and self._exempt(checks.gates, present, norm, span, os_, oe, units):
                     continue
-            if checks.clause is not None and not units.claim_ok(checks.clause, os_, oe):
+            if checks.clause is not None and not units.claim_ok(checks.clause, *focus.get(ci, (os_, oe))):
                 continue
             kept.append((checks.rule.id, os_, oe, via, ri))
         return [self._finding(ri, start, end, via, item.text, day, severity_actions)
@@ -440,6 +449,16 @@ class _Units:
             if spec.requires_any and not any(t in around for t in spec.requires_any):
                 return False
         return True
+
+
+# Where a sentence ends in the text as written (full-width and half-width).
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+
+
+def _note_focus(focus: dict[int, tuple[int, int]], index: int, m: re.Match[str], view: View) -> None:
+    """Record the original span of ``m``'s ``claim`` group, if the pattern has one and it took part."""
+    if "claim" in m.re.groupindex and m.start("claim") < m.end("claim"):
+        focus[index] = view.original_span(*m.span("claim"))
 
 
 def _flags(item: ScreenInput, full: str) -> dict[str, bool]:

@@ -6,7 +6,8 @@ the others, each a structure of the sentence rather than a word list of claims:
 * **a question answered in the negative** — 「有人问能不能治咽炎？不能」「会不会升值？我说不好」: the
   claim sits in an A-not-A question (能不能, 会不会, 是不是, 有没有, 可不可以, 能否, 是否 …) and the next
   clause answers no (不能, 不会, 不是, 没有, 不好说, 做不到 …, after a lead-in such as 我说, 实话讲, 统一回复一下,
-  or a short subject: 我不能保证, 世界上没有), or restricts (它就是一款饮品) and then says no. An answer of yes
+  or a short subject: 我不能保证, 世界上没有), or restricts (它就是一款饮品, 牙膏就是清洁口腔的) and then says
+  no; clauses that only lead in or address the asker (这个我必须讲清楚, 姐姐) are passed over. An answer of yes
   (能！当然可以) leaves the claim a claim, and so does a question with no answer (a rhetorical one);
 * **a mention of the words themselves** — 「“干细胞”这个词不允许出现」「如遇『…』之类的弹窗」「所谓“量子
   能量”」「开光这个词原本是佛教用语」: the match is quoted and the quote is named as a word, phrase,
@@ -15,7 +16,8 @@ the others, each a structure of the sentence rather than a word list of claims:
   「有人上门推销，声称能治病消灾」: an impersonation (冒充, 假冒, 冒用, 自称), another's assertion (声称, 谎称)
   or a suspicion (疑似, 涉嫌) before the match in its sentence makes it the conduct reported, not the speaker's
   offer; so does the sentence naming it, after the match, fraud, a violation or superstition (「凡是让你扫码
-  付款的都是骗子」「算命改运都是没有科学依据的」);
+  付款的都是骗子」「算命改运都是没有科学依据的」「凡宣称『保证亩产』的广告均违反《广告法》」「凡是承诺
+  高收益的都要警惕」「某公司因宣称“国家级产品”被罚款」「有人说喝这个能抗癌，那是谣言」);
 * **a citation of a statute** — 「广告法第十八条：保健食品广告不得……」: a line that opens by citing an
   article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
   or a contrast (但, 不过).
@@ -42,11 +44,14 @@ _LEADS = ["统一回复一下", "统一回复", "统一答复", "回复一下", 
           "我想说", "我说", "我讲", "我的答案", "回复", "回答", "答", "必须说清楚", "必须讲清楚", "讲清楚", "说明一下"]
 # A clause that is only a lead-in (我必须说清楚啊): the answer is the clause after it.
 _LEAD_ONLY_TAIL = r"(?:一下)?[啊呀哈吧啦哦嘛]*[\s,.!;:~|…—]*$"
+# A clause that only addresses the asker (姐姐，这个我必须讲清楚): passed over like a lead-in.
+_ADDRESS_ONLY = (r"\s*(?:亲爱的|这位)?(?:姐姐|哥哥|姐妹|家人|宝子|宝宝|亲|朋友|兄弟|老铁|大哥|大姐|阿姨|叔叔|宝妈|小伙伴)"
+                 r"(?:们)?[啊呀哈吧啦哦嘛]*[\s,.!;:~|…—]*$")
 _NO = ["不能", "不会", "不是", "不行", "不可以", "不可能", "不好说", "不好", "不一定", "不建议", "不保证", "不承诺",
        "不敢保证", "保证不了", "做不到", "办不到", "没有", "没", "并不", "并没有", "绝对不", "当然不", "肯定不",
        "不存在", "不管用", "没用", "无法", "否"]
 # A restriction that denies by saying what the goods merely are (它就是一款饮品，没有治疗作用).
-_ONLY = r"(?:它|这|这个|这款|这种|本品|我们的?)?(?:就|只|仅|仅仅|不过)是"
+_ONLY = r"(?:它|这|这个|这款|这种|本品|我们的?|[\u4e00-\u9fff]{1,4}?)?(?:就|只|仅|仅仅|不过)是"
 # Words of an answer that says yes: a gap before the no-word may not contain them (能，不用吃药也行).
 _YES_CHARS = "能可会肯当对有行"
 # Naming quoted words as words, slogans or kinds of content: a mention, not a use.
@@ -67,9 +72,17 @@ _OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "声�
                "有人兜售", "兜售"]
 # The conduct named, after the match in its sentence, as fraud, a violation or superstition: a warning about
 # it (凡是让你扫码付款的都是骗子, '私下交易更便宜'的均属违规行为, 算命改运都是没有科学依据的).
-_CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非])(?:都|均|全|全都|一律|统统)?(?:是|属|属于|为|系|涉嫌|构成)"
+_CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|统统)?(?:可能|很可能|多半|往往|大多)?"
+              r"(?:(?:是|属|属于|为|系|涉嫌|构成)"
               r"(?:违规|违法|诈骗|骗子|骗局|欺诈|虚假宣传|迷信|封建迷信|伪科学|没有科学依据|没有任何科学依据|无科学依据"
-              r")")
+              r"|非法集资|非法|传销"
+              r"|陷阱|套路|不可信|不能信|谣言|不实信息|假消息|误导|瞎说|胡说)"
+              # … or said to break a named law (凡宣称'保证亩产'的广告，均违反《广告法》第二十七条)
+              r"|(?:违反|违背|触犯)了?(?:《|[\u4e00-\u9fff]{0,10}(?:法|条例|规定|办法))"
+              # … or the reader is told to beware of it (凡是承诺高收益的都要警惕)
+              r"|的(?:都|均|一律)(?:要|请|需|应|得)?(?:警惕|提防|远离)"
+              # … or reported as sanctioned (某公司因宣称“国家级产品”被罚款20万元)
+              r"|被(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架))")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 
@@ -90,7 +103,8 @@ class Reported:
         self.no_re = re.compile(rf"\s*{lead}{gap}(?:{_alt(_NO, fold)})(?!事|关系|问题|啥|什么问题|影响)")
         self.only_re = re.compile(rf"\s*{lead}{_ONLY}")
         self.lead_only_re = re.compile(
-            rf"\s*(?:我|主播|客服|小编|老师|医生|药师)?(?:必须|得|要|先|来)?(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}")
+            rf"\s*(?:这个|这点|这里|这事|这件事)?(?:我|主播|客服|小编|老师|医生|药师)?(?:必须|得|要|先|来)?"
+            rf"(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}|{_ADDRESS_ONLY}")
         self.word_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS, fold)})")
         self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
         self.so_called_re = re.compile(r"所谓的?\s*$")
@@ -108,7 +122,7 @@ class Reported:
         nxt = following[0] if following else None
         if nxt is None or not self.question_re.search(full[s:max(end, e)].rstrip(_TRAILING)):
             return False
-        if self.lead_only_re.fullmatch(full, nxt[0], nxt[1]):
+        while self.lead_only_re.fullmatch(full, nxt[0], nxt[1]):  # 姐姐，这个我必须讲清楚，…
             following = following[1:]
             nxt = following[0] if following else None
             if nxt is None:

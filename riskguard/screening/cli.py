@@ -83,7 +83,7 @@ def screen(settings: Settings, kind: str, as_of: date | None, policy: str | None
 
 @click.group()
 def rules() -> None:
-    """Rule packs: run their examples, lint them."""
+    """Rule packs: test, lint, diff, promote and roll back revisions."""
 
 
 @rules.command("test")
@@ -145,3 +145,13 @@ def rules_lint(settings: Settings, strict: bool) -> None:
                f"{len(warnings)} warnings")
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _revision_commands() -> None:
+    from ..revisions.cli import rules_diff, rules_promote, rules_revisions, rules_rollback, rules_shadow
+
+    for command in (rules_diff, rules_promote, rules_revisions, rules_rollback, rules_shadow):
+        rules.add_command(command)
+
+
+_revision_commands()

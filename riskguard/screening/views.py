@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import structlog
+
 from ..auth import Role, current_actor
 from ..errors import BadRequest
 from ..http import Blueprint, services
@@ -21,6 +23,7 @@ from .service import screen_and_record, to_input
 
 __all__ = ["bp"]
 
+log = structlog.get_logger("riskguard.screening")
 bp = Blueprint("screening", __name__, url_prefix="/v1/screen", description="ads, listings, live-stream scripts")
 
 
@@ -36,19 +39,21 @@ def _known_kind(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _policy(kind: str, query: dict[str, Any]) -> str | None:
-    name = query.get("policy")
-    if name is not None and name not in services().rulebook.policies:
-        raise BadRequest("unknown policy", code="unknown_policy", field="policy")
-    return name
-
-
-def _decide(kind: str, bodies: list[dict[str, Any]], policy: str | None) -> list[Any]:
-    items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
+def _decide(kind: str, bodies: list[dict[str, Any]], query: dict[str, Any]) -> list[Any]:
+    """Decide with one rulebook, taken once: a revision swapped in meanwhile decides the next request."""
     rg = services()
-    decisions = screen_and_record(audit=rg.audit, rulebook=rg.rulebook, digest_key=rg.keyring.secret("digest"),
+    rulebook = rg.rulebook
+    policy = query.get("policy")
+    if policy is not None and policy not in rulebook.policies:
+        raise BadRequest("unknown policy", code="unknown_policy", field="policy")
+    items: list[ScreenInput] = [to_input(kind=kind, **body) for body in bodies]
+    decisions = screen_and_record(audit=rg.audit, rulebook=rulebook, digest_key=rg.keyring.secret("digest"),
                                   actor=current_actor(), items=items, policy=policy, hooks=rg.decision_hooks)
     rg.metrics.decided(decisions)
+    try:  # the shadow candidate sees a sample afterwards; it can never change or fail an answer
+        rg.shadow.submit(items, decisions)
+    except Exception as exc:  # noqa: BLE001
+        log.error("shadow.submit_failed", error_type=type(exc).__name__)
     return decisions
 
 
@@ -64,7 +69,7 @@ _KIND = {"in": "path", "name": "kind", "required": True, "schema": {"type": "str
 @bp.errors(413, 415, 503)
 def screen_one(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
     """Screen one ad, listing or live-stream script"""
-    [decision] = _decide(kind, [body], _policy(kind, query))
+    [decision] = _decide(kind, [body], query)
     return decision.as_dict()
 
 
@@ -77,6 +82,6 @@ def screen_one(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
 @bp.errors(413, 415, 503)
 def screen_batch(kind: str, body: dict[str, Any], query: dict[str, Any]) -> Any:
     """Screen up to 1,000 items of one kind in one call (recorded in one transaction)"""
-    decisions = _decide(kind, body["items"], _policy(kind, query))
+    decisions = _decide(kind, body["items"], query)
     revision = decisions[0].policy_revision if decisions else services().rulebook.revision
     return {"policy_revision": revision, "decisions": [d.as_dict() for d in decisions]}

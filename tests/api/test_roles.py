@@ -22,6 +22,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, frozenset[Role]]] = [
     ("POST", "/v1/screen/ad/batch", {"items": [{"text": "口碑很好"}]}, frozenset({Role.SCREENER})),
     ("POST", "/v1/screen/listing/batch", {"items": [{"text": "口碑很好"}]}, frozenset({Role.SCREENER})),
     ("POST", "/v1/screen/livestream/batch", {"items": [{"text": "口碑很好"}]}, frozenset({Role.SCREENER})),
+    ("GET", "/v1/rules/shadow/report", None, frozenset({Role.AUDITOR})),
 ]
 
 BAD_HEADERS = (None, "Bearer", "Bearer rg_nope_nope", "Basic abc", "Bearer not-a-token")

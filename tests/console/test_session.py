@@ -11,13 +11,15 @@ from riskguard.ids import utcnow
 from .conftest import csrf_from, make_token
 
 AREA_PATHS = {"screening": "/console/screening", "review": "/console/review",
-              "audit": "/console/audit", "payouts": "/console/payouts"}
+              "audit": "/console/audit", "payouts": "/console/payouts",
+              "privacy": "/console/privacy"}
 # Who may open which area: the same roles as the API behind it.
 MAY_OPEN = {
     "screening": {Role.SCREENER},
     "review": {Role.REVIEWER},
     "audit": {Role.AUDITOR},
     "payouts": {Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN},  # as GET /v1/payouts/batches/<id>
+    "privacy": {Role.PRIVACY_OFFICER},  # as POST /v1/privacy/subjects/lookup
 }
 
 

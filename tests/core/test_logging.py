@@ -90,3 +90,11 @@ def test_werkzeug_adds_no_handler_of_its_own(log_stream: io.StringIO) -> None:
     (record,) = foreign_lines(log_stream, "werkzeug")  # and every line is JSON: no plain second one
     assert record["logger"] == "werkzeug" and PHONE not in record["event"]
     assert not logging.getLogger("werkzeug").handlers
+
+
+def test_a_rulebook_revision_is_logged_whole_and_a_phone_beside_it_is_not(log_stream: io.StringIO) -> None:
+    revision = "71bfe35eed2d288eb7e509cac187795e281b9f7e957368eb1234567890a470f"
+    structlog.get_logger("riskguard.test").info("rulebook.loaded", revision=revision, note="call 13812345678")
+    [line] = [entry for entry in lines(log_stream) if entry.get("event") == "rulebook.loaded"]
+    assert line["revision"] == revision
+    assert "13812345678" not in line["note"]

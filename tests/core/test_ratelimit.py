@@ -72,9 +72,9 @@ def test_a_bad_policy_file_stops_the_start_up(app_factory, sqlite_url, rate_limi
 
 def test_an_unreadable_policy_file(tmp_path) -> None:
     (tmp_path / POLICY_FILE).write_text("api: [", "utf-8")
-    with pytest.raises(RateLimitPolicyError, match="cannot be read"):
+    with pytest.raises(RateLimitPolicyError, match="cannot read"):
         load_policy(tmp_path)
-    with pytest.raises(RateLimitPolicyError, match="cannot be read"):
+    with pytest.raises(RateLimitPolicyError, match="cannot read"):
         load_policy(tmp_path / "missing")
 
 

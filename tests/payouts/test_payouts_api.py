@@ -128,6 +128,23 @@ def test_unreadable_batches_are_4xx_and_store_nothing(app, client, auth, body: b
         assert session.execute(select(func.count()).select_from(PayoutBatch)).scalar_one() == 0
 
 
+def test_a_json_batch_is_parsed_once(client, auth, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The input layer reads every JSON body strictly; the batch reader takes that value, not the text."""
+    from riskguard import strictjson
+
+    parsed: list[int] = []
+    loads = strictjson.loads
+
+    def counted(text: str, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(len(text))
+        return loads(text, **kwargs)
+
+    monkeypatch.setattr(strictjson, "loads", counted)
+    resp = submit(client, auth("finance"), small(), kind="json")
+    assert resp.status_code == 201 and resp.get_json()["summary"]["rows"] == len(small())
+    assert len(parsed) == 1
+
+
 def test_too_many_rows_is_413(app, client, auth) -> None:  # type: ignore[no-untyped-def]
     service = app.extensions["riskguard"].payouts
     service.policy = type(service.policy)(**{**service.policy.__dict__, "input": {**service.policy.input,
@@ -347,3 +364,33 @@ def test_approval_audit_failure_approves_nothing(app, client, auth) -> None:  # 
         assert session.get(PayoutBatch, batch_id).status == "checked"
         statuses = set(session.execute(select(PayoutItem.status).where(PayoutItem.batch_id == batch_id)).scalars())
     assert statuses == {"pending"}
+
+
+def test_review_payouts_need_a_choice_and_the_batch_shows_the_outcome(app, client, auth) -> None:  # type: ignore[no-untyped-def]
+    g = inject("self_dealing_account", payees=40)
+    made = submit(client, auth("finance", "maker"), g.rows).get_json()
+    approver = auth("finance_approver", "checker")
+    read = client.get(f"/v1/payouts/batches/{made['batch_id']}", headers=approver).get_json()
+    by_decision = {d: [p for p in read["payouts"] if p["decision"] == d] for d in ("allow", "review", "block")}
+    assert by_decision["review"] and by_decision["block"]
+    assert read["outcome"]["paid"] == {"count": 0, "amount_fen": 0}
+    blocked_excluded = {"exclude": [p["payout_id"] for p in by_decision["block"]]}
+    refused = _approve(client, approver, made["batch_id"], **blocked_excluded)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "review_payouts_unresolved"
+    assert refused.get_json()["error"]["details"]["rows"] == [
+        {"row": p["row"], "payout_id": p["payout_id"]} for p in by_decision["review"]]
+    [first, *rest] = by_decision["review"]
+    done = _approve(client, approver, made["batch_id"], exclude=blocked_excluded["exclude"] + [p["payout_id"] for p in rest],
+                    overrides=[{"payout_id": first["payout_id"], "reason": "merchant sent the contract amendment"}])
+    assert done.status_code == 200, done.get_json()
+    outcome = client.get(f"/v1/payouts/batches/{made['batch_id']}", query_string={"limit": 1},
+                         headers=auth("auditor")).get_json()["outcome"]
+
+    def total(items: list[dict]) -> dict[str, int]:
+        return {"count": len(items), "amount_fen": sum(p["amount_fen"] for p in items)}
+
+    held = by_decision["block"] + by_decision["review"]
+    assert outcome == {"held": total(held), "released": total([first]),
+                       "excluded": total(by_decision["block"] + rest),
+                       "paid": total(by_decision["allow"] + [first])}
+    assert outcome["paid"]["amount_fen"] == done.get_json()["amount_fen_approved"]

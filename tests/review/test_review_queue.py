@@ -146,11 +146,12 @@ def test_listing_filters_and_pages(app, client, auth) -> None:
     assert ids("status=all&kind=merchant_application") == [c.id for c in merchants]
     page = client.get("/v1/review/cases?limit=2", headers=headers).get_json()
     assert [c["id"] for c in page["cases"]] == [merchants[1].id, merchants[2].id]
-    assert ids(f"limit=2&after={page['next']}") == [c.id for c in ads]
+    assert ids(f"limit=2&cursor={page['next']}") == [c.id for c in ads]
 
 
 @pytest.mark.parametrize("query", ["kind=poster", "status=closed", "limit=0", "limit=500", "limit=x",
-                                   "after=case_unknown"])
+                                   "cursor=case_unknown", "sort=random", "severity=huge", "from=yesterday",
+                                   "content_id=", "rule=" + "x" * 129])
 def test_bad_list_queries(sclient, sauth, query: str) -> None:
     res = sclient.get(f"/v1/review/cases?{query}", headers=sauth(Role.REVIEWER))
     assert res.status_code == 400

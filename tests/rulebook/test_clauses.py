@@ -45,6 +45,9 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("问：。专治湿疹。", "治湿疹", False),                 # after the question's sentence, not asked
     ("禁止商家使用小号刷评价", "刷评价", True),            # 使用 is a verb of the object, not the causative 使
     ("不加糖使口感最好", "最好", False),                   # 使 as a causative still ends the scope
+    ("别指望喝茶能降血糖", "降血糖", True),                # a warning not to expect governs what follows
+    ("别被那些说能根治鼻炎的忽悠了", "根治鼻炎", True),     # … as does one not to be taken in
+    ("不要以为贵的就好，这款最好", "最好", False),          # … within its clause only
 ])
 def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str, negated: bool) -> None:
     normaliser, a = analyser
@@ -58,6 +61,8 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     ("北京市第一人民医院的专家", "第一", True),
     ("《最好的我们》精装版", "最好", True),
     ("色号NO.1 正红色", "no.1", True),
+    ("型号'Q5 No.1 版'是纪念款", "no.1", True),            # inside a model name after 型号
+    ("批次号TOP1，黑色", "top1", True),
     ("NO.1 奶茶色口红", "no.1", True),
     ("NO.2 枫叶红、NO.5 肉桂棕", "no.2", True),       # a numbered list of shade names
     ("销量NO.1，好评NO.1", "no.1", False),
@@ -98,6 +103,10 @@ def test_names_and_codes(analyser: tuple[Normaliser, ClauseAnalyser], text: str,
     ("周末在家买菜很方便", "any"),
     ("我们家的面霜都是正品", "own"),
     ("大家的评价都很好", "any"),
+    ("市面上的充电宝都是虚标", "third_party"),
+    ("市面上的充电宝存在虚标容量的情况", "any"),              # the market said to have such cases: no one named
+    ("某品牌的充电宝存在虚标容量的情况", "third_party"),
+    ("市面上的充电宝存在虚标的情况，只有我们家的是足量", "third_party"),  # set against the speaker's own
     ("这款面霜很好用", "own"),
 ])
 def test_target(analyser: tuple[Normaliser, ClauseAnalyser], text: str, target: str) -> None:
@@ -176,3 +185,23 @@ def test_library_examples_fail_when_the_exemption_does_too_much(tmp_path: Path) 
 def test_an_unknown_library_exemption_stops_loading(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match="unknown library exemption"):
         _book(tmp_path, [rule("adlaw.9-3.x", match={"terms": ["顶级"]}, exemptions=[{"use": "lib.nope"}])])
+
+
+def test_a_patterns_claim_group_is_where_polarity_is_judged(tmp_path: Path) -> None:
+    book = _book(tmp_path, [
+        rule("aucl.12.smear", match={"patterns": [r"[\u4e00-\u9fff]{2,4}公司[^。]{0,20}?(?P<claim>造假|假货)"]}),
+        rule("aucl.12.whole", match={"patterns": [r"[\u4e00-\u9fff]{2,4}公司[^。]{0,20}?(?:造假|假货)"]}),
+    ])
+    assert {"aucl.12.smear", "aucl.12.whole"} <= _fired(book, "华辰公司的检测报告都是造假")
+    # the negation governs the claim word, not the name the match starts with
+    fired = _fired(book, "华辰公司招聘质检员，要求绝不造假")
+    assert "aucl.12.smear" not in fired and "aucl.12.whole" in fired
+    finding = next(f for f in evaluate(book, ScreenInput(text="华辰公司的检测报告都是造假")).findings
+                   if f.rule_id == "aucl.12.smear")
+    assert finding.matched == "华辰公司的检测报告都是造假"   # the finding still spans the whole match
+
+
+def test_the_compact_view_does_not_join_two_sentences(tmp_path: Path) -> None:
+    book = _book(tmp_path, [rule("aucl.12.smear", match={"patterns": [r"直播间[^。]{0,20}冒充"]})])
+    assert "aucl.12.smear" in _fired(book, "隔壁直播间*全是冒充的")        # a mark inside a sentence is undone
+    assert "aucl.12.smear" not in _fired(book, "就在这个直播间。有人冒充我们，请举报")

@@ -35,6 +35,10 @@ def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) ->
     ("上课能不能包过，客服回复：世界上没有包过的考试", "包过", True),
     ("有人问种了能不能保证亩产八百——这个谁也保证不了", "保证亩产", True),    # a dash ends the question
     ("有姐姐问能不能降血脂——我必须说清楚啊，它就是一款花茶，不能降血脂", "降血脂", True),  # a lead-in clause
+    # an address and a lead-in passed over, a restriction with its own subject, then no
+    ("有个姐姐问这个牙膏能不能治牙周炎——姐姐，这个我必须讲清楚，牙膏就是清洁口腔的，它不能治牙周炎", "治牙周炎", True),
+    ("有家人在公屏问：我有脂肪肝，吃这个能不能好？我跟你说实话，不能", "脂肪肝", True),  # quoted after 问：
+    ("有家人在公屏问：吃这个能不能降血脂？能！", "降血脂", False),                      # answered yes
     # answered yes, or not answered at all: still a claim
     ("有人问这款茶能不能降血糖？能！喝一周就降", "降血糖", False),
     ("能不能降血糖？当然可以", "降血糖", False),
@@ -74,6 +78,13 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("有人上门推销'转运'手串，声称能消灾", "转运", True),
     ("凡是让你扫码付款的都是骗子", "扫码付款", True),
     ("看手相算命都是没有科学依据的", "算命", True),
+    ("凡宣称'保证亩产''包赚钱'的广告，均违反《广告法》第二十七条", "保证亩产", True),  # said to break a law
+    ("不存在稳赚不赔的投资，凡是承诺高收益的都要警惕", "高收益", True),              # the reader told to beware
+    ("承诺高收益，都要抓紧上车", "高收益", False),
+    ("别家的都是假货，大家都要警惕", "假货", False),                                  # the claim, then a warning
+    ("据通报，某公司因宣称“国家级产品”被罚款20万元", "国家级", True),               # an enforcement report
+    ("有人说喝这个能抗癌，那是谣言，我们从来没这么说过", "抗癌", True),              # named a rumour
+    ("消费者协会提醒：宣传“保本保息”的理财都可能是非法集资", "保本保息", True),
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
     ("私下转账更划算，我们是正规商家", "私下转账", False),
 ])
@@ -89,6 +100,9 @@ def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], tex
     ("本店不搞任何“晒图返现”“好评有礼”活动", "好评有礼", True),  # across quote marks
     ("本店不接受任何形式的私下转账", "私下转账", True),        # 的 inside the quantified object
     ("我们不会让任何人加微信付款", "加微信", True),            # a cue right before 让 negates the causing
+    ("我们的客服不会主动让你加QQ", "加qq", True),              # … with a manner adverb between
+    ("评价全凭自愿，不会因为好评给任何返现", "好评给任何返现", True),  # … or before the reason for the act
+    ("因为好评给返现，所以大家都不会差评", "好评给返现", False),
     ("我们不说什么国家推荐", "国家推荐", True),
     ("让你加微信的客服不会骗你", "加微信", False),
     ("没有的小朋友回家叫爸爸买", "叫爸爸买", False),          # 的 still closes a plain negation's scope

@@ -1,19 +1,19 @@
-"""The review queue (roles as the review API): open cases with filters, a case page with the text
-highlighted (a screening case's stored content, personal data masked by ``*`` at the same offsets; an
-application's store description) and the application masked, and allow/block with a required reason.
-
-The review service pages by kind and status; the page filters that page further by category, severity
-and age (it reads at most ``SCAN`` cases, oldest first, and says so when it stops there).
+"""The review queue (roles as the review API): the queue with filters, counts, sorts and pages both ways
+(the review domain's query service, as the API), the decided cases with decision and reason, a case page
+with the text highlighted (a screening case's stored content, personal data masked by ``*`` at the same
+offsets; an application's store description), the application masked, and allow/block with a reason.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import structlog
 from flask import flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from ...auth import Role
@@ -27,54 +27,71 @@ from ._services import rule_details
 
 log = structlog.get_logger("riskguard.console")
 
-SCAN = 200
-SEVERITIES = ("critical", "high", "medium", "low", "info")
+PAGE = 50
 REVIEW_ERRORS = {"reviewer_is_submitter", "case_already_decided", "reason_required",
                  "reason_contains_personal_data", "validation_error", "case_not_found"}
+# the query-string fields the queue page keeps in its links (filters and sort)
+QUERY_FIELDS = ("status", "kind", "category", "rule", "severity", "submitter", "content_id", "from", "to",
+                "sort", "min_age_hours")
 
 
-def _filters() -> dict[str, Any]:
-    from ...review.service import CASE_KINDS  # the review domain's public constants
+def _query() -> tuple[dict[str, Any], dict[str, str], set[str]]:
+    """The API's own query schema over the page's query string: its loaded values, the raw values kept
+    in the form and links, and the fields that were refused (left out of the filter, marked on the form)."""
+    from ...review.schemas import CaseListQuery
 
-    args = request.args
-    kind = args.get("kind") if args.get("kind") in CASE_KINDS else None
-    severity = args.get("severity") if args.get("severity") in SEVERITIES else None
-    category = (args.get("category") or "").strip()[:40] or None
+    raw = {k: v.strip() for k in QUERY_FIELDS if (v := request.args.get(k, "")).strip()}
+    given = {k: v for k, v in raw.items() if k != "min_age_hours"}
+    if request.args.get("cursor"):
+        given["cursor"] = request.args["cursor"]
+    schema = CaseListQuery()
+    bad: set[str] = set()
+    while True:
+        try:
+            return {**schema.load({**given, "limit": PAGE}), "min_age_hours": _hours(raw, bad)}, raw, bad
+        except ValidationError as err:
+            refused = set(err.messages) & set(given)
+            if not refused:
+                raise
+            bad |= refused
+            given = {k: v for k, v in given.items() if k not in refused}
+
+
+def _hours(raw: dict[str, str], bad: set[str]) -> float:
     try:
-        min_age = max(0.0, float(args.get("min_age_hours") or 0))
+        return max(0.0, float(raw.get("min_age_hours") or 0))
     except ValueError:
-        min_age = 0.0
-    return {"kind": kind, "severity": severity, "category": category, "min_age_hours": min_age,
-            "kinds": CASE_KINDS}
-
-
-def _keep(case: Any, f: dict[str, Any], now: Any) -> bool:
-    if f["category"] and f["category"] not in (case.categories or []):
-        return False
-    if f["severity"]:
-        if case.top_severity not in SEVERITIES:
-            return False
-        if SEVERITIES.index(case.top_severity) > SEVERITIES.index(f["severity"]):
-            return False
-    created = case.created_at if case.created_at.tzinfo else case.created_at.replace(tzinfo=now.tzinfo)
-    return now - created >= timedelta(hours=f["min_age_hours"])
+        bad.add("min_age_hours")
+        return 0.0
 
 
 @bp.get("/review")
 @console_roles("review.list_cases", Role.REVIEWER)
 def review_queue() -> str:
-    service = services().review
-    f = _filters()
+    from ...review.queue import SEVERITIES, SORTS
+    from ...review.schemas import queue_filter
+    from ...review.service import CASE_KINDS
+
+    query, raw, bad = _query()
+    flt = queue_filter(query)
     now = utcnow()
+    if query["min_age_hours"]:  # "waiting at least": opened before now minus that
+        limit = now - timedelta(hours=query["min_age_hours"])
+        flt = replace(flt, until=min(flt.until, limit) if flt.until else limit)
+    queue = services().review.queue
     with services().db.sessions() as session:
-        scanned = service.list(session, status="open", kind=f["kind"], limit=SCAN)
-        cases = [c for c in scanned if _keep(c, f, now)]
-        rows = [{"id": c.id, "kind": c.kind, "categories": c.categories, "severity": c.top_severity,
-                 "rules": c.rule_ids, "age_hours": (now - (c.created_at if c.created_at.tzinfo else
-                                                            c.created_at.replace(tzinfo=now.tzinfo)))
-                 .total_seconds() / 3600, "submitted_by": c.submitted_by} for c in cases]
-    return render_template("console/review_queue.html", area="review", cases=rows, f=f,
-                           severities=SEVERITIES, truncated=len(scanned) == SCAN)
+        try:
+            page = queue.page(session, flt, sort=query["sort"], limit=PAGE, cursor=query["cursor"], now=now)
+        except ApiError as err:  # a cursor of another sort or a mangled one: the first page, marked
+            if err.code != "invalid_cursor":
+                raise
+            bad.add("cursor")
+            page = queue.page(session, flt, sort=query["sort"], limit=PAGE, now=now)
+        rows = [{"row": r, "case": r.case, "hours": r.age.total_seconds() / 3600} for r in page.rows]
+    keep = {k: v for k, v in raw.items() if k not in bad}
+    return render_template("console/review_queue.html", area="review", rows=rows, page=page, raw=raw,
+                           bad=bad, keep=keep, status=query["status"], kinds=CASE_KINDS,
+                           severities=SEVERITIES, sorts=SORTS)
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
@@ -112,6 +129,8 @@ def _marked_texts(subject: Any, findings: list[dict[str, Any]]) -> list[tuple[st
 
 
 def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> tuple[str, int]:
+    from ...review.queue import masked_identifier
+
     service = services().review
     actor = signed_in_actor()
     with services().db.sessions() as session:
@@ -122,8 +141,14 @@ def _case_page(case_id: str, *, error: str | None = None, status: int = 200) -> 
         findings = [dict(f) for f in case.findings]
         for f in findings:
             f.update({k: v for k, v in rule_details(f.get("rule_id")).items() if not f.get(k)})
+        audit_links = {name: url_for("console.audit_entries", subject_id=subject_id)
+                       for name, (_type, subject_id) in service.audit_subjects(case).items()}
+        content_id = masked_identifier(case.subject_id)
         html = render_template(
             "console/review_case.html", area="review", case=case, findings=findings,
+            content_id=content_id, content_id_masked=content_id != case.subject_id,
+            due_at=service.queue.due_at(case), sla_hours=service.policy.sla_hours(case.kind),
+            audit_links=audit_links,
             texts=_marked_texts(subject, findings),
             subject_fields=_flatten(subject) if isinstance(subject, dict) else {},
             own_case=actor is not None and case.submitted_by == actor.ref, error=error,

@@ -40,7 +40,7 @@ from .schemas import (
 from .service import Detection, PiiService, Redaction, entity_counts
 from .tokens import DEFAULT_SUBJECT, Token, TokenError, TokenSealer, open_token, parse_token
 
-__all__ = ["blueprint"]
+__all__ = ["blueprint", "record_scan", "redact_recorded"]
 
 log = structlog.get_logger("riskguard.pii")
 blueprint = Blueprint("pii", __name__, url_prefix="/v1/pii", description="personal information: detect, redact")
@@ -70,41 +70,42 @@ def _check_include_text(body: dict[str, Any]) -> bool:
 
 
 def _scan_event(operation: str, service: PiiService, scan_id: str, texts: list[str],
-                found: list[list[Detection]], **details: Any) -> AuditEvent:
+                found: list[list[Detection]], actor: str | None = None, **details: Any) -> AuditEvent:
     digests = [service.digest(t) for t in texts]
     return AuditEvent(
-        action=Action.PII_DETECTED, actor=current_actor().ref, subject_type="text", subject_id=scan_id,
+        action=Action.PII_DETECTED, actor=actor or current_actor().ref, subject_type="text", subject_id=scan_id,
         input_digest=digests[0] if len(digests) == 1 else service.digest("\n".join(digests)),
         details={"operation": operation, "texts": len(texts), "entities": entity_counts(found), **details})
 
 
-def _record(operation: str, service: PiiService, texts: list[str], found: list[list[Detection]],
-            **details: Any) -> str:
+def record_scan(operation: str, service: PiiService, texts: list[str], found: list[list[Detection]],
+                actor: str | None = None, **details: Any) -> str:
+    """Record a scan (the console passes its signed-in ``actor``; the API's is the request's)."""
     scan_id = new_id("pii")
     with services().audit.transaction() as tx:  # AuditUnavailable (503) if it cannot be recorded
-        tx.record(_scan_event(operation, service, scan_id, texts, found, **details))
+        tx.record(_scan_event(operation, service, scan_id, texts, found, actor, **details))
     log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts),
              entities=entity_counts(found))
     return scan_id
 
 
-def _redact_recorded(operation: str, service: PiiService, texts: list[str],
-                     body: dict[str, Any]) -> tuple[str, list[Redaction]]:
+def redact_recorded(operation: str, service: PiiService, texts: list[str], body: dict[str, Any],
+                    actor: str | None = None) -> tuple[str, list[Redaction]]:
     """Redact and record. With ``encrypt`` both happen in one transaction: a subject key created for
     the tokens commits with the audit entry, or neither does and no token leaves."""
     operators = body["operators"]
     if not uses_encrypt(operators):
         results = service.redact_many(texts, operators=operators, **_options(body))
-        scan_id = _record(operation, service, texts, [r.detections for r in results],
-                          operators=_operator_names(body))
+        scan_id = record_scan(operation, service, texts, [r.detections for r in results], actor,
+                              operators=_operator_names(body))
         return scan_id, results
     scan_id = new_id("pii")
     with services().audit.transaction() as tx:
         sealer = TokenSealer(services().vault, tx.session.connection())
         results = service.redact_many(texts, operators=operators, encryptor=sealer, **_options(body))
         found = [r.detections for r in results]
-        tx.record(_scan_event(operation, service, scan_id, texts, found, operators=_operator_names(body),
-                                    subjects=_encrypt_subjects(operators)))
+        tx.record(_scan_event(operation, service, scan_id, texts, found, actor, operators=_operator_names(body),
+                              subjects=_encrypt_subjects(operators)))
     log.info("pii.scanned", scan_id=scan_id, operation=operation, texts=len(texts), entities=entity_counts(found))
     return scan_id, results
 
@@ -124,7 +125,7 @@ def detect(body: dict[str, Any]) -> Any:
     include_text = _check_include_text(body)
     service: PiiService = services().pii
     found = service.detect(body["text"], **_options(body))
-    scan_id = _record("detect", service, [body["text"]], [found], include_text=include_text)
+    scan_id = record_scan("detect", service, [body["text"]], [found], include_text=include_text)
     return {"scan_id": scan_id, "entities": _entities(found, body["text"], include_text)}
 
 
@@ -139,7 +140,7 @@ def detect_batch(body: dict[str, Any]) -> Any:
     service: PiiService = services().pii
     texts: list[str] = body["texts"]
     found = service.detect_many(texts, **_options(body))
-    scan_id = _record("detect_batch", service, texts, found, include_text=include_text)
+    scan_id = record_scan("detect_batch", service, texts, found, include_text=include_text)
     return {"scan_id": scan_id, "results": [
         {"entities": _entities(f, t, include_text)} for t, f in zip(texts, found, strict=True)]}
 
@@ -156,7 +157,7 @@ def _redaction(r: Any) -> dict[str, Any]:
 def redact(body: dict[str, Any]) -> Any:
     """Redact personal information from a text (replace, mask, keyed hash or encrypt)"""
     service: PiiService = services().pii
-    scan_id, results = _redact_recorded("redact", service, [body["text"]], body)
+    scan_id, results = redact_recorded("redact", service, [body["text"]], body)
     return {"scan_id": scan_id, **_redaction(results[0])}
 
 
@@ -168,7 +169,7 @@ def redact(body: dict[str, Any]) -> Any:
 def redact_batch(body: dict[str, Any]) -> Any:
     """Redact personal information from up to 1,000 texts"""
     service: PiiService = services().pii
-    scan_id, results = _redact_recorded("redact_batch", service, body["texts"], body)
+    scan_id, results = redact_recorded("redact_batch", service, body["texts"], body)
     return {"scan_id": scan_id, "results": [_redaction(r) for r in results]}
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ...policyfile import read_policy_file
 
 __all__ = ["PrivacyPolicy", "FieldPolicy", "BlindIndexSpec", "PolicyError", "load_policy", "index_bits",
            "CLASSES", "MASKS", "NORMALISERS", "ADDRESS_KEEP"]
@@ -82,10 +82,7 @@ def _need(entry: dict[str, Any], key: str, kind: type, where: str) -> Any:
 
 
 def load_policy(path: Path) -> PrivacyPolicy:
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PolicyError(f"{path}: cannot read privacy policy ({type(exc).__name__})") from exc
+    raw = read_policy_file(path, PolicyError)
     if not isinstance(raw, dict):
         raise PolicyError(f"{path}: must be a mapping")
     revision = _need(raw, "revision", str, str(path))

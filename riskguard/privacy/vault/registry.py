@@ -12,7 +12,7 @@ from typing import Any
 
 from .column import VaultRecord, encrypted_columns, record_type_of
 
-__all__ = ["RecordType", "register_record_type", "record_types", "get_record_type", "mask"]
+__all__ = ["RecordType", "register_record_type", "record_types", "all_record_types", "get_record_type", "mask"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,22 @@ def register_record_type(model: type[VaultRecord], *, name: str | None = None,
 
 def record_types() -> dict[str, RecordType]:
     return dict(_REGISTRY)
+
+
+def all_record_types() -> list[RecordType]:
+    """Registered record types, and every other ``VaultRecord`` model on the service's metadata: retention,
+    erasure previews and access exports cover all stored personal data, not only what reveal shows."""
+    from sqlalchemy import inspect
+
+    from ...db import Base
+
+    kinds = {kind.model: kind for kind in _REGISTRY.values()}
+    for mapper in Base.registry.mappers:
+        model = mapper.class_
+        if issubclass(model, VaultRecord) and model not in kinds:
+            fields = tuple(key for key, _ in encrypted_columns(inspect(model)))
+            kinds[model] = RecordType(name=record_type_of(model), model=model, fields=fields)
+    return list(kinds.values())
 
 
 def get_record_type(name: str) -> RecordType | None:

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from ...audit import Action, AuditEvent, AuditLog
 from ...db import Database
 from ...ids import utcnow
-from .registry import RecordType, record_types
+from .registry import RecordType, all_record_types
 from .service import Vault
 
 __all__ = ["PurgeResult", "purge_expired", "expired_fields"]
@@ -45,7 +45,7 @@ def purge_expired(db: Database, vault: Vault, *, audit: AuditLog, actor: str = "
     """``progress`` is told how many rows each batch looked at."""
     now = now or utcnow()
     results = []
-    for kind in _all_kinds():
+    for kind in all_record_types():
         rules = list(expired_fields(vault, kind, now))
         if not rules:
             continue
@@ -88,23 +88,6 @@ def purge_expired(db: Database, vault: Vault, *, audit: AuditLog, actor: str = "
         log.info("vault.retention_purged", record_type=kind.name, records=records, fields=cleared,
                  dry_run=dry_run)
     return results
-
-
-def _all_kinds() -> list[RecordType]:
-    """Registered record types, and every other ``VaultRecord`` model on the service's metadata: retention
-    applies to all stored personal data, not only to what the reveal API shows."""
-    from sqlalchemy import inspect
-
-    from ...db import Base
-    from .column import VaultRecord, encrypted_columns, record_type_of
-
-    kinds = {kind.model: kind for kind in record_types().values()}
-    for mapper in Base.registry.mappers:
-        model = mapper.class_
-        if issubclass(model, VaultRecord) and model not in kinds:
-            fields = tuple(key for key, _ in encrypted_columns(inspect(model)))
-            kinds[model] = RecordType(name=record_type_of(model), model=model, fields=fields)
-    return list(kinds.values())
 
 
 def _before(value: datetime | None, cutoff: datetime) -> bool:

@@ -56,8 +56,8 @@ def test_retention_covers_every_vault_model() -> None:
     import riskguard.models  # noqa: F401
     from riskguard.db import Base
     from riskguard.privacy.vault import VaultRecord
-    from riskguard.privacy.vault.retention import _all_kinds
+    from riskguard.privacy.vault.registry import all_record_types
 
-    kinds = {k.model for k in _all_kinds()}
+    kinds = {k.model for k in all_record_types()}
     service_models = {m.class_ for m in Base.registry.mappers if issubclass(m.class_, VaultRecord)}
     assert service_models <= kinds and Person in kinds
