@@ -14,9 +14,10 @@ $(BIN)/riskguard: pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
-# The test tools (pytest, playwright, schemathesis, mypy …) only for the targets that use them.
+# The test tools (pytest, playwright, schemathesis, mypy …) only for the targets that use them, and
+# PySpark (the optional extra .[spark]) for the one Spark re-screening test.
 $(VENV)/.test-extras: $(BIN)/riskguard
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,spark]'
 	touch $@
 
 install: $(BIN)/riskguard
@@ -36,6 +37,7 @@ run: install
 # [tool.coverage.report] fail_under in pyproject.toml the coverage of riskguard/.
 test: test-install
 	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-java.sh
 	$(BIN)/python scripts/check-mypy.py
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --cov --cov-report=
 

@@ -56,6 +56,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.proctree import cpu_by_pid  # noqa: E402
+
 
 def _texts(n: int) -> list[str]:
     spec = importlib.util.spec_from_file_location("bench_screening", ROOT / "bench" / "screening.py")
@@ -188,31 +190,8 @@ def _client(port: int, path: str, token: str, bodies: list[bytes], seconds: floa
 
 def _tree_cpu(pid: int) -> float | None:
     """User + system CPU seconds of ``pid`` and all its descendants (Linux /proc), or None."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return None
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue  # exited meanwhile
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    tree, frontier = {pid}, [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, ppid in parents.items():
-            if ppid == parent and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return sum(times.get(p, 0.0) for p in tree) if pid in times else None
+    times = cpu_by_pid(pid)
+    return sum(times.values()) if times else None
 
 
 def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: int,

@@ -6,19 +6,5 @@ set -eu
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list 2>/dev/null | grep -qi wqy; then
     exit 0
 fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "ensure-chromium: chromium is missing and this user cannot install packages;" \
-             "browser tests will be skipped" >&2
-        exit 0
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
 # fonts-wqy-microhei: a CJK font, so that the Chinese interface renders in screenshots
-$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei
+exec sh "$(dirname "$0")/apt-install.sh" chromium chromium chromium-driver fonts-wqy-microhei

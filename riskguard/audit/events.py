@@ -14,6 +14,7 @@ class Action(StrEnum):
     """Event tags, ``source:subject:action``."""
 
     SCREENING_DECIDED = "screening:content:decided"
+    CATALOGUE_RESCREENED = "screening:catalogue:rescreened"
     REVIEW_CASE_OPENED = "review:case:opened"
     REVIEW_DECIDED = "review:case:decided"
     MERCHANT_DECIDED = "onboarding:application:decided"
