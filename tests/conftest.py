@@ -27,10 +27,11 @@ from riskguard.keyring import Keyring
 
 # pytest-xdist runs each worker under a __main__ with neither __spec__ nor __file__, which PySpark's
 # Spark Connect takes for its own doctest runner and answers with sys.exit(0) at import; great_expectations
-# imports it when the spark extra is installed. Give the worker's __main__ the file it lacks.
+# imports it when the spark extra is installed. Its check lets an interactive session (sys.ps1) through;
+# giving __main__ a __file__ instead would break multiprocessing's spawn (the re-screen pool), which runs it.
 _MAIN = sys.modules["__main__"]
-if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
-    _MAIN.__file__ = "<pytest-xdist worker>"
+if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__") and not hasattr(sys, "ps1"):
+    sys.ps1 = ""
 
 REDIS_URL = os.environ.get("RISKGUARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
