@@ -12,7 +12,11 @@ from typing import Any
 
 from ._data import packaged_dir
 
-__all__ = ["Settings", "PROJECT_ROOT"]
+__all__ = ["Settings", "PROJECT_ROOT", "METRICS_MULTIPROC_ENV"]
+
+# prometheus_client's own variable (not ours, so no RISKGUARD_ prefix): the folder where every gunicorn
+# worker writes its counters. `riskguard serve` sets it before the workers start (riskguard/serving.py).
+METRICS_MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 # The source checkout, for tests and tools that read eval/, docs/ or bench/; the service itself finds its
 # rule packs, policies and audit definitions as package data (riskguard/_data), installed or not.
@@ -42,6 +46,7 @@ class Settings:
     audit_trust_store: Path | None = None  # default: <data_dir>/audit-trusted-checkpoint
     audit_witness_dir: Path | None = None  # default: <data_dir>/witness
     rules_refresh_seconds: float = 5.0  # how often a worker checks the active rule revision
+    metrics_multiproc_dir: Path | None = None  # set: /metrics adds up every worker's counters from there
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +69,7 @@ class Settings:
             audit_trust_store=Path(v) if (v := _env("AUDIT_TRUST_STORE")) else None,
             audit_witness_dir=Path(v) if (v := _env("AUDIT_WITNESS_DIR")) else None,
             rules_refresh_seconds=float(_env("RULES_REFRESH_SECONDS", "5") or 5),
+            metrics_multiproc_dir=Path(v) if (v := os.environ.get(METRICS_MULTIPROC_ENV)) else None,
         )
         return replace(settings, **overrides) if overrides else settings
 

@@ -11,7 +11,6 @@ statuses, never content, ids or addresses.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,10 +23,9 @@ from sqlalchemy import func, select
 if TYPE_CHECKING:
     from .db import Database
 
-__all__ = ["Metrics", "CONTENT_TYPE", "MULTIPROC_ENV"]
+__all__ = ["Metrics", "CONTENT_TYPE"]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Request latency buckets around the screening targets (p99 under 5 ms in process, 10 ms over HTTP).
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
 
@@ -35,8 +33,9 @@ _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 class Metrics:
     """The counters of one app, and the collector that reads state from its database when scraped."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, multiprocess: bool = False) -> None:
         self.db = db
+        self.multiprocess = multiprocess  # under `riskguard serve`: counters live in the workers' files
         # registry=None: several apps in one process (tests) must not collide in the global registry.
         self.requests = Counter("riskguard_http_requests", "HTTP requests answered",
                                 ["endpoint", "method", "status"], registry=None)
@@ -62,7 +61,7 @@ class Metrics:
     # -- exposition -----------------------------------------------------------------------------
     def exposition(self) -> bytes:
         registry = CollectorRegistry()
-        if os.environ.get(MULTIPROC_ENV):  # every worker's counters, from their files
+        if self.multiprocess:  # every worker's counters, from their files
             multiprocess.MultiProcessCollector(registry)
         else:
             for metric in (self.requests, self.latency, self.decisions, self.findings):

@@ -206,7 +206,7 @@ class Services:
         """Request and decision counters, and the state gauges read from this database (``/metrics``)."""
         from .metrics import Metrics
 
-        return Metrics(self.db)
+        return Metrics(self.db, multiprocess=self.settings.metrics_multiproc_dir is not None)
 
     def record_policy_load(self) -> str | None:
         """Record ``rulebook:policy:loaded`` if the log has not seen this process's rules and policies

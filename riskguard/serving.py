@@ -23,7 +23,6 @@ from gunicorn.glogging import Logger
 
 __all__ = ["run_gunicorn", "SEQUENCER_COMMAND"]
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # riskguard.metrics reads it; not imported here (see _metrics_dir)
 
 # The audit group alone, not ``riskguard.cli``: the other domains' imports (Presidio, spaCy) would cost
 # the sequencer about 130 MB it never uses.
@@ -135,7 +134,9 @@ def _metrics_dir(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
     private_dir(path)
-    os.environ[MULTIPROC_ENV] = str(path)
+    from .config import METRICS_MULTIPROC_ENV
+
+    os.environ[METRICS_MULTIPROC_ENV] = str(path)
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, metrics_dir: Path, log_level: str = "INFO") -> None:
