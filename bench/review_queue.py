@@ -26,11 +26,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
-import statistics
 import sys
-import tempfile
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,8 +40,7 @@ sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from bench._app import make_app  # noqa: E402
-from bench._pg import pg_schema  # noqa: E402
+from bench._app import latency, make_app, on_each_backend, signed_in_console, timed  # noqa: E402
 from riskguard.auth import Role, create_key  # noqa: E402
 from riskguard.review.models import ReviewCase, ReviewCaseLabel  # noqa: E402
 from riskguard.review.service import CASE_KINDS, SEVERITIES, severity_rank  # noqa: E402
@@ -53,26 +48,6 @@ from riskguard.review.service import CASE_KINDS, SEVERITIES, severity_rank  # no
 GOAL_MS = 300
 PAGE = 50
 TEXT = ("本品采用天然植物配方，温和不刺激，适合各种肤质日常使用。" * 4)[:100] + "全网最低价，效果最好，订购电话***********"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def ms(samples: list[float]) -> str:
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    verdict = "ok" if p95 * 1000 < GOAL_MS else f"OVER {GOAL_MS} ms"
-    return f"median {statistics.median(samples) * 1000:7.2f} ms   p95 {p95 * 1000:7.2f} ms   n={len(samples)}  {verdict}"
-
-
-def timed(fn: Any, runs: int) -> list[float]:
-    fn()  # warm up
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
 def seed(app: Any, n: int) -> list[str]:
     """``n`` cases in bulk; returns the submitting keys' names."""
     rng = random.Random(7)
@@ -122,10 +97,7 @@ def bench_backend(name: str, url: str, tmp: Path, n: int, runs: int) -> None:
         _, tok = create_key(session, role=Role.REVIEWER, name="bench-reviewer")
     headers = {"Authorization": f"Bearer {tok}"}
     api = app.test_client()
-    console = app.test_client()
-    login = console.get("/console/login").text
-    res = console.post("/console/login", data={"csrf_token": _CSRF.search(login).group(1), "api_key": tok})
-    assert res.status_code == 302, res.status_code
+    console = signed_in_console(app, tok)
     db = app.extensions["riskguard"].db
 
     def baseline() -> None:
@@ -156,17 +128,17 @@ def bench_backend(name: str, url: str, tmp: Path, n: int, runs: int) -> None:
     first = get(api, "/v1/review/cases", headers=headers).get_json()
     print(f"[{name}] {n} cases: {first['counts']['open']} open, {first['counts']['decided']} decided, "
           f"{first['counts']['overdue']} overdue")
-    print(f"[{name}] baseline         {ms(timed(baseline, runs))}")
+    print(f"[{name}] baseline         {latency(timed(baseline, runs), GOAL_MS)}")
     for label, query in queries.items():
-        print(f"[{name}] api {label:<12} {ms(timed(lambda q=query: get(api, '/v1/review/cases' + q, headers=headers), runs))}")
+        print(f"[{name}] api {label:<12} {latency(timed(lambda q=query: get(api, '/v1/review/cases' + q, headers=headers), runs), GOAL_MS)}")
         if label == "first":
             print(f"[{name}] api deep         "
-                  f"{ms(timed(lambda: get(api, f'/v1/review/cases?cursor={cursor}', headers=headers), runs))}")
+                  f"{latency(timed(lambda: get(api, f'/v1/review/cases?cursor={cursor}', headers=headers), runs), GOAL_MS)}")
             print(f"[{name}] api prev         "
-                  f"{ms(timed(lambda: get(api, '/v1/review/cases?cursor=' + deep['prev'], headers=headers), runs))}")
+                  f"{latency(timed(lambda: get(api, '/v1/review/cases?cursor=' + deep['prev'], headers=headers), runs), GOAL_MS)}")
     for label in ("first", "filtered", "decided"):
         print(f"[{name}] console {label:<8} "
-              f"{ms(timed(lambda q=queries[label]: get(console, '/console/review' + q), runs))}")
+              f"{latency(timed(lambda q=queries[label]: get(console, '/console/review' + q), runs), GOAL_MS)}")
     db.dispose()
 
 
@@ -177,14 +149,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
-        (tmp / "sqlite").mkdir()
-        bench_backend("sqlite", f"sqlite:///{tmp / 'sqlite' / 'riskguard.db'}", tmp / "sqlite", args.cases, args.runs)
-        if not args.no_pg:
-            (tmp / "pg").mkdir()
-            with pg_schema(args.pg) as url:
-                bench_backend("postgres", url, tmp / "pg", args.cases, args.runs)
+    on_each_backend(lambda name, url, tmp: bench_backend(name, url, tmp, args.cases, args.runs), args.pg, args.no_pg)
 
 if __name__ == "__main__":
     main()
