@@ -236,6 +236,7 @@ class TextClauses:
         rep = self._a.reported
         clause = self.clause(start)
         return (rep.mentioned(self.full, start, end, clause) or rep.others_act(self.full, start, end, self.sentence(start))
+                or rep.quoted_in_notice(self.full, start, end)
                 or rep.cited(self.full, start, self.full.rfind("\n", 0, start) + 1))
 
     def _cue_governs(self, start: int) -> bool:

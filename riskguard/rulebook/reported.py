@@ -87,6 +87,14 @@ _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|
               r"|(?:你|您|你们)(?:就|千万|最好|赶紧)?(?:离(?:他|她|他们|她们|这种人|这种机构|这家|这些人)远(?:点|1点|些)|别信|不要信|拉黑)"
               # … or reported as sanctioned (某公司因宣称“国家级产品”被罚款20万元)
               r"|被(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架))")
+# A warning notice: its heading (the first characters, or a 【…】 label) says it warns consumers, reports a
+# case or refutes a rumour (【农资店提醒】, 社区反诈提醒:, 【消费提示】, 【案例】). The claims such a notice
+# quotes are the conduct it warns against, not an offer; a shop's 温馨提示/友情提醒 is not such a heading.
+_NOTICE_HEAD = (r"^[\s【\[(（]*(?:[^\n】\]:：]{0,12}?(?<!温馨)(?<!友情)(?<!友好)"
+                r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|避坑|科普))")
+# The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
+_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|"
+           r"违法|违规|不会承诺|不得(?!不)|虚假")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 
@@ -116,6 +124,8 @@ class Reported:
         self.others_act_re = re.compile(_alt(_OTHERS_ACT, fold))
         self.condemned_re = re.compile(_CONDEMNED)
         self.turn_re = re.compile(_alt(_TURN, fold))
+        self.notice_re = re.compile(_NOTICE_HEAD)
+        self.beware_re = re.compile(_BEWARE)
 
     def answered_no(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None],
                     end: int) -> bool:
@@ -158,6 +168,29 @@ class Reported:
                 return True
             break
         return False
+
+    def quoted_in_notice(self, full: str, start: int, end: int) -> bool:
+        """Whether the match is quoted (inside “…”, 「…」, '…') by a warning notice: the text is headed as one,
+        or the quote is called illegal or something to beware of within a few characters before it or the
+        sentence after it (常见的违法说法:'…', “高收益还保本”…听到这些话请立刻警惕)."""
+        opening = None
+        for i in range(start - 1, max(0, start - 30) - 1, -1):
+            ch = full[i]
+            if ch in _CLOSING and not (ch in _SYMMETRIC and full.count(ch, max(0, start - 30), i) % 2 == 0):
+                return False  # the match follows a quote, it is not inside one
+            if ch in _QUOTES:
+                opening = i
+                break
+        if opening is None:
+            return False
+        close = full.find(_QUOTES[full[opening]], end, end + 30)
+        if close < 0:
+            return False
+        if self.notice_re.match(full):
+            return True
+        stop = min(len(full), close + 60)
+        return bool(self.beware_re.search(full, max(0, opening - 12), opening)
+                    or self.beware_re.search(full, close + 1, stop))
 
     def others_act(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         """Whether an impersonation, a suspicion or another's assertion before the match in its sentence makes

@@ -91,6 +91,15 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("谁跟你说包过你就离他远点", "包过", True),                                       # keep away from who says it
     ("谁说稳赚不赔你千万别信", "稳赚不赔", True),
     ("这个课包过，不信的离他远点", "包过", False),                                    # the claim, then a taunt
+    # quoted by a warning notice: headed as one, or the quote called illegal / something to beware of
+    ("【消费提醒】直播间里说“喝三天就能降血糖”的，请不要相信", "降血糖", True),
+    ("街道防骗提示：“稳赚不赔、按月返息”是常见的开场白", "稳赚不赔", True),
+    ("有推销员挨家说“这个床垫能治腰椎病”，听到请立即拨打12315", "治腰椎病", True),
+    ("这类宣传属于违法用语：“根治鼻炎”", "根治鼻炎", True),
+    ("【温馨提示】“三天见效”，坚持使用效果更佳", "三天见效", False),                  # a shop's own tip
+    ("店长推荐“全网最低价”，今天下单再送礼品", "全网最低", False),                    # quoted for emphasis
+    ("我们的面霜“七天美白”，不得不说真的好用", "七天美白", False),                    # 不得不说 is not 不得
+    ("“根治鼻炎”，三个疗程见效，骗你是小狗", "根治鼻炎", False),                      # no warning: a boast
 ])
 def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
                                 reported: bool) -> None:
