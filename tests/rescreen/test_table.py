@@ -83,6 +83,22 @@ def test_a_table_is_screened_as_the_same_rows_in_a_file(tmp_path: Path, pg_url: 
     assert read["digest"] == expected_digest(rows, columns)
 
 
+def test_a_table_feeds_the_process_pool(tmp_path: Path, pg_url: str) -> None:
+    """The parent reads the cursor and hands batches to spawned workers (the test packs: quick to compile)."""
+    from rulebook.packs import packs, write_rulebook
+
+    rules_dir, policies_dir = write_rulebook(tmp_path / "packs", packs())
+    small = RulebookBundle.from_dirs(rules_dir, policies_dir)
+    rows = catalogue()
+    source = TableInput.parse(source_url(pg_url), write_table(pg_url, "listings", rows))
+    runs = {engine: run_job(RescreenJob(input=source, format="postgresql", output=tmp_path / engine, bundle=small,
+                                        as_of=AS_OF, engine=engine, workers=2, batch_rows=4))
+            for engine in ("pool", "local")}
+    assert screened(tmp_path / "pool") == screened(tmp_path / "local")
+    assert runs["pool"]["input"] == runs["local"]["input"] and runs["pool"]["input"]["rows"] == len(rows)
+    assert len(list((tmp_path / "pool" / "decisions").glob("part-*.parquet"))) == -(-len(rows) // 4)
+
+
 def test_the_digest_is_the_rows_not_their_storage(pg_url: str) -> None:
     rows = catalogue()
     first = TableInput.parse(source_url(pg_url), write_table(pg_url, "first", rows))
