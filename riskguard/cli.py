@@ -78,8 +78,9 @@ _DOMAIN_COMMANDS = {
     "merchants": ("riskguard.onboarding.cli:merchants", "Merchant onboarding checks."),
     "payouts": ("riskguard.payouts.cli:payouts", "Payout batch checks."),
     "audit": ("riskguard.audit.cli:audit", "The tamper-evident audit log."),
-    "rescreen": ("riskguard.rescreen.cli:rescreen", "Re-screen a catalogue (Parquet, CSV, JSON lines) with the "
-                 "current rules; Parquet decisions and a manifest recorded as one audit entry."),
+    "rescreen": ("riskguard.rescreen.cli:rescreen", "Re-screen a catalogue (Parquet, CSV, JSON lines, or a "
+                 "PostgreSQL table) with the active rules; Parquet decisions and a manifest recorded as one audit "
+                 "entry."),
 }
 LAZY_COMMANDS = {"": _DOMAIN_COMMANDS, "keys": _KEYS_COMMANDS}  # group ("" is main) -> its lazy commands
 # riskguard.auth.Role's values, written out so that --help need not import the models (a test compares)

@@ -1,9 +1,20 @@
 #!/bin/sh
-# Install Debian's Java 17 runtime for the Spark re-screening test, only when no java runs.
-# Idempotent: does nothing when `java -version` works. Without it the Spark test is skipped.
+# Install what the Spark re-screening tests need from Debian's packages, only what is missing: a Java 17
+# runtime (when no java runs) and the PostgreSQL JDBC driver (/usr/share/java/postgresql.jar, for
+# `rescreen --input postgresql://…` on Spark). Idempotent: with both present it does nothing, without
+# apt. When they cannot be installed the tests that need them are skipped.
 set -eu
 
-if command -v java >/dev/null 2>&1 && java -version >/dev/null 2>&1; then
+JDBC_JAR=/usr/share/java/postgresql.jar
+missing=""
+if ! { command -v java >/dev/null 2>&1 && java -version >/dev/null 2>&1; }; then
+    missing="openjdk-17-jre-headless"
+fi
+if [ ! -f "$JDBC_JAR" ]; then
+    missing="$missing libpostgresql-jdbc-java"
+fi
+if [ -z "$missing" ]; then
     exit 0
 fi
-exec sh "$(dirname "$0")/apt-install.sh" java openjdk-17-jre-headless
+# shellcheck disable=SC2086 # one word per package
+exec sh "$(dirname "$0")/apt-install.sh" "Java or the PostgreSQL JDBC driver" $missing

@@ -36,6 +36,8 @@ class Action(StrEnum):
     RULES_PROMOTED = "rulebook:revision:promoted"
     RULES_ROLLED_BACK = "rulebook:revision:rolled_back"
     RULES_SHADOWED = "rulebook:revision:shadowed"
+    RULES_TESTED = "rulebook:revision:tested"
+    RULES_DIFFED = "rulebook:revision:diffed"
     AUDIT_QUERIED = "audit:entries:queried"
     AUDIT_EXPORTED = "audit:entries:exported"
     AUDIT_REPORT_RUN = "audit:report:run"

@@ -17,8 +17,7 @@ from ..audit import Action, AuditEvent, AuditLog
 from ..review import ReviewService
 from ..review.hooks import case_request
 from ..rulebook import Decision, Finding, ScreenInput
-from .files import read_batches
-from .job import MANIFEST_NAME, RescreenJob, manifest_bytes
+from .job import MANIFEST_NAME, RescreenJob, manifest_bytes, read_input
 
 __all__ = ["record_run", "open_cases", "ACTOR"]
 
@@ -54,7 +53,7 @@ def _decision(row: dict[str, Any]) -> Decision:
 
 
 def _requests(job: RescreenJob, flagged: dict[str, dict[str, Any]], address_keep: str) -> Iterator[Any]:
-    for rows in read_batches(job.input, job.format, CASE_BATCH):
+    for rows in read_input(job, CASE_BATCH):
         for source in rows:
             row = flagged.pop(str(source.get("id")), None)
             if row is None or not isinstance(source.get("text"), str):

@@ -2,7 +2,8 @@
 
 ``promote`` and ``rollback`` change what every worker screens with (each notices within
 ``RISKGUARD_RULES_REFRESH_SECONDS``) and record ``rulebook:revision:promoted`` / ``rolled_back``;
-``diff`` screens a file with two revisions offline and records nothing.
+``diff`` screens a file with two revisions offline and records ``rulebook:revision:diffed`` (counts
+and the file's digest, no text).
 """
 
 from __future__ import annotations
@@ -205,9 +206,8 @@ def rules_diff(settings: Settings, base_spec: str, candidate_spec: str, input_pa
         base = _resolve(store, base_spec, settings)[1]
         candidate = _resolve(store, candidate_spec, settings)[1]
     except ApiError as exc:
-        raise _fail(exc) from None
-    finally:
         store.db.dispose()
+        raise _fail(exc) from None
     bad: dict[str, int] = {}
 
     def items() -> Iterator[dict[str, Any]]:
@@ -222,6 +222,31 @@ def rules_diff(settings: Settings, base_spec: str, candidate_spec: str, input_pa
         from ..privacy.pii.service import mask_personal_data
 
         mask = mask_personal_data
-    report = diff_items(base, candidate, items(), kind=kind, mask=mask, examples=examples).as_dict()
+    try:
+        report = diff_items(base, candidate, items(), kind=kind, mask=mask, examples=examples).as_dict()
+        _record_diff(store, base.revision, candidate.revision, input_path, bad, report)
+    finally:
+        store.db.dispose()
     out = {"base": base.revision, "candidate": candidate.revision, "bad_rows": bad, **report}
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+def _record_diff(store: Any, base: str, candidate: str, path: Path, bad: dict[str, int],
+                 report: dict[str, Any]) -> None:
+    """``rulebook:revision:diffed`` on the candidate: both revisions, the sample's name, SHA-256 and
+    counts, the decision changes — no examples (they hold text). Fails closed: no entry, no report."""
+    import hashlib
+
+    from ..audit import Action, AuditUnavailable
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    counts = {k: report[k] for k in ("items", "agree", "changed", "newly_blocked", "newly_allowed", "changes")}
+    details = {"base_revision": base, "input": {"name": path.name, "digest": "sha256:" + digest.hexdigest(),
+                                                "bad_rows": bad}, **counts}
+    try:
+        store.record_evidence(Action.RULES_DIFFED, candidate, actor=ACTOR, decision="diff", details=details)
+    except AuditUnavailable:
+        raise click.ClickException("the diff could not be recorded in the audit log") from None

@@ -273,6 +273,26 @@ class RuleRevisions:
             raise Conflict("there is no earlier revision to roll back to", code="nothing_to_roll_back")
         return self._activate(target.revision, "rollback", actor, generation, None, target.previous)
 
+    def record_evidence(self, action: Action, revision: str, *, actor: str, decision: str,
+                        details: dict[str, object]) -> None:
+        """An entry for what was learnt about a revision before it was promoted (its examples run, a diff
+        over a catalogue sample): evidence in the trail, with counts and digests, never text."""
+        with self.audit.transaction() as tx:
+            tx.record(AuditEvent(action=action, actor=actor, subject_type="rule_revision",
+                                 subject_id=f"sha256:{revision}", decision=decision, policy_revision=revision,
+                                 details=details))
+
+    def previous(self) -> tuple[int, str] | None:
+        """The activation before the current one, as (generation, revision): what was active until the
+        last promote or rollback, the base a re-screen after it compares with. ``None`` until a second
+        activation (the first promote replaced the rule files, which are not stored)."""
+        state = self.state()
+        if state is None or state.generation < 2:
+            return None
+        with self.db.sessions() as session:
+            row = session.get(RuleActivation, state.generation - 1)
+            return (row.generation, row.revision) if row is not None else None
+
     def _activate(self, revision: str, action: str, actor: str, generation: int, label: str | None,
                   previous: int | None) -> Activation:
         """Generation ``generation + 1`` makes ``revision`` active; a rollback from it goes to

@@ -88,9 +88,11 @@ def rules() -> None:
 
 @rules.command("test")
 @click.option("--rule", "rule_ids", multiple=True, help="only these rule ids")
+@click.option("--record", is_flag=True, help="record the result as rulebook:revision:tested in the audit log "
+              "(needs the database)")
 @progress_option
 @click.pass_obj
-def rules_test(settings: Settings, rule_ids: tuple[str, ...], show_progress: bool | None) -> None:
+def rules_test(settings: Settings, rule_ids: tuple[str, ...], record: bool, show_progress: bool | None) -> None:
     """Run every rule's must_match / must_not_match examples through the full engine."""
     from ..rulebook.selfcheck import run_examples
 
@@ -108,8 +110,28 @@ def rules_test(settings: Settings, rule_ids: tuple[str, ...], show_progress: boo
     rules_n = len(chosen) if chosen is not None else len(book.rules)
     click.echo(f"{count - len(failures)}/{count} examples pass across {rules_n} rules "
                f"(revision {book.revision[:12]}, {time.perf_counter() - started:.1f}s)")
+    if record:
+        _record_test(settings, book.revision, examples=count, failures=len(failures), rules_n=rules_n,
+                     rule_ids=rule_ids)
     if failures:
         sys.exit(1)
+
+
+def _record_test(settings: Settings, revision: str, *, examples: int, failures: int, rules_n: int,
+                 rule_ids: tuple[str, ...]) -> None:
+    """``rulebook:revision:tested``: the revision's examples were run (counts only), before a promote."""
+    from ..audit import Action, AuditUnavailable
+    from ..services import build_services
+
+    services = build_services(settings)
+    try:
+        services.rule_revisions.record_evidence(
+            Action.RULES_TESTED, revision, actor="cli", decision="fail" if failures else "pass",
+            details={"examples": examples, "failures": failures, "rules": rules_n, "only": list(rule_ids)})
+    except AuditUnavailable:
+        raise click.ClickException("the result could not be recorded in the audit log") from None
+    finally:
+        services.db.dispose()
 
 
 @rules.command("table")
