@@ -23,6 +23,7 @@ from ...ids import utcnow
 from .._blueprint import bp
 from .._session import console_roles, signed_in_actor
 from ..highlight import highlight
+from ..i18n import code_label
 from ._services import rule_details
 
 log = structlog.get_logger("riskguard.console")
@@ -104,6 +105,8 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
             continue
         if isinstance(inner, dict):
             out.update(_flatten(inner, f"{name}."))
+        elif isinstance(inner, list) and name == "categories":
+            out[name] = "、".join(code_label("category", v) for v in inner)
         elif isinstance(inner, list):
             out[name] = ", ".join(str(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)
                                   for v in inner)
