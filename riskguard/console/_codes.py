@@ -148,7 +148,7 @@ CODE_MESSAGES: dict[str, tuple[str, str]] = {
     "onboarding.other_application": ("重复的申请", "Other application"),
     "onboarding.err.required": ("必填。", "Required."),
     "onboarding.err.too_long": ("过长，最多 {n} 个字符。", "Too long: at most {n} characters."),
-    "onboarding.err.date": ("日期格式应为 年-月-日。", "A date looks like 2030-12-31."),
+    "onboarding.err.date": ("日期应写作 2030-12-31（年-月-日）。", "A date looks like 2030-12-31."),
     "onboarding.err.choice": ("请从列表中选择。", "Choose one of the listed values."),
     "onboarding.err.id_format": ("1–64 个字母、数字或 _ . : -，以字母或数字开头。",
                                  "1-64 letters, digits or _ . : -, starting with a letter or digit."),
@@ -233,4 +233,7 @@ CODE_MESSAGES: dict[str, tuple[str, str]] = {
     "payouts.upload.json_number_too_large": ("数字过大。", "A number is too large."),
     "payouts.upload.unsupported_media_type": ("只接受 CSV 或 JSON 文件。", "Only CSV or JSON files are accepted."),
     "payouts.upload.detail": ("详情（原文）：", "Details:"),
+    # a finding's "law" when it is not a statute: the platform's own rules, or the rule that fired
+    "law.platform": ("平台规则", "platform rules"),
+    "law.rulebook": ("内容规则库", "content rulebook"),
 }

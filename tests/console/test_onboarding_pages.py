@@ -133,6 +133,7 @@ def test_submit_list_and_open_masked(sqlite_app, console_login) -> None:
     assert 'data-decision="review"' in detail and 'data-final=""' in detail and "待审核员决定" in detail
     assert "结算卡号未通过校验" in detail and "结算账号" in detail  # the check and the field in words
     assert "bank_account.number</code>" not in detail and "食品经营许可证" in detail
+    assert "平台规则" in detail and "位置" not in detail  # the policy's "platform" in words; no span, no span line
 
     listing = client.get("/console/onboarding").text
     rows = re.findall(r'<tr data-application="([^"]+)" data-status="([^"]+)">', listing)
