@@ -22,7 +22,7 @@ from ._session import ConsoleSessionInterface, csrf_token, signed_in_actor
 from .i18n import code_label, current_lang, translate
 from .sessions import MAX_LIFETIME
 
-__all__ = ["init_app", "bp", "when"]
+__all__ = ["init_app", "bp", "when", "codes"]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -55,6 +55,12 @@ def _t(key: str) -> str:
 @bp.app_template_global("code")
 def _code(kind: str, value: object) -> str:
     return code_label(kind, value)
+
+
+@bp.app_template_global("codes")
+def codes(kind: str, values: object) -> str:
+    """Several codes in words, joined as the page's language joins a list (、 or , )."""
+    return ("、" if current_lang() == "zh" else ", ").join(code_label(kind, v) for v in values or ())  # type: ignore[attr-defined]
 
 
 @bp.app_template_global("when")

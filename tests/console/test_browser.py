@@ -114,7 +114,8 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, live_token, browse
     page.click("#decide-block")
     page.wait_for_load_state()
     assert page.locator("#case-decision").is_visible()
-    assert page.locator("#case-status").inner_text() == "decided"
+    assert page.locator("#case-status").get_attribute("data-status") == "decided"
+    assert page.locator("#case-status").inner_text() == "已决定"  # the status in words, not the code
     assert page.locator("#decide-form").count() == 0
 
 

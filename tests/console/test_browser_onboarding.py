@@ -83,8 +83,9 @@ def test_codes_in_words_both_languages_and_the_404_page(page, live_server, sqlit
     assert finding.locator(".finding-field").inner_text() == "Account number"
     assert finding.locator(".badge").inner_text() == "medium"
     assert finding.locator(".check-words").inner_text() == "the card number fails its check digit (Luhn)"
-    assert page.locator("#subject-fields td[data-field=categories]").inner_text() == "general、cosmetics"
+    assert page.locator("#subject-fields td[data-field=categories]").inner_text() == "general, cosmetics"
     assert "bank_account.number" not in page.locator("#findings").inner_text()
+    assert page.locator("#subject-fields td[data-field=created_at]").inner_text().endswith("UTC+08:00")
     shoot(page, "onboarding-04-case-codes-en")
 
     page.goto(f"{live_server}/console/review/rc_missing")
