@@ -1,4 +1,5 @@
-"""The web console: server-rendered pages for screeners, reviewers, auditors and finance.
+"""The web console: server-rendered pages for screeners, onboarding staff, reviewers, auditors, finance and
+privacy officers.
 
 Pages call the other domains' service functions (never their models, never HTTP to the app itself) and
 admit exactly the roles the matching API endpoint admits. Everything is served locally: templates,
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Response
 from ..errors import ApiError, http_error
 from ..http import EXTENSION, services
 from ._blueprint import bp
-from ._format import console_zone, when_text, zone_label
+from ._format import console_zone, when_text
 from ._session import ConsoleSessionInterface, csrf_token, signed_in_actor
 from .i18n import code_label, current_lang, translate
 from .sessions import MAX_LIFETIME
@@ -67,11 +68,6 @@ def codes(kind: str, values: object) -> str:
 def when(value: object) -> str:
     """Every time and date a page shows: in the console's zone, with the zone, in the page's language."""
     return when_text(value, console_zone(services().settings.console_timezone), current_lang())  # type: ignore[arg-type]
-
-
-@bp.app_template_global("zone")
-def zone() -> str:
-    return zone_label(console_zone(services().settings.console_timezone))
 
 
 @bp.context_processor

@@ -43,7 +43,10 @@ def when_text(value: datetime | date | str | None, zone: tzinfo, lang: str = "zh
         return ""
     if isinstance(value, str):
         text = value.replace("Z", "+00:00")
-        value = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        try:
+            value = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        except ValueError:
+            return value  # not a time after all: shown as it is rather than failing the page
     if not isinstance(value, datetime):
         return _day(value, lang)
     moment = to_utc(value).astimezone(zone)

@@ -61,6 +61,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     (date(2027, 1, 31), SHANGHAI, "en", "31 Jan 2027"),
     ("2027-01-31", SHANGHAI, "zh", "2027-01-31"),
     (None, UTC, "zh", ""),
+    ("not a time", UTC, "zh", "not a time"),
 ])
 def test_times_carry_their_zone(value, zone, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
     assert when_text(value, zone, lang) == text
