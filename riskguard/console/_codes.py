@@ -236,4 +236,6 @@ CODE_MESSAGES: dict[str, tuple[str, str]] = {
     # a finding's "law" when it is not a statute: the platform's own rules, or the rule that fired
     "law.platform": ("平台规则", "platform rules"),
     "law.rulebook": ("内容规则库", "content rulebook"),
+    # the vault's record types (privacy pages)
+    "record_type.merchant_application": ("商家入驻申请", "merchant application"),
 }

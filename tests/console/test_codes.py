@@ -25,6 +25,10 @@ def _codes() -> list[str]:
     keys = [f"category.{c}" for c in {*CATEGORIES, *APP_CATEGORIES}]
     keys += [f"severity.{s}" for s in SEVERITIES] + [f"check.{c}" for c in CHECK_IDS]
     keys += [f"qualification.{q}" for q in QUALIFICATION_TYPES]
+    import riskguard.models  # noqa: F401 - every vault record model registered
+    from riskguard.privacy.vault.registry import all_record_types
+
+    keys += [f"record_type.{kind.name}" for kind in all_record_types()]
     for name, field in ApplicationSchema().fields.items():
         keys.append(f"field.{name}")
         nested = getattr(field, "schema", None)
