@@ -178,5 +178,10 @@ def test_a_reviewer_opens_an_application_as_the_api_allows(sqlite_app, console_l
     reviewer = sqlite_app.test_client()
     console_login(reviewer, "reviewer")
     assert reviewer.get(f"/console/onboarding/applications/{body['id']}").status_code == 200
+    food = application(**{"categories": ["general", "food"], "bank_account.number": card(valid=False),
+                          "qualifications": [{"type": "food_business_license", "number": "JY1", "valid_until": SOON}]})
+    case_id = client.post(API, json=food, headers={"Authorization": f"Bearer {tok}"}).get_json()["review_case_id"]
+    case = reviewer.get(f"/console/review/{case_id}").text
+    assert "食品经营许可证 JY1 " in case and "food_business_license" not in case  # in words, date localised
     missing = reviewer.get("/console/onboarding/applications/APP-NOPE")
     assert missing.status_code == 404 and "APP-NOPE" in missing.text

@@ -107,6 +107,10 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
             out.update(_flatten(inner, f"{name}."))
         elif isinstance(inner, list) and name == "categories":
             out[name] = codes("category", inner)
+        elif isinstance(inner, list) and name == "qualifications":
+            out[name] = "; ".join(" ".join(filter(None, (codes("qualification", [q.get("type")]), q.get("number"),
+                                                         when(q.get("valid_until")))))
+                                  for q in inner if isinstance(q, dict))
         elif isinstance(inner, list):
             out[name] = ", ".join(str(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)
                                   for v in inner)
