@@ -41,6 +41,7 @@ class Settings:
     log_level: str = "INFO"
     audit_origin: str = "riskguard.local/audit"
     console_idle_seconds: int = 30 * 60
+    console_timezone: str = "Asia/Shanghai"  # the zone the console shows times in (an IANA name)
     redis_url: str = ""
     rate_limit_prefix: str = "riskguard"
     audit_trust_store: Path | None = None  # default: <data_dir>/audit-trusted-checkpoint
@@ -64,6 +65,7 @@ class Settings:
             log_level=_env("LOG_LEVEL", "INFO") or "INFO",
             audit_origin=_env("AUDIT_ORIGIN", "riskguard.local/audit") or "riskguard.local/audit",
             console_idle_seconds=int(_env("CONSOLE_IDLE_SECONDS", "1800") or 1800),
+            console_timezone=_env("CONSOLE_TIMEZONE", "Asia/Shanghai") or "Asia/Shanghai",
             redis_url=_env("REDIS_URL", "") or "",
             rate_limit_prefix=_env("RATE_LIMIT_PREFIX", "riskguard") or "riskguard",
             audit_trust_store=Path(v) if (v := _env("AUDIT_TRUST_STORE")) else None,

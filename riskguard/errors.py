@@ -22,6 +22,7 @@ __all__ = [
     "AuditUnavailable",
     "Unauthorized",
     "register_error_handlers",
+    "http_error",
 ]
 
 log = structlog.get_logger("riskguard.errors")
@@ -146,6 +147,17 @@ def _first_path(messages: Any, prefix: str = "") -> str:
     return prefix or "_schema"
 
 
+def http_error(err: HTTPException):  # type: ignore[no-untyped-def]
+    """Werkzeug's HTTP errors (unknown URL, wrong method, body too large) as our JSON error."""
+    code = (err.name or "error").lower().replace(" ", "_")
+    status = err.code or 500
+    if status == 413:
+        code = "body_too_large"
+    # Keep what the exception says in headers (``Allow`` on a 405), but the body is ours.
+    headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+    return error_response({"error": {"code": code, "message": err.description or err.name}}, status, headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
@@ -156,15 +168,7 @@ def register_error_handlers(app: Flask) -> None:
         api = validation_error(err)
         return error_response(api.to_dict(), api.status)
 
-    @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
-        code = (err.name or "error").lower().replace(" ", "_")
-        status = err.code or 500
-        if status == 413:
-            code = "body_too_large"
-        # Keep what the exception says in headers (``Allow`` on a 405), but the body is ours.
-        headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
-        return error_response({"error": {"code": code, "message": err.description or err.name}}, status, headers)
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

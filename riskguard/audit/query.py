@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, func, select
 
 from ..csvcells import csv_rows
 from .canonical import format_time
 from .models import AuditEntry
 
 __all__ = ["EntryFilter", "encode_cursor", "decode_cursor", "entry_view", "iter_entries", "page_entries",
+           "newest_entries", "count_entries",
            "EXPORT_COLUMNS", "export_jsonl", "export_csv", "CursorError"]
 
 E = AuditEntry.__table__
@@ -122,6 +123,26 @@ def page_entries(conn: Connection, f: EntryFilter, *, after: int = -1, limit: in
         stmt = stmt.where(E.c.idx < upto)
     rows = conn.execute(stmt.order_by(E.c.idx).limit(limit)).all()
     return [entry_view(int(i), e, h) for i, e, h in rows]
+
+
+def newest_entries(conn: Connection, f: EntryFilter, *, before: int | None = None, after: int | None = None,
+                   limit: int = 100) -> tuple[list[dict[str, Any]], bool]:
+    """A page newest first: the entries just below index ``before`` (older ones; the newest when None),
+    or, with ``after``, the ones just above it (the newer page before). Also whether more entries lie
+    beyond the page in the direction it was read."""
+    stmt = _apply(select(E.c.idx, E.c.entry, E.c.leaf_hash).where(E.c.idx >= 0), f)
+    if after is not None:
+        stmt = stmt.where(E.c.idx > after).order_by(E.c.idx)
+    else:
+        stmt = (stmt.where(E.c.idx < before) if before is not None else stmt).order_by(E.c.idx.desc())
+    rows = conn.execute(stmt.limit(limit + 1)).all()
+    page = [entry_view(int(i), e, h) for i, e, h in rows[:limit]]
+    return (list(reversed(page)) if after is not None else page), len(rows) > limit
+
+
+def count_entries(conn: Connection, f: EntryFilter) -> int:
+    """How many integrated entries match (the explorer's total)."""
+    return int(conn.execute(_apply(select(func.count()).select_from(E).where(E.c.idx >= 0), f)).scalar_one())
 
 
 def iter_entries(conn: Connection, f: EntryFilter, *, upto: int | None = None,

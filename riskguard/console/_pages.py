@@ -24,5 +24,6 @@ AREAS: tuple[Area, ...] = (
     Area("audit", "console.audit_entries", "audit.list_entries", (Role.AUDITOR,)),
     Area("payouts", "console.payout_batches", "payouts.get_batch",
          (Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN)),
+    Area("onboarding", "console.onboarding_list", "onboarding.list_applications", (Role.ONBOARDING,)),
     Area("privacy", "console.privacy_lookup", "vault.lookup_subjects_view", (Role.PRIVACY_OFFICER,)),
 )

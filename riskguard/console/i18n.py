@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from flask import session
 
-__all__ = ["LANGS", "MESSAGES", "current_lang", "translate"]
+from ._codes import CODE_MESSAGES
+
+__all__ = ["LANGS", "MESSAGES", "current_lang", "translate", "code_label"]
 
 LANGS = ("zh", "en")
 
@@ -508,6 +510,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+MESSAGES.update(CODE_MESSAGES)
+
+
 def current_lang() -> str:
     lang = session.get("lang")
     return lang if lang in LANGS else "zh"
@@ -518,3 +523,10 @@ def translate(key: str, lang: str | None = None) -> str:
     if pair is None:
         return key
     return pair[LANGS.index(lang or current_lang())]
+
+
+def code_label(kind: str, code: object, lang: str | None = None) -> str:
+    """A code the API speaks (``category``/``cosmetics``, ``field``/``legal_rep.id_number``) in words;
+    the code itself when the catalogue has no words for it (a category a rule pack invented)."""
+    key = f"{kind}.{code}"
+    return translate(key, lang) if key in MESSAGES else str(code)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, String, Text
+from sqlalchemy import JSON, Date, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -35,6 +35,8 @@ class MerchantApplication(VaultRecord, Base):
     __vault_subject__ = "legal_rep_subject_id"
     __vault_record_type__ = "merchant_application"
     __vault_blind_indexes__ = BLIND_INDEXES
+    # the applications one key submitted, newest first (onboarding/listing.py)
+    __table_args__ = (Index("ix_merchant_applications_submitted_by_created_id", "submitted_by", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     legal_rep_subject_id: Mapped[str] = mapped_column(String(128), index=True)

@@ -11,7 +11,8 @@ from ..fields import IsoDate, UtcDateTime, no_nul
 from ..privacy.pii.fields import NoPersonalData
 from .formats import ACCOUNT_TYPES, CATEGORIES, DECISIONS, QUALIFICATION_TYPES
 
-__all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema"]
+__all__ = ["ApplicationSchema", "MerchantDecisionSchema", "ApplicationViewSchema", "MerchantFindingSchema",
+           "ApplicationListQuery", "ApplicationListSchema"]
 
 
 def _not_blank(value: str) -> None:
@@ -133,3 +134,31 @@ class ApplicationViewSchema(Schema):
     final_decision = fields.String(allow_none=True)
     submitted_by = fields.String()
     created_at = UtcDateTime()
+
+
+class ApplicationListQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=512), metadata={
+        "description": "`next` or `prev` of an earlier page"})
+
+
+class ApplicationSummarySchema(Schema):
+    """An application in a list: no personal field (the store name is stored masked)."""
+
+    id = fields.String()
+    business_name = fields.String()
+    store_name = fields.String()
+    categories = fields.List(fields.String())
+    decision = fields.String(validate=validate.OneOf(DECISIONS), metadata={"description": "the automated one"})
+    final_decision = fields.String(allow_none=True, metadata={"description": "null while in review"})
+    status = fields.String(validate=validate.OneOf(["decided", "in_review"]))
+    review_case_id = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    final_decided_at = UtcDateTime(allow_none=True)
+
+
+class ApplicationListSchema(Schema):
+    applications = fields.List(fields.Nested(ApplicationSummarySchema))
+    total = fields.Integer(metadata={"description": "the key's applications over all pages"})
+    next = fields.String(allow_none=True)
+    prev = fields.String(allow_none=True)

@@ -1,4 +1,4 @@
-"""HTTP only: submit a merchant application, read it back masked."""
+"""HTTP only: submit a merchant application, list the ones this key submitted, read one back masked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from typing import Any
 
 from ..auth import Role, current_actor
 from ..http import Blueprint, services
-from .schemas import ApplicationSchema, ApplicationViewSchema, MerchantDecisionSchema
+from .listing import list_submitted
+from .schemas import (
+    ApplicationListQuery,
+    ApplicationListSchema,
+    ApplicationSchema,
+    ApplicationViewSchema,
+    MerchantDecisionSchema,
+)
 from .service import privacy_masker
 
 __all__ = ["bp"]
@@ -26,6 +33,18 @@ def submit(body: dict[str, Any]) -> Any:
         result = rg.onboarding.submit(session, body, actor=current_actor().ref, rulebook=rg.rulebook,
                                       digest_key=rg.keyring.secret("digest"))
     return result.as_dict()
+
+
+@bp.get("/applications")
+@bp.roles(Role.ONBOARDING)
+@bp.arguments(ApplicationListQuery, location="query")
+@bp.response(200, ApplicationListSchema)
+@bp.errors(503)
+def list_applications(query: dict[str, Any]) -> Any:
+    """The applications this key submitted, newest first, with status and final decision; cursor pages"""
+    with services().db.sessions() as session:
+        page = list_submitted(session, current_actor().ref, limit=query["limit"], cursor=query["cursor"])
+    return {"applications": page.rows, "total": page.total, "next": page.next, "prev": page.prev}
 
 
 @bp.get("/applications/<string:application_id>")

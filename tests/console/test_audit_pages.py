@@ -63,7 +63,7 @@ def test_search(app, auditor, query: str, expect) -> None:  # type: ignore[no-un
     before = [e["index"] for e in _entries(app) if expect(e)]
     res = auditor.get(f"/console/audit{query}")
     assert res.status_code == 200
-    assert _indexes(res.text) == before
+    assert _indexes(res.text) == before[::-1]  # newest first
 
 
 def test_search_by_actor_and_subject(app, auditor) -> None:
@@ -72,7 +72,7 @@ def test_search_by_actor_and_subject(app, auditor) -> None:
     res = auditor.get(f"/console/audit?actor={first['actor']}")
     assert set(_indexes(res.text)) == {e["index"] for e in entries if e["actor"] == first["actor"]}
     res = auditor.get(f"/console/audit?subject_id={first['subject_id']}")
-    assert _indexes(res.text) == [e["index"] for e in entries if e["subject_id"] == first["subject_id"]]
+    assert _indexes(res.text) == [e["index"] for e in entries if e["subject_id"] == first["subject_id"]][::-1]
 
 
 def test_every_read_is_recorded_without_personal_data(app, auditor) -> None:
@@ -161,3 +161,19 @@ def test_export(app, auditor, fmt: str) -> None:
 
 def test_export_refuses_unknown_formats(auditor) -> None:
     assert auditor.get("/console/audit/export?format=xlsx").status_code == 404
+
+
+def test_explorer_pages_newest_first_both_ways_with_a_total(app, auditor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from riskguard.console.views import audit as pages
+
+    monkeypatch.setattr(pages, "PAGE", 2)
+    wanted = [e["index"] for e in _entries(app) if e["action"] == "screening:content:decided"][::-1]
+    first = auditor.get("/console/audit?action=screening:content:decided").text
+    assert _indexes(first) == wanted[:2] and 'id="prev-page"' not in first
+    assert f"共 {len(wanted)} 条记录" in first
+    older = re.search(r'href="([^"]+)" id="next-page"', first).group(1).replace("&amp;", "&")
+    second = auditor.get(older).text
+    assert _indexes(second) == wanted[2:4] and 'id="next-page"' not in second  # four decisions in all
+    newer = re.search(r'href="([^"]+)" id="prev-page"', second).group(1).replace("&amp;", "&")
+    back = auditor.get(newer).text
+    assert _indexes(back) == wanted[:2] and 'id="prev-page"' not in back

@@ -114,7 +114,8 @@ def test_resolve_a_review_case(page, live_server, sqlite_app, live_token, browse
     page.click("#decide-block")
     page.wait_for_load_state()
     assert page.locator("#case-decision").is_visible()
-    assert page.locator("#case-status").inner_text() == "decided"
+    assert page.locator("#case-status").get_attribute("data-status") == "decided"
+    assert page.locator("#case-status").inner_text() == "已决定"  # the status in words, not the code
     assert page.locator("#decide-form").count() == 0
 
 
@@ -213,7 +214,7 @@ def test_payout_batch_submit_and_approve(page, _browser, live_server, browser_lo
     page.fill("#held tr[data-row='2'] input[name=reason_2]", "商户补充了退款单据，已核实")
     page.click("#approve-batch")
     page.wait_for_load_state()
-    assert page.locator("#batch-status").inner_text() == "approved"
+    assert page.locator("#batch-status").get_attribute("data-status") == "approved"
     assert page.locator("#approve-batch").count() == 0
 
 

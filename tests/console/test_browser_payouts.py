@@ -46,7 +46,7 @@ def test_approver_finds_the_batch_chooses_for_each_held_payout_and_sees_the_outc
     shoot(page, "payouts-choices")
     page.click("#approve-batch")
     page.wait_for_load_state()
-    assert page.locator("#batch-status").inner_text() == "approved"
+    assert page.locator("#batch-status").get_attribute("data-status") == "approved"
     assert page.locator("#outcome tr[data-outcome=excluded] td").nth(1).inner_text() == "4"
     assert page.locator("#outcome tr[data-outcome=paid] td").nth(1).inner_text() == "596"
     released = page.locator("#released tr[data-released='2']").inner_text()

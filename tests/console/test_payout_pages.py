@@ -48,16 +48,18 @@ def test_batch_page_shows_summary_held_payouts_and_benford(app, client, console_
     assert abs(sum(float(s) for _, s in bars) - 1.0) < 0.01
 
 
-@pytest.mark.parametrize("data,name,status", [
-    (b"", "batch.csv", 400),
-    (b"\xff\xfe not utf-8", "batch.csv", 400),
-    (b"just,some\ncolumns,here\n", "batch.csv", 400),
+@pytest.mark.parametrize("data,name,status,words", [
+    (b"", "batch.csv", 400, "请选择一个非空的批次文件。"),
+    (b"\xff\xfe not utf-8", "batch.csv", 400, "文件不是 UTF-8 编码。"),
+    (b"just,some\ncolumns,here\n", "batch.csv", 400, "缺少必需的列。"),
+    (b'{"payouts": [1', "batch.json", 400, "JSON 格式错误。"),
 ])
-def test_bad_files_are_refused(app, client, console_login, data: bytes, name: str, status: int) -> None:
+def test_bad_files_are_refused(app, client, console_login, data: bytes, name: str, status: int,
+                               words: str) -> None:
     console_login(client, "finance")
     res = _submit(client, data, name)
     assert res.status_code == status
-    assert 'id="payout-error"' in res.text
+    assert 'id="payout-error"' in res.text and words in res.text  # why, in words (the API's detail after)
     assert _entries(app, "payouts:batch:checked") == []
 
 
@@ -83,7 +85,7 @@ def test_approve_excluding_the_held_payouts(app, client, console_login, batch_ur
                                                     "action_1": "exclude", "action_600": "exclude"})
     assert res.status_code == 302
     after = client.get(batch_url).text
-    assert 'id="batch-status">approved' in after and 'id="approve-batch"' not in after
+    assert 'id="batch-status" data-status="approved">已批准' in after and 'id="approve-batch"' not in after
     [entry] = _entries(app, "payouts:batch:approved")
     assert entry["actor"] == f"key:{tok.split('_')[1]}" and entry["details"]["excluded"] == 2
 

@@ -20,6 +20,7 @@ MAY_OPEN = {
     "audit": {Role.AUDITOR},
     "payouts": {Role.FINANCE, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMIN},  # as GET /v1/payouts/batches/<id>
     "privacy": {Role.PRIVACY_OFFICER},  # as POST /v1/privacy/subjects/lookup
+    "onboarding": {Role.ONBOARDING},  # as GET /v1/merchants/applications
 }
 
 

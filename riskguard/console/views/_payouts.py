@@ -1,13 +1,12 @@
-"""Payout findings in words (zh/en) and times with their zone, for the payout pages."""
+"""Payout findings in words (zh/en), for the payout pages."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from ..i18n import MESSAGES, translate
 
-__all__ = ["finding_words", "when_text"]
+__all__ = ["finding_words"]
 
 
 def _known(key: str) -> str | None:
@@ -29,11 +28,3 @@ def finding_words(finding: dict[str, Any]) -> str:
             return kind.replace("{col}", _known(f"payouts.col.{parts[1]}") or parts[1])
     return str(finding.get("message") or check)
 
-
-def when_text(value: datetime | str | None) -> str:
-    """``2026-12-05 10:36 UTC``: the minute, with its zone (stored times are UTC; SQLite gives them naive)."""
-    if value is None or value == "":
-        return ""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")

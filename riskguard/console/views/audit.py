@@ -50,30 +50,44 @@ def _decisions_per_day(days: int) -> tuple[list[tuple[str, dict[str, int]]], boo
 @bp.get("/audit")
 @console_roles("audit.list_entries", Role.AUDITOR)
 def audit_entries() -> tuple[str, int]:
-    from ...audit.query import page_entries
+    from ...audit.query import count_entries, newest_entries
 
     flt, raw, errors = read_filter()
+    before, after = _index_arg("before"), _index_arg("after")
     try:
-        after = int(request.args.get("after", "-1"))
         days = min(max(int(request.args.get("days", "30")), 1), 90)
     except ValueError:
-        after, days = -1, 30
+        days = 30
     rows: list[dict[str, Any]] = []
     series: list[Any] = []
-    truncated = False
+    truncated, more, total = False, False, 0
     if not errors:
         integrate()
         with audit_log().db.engine.connect() as conn:
-            rows = page_entries(conn, flt, after=after, limit=PAGE)
+            rows, more = newest_entries(conn, flt, before=None if after is not None else before, after=after,
+                                        limit=PAGE)
+            total = count_entries(conn, flt)
         series, truncated = _decisions_per_day(days)
         record_read(Action.AUDIT_QUERIED, "entries", {**flt.as_details(), "returned": len(rows)})
+    # newest first: "previous" is the newer page, "next" the older one
+    if after is not None:
+        has_newer, has_older = more, bool(rows)
+    else:
+        has_newer, has_older = before is not None and bool(rows), more
     legend = {o: translate(f"decision.{o}") for o in ("allow", "review", "block")}
     chart = stacked_days(series, title=translate("audit.chart"), legend=legend)
     query = {k: v for k, v in raw.items() if v}
     return render_template(
         "console/audit_entries.html", area="audit", rows=rows, raw=raw, errors=errors, chart=chart,
-        days=days, chart_truncated=truncated, actions=[a.value for a in Action], query=query,
-        next_after=rows[-1]["index"] if len(rows) == PAGE else None), 400 if errors else 200
+        days=days, chart_truncated=truncated, actions=[a.value for a in Action], query=query, total=total,
+        newer_after=rows[0]["index"] if rows and has_newer else None,
+        older_before=rows[-1]["index"] if rows and has_older else None), 400 if errors else 200
+
+
+def _index_arg(name: str) -> int | None:
+    """A page position (an entry index) from the query string; a malformed one means the first page."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 @bp.get("/audit/export")

@@ -31,7 +31,7 @@ def _proof(index: int) -> dict[str, Any]:
     service = audit_log()
     proof = entry_proof(service, index)  # against the latest checkpoint, signed now if the log grew
     if proof.entry is None:
-        raise NotFound("no such audit entry", code="not_found")
+        raise NotFound("no such audit entry", code="entry_not_found")
     if proof.path is None or proof.root is None:  # integrated after the checkpoint was signed: no proof yet
         return {"entry": proof.entry, "proof": None}
     size, path, note = proof.tree_size, proof.path, proof.checkpoint or ""
@@ -84,7 +84,7 @@ def audit_report(name: str) -> str:
     reports = _reports()
     report = reports.get(name)
     if report is None:
-        raise NotFound("no such report", code="not_found")
+        raise NotFound("no such report", code="report_not_found")
     size, rows = report_rows(audit_log(), report)
     record_read(Action.AUDIT_REPORT_RUN, name, {"format": "html", "tree_size": size})
     table = [[_cell(r.get(c)) for c in report.columns] for r in rows]

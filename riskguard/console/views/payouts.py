@@ -22,9 +22,9 @@ from ...payouts.listing import BatchFilter
 from .._blueprint import bp
 from .._session import console_roles, may_open, signed_in_actor
 from ..charts import benford_bars
-from ..i18n import translate
+from ..i18n import MESSAGES, translate
 from ._audit import _when
-from ._payouts import finding_words, when_text
+from ._payouts import finding_words
 
 log = structlog.get_logger("riskguard.console")
 
@@ -71,7 +71,7 @@ def _batches_page(error: str | None = None, status: int = 200, detail: str | Non
     actor = signed_in_actor()
     return render_template("console/payout_batches.html", area="payouts", recent=session.get("batches", []),
                            may_submit=may_open(actor, "payouts.submit", (Role.FINANCE,)), error=error,
-                           detail=detail, when=when_text, **_list(actor)), status
+                           detail=detail, **_list(actor)), status
 
 
 @bp.get("/payouts")
@@ -99,7 +99,8 @@ def payout_submit() -> Response | tuple[str, int]:
         body = service.submit(data, fmt=fmt, actor=signed_in_actor())
     except ApiError as err:
         log.info("console.payout_submit_refused", code=err.code)
-        return _batches_page(f"payouts.err.{err.code}" if err.code in PAYOUT_ERRORS else None, err.status,
+        key = f"payouts.err.{err.code}" if err.code in PAYOUT_ERRORS else f"payouts.upload.{err.code}"
+        return _batches_page(key if key in MESSAGES else None, err.status,
                              detail=err.message if err.status < 500 else None)
     _remember(body["batch_id"])
     return redirect(url_for("console.payout_batch", batch_id=body["batch_id"]))
@@ -137,8 +138,7 @@ def payout_batch(batch_id: str, error: str | None = None, status: int = 200,
     may_approve = may_open(actor, "payouts.approve", (Role.FINANCE_APPROVER,))
     own = actor is not None and view["batch"]["preparer"] == actor.ref
     return render_template("console/payout_batch.html", area="payouts", **view, may_approve=may_approve,
-                           own_batch=own, error=error, shown=SHOWN, chosen=chosen or {}, words=finding_words,
-                           when=when_text), status
+                           own_batch=own, error=error, shown=SHOWN, chosen=chosen or {}, words=finding_words), status
 
 
 def _choices() -> dict[int, tuple[str, str]]:

@@ -20,6 +20,7 @@ from ...auth import Role
 from ...errors import ApiError
 from ...http import services
 from ...ids import utcnow
+from .. import codes, when
 from .._blueprint import bp
 from .._session import console_roles, signed_in_actor
 from ..highlight import highlight
@@ -104,9 +105,17 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
             continue
         if isinstance(inner, dict):
             out.update(_flatten(inner, f"{name}."))
+        elif isinstance(inner, list) and name == "categories":
+            out[name] = codes("category", inner)
+        elif isinstance(inner, list) and name == "qualifications":
+            out[name] = "; ".join(" ".join(filter(None, (codes("qualification", [q.get("type")]), q.get("number"),
+                                                         when(q.get("valid_until")))))
+                                  for q in inner if isinstance(q, dict))
         elif isinstance(inner, list):
             out[name] = ", ".join(str(v) if not isinstance(v, dict) else json.dumps(v, ensure_ascii=False)
                                   for v in inner)
+        elif inner is not None and (name.endswith("_at") or name.endswith("valid_until")):
+            out[name] = when(inner)  # a time or date, in the console's zone and language
         elif inner is not None:
             out[name] = str(inner)
     return out
