@@ -49,10 +49,16 @@ def _encodable(text: str) -> None:
         raise ValidationError("Text contains an unpaired surrogate.") from None
 
 
+def _not_blank(text: str) -> None:
+    """Whitespace alone is no content: screening it would record a decision about nothing."""
+    if not text.strip():
+        raise ValidationError("Text is blank (whitespace only).")
+
+
 class ScreenRequestSchema(Schema):
     id = fields.String(validate=validate.Regexp(ID_PATTERN, error="Ids are 1-128 of A-Z a-z 0-9 . _ : / -."),
                        metadata={"description": "your identifier of the content (echoed back)"})
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), _encodable])
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), _not_blank, _encodable])
     category = fields.String(
         load_default="general",
         validate=validate.Regexp(CATEGORY_PATTERN, error="Categories are 1-40 of a-z 0-9 _, starting with a letter."),

@@ -118,6 +118,7 @@ LONG = "好" * 20_001
     ("/v1/screen/ad", {"text": None}, None, 400, "validation_error", "text"),
     ("/v1/screen/ad", {"text": 42}, None, 400, "validation_error", "text"),
     ("/v1/screen/ad", {"text": ""}, None, 400, "validation_error", "text"),
+    ("/v1/screen/ad", {"text": " \t\n\u3000"}, None, 400, "validation_error", "text"),   # whitespace only
     ("/v1/screen/ad", {"text": LONG}, None, 400, "validation_error", "text"),
     ("/v1/screen/ad", {"text": "\ud800 lone surrogate"}, None, 400, "json_lone_surrogate", "text"),
     ("/v1/screen/ad", {"text": "x", "category": "Toys!"}, None, 400, "validation_error", "category"),

@@ -53,6 +53,7 @@ def test_findings_show_law_article_message_and_fix(sclient, console_login) -> No
 
 @pytest.mark.parametrize("form,field", [
     ({"text": "", "kind": "ad", "category": "general"}, "text"),
+    ({"text": " \n\u3000 ", "kind": "ad", "category": "general"}, "text"),        # whitespace only
     ({"text": "x" * 20_001, "kind": "ad", "category": "general"}, "text"),
     ({"text": "最好", "kind": "ad", "category": "Space Ships!"}, "category"),  # not well-formed
     ({"text": "最好", "kind": "tweet", "category": "general"}, "kind"),
@@ -79,6 +80,14 @@ def test_every_shown_decision_is_in_the_audit_trail(app, client, console_login) 
     assert [(e["details"]["decision_id"], e["actor"], e["decision"]) for e in entries] == [
         (decision_id, f"key:{tok.split('_')[1]}", "block")]
     assert "全网最低" not in json.dumps(entries, ensure_ascii=False)  # a digest, never the text
+
+
+def test_the_playground_opens_with_the_api_defaults(sclient, console_login) -> None:  # type: ignore[no-untyped-def]
+    """The same text answers the same in the playground and the API: no flag ticked that the API defaults off."""
+    console_login(sclient, "screener")
+    page = sclient.get("/console/screening").text
+    assert 'name="has_purchase_link" >' in page and 'name="labelled_as_ad" >' in page
+    assert 'name="has_purchase_link" checked' not in page
 
 
 def test_screening_needs_the_csrf_token(sclient, console_login) -> None:

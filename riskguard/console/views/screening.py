@@ -42,8 +42,9 @@ def screening() -> str | tuple[str, int]:
     from ...screening.service import screen_and_record, to_input
 
     rulebook = services().rulebook
+    # the example's own category; the flags as the API defaults them (no purchase link, not labelled)
     kind, body = _form() if request.method == "POST" else ("ad", {"text": EXAMPLE, "category": "cosmetics",
-                                                                 "has_purchase_link": True})
+                                                                 "has_purchase_link": False})
     context: dict[str, Any] = {"area": "screening", "kinds": KINDS, "categories": CATEGORIES, "kind": kind,
                                "body": body, "decision": None, "errors": {}}
     if request.method == "GET":
