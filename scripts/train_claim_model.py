@@ -32,8 +32,8 @@ if str(ROOT) not in sys.path:
 from riskguard.rulebook import load_rulebook  # noqa: E402
 from riskguard.rulebook.claim_model import ClaimModel, FamilyModel, encode  # noqa: E402
 
-# The probe's settings (bench/classifier_probe.py); C was checked by cross-validation on dev data only
-# (``--cv``).
+# The probe's settings (bench/classifier_probe.py). ``--cv`` compares C by leave-one-round-out on the dev
+# splits only (never a test split); change C only on what it prints.
 VECTORIZER = {"analyzer": "char", "ngram_range": (1, 3), "min_df": 2, "sublinear_tf": True}
 C = 4.0
 FAMILY_C = 4.0
