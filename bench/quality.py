@@ -10,6 +10,10 @@ not go live unseen). Recall is flagged violations / violations; the false-positi
 compliant texts / compliant texts. Figures are printed overall and per family, article, category, kind
 and evasion kind, then every miss and every false alarm with the rules that fired (or none).
 ``--json PATH`` also writes the per-text results.
+
+The policies' claim model (``model:`` in a policy; docs/screening.md "Claim model") runs as in production;
+``--no-model`` screens with the rules alone, to compare. Every miss and false alarm shows the model's
+probability for the text (``p=``), whether or not the model is on.
 """
 
 from __future__ import annotations
@@ -42,14 +46,17 @@ def load_corpus(corpus: Path, split: str, family: str | None) -> list[dict]:
     return rows
 
 
-def screen(rows: list[dict], root: Path) -> list[dict]:
-    book = load_rulebook(root / "rules", root / "policies")
+def screen(rows: list[dict], root: Path, *, model: bool = True) -> list[dict]:
+    loaded = load_rulebook(root / "rules", root / "policies")
+    book = loaded if model else loaded.without_models()
     out = []
     for row in rows:
         item = ScreenInput(text=row["text"], kind=row["kind"], category=row["category"],
                            has_purchase_link=row["has_purchase_link"], labelled_as_ad=row["labelled_as_ad"])
         decision = evaluate(book, item, as_of=AS_OF)
+        stage = loaded.models.get(loaded.policy_for(item.kind).model or "")
         out.append({**row, "decision": decision.decision, "flagged": decision.decision != "allow",
+                    "p": stage.probability(row["text"]) if stage is not None else None,
                     "findings": [f"{f.rule_id}:{f.matched[:24]}" for f in decision.findings]})
     return out
 
@@ -96,8 +103,9 @@ def report(results: list[dict], show: int) -> None:
         print(f"\n{title}: {len(rows)}")
         for r in rows[:show]:
             text = r["text"].replace("\n", " ")
+            p = "" if r["p"] is None else f" p={r['p']:.3f}"
             print(f"  {r['id']} [{r['article']}/{r['kind']}/{r['category']}/{r.get('evasion') or '-'}] "
-                  f"{r['decision']}: {text[:110]}{'…' if len(text) > 110 else ''}")
+                  f"{r['decision']}{p}: {text[:110]}{'…' if len(text) > 110 else ''}")
             if r["findings"]:
                 print(f"      fired: {', '.join(r['findings'][:6])}")
 
@@ -110,14 +118,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=Path, default=ROOT, help="the tree whose rules/ and policies/ to use")
     parser.add_argument("--corpus", type=Path, default=ROOT / "eval" / "corpus")
     parser.add_argument("--json", type=Path, help="write per-text results here")
+    parser.add_argument("--no-model", action="store_true", help="the rules alone: turn the policies' claim model off")
     args = parser.parse_args(argv)
     rows = load_corpus(args.corpus, args.split, args.family)
     if not rows:
         sys.exit(f"no texts in {args.corpus} for split {args.split!r}")
     started = time.perf_counter()
-    results = screen(rows, args.root)
+    results = screen(rows, args.root, model=not args.no_model)
     elapsed = time.perf_counter() - started
-    print(f"split {args.split}, rules from {args.root}, {len(rows)} texts screened in {elapsed:.1f}s\n")
+    print(f"split {args.split}, rules from {args.root}, claim model {'off' if args.no_model else 'as the policies say'}, "
+          f"{len(rows)} texts screened in {elapsed:.1f}s\n")
     report(results, args.show)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")

@@ -12,6 +12,8 @@ process (so peak memory is per configuration):
   that never match): 5x is about 7,000 literal terms, the scale of the issue's reference figures; the
   pair shows the cost is flat in the number of terms;
 * ``clauseless 1x`` — ``engine 1x`` without the clause step (polarity, names, targets), for its cost;
+* ``nomodel 1x`` — ``engine 1x`` without the policies' claim model (rules only), for the model's cost: the
+  model scores every text the rules allow, and its best clause when it flags one;
 * ``re 1x`` / ``re 5x`` / ``re 10x`` — the baseline: ``re.compile("|".join(terms)).findall(text)`` over
   the raw text, no normalisation, on the first ``--baseline-texts`` texts (it is slow).
 
@@ -40,6 +42,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -105,7 +108,7 @@ def scaled(tmp: Path, extra: int) -> tuple[Path, Path]:
 
 
 SCALES = ("1x", "5x", "10x")
-CONFIGS = (*(f"{what} {scale}" for scale in SCALES for what in ("re", "engine")), "clauseless 1x")
+CONFIGS = (*(f"{what} {scale}" for scale in SCALES for what in ("re", "engine")), "clauseless 1x", "nomodel 1x")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -127,8 +130,10 @@ def child(config: str, n: int, baseline_n: int, tmp: Path) -> dict[str, object]:
     else:
         rules_dir, policies_dir = ROOT / "rules", ROOT / "policies"
     started = time.perf_counter()
-    if what in ("engine", "clauseless"):
+    if what in ("engine", "clauseless", "nomodel"):
         book = load_rulebook(rules_dir, policies_dir)
+        if what == "nomodel":
+            book = book.without_models()
         build_s = time.perf_counter() - started
         if what == "clauseless":  # the same engine without the clause step, to state what that step costs
             from dataclasses import replace
@@ -140,15 +145,31 @@ def child(config: str, n: int, baseline_n: int, tmp: Path) -> dict[str, object]:
         for item in items[:200]:  # warm the per-character caches
             evaluate(book, item)
         lat: list[float] = []
+        cpu_lat: list[float] = []  # the thread's CPU time per text: what load on a shared machine moves least
         decisions: dict[str, int] = {}
+        by_model = 0
         t0, c0 = time.perf_counter(), time.process_time()
         for item in items:
-            s = time.perf_counter()
+            s, sc = time.perf_counter(), time.thread_time()
             d = evaluate(book, item)
             lat.append(time.perf_counter() - s)
+            cpu_lat.append(time.thread_time() - sc)
             decisions[d.decision] = decisions.get(d.decision, 0) + 1
+            by_model += any(f.rule_id.startswith("model.") for f in d.findings)
         total, cpu = time.perf_counter() - t0, time.process_time() - c0
-        extra_out: dict[str, object] = {"decisions": decisions}
+        worst: list[float] = []
+        if what == "engine" and times == 1:  # the model stage alone, forced to score every clause (review_at 0)
+            stage = book.models[book.policies["listing"].model or ""]
+            day = items[0].published_at or date(2026, 12, 1)
+            for item in items:
+                sc = time.thread_time()
+                stage.finding(item.text, day, 0.0)
+                worst.append(time.thread_time() - sc)
+        extra_out: dict[str, object] = {"decisions": decisions, "model_findings": by_model,
+                                        "model_stage_worst_p99_ms": round(percentile(worst, 0.99) * 1000, 3)
+                                        if worst else None,
+                                        "cpu_p50_ms": round(percentile(cpu_lat, 0.5) * 1000, 3),
+                                        "cpu_p99_ms": round(percentile(cpu_lat, 0.99) * 1000, 3)}
     else:
         words = literal_terms(rules_dir)
         regex = re.compile("|".join(map(re.escape, words)))
@@ -175,13 +196,15 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=20_000)
     parser.add_argument("--baseline-texts", type=int, default=2_000)
     parser.add_argument("--child", default=None)
+    parser.add_argument("--model-only", action="store_true",
+                        help="only engine 1x and nomodel 1x: the claim model's cost, quickly")
     args = parser.parse_args()
     if args.child:
         with tempfile.TemporaryDirectory() as tmp:
             print(json.dumps(child(args.child, args.texts, args.baseline_texts, Path(tmp)), ensure_ascii=False))
         return
     rows = []
-    for config in CONFIGS:
+    for config in ("engine 1x", "nomodel 1x") if args.model_only else CONFIGS:
         out = subprocess.run([sys.executable, __file__, "--child", config, "--texts", str(args.texts),
                               "--baseline-texts", str(args.baseline_texts)], capture_output=True, text=True)
         if out.returncode != 0:
@@ -189,6 +212,10 @@ def main() -> None:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
     lengths = [len(t) for t in make_texts(args.texts)]
+    by = {r["config"]: r for r in rows}
+    if args.model_only:
+        _model_line(by)
+        return
     print(f"\n{args.texts} listing texts, {min(lengths)}-{max(lengths)} chars (mean "
           f"{statistics.mean(lengths):.0f}); one process, one text at a time\n")
     print(f"{'config':<12}{'terms':>8}{'texts':>8}{'build s':>9}{'texts/s':>10}{'CPU t/s':>10}{'p50 ms':>9}"
@@ -209,6 +236,19 @@ def main() -> None:
           f"without it ({by['engine 1x']['texts_per_s'] / clauseless['texts_per_s']:.2f}); p99 "
           f"{by['engine 1x']['p99_ms']} ms against {clauseless['p99_ms']} ms; decisions without it: "
           f"{clauseless['decisions']}")
+    _model_line(by)
+
+
+def _model_line(by: dict[str, dict]) -> None:
+    nomodel = by["nomodel 1x"]
+    print(f"claim model: engine 1x {by['engine 1x']['texts_per_s']} texts/s against {nomodel['texts_per_s']} "
+          f"without it ({by['engine 1x']['texts_per_s'] / nomodel['texts_per_s']:.2f}); p50 {by['engine 1x']['p50_ms']} "
+          f"ms against {nomodel['p50_ms']} ms; p99 {by['engine 1x']['p99_ms']} ms against {nomodel['p99_ms']} ms; "
+          f"texts sent to review by the model: {by['engine 1x']['model_findings']}; decisions without it: "
+          f"{nomodel['decisions']}; per-text CPU time p50 / p99: {by['engine 1x']['cpu_p50_ms']} / "
+          f"{by['engine 1x']['cpu_p99_ms']} ms with it, {nomodel['cpu_p50_ms']} / {nomodel['cpu_p99_ms']} ms without; "
+          f"the model stage alone scoring every clause of every text (its worst case): CPU p99 "
+          f"{by['engine 1x']['model_stage_worst_p99_ms']} ms")
 
 
 if __name__ == "__main__":

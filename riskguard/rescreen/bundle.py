@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..rulebook import Rulebook, load_rulebook
+from ..rulebook import Rulebook, load_rulebook, rule_files
 
 __all__ = ["RulebookBundle"]
 
@@ -32,9 +32,9 @@ class RulebookBundle:
 
     @classmethod
     def from_dirs(cls, rules_dir: Path, policies_dir: Path) -> RulebookBundle:
-        """Every YAML file the loader may read (it skips what it does not need)."""
+        """Every file the loader may read (the YAML files and the claim models) (it skips what it does not need)."""
         files = [("rules/" + p.relative_to(rules_dir).as_posix(), p.read_bytes())
-                 for p in sorted(Path(rules_dir).rglob("*.yaml"))]
+                 for p in rule_files(Path(rules_dir))]
         files += [("policies/" + p.name, p.read_bytes()) for p in sorted(Path(policies_dir).glob("*.yaml"))]
         digest = hashlib.sha256()
         for rel, raw in files:

@@ -12,6 +12,7 @@ other gets 409 ``rules_generation_conflict``; the activation row and its audit e
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -32,6 +33,7 @@ from ..audit import Action, AuditEvent
 from ..errors import BadRequest, Conflict, NotFound
 from ..files import private_dir
 from ..ids import utcnow
+from ..rulebook.loader import rule_files
 from ..transitions import transition
 from .models import RuleActivation, RuleRevision, RuleState
 
@@ -93,11 +95,19 @@ def _screening_policy(raw: bytes) -> bool:
     return isinstance(data, dict) and data.get("type") == "screening"
 
 
+def _binary(name: str) -> bool:
+    """A model file (rules/models/*.json.gz): stored as base64 text in a snapshot, written back as bytes."""
+    return name.endswith(".gz")
+
+
 def tree_files(rules_dir: Path, policies_dir: Path) -> dict[str, str]:
-    """What a revision is made of: every YAML file under ``rules_dir`` and the screening policies (other
-    domains' policies are not part of the rulebook and stay with the deployment)."""
-    files = {f"rules/{p.relative_to(rules_dir).as_posix()}": p.read_text("utf-8")
-             for p in sorted(Path(rules_dir).rglob("*.yaml"))}
+    """What a revision is made of: every file of the rulebook under ``rules_dir`` (YAML, and the claim
+    models' files, as base64) and the screening policies (other domains' policies are not part of the
+    rulebook and stay with the deployment)."""
+    files = {}
+    for p in rule_files(Path(rules_dir)):
+        name = f"rules/{p.relative_to(rules_dir).as_posix()}"
+        files[name] = base64.b64encode(p.read_bytes()).decode("ascii") if _binary(name) else p.read_text("utf-8")
     for path in sorted(Path(policies_dir).glob("*.yaml")) if Path(policies_dir).is_dir() else []:
         raw = path.read_bytes()
         if _screening_policy(raw):
@@ -169,7 +179,10 @@ class RuleRevisions:
                 if ".." in Path(name).parts or not name.startswith(("rules/", "policies/")):
                     raise ValueError("a stored revision names a file outside rules/ and policies/")
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                (staging / name).write_text(text, "utf-8")
+                if _binary(name):
+                    (staging / name).write_bytes(base64.b64decode(text.encode("ascii"), validate=True))
+                else:
+                    (staging / name).write_text(text, "utf-8")
             (staging / "rules").mkdir(exist_ok=True)
             (staging / "policies").mkdir(exist_ok=True)
             self._other_policies(staging / "policies", own)

@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 from .decisions import evaluate
-from .loader import Rulebook, RulebookError, load_rulebook
+from .loader import Rulebook, RulebookError, load_rulebook, rule_files
 from .model import CATEGORIES, CATEGORY_PATTERN, ENGINE_ERROR, KINDS, Decision, Finding, ScreenInput
 
-__all__ = ["load_rulebook", "Rulebook", "RulebookError", "evaluate", "Decision", "Finding", "ScreenInput",
+__all__ = ["load_rulebook", "rule_files", "Rulebook", "RulebookError", "evaluate", "Decision", "Finding", "ScreenInput",
            "KINDS", "CATEGORIES", "CATEGORY_PATTERN", "ENGINE_ERROR"]

@@ -65,6 +65,12 @@ def evaluate(book: Rulebook, item: ScreenInput, *, policy: str | None = None,
     try:
         findings = book.engine(chosen.name).findings(item, day, chosen.actions)
         verdict, kept = decide(chosen, findings, book.rule_actions)
+        if verdict == "allow" and chosen.model is not None and chosen.model_review_at is not None:
+            # the claim model only ever raises allow to review (model_stage.py)
+            found = book.models[chosen.model].finding(item.text, day, chosen.model_review_at)
+            if found is not None:
+                verdict = "review"
+                kept = sorted([*kept, found], key=lambda f: (f.start, f.end, f.rule_id, -_RANK[f.action]))
     except Exception as exc:  # noqa: BLE001 - fail closed: any engine fault means a human looks
         log.error("screening.engine_error", decision_id=decision_id, error_type=type(exc).__name__,
                   policy=chosen.name, revision=book.revision)

@@ -43,12 +43,13 @@ def _files(folder: Path, prefix: str, pattern: str) -> dict[str, bytes]:
 
 
 def policy_set(rules_dir: Path, policies_dir: Path, rulebook_revision: str) -> PolicySet:
-    raw = {**_files(Path(rules_dir), "rules", "**/*.yaml"), **_files(Path(policies_dir), "policies", "*.yaml")}
+    raw = {**_files(Path(rules_dir), "rules", "**/*.yaml"), **_files(Path(rules_dir), "rules", "models/*.json.gz"),
+           **_files(Path(policies_dir), "policies", "*.yaml")}
     files = {name: "sha256:" + hashlib.sha256(data).hexdigest() for name, data in sorted(raw.items())}
     total = hashlib.sha256(b"".join(f"{n}\0{d}\n".encode() for n, d in files.items())).hexdigest()
     revisions = {}
     for name, data in raw.items():
-        if name.startswith("policies/"):
+        if name.startswith("policies/") and name.endswith(".yaml"):
             try:
                 declared = yaml.safe_load(data)
             except yaml.YAMLError:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -22,17 +22,21 @@ import structlog
 import yaml
 
 from . import detectors
-from .clauses import KEEP, ClauseSpec
+from .claim_model import ModelError, decode
+from .clauses import KEEP, ClauseAnalyser, ClauseSpec
 from .engine import Engine, pinyin_spelling
 from .lexicons import Lexicon, expand, slots
 from .model import KINDS, Citation, Context, Exemption, Numbering, Policy, Rule
+from .model_stage import ClaimStage, citation_from
 from .normalise import Normaliser
 
-__all__ = ["Rulebook", "RulebookError", "load_rulebook", "FORMAT_VERSION"]
+__all__ = ["Rulebook", "RulebookError", "load_rulebook", "rule_files", "FORMAT_VERSION", "MODEL_DIR"]
 
 FORMAT_VERSION = "1"
 LIBRARY_DIR = "exemptions"  # rules/exemptions/*.yaml: the shared exemption library
 LEXICON_DIR = "lexicons"    # rules/lexicons/*.yaml: word lists that patterns use as {{slots}}
+MODEL_DIR = "models"        # rules/models/<name>.yaml + its model file: the claim model stage
+MODEL_FILES = "*.json.gz"
 ALL = "_all"
 log = structlog.get_logger("riskguard.rulebook")
 _lock = threading.Lock()
@@ -64,6 +68,7 @@ class Rulebook:
     library: dict[str, LibraryExemption] = field(default_factory=dict)
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    models: dict[str, ClaimStage] = field(default_factory=dict)
 
     def engine(self, policy: str) -> Engine:
         return self.engines[policy]
@@ -75,6 +80,12 @@ class Rulebook:
             if kind in policy.default_for:
                 return policy
         raise KeyError(kind)
+
+    def without_models(self) -> Rulebook:
+        """The same rulebook with every policy's claim model turned off: the rules alone (benchmarks, and
+        tests about the rules). A copy; the revision is unchanged, so never screen production with it."""
+        return replace(self, policies={name: replace(p, model=None, model_review_at=None)
+                                       for name, p in self.policies.items()})
 
     def all_rules_policy(self) -> Policy:
         return Policy(name=ALL, source="", packs=tuple(sorted({r.pack for r in self.rules.values()})),
@@ -299,7 +310,9 @@ def _lexicons(files: list[tuple[str, dict[str, Any]]]) -> dict[str, Lexicon]:
 
 def _policy(data: dict[str, Any], rel: str) -> Policy:
     thresholds = data.get("thresholds") or {}
+    model = data.get("model") or {}
     return Policy(name=data["policy"], source=rel, packs=tuple(data["packs"]), actions=dict(data["actions"]),
+                  model=model.get("name"), model_review_at=model.get("review_at"),
                   default_for=tuple(data.get("default_for", [])),
                   exclude_rules=frozenset(data.get("exclude_rules", [])),
                   review_at_findings=thresholds.get("review_at_findings"),
@@ -314,6 +327,59 @@ def _revision(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def rule_files(rules_dir: Path) -> list[Path]:
+    """Every file under ``rules_dir`` a rulebook is made of: the YAML files and the model files of
+    ``rules/models/`` (what a stored revision and a re-screen bundle carry)."""
+    rules_dir = Path(rules_dir)
+    return sorted([*rules_dir.rglob("*.yaml"), *(rules_dir / MODEL_DIR).glob(MODEL_FILES)])
+
+
+def _model_tables(rules_dir: Path) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes],
+                                               list[tuple[str, bytes]]]:
+    """The model tables (schema-checked), the model files' bytes by name, and both as revision files."""
+    tables: list[tuple[str, dict[str, Any]]] = []
+    blobs: dict[str, bytes] = {}
+    files: list[tuple[str, bytes]] = []
+    folder = rules_dir / MODEL_DIR
+    for path in sorted(folder.glob("*.yaml")):
+        rel = path.relative_to(rules_dir).as_posix()
+        data, raw = _read_yaml(path, rel)
+        files.append(("rules/" + rel, raw))
+        _check(data, "model_schema.json", rel)
+        tables.append((rel, data))
+    for path in sorted(folder.glob(MODEL_FILES)):
+        raw = path.read_bytes()
+        files.append(("rules/" + path.relative_to(rules_dir).as_posix(), raw))
+        blobs[path.name] = raw
+    return tables, blobs, files
+
+
+def _stages(tables: list[tuple[str, dict[str, Any]]], blobs: dict[str, bytes], wanted: set[str],
+            normaliser: Normaliser) -> dict[str, ClaimStage]:
+    """The models the policies name, decoded; a named model that is missing or broken fails the load."""
+    by_name = {data["model"]: (rel, data) for rel, data in tables}
+    stages: dict[str, ClaimStage] = {}
+    analyser = ClauseAnalyser(normaliser.full_term) if wanted else None
+    for name in sorted(wanted):
+        if name not in by_name:
+            raise RulebookError(f"{MODEL_DIR}/{name}.yaml", f"a policy names model {name!r}, which has no table "
+                                f"in rules/{MODEL_DIR}/", field="model")
+        rel, data = by_name[name]
+        blob = blobs.get(data["file"])
+        if blob is None:
+            raise RulebookError(rel, f"model file {MODEL_DIR}/{data['file']} is missing", field="file")
+        try:
+            model = decode(blob)
+        except ModelError as exc:
+            raise RulebookError(rel, f"model file {MODEL_DIR}/{data['file']} is broken: {exc}", field="file") from None
+        assert analyser is not None
+        stages[name] = ClaimStage(name=name, source=rel, model=model,
+                                  families={f: citation_from(raw) for f, raw in data["families"].items()},
+                                  fallback=citation_from(data["fallback"]), normaliser=normaliser,
+                                  analyser=analyser)
+    return stages
+
+
 def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True) -> Rulebook:
     """Read and check every file; compile (or reuse the compiled rulebook of the same content)."""
     rules_dir, policies_dir = Path(rules_dir), Path(policies_dir)
@@ -323,7 +389,7 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
     lexicon_data: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(rules_dir.rglob("*.yaml")):
         rel = path.relative_to(rules_dir).as_posix()
-        if rel.startswith("normalisation/"):
+        if rel.startswith(("normalisation/", MODEL_DIR + "/")):
             continue
         data, raw = _read_yaml(path, rel)
         files.append(("rules/" + rel, raw))
@@ -346,6 +412,8 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
         files.append((rel, raw))
         _check(data, "policy_schema.json", rel)
         policy_data.append((rel, data))
+    tables, blobs, model_files = _model_tables(rules_dir)
+    files += model_files
     revision = _revision(files)
     if use_cache and (hit := _cache.get(revision)) is not None:
         return hit
@@ -353,7 +421,7 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
         if use_cache and (hit := _cache.get(revision)) is not None:
             return hit
         book = _compile_book(revision, chars, phrases, packs, libraries, policy_data, [r for r, _ in files],
-                             _lexicons(lexicon_data))
+                             _lexicons(lexicon_data), (tables, blobs))
         if use_cache:
             _cache[revision] = book
     from .selfcheck import static_warnings  # selfcheck imports this module
@@ -366,7 +434,8 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
 def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
                   packs: list[tuple[str, dict[str, Any]]], libraries: list[tuple[str, dict[str, Any]]],
                   policy_data: list[tuple[str, dict[str, Any]]], files: list[str],
-                  lexicons: dict[str, Lexicon] | None = None) -> Rulebook:
+                  lexicons: dict[str, Lexicon] | None = None,
+                  models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]] = ([], {})) -> Rulebook:
     normaliser = Normaliser(chars, phrases)
     lexicons = lexicons or {}
     library = _library(libraries, normaliser)
@@ -392,6 +461,7 @@ def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
             if any(kind in p.default_for for p in book.policies.values()):
                 raise RulebookError(rel, f"a second default policy for kind {kind!r}", field="default_for")
         book.policies[policy.name] = policy
+    book.models = _stages(*models, {p.model for p in book.policies.values() if p.model}, normaliser)
     for policy in [*book.policies.values(), book.all_rules_policy()]:
         chosen = [r for r in rules.values() if r.pack in policy.packs and r.id not in policy.exclude_rules]
         book.engines[policy.name] = Engine(chosen, normaliser)

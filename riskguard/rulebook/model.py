@@ -142,6 +142,8 @@ class Policy:
     review_at_findings: int | None = None
     block_at_findings: int | None = None
     max_findings: int = 200
+    model: str | None = None             # the claim model (rules/models/<name>.yaml), if any
+    model_review_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +173,16 @@ class Finding:
     suggestion: str
     action: str = "review"
     via: str = field(default="", compare=False)  # which term/pattern/detector fired (lint, not API)
+    family: str | None = None         # claim model findings: the claim family the citation is for
+    probability: float | None = None  # claim model findings: the model's probability for the text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "law": self.law, "article": self.article, "severity": self.severity,
-                "start": self.start, "end": self.end, "matched": self.matched, "message": self.message,
-                "suggestion": self.suggestion}
+        body: dict[str, Any] = {"rule_id": self.rule_id, "law": self.law, "article": self.article,
+                                "severity": self.severity, "start": self.start, "end": self.end,
+                                "matched": self.matched, "message": self.message, "suggestion": self.suggestion}
+        if self.probability is not None:
+            body.update(family=self.family, probability=self.probability)
+        return body
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,10 @@ class ScreeningFindingSchema(Schema):
     matched = fields.String(metadata={"description": "text[start:end]"})
     message = fields.String()
     suggestion = fields.String()
+    family = fields.String(metadata={"description": "claim model findings (rule_id model.<name>) only: the claim "
+                                                    "family whose law and article are cited"})
+    probability = fields.Float(metadata={"description": "claim model findings only: the model's probability that "
+                                                        "the text makes a prohibited claim"})
 
 
 class ScreeningDecisionSchema(Schema):

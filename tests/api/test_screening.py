@@ -218,6 +218,26 @@ def test_failing_hook_rolls_back_the_audit_entry(screen_app: Flask, api: FlaskCl
     assert audit_rows(screen_app) == []
 
 
+def test_a_claim_model_finding_reaches_the_client(app: Flask) -> None:
+    """The shipped policies run the claim model: a paraphrase no rule reads comes back as review with a
+    cited finding whose span indexes the text sent, and the family and probability survive the response
+    schema (and the OpenAPI document lists them)."""
+    with app.extensions["riskguard"].db.transaction() as session:
+        _, token = create_key(session, role="screener", name="model-tests")
+    sent = "這款面霜用過的姐妹臉上的斑一個月就淡了，規格５０ｍｌ，包郵。"
+    response = app.test_client().post("/v1/screen/ad", json={"text": sent, "category": "cosmetics"},
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["decision"] == "review"
+    [finding] = body["findings"]
+    assert finding["rule_id"] == "model.claims" and finding["law"] and finding["article"]
+    assert sent[finding["start"]:finding["end"]] == finding["matched"] and "斑" in finding["matched"]
+    assert finding["family"] and 0.7 <= finding["probability"] <= 1
+    spec = app.test_client().get("/openapi.json").get_json()
+    assert {"family", "probability"} <= set(spec["components"]["schemas"]["ScreeningFinding"]["properties"])
+
+
 def test_openapi_documents_the_screening_endpoints(api: FlaskClient) -> None:
     spec = api.get("/openapi.json").get_json()
     for path in ("/v1/screen/{kind}", "/v1/screen/{kind}/batch"):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from werkzeug.serving import make_server
 
 from riskguard.auth import create_key
+from riskguard.config import PROJECT_ROOT
 
 # Debian's Chromium; RISKGUARD_TEST_CHROMIUM points elsewhere (or at nothing, to check the skip).
 CHROMIUM = Path(os.environ.get("RISKGUARD_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -35,6 +38,23 @@ def csrf_from(html: str) -> str:
 CONSOLE_SETTINGS = {"rules_dir": TEST_RULES,
                     # No background sequencer thread: reads integrate anyway; pages stay deterministic.
                     "extra": {"audit_sequencer": False}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rules_only_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped policies without the claim model (``model:``): the console's small test pack has no
+    rules/models/, and a policy naming a model the rules folder lacks fails the load (by design). The pages
+    are tested on what the test pack's rules find; the model is tested in tests/rulebook/test_model_stage.py."""
+    folder = tmp_path_factory.mktemp("console-policies")
+    for path in sorted(PROJECT_ROOT.joinpath("policies").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        if isinstance(data, dict) and data.get("type") == "screening":
+            data.pop("model", None)
+            (folder / path.name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        else:
+            shutil.copy(path, folder / path.name)
+    CONSOLE_SETTINGS["policies_dir"] = folder
+    return folder
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from riskguard.db import Database
 from riskguard.rescreen import RescreenJob, RulebookBundle, run_job, screen_rows
 from riskguard.rescreen.files import read_batches
 from riskguard.review.models import ReviewCase
+from riskguard.rulebook import load_rulebook
 from riskguard.screening.service import screen_text
 from tests.faults import refuse_audit_entries
 
@@ -60,6 +61,17 @@ def api_decision(bundle: RulebookBundle, row: dict[str, Any]) -> tuple[str, list
                            has_purchase_link=bool(row.get("has_purchase_link")),
                            labelled_as_ad=bool(row.get("labelled_as_ad")), as_of=AS_OF)
     return decision.decision, decision.rule_ids
+
+
+def test_the_bundle_carries_the_claim_model(bundle: RulebookBundle) -> None:
+    """Executors get the model file with the YAML: the rulebook they build has the revision the API stamps
+    and screens a text only the model flags the same way."""
+    assert "rules/models/claims.json.gz" in dict(bundle.files)
+    book = bundle.rulebook()
+    assert book.revision == load_rulebook(packaged_dir("rules"), packaged_dir("policies")).revision
+    assert set(book.models) == {"claims"}
+    assert api_decision(bundle, {"text": "用过的姐妹脸上的斑一个月就淡了", "kind": "ad", "category": "cosmetics"}) \
+        == ("review", ["model.claims"])
 
 
 def test_rows_are_screened_as_the_api_screens_them(bundle: RulebookBundle) -> None:

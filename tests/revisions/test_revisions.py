@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from riskguard.auth import create_key
+from riskguard.config import PROJECT_ROOT
 from riskguard.errors import Conflict
 from riskguard.revisions.service import RuleRevisions
 
@@ -141,6 +142,25 @@ def test_a_stored_revision_loads_without_its_source_tree(rev_app: Flask, trees: 
     assert store.resolve("active")[1].revision == book.revision
     with pytest.raises(Conflict):
         store.promote(snapshot, label=None, actor="test")  # already active
+
+
+def test_a_stored_revision_carries_the_claim_model(rev_app: Flask, tmp_path: Path) -> None:
+    """The model file (binary) is stored with the revision and written back byte for byte: the promoted
+    rulebook has the same revision and scores like the source tree's."""
+    store = _store(rev_app)
+    source = tmp_path / "shipped"
+    for name in ("rules", "policies"):
+        shutil.copytree(PROJECT_ROOT / name, source / name)
+    snapshot, book = store.from_path(source)
+    assert "rules/models/claims.json.gz" in snapshot.files and "rules/models/claims.yaml" in snapshot.files
+    store.promote(snapshot, label="with the claim model", actor="test")
+    shutil.rmtree(source)
+    _, again = store.resolve(snapshot.revision[:10])
+    assert again.revision == book.revision and set(again.models) == {"claims"}
+    text = "用过的姐妹脸上的斑一个月就淡了"
+    assert again.models["claims"].probability(text) == book.models["claims"].probability(text)
+    written = store.cache_dir / snapshot.revision / "rules" / "models" / "claims.json.gz"
+    assert written.read_bytes() == (PROJECT_ROOT / "rules" / "models" / "claims.json.gz").read_bytes()
 
 
 def test_the_refresh_interval_bounds_how_often_the_state_is_read(rev_app: Flask, trees: tuple[Path, Path]) -> None:

@@ -14,7 +14,9 @@ from riskguard.rulebook import Rulebook, ScreenInput, evaluate, load_rulebook
 
 @pytest.fixture(scope="module")
 def book() -> Rulebook:
-    return load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies")
+    # The rules' claim frames alone: these cases test what the packs read, not the claim model (which sends
+    # some of the short compliant lines below to review: docs/screening.md, "Claim model").
+    return load_rulebook(PROJECT_ROOT / "rules", PROJECT_ROOT / "policies").without_models()
 
 
 CASES = [  # (text, kind, category, violation)

@@ -1,0 +1,106 @@
+"""The claim model stage of screening: after the rules, a text they allowed may go to ``review``.
+
+A policy names a model (``model: {name: claims, review_at: 0.7}``); ``rules/models/<name>.yaml`` says which
+file holds it and which law and article each claim family cites. When the rules' decision is ``allow`` and
+the model's probability for the whole text is at least ``review_at``, one finding is added: rule id
+``model.<name>``, action ``review`` whatever the policy's severity map says (a probability is no reason to
+block), severity ``medium``, the citation of the family the family model guesses, and as span the clause
+the model scores highest, in original-text offsets like every other finding. The model never sees a text the
+rules already sent to review or block, so it can neither downgrade nor upgrade one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .claim_model import ClaimModel
+from .clauses import ClauseAnalyser
+from .model import Citation, Finding, Numbering
+from .normalise import Normaliser
+
+__all__ = ["ClaimStage", "ModelCitation", "MODEL_RULE_PREFIX", "citation_from"]
+
+MODEL_RULE_PREFIX = "model."
+SEVERITY = "medium"
+ACTION = "review"
+_TRIM = " \t\r\n,，。.!！?？;；…~～|—、:："
+
+
+@dataclass(frozen=True)
+class ModelCitation:
+    citation: Citation
+    message: str
+    message_en: str
+    suggestion: str
+
+
+def citation_from(raw: dict[str, Any]) -> ModelCitation:
+    cit = raw["citation"]
+    numbering = tuple(Numbering(str(n["article"]), _day(n.get("effective_from")), _day(n.get("effective_to")))
+                      for n in cit.get("numbering", []))
+    return ModelCitation(Citation(law=cit["law"], short=cit.get("short", cit["law"]), article=str(cit["article"]),
+                                  numbering=numbering),
+                         message=raw["message"], message_en=raw["message_en"], suggestion=raw["suggestion"])
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass
+class ClaimStage:
+    """One loaded model with its citation table, ready to score texts with the rulebook's normaliser."""
+
+    name: str
+    source: str                      # the table, relative to rules/
+    model: ClaimModel = field(repr=False)
+    families: dict[str, ModelCitation] = field(repr=False)
+    fallback: ModelCitation = field(repr=False)
+    normaliser: Normaliser = field(repr=False)
+    analyser: ClauseAnalyser = field(repr=False)
+
+    @property
+    def rule_id(self) -> str:
+        return MODEL_RULE_PREFIX + self.name
+
+    def probability(self, text: str) -> float:
+        """The model's probability for ``text`` as the engine normalises it (the same view it was trained
+        on: scripts/train_claim_model.py)."""
+        return self.model.probability(self.normaliser.normalise(text).full.text)
+
+    def finding(self, text: str, day: date, review_at: float) -> Finding | None:
+        """The finding for a text the rules allowed, or None below ``review_at``."""
+        full = self.normaliser.normalise(text).full
+        p = self.model.probability(full.text)
+        if p < review_at:
+            return None
+        family = self.model.family_of(full.text)
+        cited = self.families.get(family or "", self.fallback)
+        start, end = self._best_clause(full.text)
+        ostart, oend = full.original_span(start, end)
+        return Finding(rule_id=self.rule_id, law=cited.citation.law, article=cited.citation.article_on(day),
+                       severity=SEVERITY, start=ostart, end=oend, matched=text[ostart:oend], message=cited.message,
+                       suggestion=cited.suggestion, action=ACTION, via=f"model:{family or '-'}",
+                       family=family, probability=round(p, 4))
+
+    def _best_clause(self, full: str) -> tuple[int, int]:
+        """The clause (full-view span, its marks and spaces trimmed) the model scores highest; the whole
+        text when it has no clause with a letter in it."""
+        clauses = self.analyser.analyse(full)
+        best, best_p = (0, len(full)), -1.0
+        pos = 0
+        while pos < len(full):
+            start, end = clauses.clause(pos)
+            pos = max(end, pos + 1)
+            while start < end and full[start] in _TRIM:
+                start += 1
+            while end > start and full[end - 1] in _TRIM:
+                end -= 1
+            if end <= start:
+                continue
+            p = self.model.probability(full[start:end])
+            if p > best_p:
+                best, best_p = (start, end), p
+        return best
