@@ -4,7 +4,10 @@
     python scripts/train_claim_model.py [--out rules/models/claims.json.gz] [--date YYYY-MM-DD]
 
 Training data: every rule's own ``must_match`` (1) and ``must_not_match`` (0) examples, and the ``dev``
-split of every evaluation round present (eval/corpus*/*.jsonl; ``label == "violation"`` → 1). Never a
+split of every evaluation round present (eval/corpus*/*.jsonl; ``label == "violation"`` → 1), and
+``rules/models/neutral.txt``: ordinary compliant lines (greetings, plain titles, spec and after-sales lines,
+lawful everyday praise) written as training negatives only, so that text with no claim vocabulary at all
+(「你好」) is not judged by the few characters it shares with claims. Never a
 ``test`` split: those are what the model is measured on. Every text goes through the engine's own
 normalisation first (the *full* view the rules' patterns see: traditional → simplified, full-width →
 half-width, variant characters), the same function the engine applies before scoring.
@@ -118,8 +121,13 @@ def training_set(root: Path, splits: Sequence[str] = ("dev",), exclude: str | No
             if r["label"] == "violation":
                 fam_texts.append(view(r["text"]))
                 fams.append(r["family"])
+    neutral_file = root / "rules" / "models" / "neutral.txt"
+    neutral = [line.strip() for line in neutral_file.read_text("utf-8").splitlines()
+               if line.strip() and not line.startswith("#")] if neutral_file.exists() else []
+    texts += neutral
+    labels += [0] * len(neutral)
     normalised = [view(t) for t in texts]
-    meta = {"rule_examples": n_rules, "eval_texts": per_round, "splits": list(splits),
+    meta = {"rule_examples": n_rules, "eval_texts": per_round, "neutral_texts": len(neutral), "splits": list(splits),
             "positives": int(sum(labels)), "negatives": len(labels) - int(sum(labels)),
             "data_digest": digest(normalised, labels), "family_digest": digest(fam_texts, fams),
             "normalisation": "full view of rules/normalisation/*.yaml",
