@@ -7,10 +7,15 @@ the model's probability for the whole text is at least ``review_at``, one findin
 block), severity ``medium``, the citation of the family the family model guesses, and as span the clause
 the model scores highest, in original-text offsets like every other finding. The model never sees a text the
 rules already sent to review or block, so it can neither downgrade nor upgrade one.
+
+A text with fewer than ``MIN_CONTENT`` characters of content (Han characters, letters, digits) is left to
+the rules: a character n-gram model has no sentence to judge there, only the few characters a greeting
+shares with claims (「你好」 shares 好 with 最好), and a short claim is a term the rules list.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +31,8 @@ MODEL_RULE_PREFIX = "model."
 SEVERITY = "medium"
 ACTION = "review"
 _TRIM = " \t\r\n,，。.!！?？;；…~～|—、:："
+MIN_CONTENT = 6
+_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class ClaimStage:
     def finding(self, text: str, day: date, review_at: float) -> Finding | None:
         """The finding for a text the rules allowed, or None below ``review_at``."""
         full = self.normaliser.normalise(text).full
+        if len(_CONTENT.findall(full.text)) < MIN_CONTENT:
+            return None
         p = self.model.probability(full.text)
         if p < review_at:
             return None

@@ -101,6 +101,14 @@ def test_below_the_threshold_nothing_is_added(shipped: Rulebook) -> None:
     assert evaluate(shipped, ScreenInput(text=PLAIN, kind="listing")).decision == "allow"
 
 
+@pytest.mark.parametrize("text", ["你好", "您好呀", "在吗？", "hi", "OK 收到"])
+def test_a_text_too_short_to_be_a_sentence_is_left_to_the_rules(shipped: Rulebook, text: str) -> None:
+    """A greeting shares characters with claims (好 with 最好) and nothing else: the model does not judge it."""
+    stage = shipped.models["claims"]
+    assert stage.finding(text, date(2026, 12, 1), review_at=0.0) is None
+    assert evaluate(shipped, ScreenInput(text=text, kind="ad")).decision == "allow"
+
+
 def test_even_a_policy_that_blocks_medium_findings_only_reviews(shipped: Rulebook) -> None:
     strict = replace(shipped.policies["ad-prepublish"], actions={**shipped.policies["ad-prepublish"].actions,
                                                                   "medium": "block"})
