@@ -45,14 +45,14 @@ _HAN_RUN = regex.compile(r"\p{Han}+")
 _LATIN_GATE = regex.compile(r"[A-Z][A-Za-z]+[ \u00a0]+[A-Z]")
 _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
-_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
+_LATIN_CUES = ("name", "receiver", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
                "ms", "miss", "dear", "cardholder", "payee", "consignee")
 _CUE_GAP = r"[：:\s]*(?:一下|还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
 # Characters that end a name when they follow it (boundaries inside a Han run).
 _AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
                         "，,。：:；;！!？?（(）) ")
 # Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
-_BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到")
+_BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到祝")
 _CUE_SCORE, _MODEL_SCORE = 0.9, 0.8
 _CUED_FREQ = 1000  # after a cue and before a break, a dictionary word less frequent than this may be a name
 _COMMON_FREQ = 40
@@ -102,6 +102,12 @@ class _Model:
         self.not_after = regex.compile("|".join(map(regex.escape, data["not_after"])))
         self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
+        self.familiar = regex.compile(rf"[小老][{surnames}]")
+        titles = "|".join(sorted(map(regex.escape, data["titles"]), key=len, reverse=True))
+        self.titled = regex.compile(rf"(?:{doubles}|[{surnames}])(?=(?:{titles}))")
+        self.title = regex.compile(rf"(?:{titles})")
+        self.not_title_surname = frozenset(data["not_title_surnames"])
+        self.spaced = regex.compile(rf"(?:{doubles}|[{surnames}])[ \u3000](?P<given>\p{{Han}}{{1,2}})")
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
@@ -143,8 +149,9 @@ class _Model:
             if end > limit:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
-            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop:
-                continue
+            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop or (
+                    given[-1] in "小老" and self.title.match(text, end - 1)):
+                continue  # 梁小姐, 王老师: a surname and a title
             if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
                     weak > 1 and len(word) < 3)):
                 continue
@@ -165,7 +172,8 @@ class _Model:
         if not options:
             return None
         # most names have a two-character given name; not when its second character is rarely in one
-        if len(options) == 2 and self.char_score.get(text[options[0][0] - 1], -3.0) <= -1.0:
+        if len(options) == 2 and self.char_score.get(text[options[0][0] - 1], -3.0) <= -1.0 and \
+                not (options[0][2] and not options[1][2]):
             options = options[1:]
         bounded = [o for o in options if o[2]]
         if bounded:
@@ -223,6 +231,9 @@ def find_names(text: str) -> list[Name]:
     hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": [], "after_weak": []}
     for index, start, end in model.automaton.find_matches_as_indexes(text, overlapping=True):
         hits[model.kinds[index]].append((start, end))
+    # a name may start where a cue or verb ends, or after the words allowed between (收货人写的是)
+    leads = {end for _, end in hits["cues"] + hits["verbs"]}
+    leads |= {model.gap.match(text, end).end() for end in leads}  # type: ignore[union-attr]
     for _, end in hits["cues"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]  # the gap may be empty
         if _starts_name(text, pos):
@@ -239,6 +250,10 @@ def find_names(text: str) -> list[Name]:
     if "小" in text:
         for m in model.xiao.finditer(text):
             add(m.start(), m.end(), _CUE_SCORE)
+    for _, end in hits["cues"]:
+        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        if spaced := _spaced(text, pos, model):
+            add(pos, spaced, _CUE_SCORE)  # 收件人王 芳
     for _, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
@@ -274,10 +289,19 @@ def find_names(text: str) -> list[Name]:
                 if weakly and (not (before or text[start - 1] in _BEFORE_WEAK)
                                or model.ordinary(text[start + 1:after])):
                     continue  # 于明天发出: the "given name" is a word of its own
-                options.append((not before, size != 3, start, got[0]))
+                typical = size == 3 or (size == 4 and text[start:start + 2] in DOUBLE_SURNAMES)
+                options.append((not before, not typical, start, got[0]))
         if options:
             _, _, start, end = min(options)
             add(start, end, _MODEL_SCORE)
+    if "·" in text or "•" in text or "・" in text:
+        for start, end in _dotted(text, leads, model):
+            add(start, end, _MODEL_SCORE)
+    occupied = [(n.start, n.end) for n in found.values()]
+    for start, end, score in _sentence_names(text, leads, model) + _titled(text, leads, model):
+        if not any(s < end and start < e for s, e in occupied):
+            add(start, end, score)
+            occupied.append((start, end))
     out: list[Name] = []
     for start in sorted(found):
         name = found[start]
@@ -295,3 +319,139 @@ def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignor
     got = model.read(text, m.end(), strict=True)
     if got and got[1] > -2.5:
         add(m.end(), got[0], _CUE_SCORE)
+
+
+_SENTENCE_BOTH_MIN = 0.3  # no cue: a name between a boundary (是, 为, 祝 …) and a word that follows names
+_SENTENCE_ONE_MIN = 2.0  # … or with only one of the two, a given name made of name characters (佳琪, 丽萍)
+_HEAD_FREQ = 200  # … even where jieba tags it as a name (盖子, 王府)
+_NOUN_TAGS = frozenset({"n", "nz", "ng", "nrt"})
+_PART_FREQ = 50  # surname + first character this frequent as an ordinary word (高兴, 马上) is no name
+_DOTS = "·•・"
+_PROPER_TAGS = _NAME_TAGS | {"nrt", "nz", "ns"}  # transliterated names are made of these (努尔, 力克)
+_DOTTED = regex.compile(rf"\p{{Han}}[{_DOTS}]\p{{Han}}")
+
+
+def _left_ok(text: str, pos: int, leads: set[int], model: _Model) -> bool:
+    """Whether a name may start at ``pos``: a break, a verb or cue, or a character that stands before
+    names, unless that character and the surname are one word (谢谢, 师傅)."""
+    if pos == 0 or not _HAN.match(text[pos - 1]):
+        return True
+    return (pos in leads or text[pos - 1] in _BEFORE_NAME) and not model.ordinary(text[pos - 1:pos + 1])
+
+
+def _right_ok(text: str, end: int, model: _Model) -> bool:
+    if end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME:
+        return True
+    return bool(model.after.match(text, end)) and not model.not_after.match(text, end)
+
+
+def _sentence_names(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, float]]:
+    """Names with no cue (这周六俞佳琪值班, 是姚建新负责): a surname and a two-character given name that
+    the character model scores as one, after a boundary and before a word that follows names; with
+    only one of the two, the given name must be made of name characters."""
+    out = []
+    for pos in range(len(text) - 2):
+        surname = 2 if text[pos:pos + 2] in DOUBLE_SURNAMES else 1 if text[pos] in SINGLE_SURNAMES else 0
+        end = pos + surname + 2
+        if not surname or end > len(text) or not _HAN_RUN.fullmatch(text, pos, end):
+            continue
+        left, right = _left_ok(text, pos, leads, model), _right_ok(text, end, model)
+        if not (left or right):
+            continue
+        if not _sentence_shape(text, pos, surname, model, both=left and right):
+            continue
+        got = model.read(text, pos, strict=False, weak=2)
+        if got and got[0] == end and got[1] >= (_SENTENCE_BOTH_MIN if left and right else _SENTENCE_ONE_MIN):
+            out.append((pos, end, _MODEL_SCORE))
+    return out
+
+
+def _sentence_shape(text: str, pos: int, surname: int, model: _Model, *, both: bool) -> bool:
+    """Whether surname + two characters at ``pos`` may be a name with no cue: the surname is no function
+    word (于, 和, 单), neither it with the next character (高兴, 王府) nor the whole is a common word, and the
+    given name is no noun of the dictionary (樱桃, 帽子) unless the whole is a name there (陈建国)."""
+    end = pos + surname + 2
+    head, whole, given = text[pos:pos + surname + 1], text[pos:end], text[pos + surname:end]
+    if surname == 1 and text[pos] in model.not_title_surname:
+        return False
+    if model.freq.get(head, 0) >= (_HEAD_FREQ if model.tags.get(head) in _NAME_TAGS else _PART_FREQ):
+        return False
+    whole_tag = model.tags.get(whole)
+    if model.freq.get(whole, 0) and (whole_tag not in _NAME_TAGS or model.freq[whole] >= _COMMON_FREQ):
+        return False
+    tag, freq = model.tags.get(given, ""), model.freq.get(given, 0)
+    if freq and tag in _NOUN_TAGS:
+        return False  # 樱桃, 蚕丝; 塔纳 (桑塔纳) is a foreign name in transliteration
+    if whole_tag in _NAME_TAGS:
+        return True
+    return freq < _COMMON_FREQ or (both and tag in _NAME_TAGS)
+
+
+def _titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, float]]:
+    """A surname before a title (韩师傅, 王姐, 李总, 刘老师: the surname is the name) and a surname after
+    小 or 老 (小邱, 老孟) where nothing around makes it part of a word."""
+    out = []
+    for m in model.titled.finditer(text, overlapped=True):
+        start, end = m.start(), m.end()
+        title = model.title.match(text, end)
+        if title is None or text[start:end] in model.not_title_surname or not _left_ok(text, start, leads, model):
+            continue
+        word = text[start:title.end()]
+        if word in model.stop or model.ordinary(word) or any(w in model.stop for w in (word[:2], word[:3])):
+            continue
+        if len(title.group()) == 1 and not _right_ok(text, title.end(), model):
+            continue  # 付总额, 王姐妹: a one-character title must end there
+        out.append((start, end, _MODEL_SCORE))
+    for m in model.familiar.finditer(text):
+        start, end = m.start(), m.end()
+        if text[start + 1] in model.not_title_surname or not _left_ok(text, start, leads, model) or \
+                not _right_ok(text, end, model):
+            continue
+        if m.group() in model.stop or (model.freq.get(m.group(), 0) and model.tags.get(m.group()) not in _NAME_TAGS) \
+                or model.ordinary(text[end - 1:end + 1]):
+            continue  # 小时, 老师, 小班; 小高跟鞋
+        out.append((start, end, _MODEL_SCORE))
+    return out
+
+
+def _spaced(text: str, pos: int, model: _Model) -> int | None:
+    """After a cue, a name typed with a space between surname and given name (王 芳): its end."""
+    m = model.spaced.match(text, pos)
+    if not m:
+        return None
+    for size in (2, 1):
+        given = m.group("given")[:size]
+        end = m.start("given") + len(given)
+        if len(given) == size and not any(c in _AFTER_NAME for c in given) and \
+                model.given_score(given) > -1.0 and _right_ok(text, end, model):
+            return end
+    return None
+
+
+def _dotted(text: str, leads: set[int], model: _Model) -> list[tuple[int, int]]:
+    """Names written with a middle dot (阿不都·热合曼, 迪丽娜尔·买买提): after a cue or verb, or as a
+    run of their own, with no common word in either part (稻香村·月饼 is a product)."""
+    out = []
+    for m in _DOTTED.finditer(text, overlapped=True):
+        dot = m.start() + 1
+        end = dot + 1
+        while end < len(text) and end - dot <= 8 and (_HAN.match(text[end]) or (
+                text[end] in _DOTS and end + 1 < len(text) and _HAN.match(text[end + 1]))) and text[end] != "的":
+            end += 1
+        run = dot
+        while run > 0 and _HAN.match(text[run - 1]) and dot - run < 12:
+            run -= 1
+        starts = [x for x in leads if run <= x < dot - 1]
+        if starts:
+            start = max(starts)
+        elif dot - run <= 6 and (run == 0 or not _HAN.match(text[run - 1])) and model.after.match(text, end):
+            start = run  # 阿不都·热合曼说
+        else:
+            continue
+        parts = regex.split(f"[{_DOTS}]", text[start:end])
+        if any(len(p) < 2 for p in parts) or any(
+                model.tags.get(p[i:i + 2]) not in _PROPER_TAGS and model.freq.get(p[i:i + 2], 0) >= _COMMON_FREQ
+                for p in parts for i in range(len(p) - 1)):
+            continue
+        out.append((start, end))
+    return out

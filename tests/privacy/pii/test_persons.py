@@ -77,3 +77,41 @@ def test_names_found_whole(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH)
 def test_words_that_are_not_names(text: str) -> None:
     assert find_names(text) == []
+
+
+# Issue 16, third round: each family failed before it (names with no cue mid-sentence, a space or a middle
+# dot, double surnames, a surname with a title or after 小/老, Latin names after more cues).
+MUST_MATCH_ROUND3 = [
+    ("下周二贺婉婷值夜班，有事找她", ["贺婉婷"]),
+    ("那天是阎丽娟上早班，她签收的", ["阎丽娟"]),
+    ("已为戴静怡办理退款", ["戴静怡"]),
+    ("祝冯思琪生日快乐", ["冯思琪"]),
+    ("联系人：赵 磊，电话稍后发", ["赵 磊"]),
+    ("收货人写的是努尔兰·哈力克", ["努尔兰·哈力克"]),
+    ("这是欧阳振华名下的第二个订单", ["欧阳振华"]),
+    ("卖家：好的，诸葛婉婷名下还有一单", ["诸葛婉婷"]),
+    ("好的，明天让邓师傅过去看看", ["邓"]),
+    ("上次退款是钟姐经手的", ["钟"]),
+    ("请问是范先生本人吗", ["范"]),
+    ("这事得问一下我们黄总", ["黄"]),
+    ("收件人温小姐，电话见订单", ["温"]),
+    ("客服：我是售后小葛，请问有什么问题", ["小葛"]),
+    ("你找老谭吧，他知道", ["老谭"]),
+    ("Receiver: LIU Yang", ["LIU Yang"]),
+    ("英文名Chen Jing，护照上是这个", ["Chen Jing"]),
+]
+MUST_NOT_MATCH_ROUND3 = [  # words the new rules must leave alone (they held before too)
+    "谢谢老板，下次再来", "我和老师说过了", "这串小叶紫檀是老料", "材质是和田碧玉", "牛肉用的是牛腱子，卤之前泡水",
+    "手动挡桑塔纳，教练很耐心", "有黑樱桃和雪松的味道", "王府井的店开门了吗", "【良眠家纺·冬被】填充物新疆棉",
+    "小班教学，不超过6人", "小熊的晚安，适合3岁以上", "康师傅红烧牛肉面", "已付总额以实际为准", "帅哥你好，在吗",
+]
+
+
+@pytest.mark.parametrize(("text", "names"), MUST_MATCH_ROUND3)
+def test_round3_names_found(text: str, names: list[str]) -> None:
+    assert [text[n.start:n.end] for n in find_names(text)] == names
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3)
+def test_round3_words_that_are_not_names(text: str) -> None:
+    assert find_names(text) == []
