@@ -53,7 +53,7 @@ _PARTS = {
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
     "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
-    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|[东南西北]{1,2}[角侧])"),
+    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|大堂|大厅|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
                               r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭)"),
 }
@@ -99,7 +99,7 @@ _BACK_LIMIT = 6
 _PUT_AT = frozenset("放到在送寄取去至")
 # A building number with its unit or room (12栋1802, 6号楼2单元): an address by itself. Its estate is read
 # from the name before it, back over estate names, phases and blocks (碧桂园十里银滩8期C区12栋1802).
-_BUILDING_TRIGGER = regex.compile(r"(?<!\d)\d{1,4}(?:栋|幢|号楼)(?:\d+单元|\d{3,4}|[-－]\d+)")
+_BUILDING_TRIGGER = regex.compile(r"(?<!\d)\d{1,4}(?:栋|幢|号楼)(?:\d+单元|\d{3,4}|[-－]\d+|大堂|大厅|门口|楼下)")
 _ESTATE_BACK_STOP = _BACK_STOP - frozenset("区号楼")
 _ESTATE_BACK_LIMIT = 14
 

@@ -15,7 +15,7 @@ from .divisions import CITY, divisions
 __all__ = ["find_english_addresses"]
 
 _GATE = regex.compile(r"\b(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Lu|Jie|Dadao|Highway|Hutong)\b")
-_WORD = r"[A-Z][a-z]+"
+_WORD = r"[A-Z][a-z]+(?:['’][a-z]+)?"  # Jing'an, Xi'an
 _ADDRESS = regex.compile(
     r"(?:(?:Room|Rm\.?|Flat|Unit|Apt\.?|Apartment|Suite)\s*[A-Z]?\d+[A-Z]?\s*,?\s*)?"
     r"(?:(?:Building|Bldg\.?|Block|Tower)\s*[A-Z\d]+\s*,?\s*)?"
@@ -47,7 +47,7 @@ def find_english_addresses(text: str) -> list[tuple[int, int]]:
     for m in _ADDRESS.finditer(text):
         end = m.end("areas")
         pos = end
-        while (p := _PLACE.match(text, pos)) and p.end() <= m.end() and p.group("name") in _place_names():
+        while (p := _PLACE.match(text, pos)) and p.end() <= m.end() and regex.sub("['’]", "", p.group("name")) in _place_names():
             pos = end = p.end()
         tail = _TAIL.match(text, end)
         out.append((m.start(), tail.end() if tail else end))

@@ -150,8 +150,8 @@ class _Model:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
             if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop or (
-                    given[-1] in "小老" and self.title.match(text, end - 1)):
-                continue  # 梁小姐, 王老师: a surname and a title
+                    given[-1] in "小老" and self.title.match(text, end - 1)) or self.title.fullmatch(given):
+                continue  # 梁小姐, 王老师, 袁阿姨: a surname and a title
             if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
                     weak > 1 and len(word) < 3)):
                 continue
@@ -322,6 +322,9 @@ def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignor
 
 
 _SENTENCE_BOTH_MIN = 0.3  # no cue: a name between a boundary (是, 为, 祝 …) and a word that follows names
+_SENTENCE_WEAK_MIN = 1.0  # … after a time word instead of a boundary (下周雷子涵在家)
+_TIME_BEFORE = frozenset("天周末晚午早")
+_SHOP_AFTER = frozenset("店饭餐馆铺面包饼粉菜牌家")
 _SENTENCE_ONE_MIN = 2.0  # … or with only one of the two, a given name made of name characters (佳琪, 丽萍)
 _HEAD_FREQ = 200  # … even where jieba tags it as a name (盖子, 王府)
 _NOUN_TAGS = frozenset({"n", "nz", "ng", "nrt"})
@@ -356,12 +359,14 @@ def _sentence_names(text: str, leads: set[int], model: _Model) -> list[tuple[int
         if not surname or end > len(text) or not _HAN_RUN.fullmatch(text, pos, end):
             continue
         left, right = _left_ok(text, pos, leads, model), _right_ok(text, end, model)
+        weak_left = not left and text[pos - 1] in _TIME_BEFORE and not model.ordinary(text[pos - 1:pos + 1])
         if not (left or right):
             continue
         if not _sentence_shape(text, pos, surname, model, both=left and right):
             continue
         got = model.read(text, pos, strict=False, weak=2)
-        if got and got[0] == end and got[1] >= (_SENTENCE_BOTH_MIN if left and right else _SENTENCE_ONE_MIN):
+        need = _SENTENCE_BOTH_MIN if left and right else _SENTENCE_WEAK_MIN if weak_left and right else _SENTENCE_ONE_MIN
+        if got and got[0] == end and got[1] >= need:
             out.append((pos, end, _MODEL_SCORE))
     return out
 
@@ -394,20 +399,25 @@ def _titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, f
     for m in model.titled.finditer(text, overlapped=True):
         start, end = m.start(), m.end()
         title = model.title.match(text, end)
-        if title is None or text[start:end] in model.not_title_surname or not _left_ok(text, start, leads, model):
+        if title is None or text[start:end] in model.not_title_surname:
             continue
+        if not _left_ok(text, start, leads, model) and (len(title.group()) == 1 or model.ordinary(text[start - 1:end])):
+            continue  # a two-character title is enough (那个孙经理, 邻居秦阿姨), unless 历史老师, 值班经理
         word = text[start:title.end()]
         if word in model.stop or model.ordinary(word) or any(w in model.stop for w in (word[:2], word[:3])):
             continue
         if len(title.group()) == 1 and not _right_ok(text, title.end(), model):
             continue  # 付总额, 王姐妹: a one-character title must end there
+        if text[title.end():title.end() + 1] in _SHOP_AFTER:
+            continue  # 安师傅饭店, 王阿姨包子: a shop named after someone
         out.append((start, end, _MODEL_SCORE))
     for m in model.familiar.finditer(text):
         start, end = m.start(), m.end()
-        if text[start + 1] in model.not_title_surname or not _left_ok(text, start, leads, model) or \
-                not _right_ok(text, end, model):
-            continue
-        if m.group() in model.stop or (model.freq.get(m.group(), 0) and model.tags.get(m.group()) not in _NAME_TAGS) \
+        if text[start + 1] in model.not_title_surname or not _right_ok(text, end, model) or (
+                not _left_ok(text, start, leads, model) and (text[start] == "小" or model.ordinary(text[start - 1:end - 1]))):
+            continue  # 老 after a noun is still 老 + surname (保安老覃); not 养老金, and 小 needs a break (大小王)
+        if m.group() in model.stop or text[max(0, start - 1):end] in model.stop or (
+                model.freq.get(m.group(), 0) and model.tags.get(m.group()) not in _NAME_TAGS) \
                 or model.ordinary(text[end - 1:end + 1]):
             continue  # 小时, 老师, 小班; 小高跟鞋
         out.append((start, end, _MODEL_SCORE))

@@ -149,6 +149,9 @@ MUST_MATCH_ROUND3 = [  # (text, the addresses in it)
     ("请寄到 Room 1203, 88 Tianfu Avenue, Chengdu 610041，谢谢", ["Room 1203, 88 Tianfu Avenue, Chengdu 610041"]),
     ("快递放碧水蓝湾小区西门快递柜就行", ["碧水蓝湾小区西门快递柜"]),
     ("我在翠竹苑南门等你，到了打电话", ["翠竹苑南门"]),
+    # from the second batch: a building's lobby, a pinyin name with an apostrophe
+    ("请放创智天地产业园三期7号楼大堂，前台会签收", ["创智天地产业园三期7号楼大堂"]),
+    ("Deliver to No. 9 Yanta Road, Yanta District, Xi'an", ["No. 9 Yanta Road, Yanta District, Xi'an"]),
 ]
 MUST_NOT_MATCH_ROUND3 = [
     "本店地址：成都市锦江区春熙路66号，欢迎到店",

@@ -115,3 +115,25 @@ def test_round3_names_found(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3)
 def test_round3_words_that_are_not_names(text: str) -> None:
     assert find_names(text) == []
+
+
+# Found on a second batch written after the first fixes: a two-character title needs no break before it,
+# 老 + surname after a noun, a name after a time word, titles 主管 / 店长; not a shop named after someone.
+MUST_MATCH_ROUND3B = [
+    ("上回那个罗经理答应给我补发", ["罗"]),
+    ("问问隔壁袁阿姨收到没有", ["袁"]),
+    ("投诉已交给宫主管跟进", ["宫"]),
+    ("到了找门卫老苗，他会开门", ["老苗"]),
+    ("明晚鲍思彤在家，可以送", ["鲍思彤"]),
+]
+MUST_NOT_MATCH_ROUND3B = ["安师傅饭店几点关门", "王老吉和加多宝哪个好喝", "养老金什么时候到账", "值班经理不在", "历史老师布置了作业"]
+
+
+@pytest.mark.parametrize(("text", "names"), MUST_MATCH_ROUND3B)
+def test_round3b_names_found(text: str, names: list[str]) -> None:
+    assert [text[n.start:n.end] for n in find_names(text)] == names
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3B)
+def test_round3b_words_that_are_not_names(text: str) -> None:
+    assert find_names(text) == []
