@@ -104,8 +104,8 @@ class _Model:
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
         self.familiar = regex.compile(rf"[小老][{surnames}]")
         titles = "|".join(sorted(map(regex.escape, data["titles"]), key=len, reverse=True))
-        self.titled = regex.compile(rf"(?:{doubles}|[{surnames}])(?=(?:{titles}))")
         self.title = regex.compile(rf"(?:{titles})")
+        self.titles = ahocorasick_rs.AhoCorasick(data["titles"])
         self.not_title_surname = frozenset(data["not_title_surnames"])
         self.spaced = regex.compile(rf"(?:{doubles}|[{surnames}])[ \u3000](?P<given>\p{{Han}}{{1,2}})")
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
@@ -119,6 +119,8 @@ class _Model:
 
     # -- scoring ------------------------------------------------------------------------------------
     def given_score(self, given: str) -> float:
+        if len(given) == 2:
+            return (self.char_score.get(given[0], -3.0) + self.char_score.get(given[1], -3.0)) / 2
         return sum(self.char_score.get(c, -3.0) for c in given) / len(given)
 
     def ordinary(self, word: str) -> bool:
@@ -298,7 +300,8 @@ def find_names(text: str) -> list[Name]:
         for start, end in _dotted(text, leads, model):
             add(start, end, _MODEL_SCORE)
     occupied = [(n.start, n.end) for n in found.values()]
-    for start, end, score in _sentence_names(text, leads, model) + _titled(text, leads, model):
+    after_at = {start for start, _ in hits["after"] + hits["after_weak"] if not model.not_after.match(text, start)}
+    for start, end, score in _sentence_names(text, leads, after_at, model) + _titled(text, leads, model):
         if not any(s < end and start < e for s, e in occupied):
             add(start, end, score)
             occupied.append((start, end))
@@ -323,6 +326,7 @@ def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignor
 
 _SENTENCE_BOTH_MIN = 0.3  # no cue: a name between a boundary (是, 为, 祝 …) and a word that follows names
 _SENTENCE_WEAK_MIN = 1.0  # … after a time word instead of a boundary (下周雷子涵在家)
+_SURNAME_FIRST = SINGLE_SURNAMES | {d[0] for d in DOUBLE_SURNAMES}
 _TIME_BEFORE = frozenset("天周末晚午早")
 _SHOP_AFTER = frozenset("店饭餐馆铺面包饼粉菜牌家")
 _SENTENCE_ONE_MIN = 2.0  # … or with only one of the two, a given name made of name characters (佳琪, 丽萍)
@@ -348,24 +352,38 @@ def _right_ok(text: str, end: int, model: _Model) -> bool:
     return bool(model.after.match(text, end)) and not model.not_after.match(text, end)
 
 
-def _sentence_names(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, float]]:
+def _sentence_names(text: str, leads: set[int], after_at: set[int], model: _Model) -> list[tuple[int, int, float]]:
     """Names with no cue (这周六俞佳琪值班, 是姚建新负责): a surname and a two-character given name that
     the character model scores as one, after a boundary and before a word that follows names; with
-    only one of the two, the given name must be made of name characters."""
+    only one of the two, the given name must be made of name characters. ``after_at``: where a word
+    that follows names starts."""
     out = []
-    for pos in range(len(text) - 2):
+    n = len(text)
+    score = model.char_score
+    for pos in range(n - 2):
+        if text[pos] not in _SURNAME_FIRST:
+            continue
         surname = 2 if text[pos:pos + 2] in DOUBLE_SURNAMES else 1 if text[pos] in SINGLE_SURNAMES else 0
         end = pos + surname + 2
-        if not surname or end > len(text) or not _HAN_RUN.fullmatch(text, pos, end):
+        if not surname or end > n:
             continue
-        left, right = _left_ok(text, pos, leads, model), _right_ok(text, end, model)
-        weak_left = not left and text[pos - 1] in _TIME_BEFORE and not model.ordinary(text[pos - 1:pos + 1])
+        given = (score.get(text[end - 2], -3.0) + score.get(text[end - 1], -3.0)) / 2
+        if given < _SENTENCE_BOTH_MIN:
+            continue  # the cheap test first: most surname characters start no name
+        right = end >= n or not "\u4e00" <= text[end] <= "\u9fff" or text[end] in _AFTER_NAME or end in after_at
+        prev = text[pos - 1] if pos else ""
+        left = not prev or pos in leads or prev in _BEFORE_NAME or not "\u4e00" <= prev <= "\u9fff"
+        weak_left = not left and right and prev in _TIME_BEFORE
         if not (left or right):
             continue
+        need = _SENTENCE_BOTH_MIN if left and right else _SENTENCE_WEAK_MIN if weak_left else _SENTENCE_ONE_MIN
+        if given < need:
+            continue
+        if (left or weak_left) and "\u4e00" <= prev <= "\u9fff" and model.ordinary(prev + text[pos]):
+            continue  # 谢谢, 和田: the character before and the surname are one word
         if not _sentence_shape(text, pos, surname, model, both=left and right):
             continue
         got = model.read(text, pos, strict=False, weak=2)
-        need = _SENTENCE_BOTH_MIN if left and right else _SENTENCE_WEAK_MIN if weak_left and right else _SENTENCE_ONE_MIN
         if got and got[0] == end and got[1] >= need:
             out.append((pos, end, _MODEL_SCORE))
     return out
@@ -396,19 +414,22 @@ def _titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, f
     """A surname before a title (韩师傅, 王姐, 李总, 刘老师: the surname is the name) and a surname after
     小 or 老 (小邱, 老孟) where nothing around makes it part of a word."""
     out = []
-    for m in model.titled.finditer(text, overlapped=True):
-        start, end = m.start(), m.end()
-        title = model.title.match(text, end)
-        if title is None or text[start:end] in model.not_title_surname:
+    titles: dict[int, int] = {}  # the longest title at each start (总经理 over 总)
+    for _, t_start, t_end in model.titles.find_matches_as_indexes(text, overlapping=True):
+        titles[t_start] = max(t_end, titles.get(t_start, 0))
+    for end, title_end in titles.items():
+        start = end - 2 if text[max(0, end - 2):end] in DOUBLE_SURNAMES else end - 1
+        if start < 0 or text[start] not in SINGLE_SURNAMES and end - start == 1 or text[start:end] in model.not_title_surname:
             continue
-        if not _left_ok(text, start, leads, model) and (len(title.group()) == 1 or model.ordinary(text[start - 1:end])):
+        one = title_end - end == 1
+        if not _left_ok(text, start, leads, model) and (one or model.ordinary(text[start - 1:end])):
             continue  # a two-character title is enough (那个孙经理, 邻居秦阿姨), unless 历史老师, 值班经理
-        word = text[start:title.end()]
+        word = text[start:title_end]
         if word in model.stop or model.ordinary(word) or any(w in model.stop for w in (word[:2], word[:3])):
             continue
-        if len(title.group()) == 1 and not _right_ok(text, title.end(), model):
+        if one and not _right_ok(text, title_end, model):
             continue  # 付总额, 王姐妹: a one-character title must end there
-        if text[title.end():title.end() + 1] in _SHOP_AFTER:
+        if text[title_end:title_end + 1] in _SHOP_AFTER:
             continue  # 安师傅饭店, 王阿姨包子: a shop named after someone
         out.append((start, end, _MODEL_SCORE))
     for m in model.familiar.finditer(text):
