@@ -103,6 +103,7 @@ class _Model:
         self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
         self.familiar = regex.compile(rf"[小老][{surnames}]")
+        self.surname_said = regex.compile(rf"(?<![百同贵])姓(?P<s>{doubles}|[{surnames}])(?=[^\p{{Han}}]|$|叫|名|的)")
         titles = "|".join(sorted(map(regex.escape, data["titles"]), key=len, reverse=True))
         self.title = regex.compile(rf"(?:{titles})")
         self.titles = ahocorasick_rs.AhoCorasick(data["titles"])
@@ -252,6 +253,10 @@ def find_names(text: str) -> list[Name]:
     if "小" in text:
         for m in model.xiao.finditer(text):
             add(m.start(), m.end(), _CUE_SCORE)
+    if "姓" in text:
+        for m in model.surname_said.finditer(text):
+            if not _FULL_NAME_NEXT.match(text, m.end()):  # 我姓邓，叫邓子昂: the full name is found after 叫
+                add(m.start("s"), m.end("s"), _CUE_SCORE)  # 我姓童，: the surname is what the person gave
     for _, end in hits["cues"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
         if spaced := _spaced(text, pos, model):
@@ -326,6 +331,7 @@ def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignor
 
 _SENTENCE_BOTH_MIN = 0.3  # no cue: a name between a boundary (是, 为, 祝 …) and a word that follows names
 _SENTENCE_WEAK_MIN = 1.0  # … after a time word instead of a boundary (下周雷子涵在家)
+_FULL_NAME_NEXT = regex.compile(r"[，,\s]*(?:叫|名叫|全名|名字)")
 _SURNAME_FIRST = SINGLE_SURNAMES | {d[0] for d in DOUBLE_SURNAMES}
 _TIME_BEFORE = frozenset("天周末晚午早")
 _SHOP_AFTER = frozenset("店饭餐馆铺面包饼粉菜牌家")
@@ -467,8 +473,9 @@ def _dotted(text: str, leads: set[int], model: _Model) -> list[tuple[int, int]]:
         dot = m.start() + 1
         end = dot + 1
         while end < len(text) and end - dot <= 8 and (_HAN.match(text[end]) or (
-                text[end] in _DOTS and end + 1 < len(text) and _HAN.match(text[end + 1]))) and text[end] != "的":
-            end += 1
+                text[end] in _DOTS and end + 1 < len(text) and _HAN.match(text[end + 1]))) and text[end] != "的" \
+                and not (end - dot > 2 and model.after.match(text, end)):
+            end += 1  # up to a word that follows names (巴特尔·那顺本人签收)
         run = dot
         while run > 0 and _HAN.match(text[run - 1]) and dot - run < 12:
             run -= 1

@@ -152,6 +152,8 @@ MUST_MATCH_ROUND3 = [  # (text, the addresses in it)
     # from the second batch: a building's lobby, a pinyin name with an apostrophe
     ("请放创智天地产业园三期7号楼大堂，前台会签收", ["创智天地产业园三期7号楼大堂"]),
     ("Deliver to No. 9 Yanta Road, Yanta District, Xi'an", ["No. 9 Yanta Road, Yanta District, Xi'an"]),
+    # from the third batch: an estate with digits and its floor after a comma
+    ("地址：长沙市岳麓区麓山南路932号，华创688广场12楼", ["长沙市岳麓区麓山南路932号", "华创688广场12楼"]),
 ]
 MUST_NOT_MATCH_ROUND3 = [
     "本店地址：成都市锦江区春熙路66号，欢迎到店",

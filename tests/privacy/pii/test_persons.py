@@ -137,3 +137,22 @@ def test_round3b_names_found(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3B)
 def test_round3b_words_that_are_not_names(text: str) -> None:
     assert find_names(text) == []
+
+
+# Found on the third batch (measured before these changes): a surname given with 姓, a dotted name before
+# 本人, cosmetics brands that begin with a surname.
+MUST_MATCH_ROUND3C = [
+    ("免贵，我姓娄，订单尾号3321", ["娄"]),
+    ("麻烦请吐尔洪·买买提本人来取", ["吐尔洪·买买提"]),
+]
+MUST_NOT_MATCH_ROUND3C = ["雅诗兰黛和兰蔻哪个好", "老百姓的口碑", "我们同姓王的人不多"]
+
+
+@pytest.mark.parametrize(("text", "names"), MUST_MATCH_ROUND3C)
+def test_round3c_names_found(text: str, names: list[str]) -> None:
+    assert [text[n.start:n.end] for n in find_names(text)] == names
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3C)
+def test_round3c_words_that_are_not_names(text: str) -> None:
+    assert find_names(text) == []
