@@ -292,6 +292,8 @@ def find_names(text: str) -> list[Name]:
                 continue
             got = model.read(text, start, strict=True, weak=2 if weakly else 1)
             if got and got[0] == after and got[1] >= (_AFTER_WEAK_MIN if weakly else _AFTER_MIN):
+                if start and model.ordinary(text[start - 1:start + 1]):
+                    continue  # 师傅派送的: the character before and the "surname" are one word
                 before = start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_NAME
                 if weakly and (not (before or text[start - 1] in _BEFORE_WEAK)
                                or model.ordinary(text[start + 1:after])):

@@ -154,6 +154,9 @@ MUST_MATCH_ROUND3 = [  # (text, the addresses in it)
     ("Deliver to No. 9 Yanta Road, Yanta District, Xi'an", ["No. 9 Yanta Road, Yanta District, Xi'an"]),
     # from the third batch: an estate with digits and its floor after a comma
     ("地址：长沙市岳麓区麓山南路932号，华创688广场12楼", ["长沙市岳麓区麓山南路932号", "华创688广场12楼"]),
+    # from the fourth batch: a 道 road with its number (Tianjin), 门 for a unit, an estate ending in 府 at its gate
+    ("寄天津市和平区成都道45号2门302", ["天津市和平区成都道45号2门302"]),
+    ("放翡翠华府南门驿站就好", ["翡翠华府南门驿站"]),
 ]
 MUST_NOT_MATCH_ROUND3 = [
     "本店地址：成都市锦江区春熙路66号，欢迎到店",

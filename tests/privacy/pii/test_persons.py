@@ -139,13 +139,15 @@ def test_round3b_words_that_are_not_names(text: str) -> None:
     assert find_names(text) == []
 
 
-# Found on the third batch (measured before these changes): a surname given with 姓, a dotted name before
-# 本人, cosmetics brands that begin with a surname.
+# Found on the third and fourth batches (measured before these changes): a surname given with 姓, a dotted
+# name before 本人, cosmetics brands that begin with a surname, 抬头 as a cue, 师傅 is no surname + name.
 MUST_MATCH_ROUND3C = [
     ("免贵，我姓娄，订单尾号3321", ["娄"]),
     ("麻烦请吐尔洪·买买提本人来取", ["吐尔洪·买买提"]),
+    ("开票时抬头写邬海宁，个人", ["邬海宁"]),  # from the fourth batch
+    ("是冯师傅派送的，电话打不通", ["冯"]),
 ]
-MUST_NOT_MATCH_ROUND3C = ["雅诗兰黛和兰蔻哪个好", "老百姓的口碑", "我们同姓王的人不多"]
+MUST_NOT_MATCH_ROUND3C = ["雅诗兰黛和兰蔻哪个好", "请提供抬头和税号", "老百姓的口碑", "我们同姓王的人不多", "是师傅派送的"]
 
 
 @pytest.mark.parametrize(("text", "names"), MUST_MATCH_ROUND3C)
