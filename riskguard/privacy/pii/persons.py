@@ -84,6 +84,7 @@ class _Model:
         for word, f in self.freq.items():
             if f > 0:
                 general.update(dict.fromkeys(word, f))
+        self.given_count = given  # how often each character stands in a given name (evidence for its score)
         g_total, t_total = sum(given.values()), sum(general.values())
         self.char_score = {c: math.log((given[c] + 0.5) / g_total) - math.log((general[c] + 1) / t_total)
                            for c in set(given) | set(general)}
@@ -337,7 +338,10 @@ _FULL_NAME_NEXT = regex.compile(r"[，,\s]*(?:叫|名叫|全名|名字)")
 _SURNAME_FIRST = SINGLE_SURNAMES | {d[0] for d in DOUBLE_SURNAMES}
 _TIME_BEFORE = frozenset("天周末晚午早")
 _SHOP_AFTER = frozenset("店饭餐馆铺面包饼粉菜牌家")
-_SENTENCE_ONE_MIN = 2.0  # … or with only one of the two, a given name made of name characters (佳琪, 丽萍)
+_SENTENCE_ONE_MIN = 2.0
+_SEEN_IN_NAMES = 3  # each given-name character must stand in at least this many dictionary names …
+_SEEN_OFTEN_IN_NAMES = 20  # … and this many with only one of boundary and after-word
+_PRODUCT_LAST = frozenset("粉茶片丸膏汤酒面油液糖饼酱醋奶盐粥霜露乳膜")  # … or with only one of the two, a given name made of name characters (佳琪, 丽萍)
 _HEAD_FREQ = 200  # … even where jieba tags it as a name (盖子, 王府)
 _NOUN_TAGS = frozenset({"n", "nz", "ng", "nrt"})
 _PART_FREQ = 50  # surname + first character this frequent as an ordinary word (高兴, 马上) is no name
@@ -385,8 +389,11 @@ def _sentence_names(text: str, leads: set[int], after_at: set[int], model: _Mode
         if not (left or right):
             continue
         need = _SENTENCE_BOTH_MIN if left and right else _SENTENCE_WEAK_MIN if weak_left else _SENTENCE_ONE_MIN
-        if given < need:
-            continue
+        if given < need or min(model.given_count[text[end - 2]], model.given_count[text[end - 1]]) < (
+                _SEEN_IN_NAMES if (left or weak_left) and right else _SEEN_OFTEN_IN_NAMES) or text[end - 1] in _PRODUCT_LAST:
+            continue  # 發財, 柒捌: characters scored on little evidence; 葛根茶, 米汤粉: products
+        if pos and model.freq.get(text[pos - 1:end], 0):
+            continue  # 一劳永逸 (tagged as a name there): the candidate is the end of a longer word
         if (left or weak_left) and "\u4e00" <= prev <= "\u9fff" and model.ordinary(prev + text[pos]):
             continue  # 谢谢, 和田: the character before and the surname are one word
         if not _sentence_shape(text, pos, surname, model, both=left and right):

@@ -158,3 +158,16 @@ def test_round3c_names_found(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3C)
 def test_round3c_words_that_are_not_names(text: str) -> None:
     assert find_names(text) == []
+
+
+# The no-cue rule on the screening corpora and rule examples: characters scored on little evidence
+# (traditional or numeral characters), products, the end of a longer word.
+MUST_NOT_MATCH_NO_CUE = [
+    "美沙酮口服液，丁丙诺啡舌下片", "效果保证，一劳永逸", "保佑全家平安發財", "止泻的米汤粉", "护肝的葛根茶，养肝",
+    "壹叁捌壹贰叁肆伍陆柒捌（微信同号）", "【桑葚葛根人参片】",
+]
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_NO_CUE)
+def test_no_cue_rule_leaves_words_alone(text: str) -> None:
+    assert find_names(text) == []
