@@ -3,6 +3,7 @@
     .venv/bin/python bench/pii_eval.py --split dev          # eval/pii/corpus.jsonl, dev half (tune here)
     .venv/bin/python bench/pii_eval.py --split test         # the held-out half: report only
     .venv/bin/python bench/pii_eval.py --split extra        # eval/pii/extra_dev.txt, a second dev set
+    .venv/bin/python bench/pii_eval.py --split extra2       # eval/pii/extra_dev2.txt, a third (chat logs)
     .venv/bin/python bench/pii_eval.py --split round2       # eval/pii/round2.txt, held out: report only
     .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]   # bench/pii_evalset.py, generated
 
@@ -32,9 +33,10 @@ from bench.pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
-# Sets written inline as ``[[TYPE|value]]``, by split name.
-INLINE = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
-          "round2": _HERE.parent / "eval" / "pii" / "round2.txt"}
+# Sets written inline as ``[[TYPE|value]]``, by split name (round2 is held out: report only).
+EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
+         "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
+         "round2": _HERE.parent / "eval" / "pii" / "round2.txt"}
 _MARKED = re.compile(r"\[\[([A-Z_]+)\|([^\]]+)\]\]")
 
 
@@ -75,10 +77,10 @@ def score(samples: list[Sample], service: PiiService, entities: tuple[str, ...])
     return out
 
 
-def load_inline(split: str) -> list[dict]:
-    """extra_dev.txt or round2.txt: one text a line, gold spans written inline as ``[[TYPE|value]]``."""
+def load_extra(split: str) -> list[dict]:
+    """eval/pii/extra_dev*.txt or round2.txt: one text a line, gold spans written inline as ``[[TYPE|value]]``."""
     rows, genre = [], ""
-    for number, line in enumerate(INLINE[split].read_text("utf-8").splitlines(), 1):
+    for number, line in enumerate(EXTRA[split].read_text("utf-8").splitlines(), 1):
         if line.startswith("## "):
             genre = line[3:].strip()
         if not line.strip() or line.startswith("#"):
@@ -96,8 +98,8 @@ def load_inline(split: str) -> list[dict]:
 
 
 def load_corpus(split: str) -> list[dict]:
-    if split in INLINE:
-        return load_inline(split)
+    if split in EXTRA:
+        return load_extra(split)
     rows = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines() if line.strip()]
     return [r for r in rows if split == "all" or r["split"] == split]
 
@@ -172,7 +174,7 @@ def run_corpus(split: str, quiet: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=("dev", "test", "all", "extra", "round2"),
+    parser.add_argument("--split", choices=("dev", "test", "all", *EXTRA),
                         help="score the hand-written corpus eval/pii/corpus.jsonl instead of the generated set")
     parser.add_argument("--quiet", action="store_true", help="with --split: the table only")
     parser.add_argument("--n", type=int, default=3000)

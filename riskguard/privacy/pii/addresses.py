@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .addresses_en import find_english_addresses
 from .divisions import COUNTY, TOWN, divisions
 
 __all__ = ["Address", "find_addresses"]
@@ -43,16 +44,17 @@ _BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室的那这]"
 _PARTS = {
     "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
     "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
-    "road": regex.compile(rf"(?:{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同|[东南西北中]?[一二三四五六七八九十]+道)"
+    "road": regex.compile(rf"(?:{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同|[东南西北中]?[一二三四五六七八九十]+道"
+                          r"|道(?=\d+号))"  # 鞍山西道320号 (Tianjin's 道 roads)
                           rf"|\d{{2,3}}[国省县]道|[GS]\d{{1,4}}|{_BODY}{{1,4}}?段)"
                           r"(?:[东南西北中]?[一二三四五六七八九十\d]+段|[东南西北中]段|[东南西北中](?=\d+号))?"),
     "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
-    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?)(?:{_ESTATE})(?:{_ESTATE})*"
-                            rf"|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
-    "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)"),
+    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?|{_BODY}{{2,6}}?\d{{1,4}})"
+                            rf"(?:{_ESTATE})(?:{_ESTATE})*|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
+    "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)|\d{{1,2}}门(?=\d{{3,4}})"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
     "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
-    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|[东南西北]{1,2}[角侧])"),
+    "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|大堂|大厅|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
                               r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭)"),
 }
@@ -65,12 +67,15 @@ _SPACE = regex.compile(r" (?=\S)")
 # Parts that make a chain an address by themselves (a division chain alone needs a cue).
 _STREET_KINDS = frozenset({"road", "crossing", "number", "building", "dashed", "room", "landmark", "facility", "village"})
 _BUILDING_KINDS = frozenset({"building", "dashed"})
+_NEXT_TURN = regex.compile(r"[，,；;\s]*(?:(?:买家|卖家|客服|顾客|用户|客户|我)\s*[：:]\s*)?")
+_CONTINUATION = regex.compile(r"附?\d{1,5}(?:[-－]\d+)?(?:号楼|号院|号|栋|幢|单元|座)"
+                              rf"|{_BODY}{{2,6}}?\d{{0,4}}(?:{_ESTATE})\d{{1,3}}(?:楼|层|栋|幢|号楼|座)")  # 国贸360广场8楼
 # Cues before a place that say a person lives, is, or sends something there.
 _CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
                      r"发到|发往|送到|送至|送往|送去|送回|放到|放在|放|来自|位于|自提点|取件点|取件地|提货点|我在|在|到|去|回)"
                      r"[：:\s]*$")
 # Cues after which a road, estate or village starts an address by itself (地址：文三路88号).
-_CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄回|发到|送到|送至|送往|放到|放在|住在|家在|自提点|提货点|取件点)"
+_CUE_WORDS = regex.compile(r"(?:地址|住址|收货地|寄到|寄往|寄至|寄回|发到|送到|送至|送往|放到|放在|住在|我住|家在|自提点|提货点|取件点)"
                            r"[：:\s]*(?:是|为|改成|改为|换成)?[：:\s]*")
 # After a division chain: the place is a product's origin, a shop's stock or a broadcaster, not a person's.
 _NOT_PERSONAL_AFTER = regex.compile(r"(?:发货|仓|包邮|直发|直供|直营|特产|产|批发|卫视|电视|市场|人民|话|口音|菜|本地)")
@@ -81,15 +86,22 @@ _ROUTE_CUES = frozenset("到去往至回")
 # Before or in the clause after a place-only chain: the place is a business's, not a person's.
 _BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|总部|仓库|我们店|我司|我们)(?:\p{Han}{0,3})$")
 _BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
+# Before any address: a business giving its own (本店地址：…, 我们公司位于…), published for customers, not a
+# person's. A form's label (店铺地址, 经营地址, 销售方地址) is not this: the corpus marks those addresses.
+_OWN_PLACE = regex.compile(r"(?:本店|我店|我们店|我们的店|实体店|本公司|我司|我们公司|本厂)"
+                           r"(?:的)?(?:地址|位于|坐落于|在)[：:\s]*(?:是|为)?[：:\s]*$")
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?\s]")
 # Strong starts without a division: a road and its number, an estate and its building.
 _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"
-                        r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))")
+                        r"|(?:小区|花园|公寓|大厦|家园|新村|苑|园|城)(?=\d+(?:栋|幢|号楼|座))"
+                        r"|(?P<gate>(?:小区|花园|公寓|大厦|家园|新村|山庄|公馆|广场|苑|园|城|府|庭|湾)(?=(?:[东南西北正侧后大]门|门口)?"
+                        r"(?:菜鸟驿站|驿站|快递柜|丰巢|门卫|保安亭)|[东南西北正侧后]门口?))")
 _BACK_STOP = frozenset("号室栋楼门市区县镇的是在到往至放寄送址住于从由给把和与或及请我你他她您：:，,。；;！!？? \t\n、（(）)「」“”\"'")
 _BACK_LIMIT = 6
+_PUT_AT = frozenset("放到在送寄取去至")
 # A building number with its unit or room (12栋1802, 6号楼2单元): an address by itself. Its estate is read
 # from the name before it, back over estate names, phases and blocks (碧桂园十里银滩8期C区12栋1802).
-_BUILDING_TRIGGER = regex.compile(r"(?<!\d)\d{1,4}(?:栋|幢|号楼)(?:\d+单元|\d{3,4}|[-－]\d+)")
+_BUILDING_TRIGGER = regex.compile(r"(?<!\d)\d{1,4}(?:栋|幢|号楼)(?:\d+单元|\d{3,4}|[-－]\d+|大堂|大厅|门口|楼下)")
 _ESTATE_BACK_STOP = _BACK_STOP - frozenset("区号楼")
 _ESTATE_BACK_LIMIT = 14
 
@@ -206,6 +218,7 @@ def find_addresses(text: str) -> list[Address]:
     or a road or estate after an address cue then start chains only where no address is yet."""
     found = divisions().at(text)
     out: list[Address] = []
+    own: list[tuple[int, int]] = []
     last_end = -1
     for start in sorted(found):
         if start < last_end:
@@ -214,13 +227,18 @@ def find_addresses(text: str) -> list[Address]:
                                                       or _TRIP_CUE.search(text, max(0, start - 3), start)):
             continue  # a short county name (大冶, 海门) starts an address only right after a cue
         end, street, town = _chain(text, start, found)
-        if _keep(text, start, end, street or town, cued=False, out=out, found=found):
+        if _OWN_PLACE.search(text, max(0, start - 12), start):
+            last_end = end  # and no address inside it either
+            own.append((start, end))
+        elif _keep(text, start, end, street or town, cued=False, out=out, found=found):
             last_end = end
-    taken = [(a.start, a.end) for a in out]
+    taken = [(a.start, a.end) for a in out] + own
     extra: list[tuple[int, str]] = [(m.end(), "cue") for m in _CUE_WORDS.finditer(text)]
     for m in _STRONG.finditer(text):
         floor = max((e for s, e in taken if e <= m.start()), default=0)
         start = _back_to_name_start(text, m.start(), floor)
+        if m.group("gate") and text[start - 1:start] not in _PUT_AT:
+            continue  # an estate's gate where something is put or someone is (放学府花园北门; not 距离小区南门)
         if start < m.start():
             extra.append((start, "strong"))
     for m in _BUILDING_TRIGGER.finditer(text):
@@ -246,7 +264,29 @@ def find_addresses(text: str) -> list[Address]:
         if _keep(text, start, end, street or town, cued=how == "cue", out=out, found=found):
             taken.append((start, end))
     out.sort(key=lambda a: a.start)
-    return _joined(text, out)
+    out = _joined(text, out)
+    out = _continued(text, out, found)
+    for start, end in find_english_addresses(text):
+        if not any(a.start < end and start < a.end for a in out):
+            out.append(Address(start, end, True, True))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def _continued(text: str, found_addresses: list[Address], found: dict[int, list]) -> list[Address]:
+    """The rest of an address after a comma or in the next chat turn (…人民南路四段 买家：27号商鑫大厦5楼,
+    …阳光100小区，12栋2单元1103): a number, building or unit read on by at least one more part."""
+    out = list(found_addresses)
+    for a in found_addresses:
+        m = _NEXT_TURN.match(text, a.end)
+        pos = m.end()  # type: ignore[union-attr]  # the pattern may match nothing
+        if pos == a.end or not _CONTINUATION.match(text, pos) or any(b.start <= pos < b.end for b in out):
+            continue
+        first, _ = _best_part(text, pos, found, crossing=False)
+        end, street, _ = _chain(text, pos, found)
+        if street and end > first:
+            out.append(Address(pos, end, True, True))
+    return sorted(out, key=lambda a: a.start)
 
 
 def _joined(text: str, found: list[Address]) -> list[Address]:

@@ -13,7 +13,8 @@ the ~45,000 dictionary words tagged as person names than in Chinese words at lar
 * each name may open a list (王芳、李强和张伟): the next name-shaped word after 、, ， 和 与 及 / is one too;
 * after a cue, a Chinese name in Latin letters (ZHANG Wei, Wang Fang, Fang Wang): a surname's pinyin and
   a given name that splits into pinyin syllables;
-* after 客服 / 我是, 小 and a surname (客服小刘).
+* after 客服 / 我是, 小 and a surname (客服小刘);
+* with no cue, a title or a space or dot in the name: :mod:`._name_forms`.
 
 Brands that begin with a surname (王老吉, 周大福, 张小泉), places and ordinary words (谢谢, 包邮, 明前, 毛峰)
 are in the stop list; jieba's dictionary frequency rejects other common words.
@@ -34,29 +35,29 @@ import regex
 import yaml
 from pypinyin import Style, lazy_pinyin
 
+from ._name_forms import AFTER_NAME as _AFTER_NAME
+from ._name_forms import BEFORE_NAME as _BEFORE_NAME
+from ._name_forms import COMMON_FREQ as _COMMON_FREQ
+from ._name_forms import HAN as _HAN
+from ._name_forms import MODEL_SCORE as _MODEL_SCORE
+from ._name_forms import NAME_TAGS as _NAME_TAGS
+from ._name_forms import dotted, sentence_names, spaced, titled
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 
 __all__ = ["Name", "find_names"]
 
 _DATA = Path(__file__).with_name("data") / "persons.yaml"
-_NAME_TAGS = frozenset({"nr", "nrfg"})
-_HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
 _LATIN_GATE = regex.compile(r"[A-Z][A-Za-z]+[ \u00a0]+[A-Z]")
 _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
-_LATIN_CUES = ("name", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
+_LATIN_CUES = ("name", "receiver", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
                "ms", "miss", "dear", "cardholder", "payee", "consignee")
 _CUE_GAP = r"[：:\s]*(?:一下|还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
-# Characters that end a name when they follow it (boundaries inside a Han run).
-_AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
-                        "，,。：:；;！!？?（(）) ")
-# Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
-_BEFORE_NAME = _AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到")
-_CUE_SCORE, _MODEL_SCORE = 0.9, 0.8
+_CUE_SCORE = 0.9
+_FULL_NAME_NEXT = regex.compile(r"[，,\s]*(?:叫|名叫|全名|名字)")
 _CUED_FREQ = 1000  # after a cue and before a break, a dictionary word less frequent than this may be a name
-_COMMON_FREQ = 40
-_SPLIT_FREQ = 500  # a word this frequent starting at a given name's last character takes that character  # a dictionary word (not a name) this frequent is an ordinary word, not a name
+_SPLIT_FREQ = 500  # a word this frequent starting at a given name's last character takes that character
 _lock = threading.Lock()
 _model: _Model | None = None
 
@@ -84,6 +85,7 @@ class _Model:
         for word, f in self.freq.items():
             if f > 0:
                 general.update(dict.fromkeys(word, f))
+        self.given_count = given  # how often each character stands in a given name (evidence for its score)
         g_total, t_total = sum(given.values()), sum(general.values())
         self.char_score = {c: math.log((given[c] + 0.5) / g_total) - math.log((general[c] + 1) / t_total)
                            for c in set(given) | set(general)}
@@ -102,6 +104,13 @@ class _Model:
         self.not_after = regex.compile("|".join(map(regex.escape, data["not_after"])))
         self.after = regex.compile("(?:" + "|".join(map(regex.escape, data["after"] + data["after_weak"])) + ")")
         self.xiao = regex.compile(rf"(?<=(?:客服|我是|叫我|找)\s*)小[{surnames}]")
+        self.familiar = regex.compile(rf"[小老][{surnames}]")
+        self.surname_said = regex.compile(rf"(?<![百同贵])姓(?P<s>{doubles}|[{surnames}])(?=[^\p{{Han}}]|$|叫|名|的)")
+        titles = "|".join(sorted(map(regex.escape, data["titles"]), key=len, reverse=True))
+        self.title = regex.compile(rf"(?:{titles})")
+        self.titles = ahocorasick_rs.AhoCorasick(data["titles"])
+        self.not_title_surname = frozenset(data["not_title_surnames"])
+        self.spaced = regex.compile(rf"(?:{doubles}|[{surnames}])[ \u3000](?P<given>\p{{Han}}{{1,2}})")
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
@@ -113,6 +122,8 @@ class _Model:
 
     # -- scoring ------------------------------------------------------------------------------------
     def given_score(self, given: str) -> float:
+        if len(given) == 2:
+            return (self.char_score.get(given[0], -3.0) + self.char_score.get(given[1], -3.0)) / 2
         return sum(self.char_score.get(c, -3.0) for c in given) / len(given)
 
     def ordinary(self, word: str) -> bool:
@@ -143,8 +154,9 @@ class _Model:
             if end > limit:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
-            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop:
-                continue
+            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop or (
+                    given[-1] in "小老" and self.title.match(text, end - 1)) or self.title.fullmatch(given):
+                continue  # 梁小姐, 王老师, 袁阿姨: a surname and a title
             if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
                     weak > 1 and len(word) < 3)):
                 continue
@@ -165,7 +177,8 @@ class _Model:
         if not options:
             return None
         # most names have a two-character given name; not when its second character is rarely in one
-        if len(options) == 2 and self.char_score.get(text[options[0][0] - 1], -3.0) <= -1.0:
+        if len(options) == 2 and self.char_score.get(text[options[0][0] - 1], -3.0) <= -1.0 and \
+                not (options[0][2] and not options[1][2]):
             options = options[1:]
         bounded = [o for o in options if o[2]]
         if bounded:
@@ -223,6 +236,9 @@ def find_names(text: str) -> list[Name]:
     hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": [], "after_weak": []}
     for index, start, end in model.automaton.find_matches_as_indexes(text, overlapping=True):
         hits[model.kinds[index]].append((start, end))
+    # a name may start where a cue or verb ends, or after the words allowed between (收货人写的是)
+    leads = {end for _, end in hits["cues"] + hits["verbs"]}
+    leads |= {model.gap.match(text, end).end() for end in leads}  # type: ignore[union-attr]
     for _, end in hits["cues"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]  # the gap may be empty
         if _starts_name(text, pos):
@@ -239,6 +255,14 @@ def find_names(text: str) -> list[Name]:
     if "小" in text:
         for m in model.xiao.finditer(text):
             add(m.start(), m.end(), _CUE_SCORE)
+    if "姓" in text:
+        for m in model.surname_said.finditer(text):
+            if not _FULL_NAME_NEXT.match(text, m.end()):  # 我姓邓，叫邓子昂: the full name is found after 叫
+                add(m.start("s"), m.end("s"), _CUE_SCORE)  # 我姓童，: the surname is what the person gave
+    for _, end in hits["cues"]:
+        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        if name_end := spaced(text, pos, model):
+            add(pos, name_end, _CUE_SCORE)  # 收件人王 芳
     for _, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
@@ -270,14 +294,26 @@ def find_names(text: str) -> list[Name]:
                 continue
             got = model.read(text, start, strict=True, weak=2 if weakly else 1)
             if got and got[0] == after and got[1] >= (_AFTER_WEAK_MIN if weakly else _AFTER_MIN):
+                if start and model.ordinary(text[start - 1:start + 1]):
+                    continue  # 师傅派送的: the character before and the "surname" are one word
                 before = start == 0 or not _HAN.match(text[start - 1]) or text[start - 1] in _BEFORE_NAME
                 if weakly and (not (before or text[start - 1] in _BEFORE_WEAK)
                                or model.ordinary(text[start + 1:after])):
                     continue  # 于明天发出: the "given name" is a word of its own
-                options.append((not before, size != 3, start, got[0]))
+                typical = size == 3 or (size == 4 and text[start:start + 2] in DOUBLE_SURNAMES)
+                options.append((not before, not typical, start, got[0]))
         if options:
             _, _, start, end = min(options)
             add(start, end, _MODEL_SCORE)
+    if "·" in text or "•" in text or "・" in text:
+        for start, end in dotted(text, leads, model):
+            add(start, end, _MODEL_SCORE)
+    occupied = [(n.start, n.end) for n in found.values()]
+    after_at = {start for start, _ in hits["after"] + hits["after_weak"] if not model.not_after.match(text, start)}
+    for start, end, score in sentence_names(text, leads, after_at, model) + titled(text, leads, model):
+        if not any(s < end and start < e for s, e in occupied):
+            add(start, end, score)
+            occupied.append((start, end))
     out: list[Name] = []
     for start in sorted(found):
         name = found[start]

@@ -138,3 +138,40 @@ def test_redact_cli_masks_the_whole_address(tmp_path, monkeypatch) -> None:  # t
 ])
 def test_crossing_of_two_roads(text: str, address: str) -> None:
     assert [text[a.start:a.end] for a in find_addresses(text)] == [address]
+
+
+# Issue 16, third round: each family failed before it.
+MUST_MATCH_ROUND3 = [  # (text, the addresses in it)
+    ("我住星河100花园，8栋1单元602，晚上在家", ["星河100花园", "8栋1单元602"]),
+    ("买家：送到南宁市青秀区金湖路 买家：59号地王国际商会中心18楼", ["南宁市青秀区金湖路", "59号地王国际商会中心18楼"]),
+    ("Ship to: Flat 3B, No. 77 Jiefang Road, Yuexiu District, Guangzhou, China",
+     ["Flat 3B, No. 77 Jiefang Road, Yuexiu District, Guangzhou, China"]),
+    ("请寄到 Room 1203, 88 Tianfu Avenue, Chengdu 610041，谢谢", ["Room 1203, 88 Tianfu Avenue, Chengdu 610041"]),
+    ("快递放碧水蓝湾小区西门快递柜就行", ["碧水蓝湾小区西门快递柜"]),
+    ("我在翠竹苑南门等你，到了打电话", ["翠竹苑南门"]),
+    # from the second batch: a building's lobby, a pinyin name with an apostrophe
+    ("请放创智天地产业园三期7号楼大堂，前台会签收", ["创智天地产业园三期7号楼大堂"]),
+    ("Deliver to No. 9 Yanta Road, Yanta District, Xi'an", ["No. 9 Yanta Road, Yanta District, Xi'an"]),
+    # from the third batch: an estate with digits and its floor after a comma
+    ("地址：长沙市岳麓区麓山南路932号，华创688广场12楼", ["长沙市岳麓区麓山南路932号", "华创688广场12楼"]),
+    # from the fourth batch: a 道 road with its number (Tianjin), 门 for a unit, an estate ending in 府 at its gate
+    ("寄天津市和平区成都道45号2门302", ["天津市和平区成都道45号2门302"]),
+    ("放翡翠华府南门驿站就好", ["翡翠华府南门驿站"]),
+]
+MUST_NOT_MATCH_ROUND3 = [
+    "本店地址：成都市锦江区春熙路66号，欢迎到店",
+    "我们公司位于深圳市南山区科技园路9号，欢迎来访",
+    "地铁站点距离小区南门大约四百米",
+    "Made in China, 100% cotton, wash at 30 degrees",
+    "Our flagship store is on Nanjing Road",
+]
+
+
+@pytest.mark.parametrize(("text", "addresses"), MUST_MATCH_ROUND3)
+def test_round3_addresses(text: str, addresses: list[str]) -> None:
+    assert [text[a.start:a.end] for a in find_addresses(text)] == addresses
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3)
+def test_round3_not_a_persons_address(text: str) -> None:
+    assert find_addresses(text) == []
