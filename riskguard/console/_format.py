@@ -42,11 +42,11 @@ def when_text(value: datetime | date | str | None, zone: tzinfo, lang: str = "zh
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        text = value.replace("Z", "+00:00")
+        raw, text = value, value.replace("Z", "+00:00")
         try:
             value = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
         except ValueError:
-            return value  # not a time after all: shown as it is rather than failing the page
+            return raw  # not a time after all: shown as it is rather than failing the page
     if not isinstance(value, datetime):
         return _day(value, lang)
     moment = to_utc(value).astimezone(zone)

@@ -56,10 +56,10 @@ def _body(form: MultiDict[str, str]) -> dict[str, Any]:
     licence or qualification date is ``null``: no end date), unused qualification rows dropped."""
     body: dict[str, Any] = {}
     for name in TEXT_FIELDS:
-        value = form.get(name, "")
+        value: str | None = form.get(name, "")
         if name == "business_license_valid_until":
-            value = value.strip() or None
-        elif name in ("bank_account.type", "store_description") and not value.strip():
+            value = (value or "").strip() or None
+        elif name in ("bank_account.type", "store_description") and not (value or "").strip():
             continue
         *path, last = name.split(".")
         target = body

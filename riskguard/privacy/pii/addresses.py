@@ -279,7 +279,7 @@ def _continued(text: str, found_addresses: list[Address], found: dict[int, list]
     out = list(found_addresses)
     for a in found_addresses:
         m = _NEXT_TURN.match(text, a.end)
-        pos = m.end()  # type: ignore[union-attr]  # the pattern may match nothing
+        pos = m.end()  # the pattern may match nothing
         if pos == a.end or not _CONTINUATION.match(text, pos) or any(b.start <= pos < b.end for b in out):
             continue
         first, _ = _best_part(text, pos, found, crossing=False)

@@ -238,9 +238,9 @@ def find_names(text: str) -> list[Name]:
         hits[model.kinds[index]].append((start, end))
     # a name may start where a cue or verb ends, or after the words allowed between (收货人写的是)
     leads = {end for _, end in hits["cues"] + hits["verbs"]}
-    leads |= {model.gap.match(text, end).end() for end in leads}  # type: ignore[union-attr]
+    leads |= {model.gap.match(text, end).end() for end in leads}
     for _, end in hits["cues"]:
-        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]  # the gap may be empty
+        pos = model.gap.match(text, end).end()  # the gap may be empty
         if _starts_name(text, pos):
             got = model.read(text, pos, strict=False, cued=True)
             if got and got[1] > -2.5:
@@ -260,11 +260,11 @@ def find_names(text: str) -> list[Name]:
             if not _FULL_NAME_NEXT.match(text, m.end()):  # 我姓邓，叫邓子昂: the full name is found after 叫
                 add(m.start("s"), m.end("s"), _CUE_SCORE)  # 我姓童，: the surname is what the person gave
     for _, end in hits["cues"]:
-        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        pos = model.gap.match(text, end).end()
         if name_end := spaced(text, pos, model):
             add(pos, name_end, _CUE_SCORE)  # 收件人王 芳
     for _, end in hits["verbs"]:
-        pos = model.gap.match(text, end).end()  # type: ignore[union-attr]
+        pos = model.gap.match(text, end).end()
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
             add(pos, latin, _MODEL_SCORE)  # 联系一下 Wu Haoran
             continue
