@@ -208,12 +208,14 @@ def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     hold whatever other tests wrote before them: role matrices, input validation, answers they find
     again by their own ids. A module opts in by defining ``app`` as this, a test by asking for
     ``shared_client``/``shared_auth``; tests that count rows, break tables or patch the app keep a
-    fresh one (``app``, ``sqlite_app``, ``app_factory``)."""
+    fresh one (``app``, ``sqlite_app``, ``app_factory``). A module whose app needs other settings defines
+    ``shared_app_settings(folder) -> dict`` (files it writes go under ``folder``)."""
     tmp = tmp_path_factory.mktemp("shared_app")
+    overrides = getattr(request.module, "shared_app_settings", lambda _folder: {})(tmp)
     with ExitStack() as stack:
         url = (f"sqlite:///{tmp / 'riskguard.db'}" if request.param == "sqlite"
                else stack.enter_context(pg_schema()))
-        application = build_app(tmp, url)
+        application = build_app(tmp, url, **overrides)
         yield application
         application.extensions["riskguard"].db.dispose()
 
