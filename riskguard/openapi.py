@@ -7,6 +7,7 @@ loads nothing from another host.
 
 from __future__ import annotations
 
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -26,7 +27,44 @@ _SWAGGER_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "swagger-u
 
 
 class Api(flask_smorest.Api):
+    """flask-smorest's API, writing a blueprint's views into the document when the document is first
+    read rather than when the blueprint is registered: that writing is most of building an app, and most
+    apps (each test's, each CLI command's) never serve the document. Whatever reads ``spec`` first gets
+    it complete, with the blueprints entered in the order they were registered."""
+
     ERROR_SCHEMA = ErrorSchema  # the default error response of every operation, and every documented error
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pending: list[tuple[Any, str, Any]] = []
+        self._pending_lock = threading.RLock()
+        self._writer: int | None = None  # the thread writing the pending views, which reads ``spec`` too
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self) -> Any:
+        if self._pending and self._writer != threading.get_ident():
+            with self._pending_lock:  # another thread waits here until the document is complete
+                self._writer = threading.get_ident()
+                try:
+                    while self._pending:
+                        blp, name, parameters = self._pending.pop(0)
+                        blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+                        self._spec.tag({"name": name, "description": blp.description})
+                finally:
+                    self._writer = None
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """As flask-smorest's, with the document part left for the first read of ``spec``."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        with self._pending_lock:
+            self._pending.append((blp, name, parameters))
 
 
 def package_version() -> str:

@@ -9,21 +9,21 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
 
 import riskguard.rulebook
-from riskguard import create_app, migrate
+from riskguard import create_app
 from riskguard._data import packaged_dir
 from riskguard.auth import Role, create_key
 from riskguard.config import Settings
 from riskguard.db import Database
 from riskguard.keyring import Keyring
+from tests.databases import migrate_test_database, pg_schema
 
 # pytest-xdist runs each worker under a __main__ with neither __spec__ nor __file__, which PySpark's
 # Spark Connect takes for its own doctest runner and answers with sys.exit(0) at import; great_expectations
@@ -34,25 +34,6 @@ if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__") a
     sys.ps1 = ""
 
 REDIS_URL = os.environ.get("RISKGUARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-PG_ADMIN_URL = os.environ.get("RISKGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _pg_available() -> bool:
-    try:
-        engine = create_engine(PG_ADMIN_URL)
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:  # noqa: BLE001
-        return False
-
-
-PG_AVAILABLE = _pg_available()
-if os.environ.get("CI") and not PG_AVAILABLE:  # CI must exercise PostgreSQL for real, never skip it
-    raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
-
-
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     """The Redis server (skipped when unreachable, except on CI); the test's counters are deleted after."""
@@ -131,32 +112,10 @@ def _rulebook_per_content() -> Iterator[None]:
         yield
 
 
-@contextmanager
-def _pg_schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema, dropped afterwards; skips the test when the server is not reachable."""
-    if not PG_AVAILABLE:
-        pytest.skip("PostgreSQL not reachable")
-    schema = f"rgtest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        # application_name tags every connection of this test, so teardown can end stragglers (e.g. a
-        # background audit sequencer still integrating) instead of deadlocking on DROP SCHEMA.
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE application_name = :name AND pid <> pg_backend_pid()"),
-                         {"name": schema})
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL schema for one test, dropped afterwards."""
-    with _pg_schema() as url:
+    with pg_schema() as url:
         yield url
 
 
@@ -188,8 +147,8 @@ def make_settings(tmp_path: Path) -> Callable[[str], Settings]:
 @pytest.fixture
 def database(db_url: str) -> Iterator[Database]:
     """A migrated database on both backends."""
+    migrate_test_database(db_url)
     db = Database(db_url)
-    migrate.upgrade(db)
     yield db
     db.dispose()
 
@@ -197,9 +156,7 @@ def database(db_url: str) -> Iterator[Database]:
 def build_app(tmp_path: Path, url: str, **overrides: Any):  # type: ignore[no-untyped-def]
     """A migrated app on ``url``; ``overrides`` replace settings (e.g. ``rules_dir``)."""
     settings = _settings(tmp_path, url, **overrides)
-    db = Database(settings.sqlalchemy_url)
-    migrate.upgrade(db)
-    db.dispose()
+    migrate_test_database(settings.sqlalchemy_url)
     application = create_app(settings)
     application.config["TESTING"] = True
     return application
@@ -251,12 +208,14 @@ def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     hold whatever other tests wrote before them: role matrices, input validation, answers they find
     again by their own ids. A module opts in by defining ``app`` as this, a test by asking for
     ``shared_client``/``shared_auth``; tests that count rows, break tables or patch the app keep a
-    fresh one (``app``, ``sqlite_app``, ``app_factory``)."""
+    fresh one (``app``, ``sqlite_app``, ``app_factory``). A module whose app needs other settings defines
+    ``shared_app_settings(folder) -> dict`` (files it writes go under ``folder``)."""
     tmp = tmp_path_factory.mktemp("shared_app")
+    overrides = getattr(request.module, "shared_app_settings", lambda _folder: {})(tmp)
     with ExitStack() as stack:
         url = (f"sqlite:///{tmp / 'riskguard.db'}" if request.param == "sqlite"
-               else stack.enter_context(_pg_schema()))
-        application = build_app(tmp, url)
+               else stack.enter_context(pg_schema()))
+        application = build_app(tmp, url, **overrides)
         yield application
         application.extensions["riskguard"].db.dispose()
 

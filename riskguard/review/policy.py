@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from ..policyfile import YAML_LOADER
+
 __all__ = ["ReviewPolicy", "ReviewPolicyError", "load_policy", "DEFAULT_SLA_HOURS", "POLICY_FILE"]
 
 POLICY_FILE = "review.yaml"
@@ -59,7 +61,7 @@ def load_policy(policies_dir: Path, kinds: tuple[str, ...]) -> ReviewPolicy:
     if not path.exists():
         return ReviewPolicy()
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
+        raw = yaml.load(path.read_text("utf-8"), Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise ReviewPolicyError(f"{path.name}: cannot be read as YAML ({type(exc).__name__})") from exc
     return ReviewPolicy.from_mapping(raw, kinds, path.name)
