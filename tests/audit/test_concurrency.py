@@ -37,6 +37,11 @@ def _writer(audit_log, keyring, threads: int, per_thread: int) -> subprocess.Pop
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
 
 
+def _acks(out: str) -> list[str]:
+    """The entry ids a writer acknowledged (its ``ack`` lines; a log line on stdout is not one)."""
+    return [line[4:].strip() for line in out.splitlines() if line.startswith("ack ")]
+
+
 def _logged(audit_log) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     with audit_log.db.engine.connect() as conn:
         return [(r.idx, r.entry_id) for r in conn.execute(
@@ -60,7 +65,7 @@ def test_eight_processes_of_eight_threads(audit_log, keyring) -> None:
     for p in procs:
         out, _ = p.communicate(timeout=300)
         assert p.returncode == 0
-        acknowledged |= set(out.split())
+        acknowledged |= set(_acks(out))
     assert len(acknowledged) == 8 * 8 * 20
     _assert_complete(audit_log, acknowledged)
     assert len(_logged(audit_log)) == len(acknowledged)
@@ -73,12 +78,10 @@ def test_writer_killed_with_sigkill(audit_log, keyring) -> None:
         deadline = time.monotonic() + 60
         assert proc.stdout is not None
         while len(acknowledged) < 200 * (round_ + 1) and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if line:
-                acknowledged.append(line.strip())
+            acknowledged += _acks(proc.stdout.readline())
         os.kill(proc.pid, signal.SIGKILL)
         rest, _ = proc.communicate(timeout=30)
-        acknowledged += rest.split()  # written before the kill landed: acknowledged too
+        acknowledged += _acks(rest)  # written before the kill landed: acknowledged too
         assert proc.returncode == -signal.SIGKILL
         _assert_complete(audit_log, set(acknowledged))
 

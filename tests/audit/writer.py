@@ -1,5 +1,6 @@
-"""A separate process that appends audit entries from several threads and prints each entry id once its
-transaction has committed (that is the acknowledgement). Used by the concurrency and crash tests.
+"""A separate process that appends audit entries from several threads and prints ``ack <entry id>`` once
+its transaction has committed (that is the acknowledgement; other lines on stdout, such as a log line of
+the checkpoint timer, are not). Used by the concurrency and crash tests.
 
     python tests/audit/writer.py URL KEYRING ORIGIN THREADS PER_THREAD   (PER_THREAD 0 = until killed)
 """
@@ -33,7 +34,7 @@ def main() -> None:
                 receipt = tx.record(AuditEvent(action="screening:content:decided", actor=f"key:w{t}",
                                                subject_type="ad", subject_id=f"p{t}-{i}", decision="allow"))
             with out:
-                sys.stdout.write(receipt.entry_id + "\n")
+                sys.stdout.write(f"ack {receipt.entry_id}\n")
                 sys.stdout.flush()
             i += 1
 
