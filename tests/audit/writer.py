@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+import structlog
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from riskguard.audit import AuditEvent  # noqa: E402
@@ -21,6 +23,8 @@ from riskguard.keyring import Keyring  # noqa: E402
 
 
 def main() -> None:
+    # stdout carries the acknowledgements; the log (audit.sequencer.failed while SQLite is busy) goes to stderr
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
     url, keyring, origin, threads, per_thread = sys.argv[1:6]
     db = Database(url, pool_size=int(threads) + 2) if not url.startswith("sqlite") else Database(url)
     log = AuditLog.create(db, Keyring.load(Path(keyring)), Settings.from_env(
