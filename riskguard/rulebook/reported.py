@@ -99,6 +99,20 @@ _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 
 
+def _quote_around(full: str, start: int, end: int, floor: int) -> tuple[int, int] | None:
+    """The opening quote within 30 characters before the match (not before ``floor``) and its closing one
+    within 30 after it (-1 when there is none), or None when the match is not inside a quote (it follows
+    a closed one, or no quote opens before it)."""
+    for i in range(start - 1, max(floor, start - 30) - 1, -1):
+        ch = full[i]
+        if ch in _CLOSING and not (ch in _SYMMETRIC and full.count(ch, floor, i) % 2 == 0):
+            return None  # the match follows a quote, it is not inside one
+        closing = _QUOTES.get(ch)
+        if closing is not None:
+            return i, full.find(closing, end, end + 30)
+    return None
+
+
 def _alt(words: list[str], fold: Callable[[str], str]) -> str:
     folded = sorted({fold(w) for w in words if fold(w)}, key=len, reverse=True)
     return "|".join(map(re.escape, folded))
@@ -156,36 +170,20 @@ class Reported:
         # the match itself named as a word (开光这个词), or a quote around it named so
         if self.word_re.match(full, end):
             return True
-        for i in range(start - 1, max(s, start - 30) - 1, -1):
-            ch = full[i]
-            if ch in _CLOSING and not (ch in _SYMMETRIC and full.count(ch, s, i) % 2 == 0):
-                break  # the match follows a quote, it is not inside one
-            closing = _QUOTES.get(ch)
-            if closing is None:
-                continue
-            j = full.find(closing, end, end + 30)
-            if j >= 0 and (self.mention_re.match(full, j + 1) or self.so_called_re.search(full, max(0, i - 6), i)):
-                return True
-            break
-        return False
+        quote = _quote_around(full, start, end, s)
+        if quote is None:
+            return False
+        i, j = quote
+        return j >= 0 and bool(self.mention_re.match(full, j + 1) or self.so_called_re.search(full, max(0, i - 6), i))
 
     def quoted_in_notice(self, full: str, start: int, end: int) -> bool:
         """Whether the match is quoted (inside “…”, 「…」, '…') by a warning notice: the text is headed as one,
         or the quote is called illegal or something to beware of within a few characters before it or the
         sentence after it (常见的违法说法:'…', “高收益还保本”…听到这些话请立刻警惕)."""
-        opening = None
-        for i in range(start - 1, max(0, start - 30) - 1, -1):
-            ch = full[i]
-            if ch in _CLOSING and not (ch in _SYMMETRIC and full.count(ch, max(0, start - 30), i) % 2 == 0):
-                return False  # the match follows a quote, it is not inside one
-            if ch in _QUOTES:
-                opening = i
-                break
-        if opening is None:
+        quote = _quote_around(full, start, end, max(0, start - 30))
+        if quote is None or quote[1] < 0:
             return False
-        close = full.find(_QUOTES[full[opening]], end, end + 30)
-        if close < 0:
-            return False
+        opening, close = quote
         if self.notice_re.match(full):
             return True
         stop = min(len(full), close + 60)
