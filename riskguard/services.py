@@ -196,9 +196,10 @@ class Services:
     @cached_property
     def rate_limits(self) -> RateLimits:
         """The policy's limits over Redis (``RISKGUARD_REDIS_URL``) or this process's memory."""
-        from .ratelimit import RateLimits, load_policy
+        from .ratelimit import LOCAL_STORAGE_URI, RateLimits, load_policy
 
-        return RateLimits(load_policy(self.settings.policies_dir), storage_uri=self.settings.redis_url or "memory://",
+        return RateLimits(load_policy(self.settings.policies_dir),
+                          storage_uri=self.settings.redis_url or LOCAL_STORAGE_URI,
                           key_prefix=self.settings.rate_limit_prefix, address_secret=self.keyring.secret("digest"))
 
     @cached_property
