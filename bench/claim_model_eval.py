@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose http.py would hide the standard library's
 
 from riskguard.rulebook import ScreenInput, evaluate, load_rulebook  # noqa: E402
-from scripts.train_claim_model import fit, rounds, rows, training_set  # noqa: E402
+from scripts.train_claim_model import fit, rounds, rows, screened_kind, training_set  # noqa: E402
 
 AS_OF = date(2026, 12, 1)
 
@@ -56,9 +56,9 @@ def main(argv: list[str] | None = None) -> None:
         test = rows(args.root / "eval", held, ("test",))
         violation = np.array([r["label"] == "violation" for r in test])
         by_rules = np.array([evaluate(rules_only, ScreenInput(
-            text=r["text"], kind=r["kind"], category=r["category"], has_purchase_link=r["has_purchase_link"],
+            text=r["text"], kind=screened_kind(r), category=r["category"], has_purchase_link=r["has_purchase_link"],
             labelled_as_ad=r["labelled_as_ad"]), as_of=AS_OF).decision != "allow" for r in test])
-        at = np.array([loaded.policy_for(r["kind"]).model_review_at or 1.0 for r in test])
+        at = np.array([loaded.policy_for(screened_kind(r)).model_review_at or 1.0 for r in test])
         by_model = np.array([model.probability(view(r["text"])) for r in test]) >= at
         totals.append((violation, by_rules, by_model, by_rules | by_model))
         print(f"{held:<9} {len(test):>5}  {_rate(by_rules, violation):<15}  {_rate(by_model, violation):<15}  "

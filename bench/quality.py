@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose http.py would hide the standard library's
 
 from riskguard.rulebook import ScreenInput, evaluate, load_rulebook  # noqa: E402
+from scripts.train_claim_model import screened_kind  # noqa: E402
 
 AS_OF = date(2026, 12, 1)  # a fixed day, so the figures do not move with the calendar
 
@@ -46,17 +47,12 @@ def load_corpus(corpus: Path, split: str, family: str | None) -> list[dict]:
     return rows
 
 
-# A corpus kind the API has no endpoint of its own for, and the endpoint that screens it (policies/listing.yaml:
-# "product listings and store pages").
-SCREENED_AS = {"store_page": "listing"}
-
-
 def screen(rows: list[dict], root: Path, *, model: bool = True) -> list[dict]:
     loaded = load_rulebook(root / "rules", root / "policies")
     book = loaded if model else loaded.without_models()
     out = []
     for row in rows:
-        item = ScreenInput(text=row["text"], kind=SCREENED_AS.get(row["kind"], row["kind"]), category=row["category"],
+        item = ScreenInput(text=row["text"], kind=screened_kind(row), category=row["category"],
                            has_purchase_link=row["has_purchase_link"], labelled_as_ad=row["labelled_as_ad"])
         decision = evaluate(book, item, as_of=AS_OF)
         stage = loaded.models.get(loaded.policy_for(item.kind).model or "")

@@ -56,6 +56,15 @@ def rule_examples(book) -> tuple[list[str], list[int]]:  # noqa: ANN001 - a Rule
     return texts, labels
 
 
+# An evaluation-corpus kind with no endpoint of its own, and the kind that screens it (policies/listing.yaml
+# serves "product listings and store pages").
+SCREENED_AS = {"store_page": "listing"}
+
+
+def screened_kind(row: dict) -> str:
+    return SCREENED_AS.get(row["kind"], row["kind"])
+
+
 def rounds(eval_dir: Path) -> list[str]:
     return sorted(p.name for p in eval_dir.glob("corpus*") if p.is_dir())
 
