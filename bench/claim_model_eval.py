@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--rounds", nargs="*", help="held-out rounds (default every eval/corpus*)")
+    parser.add_argument("--at", nargs="*", type=float, default=(),
+                        help="also print rules-or-model at these thresholds instead of the policies' review_at")
     args = parser.parse_args(argv)
     try:
         import sklearn  # noqa: F401
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
           "splits of the other rounds")
     print(f"{'round':<9} {'texts':>5}  {'rules alone':<15}  {'model alone':<15}  {'rules or model':<15}")
     totals: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    swept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # violation, by rules, probability
     for held in args.rounds or rounds(args.root / "eval"):
         texts, labels, *_ = training_set(args.root, ("dev", "test"), exclude=held)
         model = fit(texts, labels)
@@ -59,13 +62,28 @@ def main(argv: list[str] | None = None) -> None:
             text=r["text"], kind=screened_kind(r), category=r["category"], has_purchase_link=r["has_purchase_link"],
             labelled_as_ad=r["labelled_as_ad"]), as_of=AS_OF).decision != "allow" for r in test])
         at = np.array([loaded.policy_for(screened_kind(r)).model_review_at or 1.0 for r in test])
-        by_model = np.array([model.probability(view(r["text"])) for r in test]) >= at
+        probability = np.array([model.probability(view(r["text"])) for r in test])
+        by_model = probability >= at
+        swept.append((violation, by_rules, probability))
         totals.append((violation, by_rules, by_model, by_rules | by_model))
         print(f"{held:<9} {len(test):>5}  {_rate(by_rules, violation):<15}  {_rate(by_model, violation):<15}  "
               f"{_rate(by_rules | by_model, violation):<15}")
     if len(totals) > 1:
         v, r, m, e = (np.concatenate(parts) for parts in zip(*totals, strict=True))
         print(f"{'all':<9} {len(v):>5}  {_rate(r, v):<15}  {_rate(m, v):<15}  {_rate(e, v):<15}")
+    if args.at:
+        _sweep(args.rounds or rounds(args.root / "eval"), swept, args.at)
+
+
+def _sweep(held: list[str], swept: list[tuple[np.ndarray, np.ndarray, np.ndarray]], at: list[float]) -> None:
+    """Rules-or-model per round at each threshold: the trade a ``review_at`` change makes, on unseen writers."""
+    print("\nrules or model at a threshold (every kind): recall / false-positive rate")
+    print(f"{'round':<9} " + "  ".join(f"{'at ' + format(t, '.2f'):<15}" for t in at))
+    parts = list(zip(held, swept, strict=True))
+    if len(parts) > 1:
+        parts.append(("all", tuple(np.concatenate(p) for p in zip(*swept, strict=True))))
+    for name, (violation, by_rules, probability) in parts:
+        print(f"{name:<9} " + "  ".join(f"{_rate(by_rules | (probability >= t), violation):<15}" for t in at))
 
 
 if __name__ == "__main__":
