@@ -5,6 +5,7 @@
     .venv/bin/python bench/pii_eval.py --split extra        # eval/pii/extra_dev.txt, a second dev set
     .venv/bin/python bench/pii_eval.py --split extra2       # eval/pii/extra_dev2.txt, a third (chat logs)
     .venv/bin/python bench/pii_eval.py --split round2       # eval/pii/round2.txt, held out: report only
+    .venv/bin/python bench/pii_eval.py --split round3       # eval/pii/round3.txt, held out: report only
     .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]   # bench/pii_evalset.py, generated
 
 On the corpus a found span is a hit when it has the gold span's type and overlaps it (each gold span
@@ -33,10 +34,11 @@ from bench.pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
-# Sets written inline as ``[[TYPE|value]]``, by split name (round2 is held out: report only).
+# Sets written inline as ``[[TYPE|value]]``, by split name (round2 and round3 are held out: report only).
 EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
-         "round2": _HERE.parent / "eval" / "pii" / "round2.txt"}
+         "round2": _HERE.parent / "eval" / "pii" / "round2.txt",
+         "round3": _HERE.parent / "eval" / "pii" / "round3.txt"}
 _MARKED = re.compile(r"\[\[([A-Z_]+)\|([^\]]+)\]\]")
 
 
