@@ -36,7 +36,7 @@ from eval.split import assign_splits  # noqa: E402
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
-value]]``, by split name (round2 is held out: report only).|value]]``, by split name (round2 is held out: report only).
+# Sets written inline as ``[[TYPE|value]]``, by split name (round2 is all of round2.txt; HALVES deals it).
 EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
          "round2": _HERE.parent / "eval" / "pii" / "round2.txt"}
