@@ -41,8 +41,9 @@ class CnLandlineRecognizer(CnPatternRecognizer):
     PATTERNS = (
         ("cn_landline", rf"(?<![0-9A-Za-z_+＋.\-/０-９]){_AREA}{_SEP}{_LOCAL}(?![0-9A-Za-z_０-９]|[.．]{_D})", 0.4),
     )
-    # The last area-code digit (or its bracket), a separator, the local number: in every match.
-    REQUIRED = rf"{_D}[)）]?[ \-－]?[2-9２-９]{_D}{{2,3}}[ \-]?{_D}{{4}}"
+    # The area code (after its 0, or after 86), a bracket or separator, the local number: in every match.
+    REQUIRED = (rf"(?:[0０]|[8８][6６][ \-－]?(?:[(（][0０][)）][ \-－]?)?[(（]?)[0０]?{_D}{{2,3}}[)）]?[ \-－]?"
+                rf"[2-9２-９]{_D}{{2,3}}[ \-]?{_D}{{4}}")
     CONTEXT = ("电话", "座机", "固话", "办公", "热线", "致电", "联系", "tel", "phone", "call")
     NEGATIVE_CONTEXT = NOT_A_LANDLINE
     NEGATIVE_WINDOW = 8
