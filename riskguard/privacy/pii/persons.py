@@ -55,6 +55,7 @@ _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
 # Before a name, the separators that join it to an earlier one (王芳、李强; 鲍文静和蒋一帆). Not a comma: a
 # clause before a comma is most often no name.
 _LIST_SEP_BEFORE = frozenset("、和与及跟/")
+_JOINERS = str.maketrans("", "", " \t\u3000·•・")  # written inside a name (王 芳, 阿不都·热合曼)
 _WESTERN_GIVEN = regex.compile(r"[A-Z][a-z]{2,}")  # Emily, Maria: a given name before a pinyin surname
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
 _LATIN_CUES = ("name", "receiver", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
@@ -352,8 +353,7 @@ def _repeated(text: str, names: list[Name]) -> list[Name]:
     of 韩师傅, would match every 韩); a mention inside a longer run of name characters is left alone."""
     if not names:
         return names
-    forms = {regex.sub(r"[\s\u3000·•・]", "", text[n.start:n.end]) for n in names}
-    forms = {f for f in forms if len(f) >= 2 and _HAN_RUN.fullmatch(f)}
+    forms = {f for n in names if len(f := text[n.start:n.end].translate(_JOINERS)) >= 2 and _HAN_RUN.fullmatch(f)}
     extra = []
     for form in forms:
         at = text.find(form)
