@@ -46,7 +46,6 @@ _TIME_BEFORE = frozenset("天周末晚午早")
 _SHOP_AFTER = frozenset("店饭餐馆铺面包饼粉菜牌家")
 _PRODUCT_LAST = frozenset("粉茶片丸膏汤酒面油液糖饼酱醋奶盐粥霜露乳膜")
 _DOTS = "·•・"
-_FUNCTION_TAGS = frozenset({"c", "p", "d", "r", "u", "ug", "uj", "ul", "uv", "uz", "q", "m", "f", "y", "e"})
 # 老周, 老陆: jieba lists many familiar forms as nouns; 老 and a character that is itself mostly a surname
 # there, rare as a word, is a name here. Not 小 (小熊, 小麦, 小米 are things as often as people).
 _FAMILIAR_FREQ = 60
@@ -155,7 +154,8 @@ def titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, fl
         out.append((start, end, MODEL_SCORE))
     for m in model.familiar.finditer(text):
         familiar = m.group()[0] == "老" and model.tags.get(m.group()[1]) in NAME_TAGS and \
-            model.freq.get(m.group(), 0) <= _FAMILIAR_FREQ
+            model.freq.get(m.group(), 0) <= _FAMILIAR_FREQ and not (m.start() and model.freq.get(text[m.start() - 1:m.end()]))
+        # (养老金: the end of a longer word)
         start, end = m.start(), m.end()
         if text[start + 1] in model.not_title_surname or not _right_ok(text, end, model) or (
                 not _left_ok(text, start, leads, model) and (text[start] == "小" or model.ordinary(text[start - 1:end - 1]))):
@@ -169,11 +169,10 @@ def titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, fl
 
 
 def _content_surname(text: str, start: int, title_len: int, leads: set[int], model: _Model) -> bool:
-    """Whether a surname that is also a common word (单, 成, 明) is one here, before a title: only before a
-    title of two characters or more (单老师, 成师傅), right after a break or a cue (买家：单老师, 快递员单师傅),
-    and never the function words among them (和老师, 向总部, 都先生: conjunctions, prepositions, adverbs,
-    pronouns in jieba's dictionary)."""
-    if title_len < 2 or model.tags.get(text[start], "") in _FUNCTION_TAGS:
+    """Whether a surname that is also a common word (单, 成, 明) is one here, before a title: only those of
+    ``title_surnames`` in persons.yaml (never function words: 和老师, 向总部, 连医生), before a title of two
+    characters or more (单老师, 成师傅), right after a break or a cue (买家：单老师, 快递员单师傅)."""
+    if title_len < 2 or text[start] not in model.title_surnames:
         return False
     return start == 0 or not HAN.match(text[start - 1]) or start in leads
 

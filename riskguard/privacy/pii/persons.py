@@ -117,6 +117,7 @@ class _Model:
         self.title = regex.compile(rf"(?:{titles})")
         self.titles = ahocorasick_rs.AhoCorasick(data["titles"])
         self.not_title_surname = frozenset(data["not_title_surnames"])
+        self.title_surnames = frozenset(data["title_surnames"]) & self.not_title_surname
         self.spaced = regex.compile(rf"(?:{doubles}|[{surnames}])[ \u3000](?P<given>\p{{Han}}{{1,2}})")
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
@@ -349,17 +350,22 @@ def find_names(text: str) -> list[Name]:
 
 def _repeated(text: str, names: list[Name]) -> list[Name]:
     """A name found once is a name wherever else the text writes it (收货人葛 婷……就写葛婷): a later
-    mention often has no cue of its own. Only names of two or more Han characters (a surname alone, 韩
-    of 韩师傅, would match every 韩); a mention inside a longer run of name characters is left alone."""
+    mention often has no cue of its own. Only names of two or more Han characters that are no word of
+    jieba's dictionary (a surname alone, 韩 of 韩师傅, would match every 韩; 桂花, 燕麦 taken for names
+    once should not be taken everywhere), and only a mention that ends where a name may end (not 桂花香)."""
     if not names:
         return names
-    forms = {f for n in names if len(f := text[n.start:n.end].translate(_JOINERS)) >= 2 and _HAN_RUN.fullmatch(f)}
+    model = _get_model()
+    forms = {f for n in names if len(f := text[n.start:n.end].translate(_JOINERS)) >= 2 and _HAN_RUN.fullmatch(f)
+             and not model.freq.get(f)}
     extra = []
     for form in forms:
         at = text.find(form)
         while at != -1:
             end = at + len(form)
-            if not any(n.start < end and at < n.end for n in names + extra):
+            if not any(n.start < end and at < n.end for n in names + extra) and (
+                    end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME
+                    or model.after.match(text, end)) and not (at and model.ordinary(text[at - 1:at + 1])):
                 extra.append(Name(at, end, _MODEL_SCORE))
             at = text.find(form, end)
     return sorted(names + extra, key=lambda n: n.start) if extra else names
@@ -390,8 +396,8 @@ def _list_before(text: str, start: int, model: _Model, add) -> None:  # type: ig
         return
     for size in (3, 2, 4):
         pos = sep - size
-        if pos < 0 or not _starts_name(text, pos):
-            continue
+        if pos < 0 or not _starts_name(text, pos) or text[pos] in model.not_title_surname:
+            continue  # (黑樱桃、黑醋栗: a surname that is also a word starts no name found this way)
         if pos and _HAN.match(text[pos - 1]) and (text[pos - 1] not in _BEFORE_NAME or model.ordinary(text[pos - 1:pos + 1])):
             continue
         got = model.read(text, pos, strict=True, weak=1)

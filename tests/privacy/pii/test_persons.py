@@ -179,7 +179,8 @@ MUST_MATCH_ROUND4 = [  # issue 16, fourth round: misses and false alarms on the 
     ("我们是两家一起买的，任佳和邵一帆，能一起发吗", ["任佳", "邵一帆"]),
     # a name found once is a name where the text writes it again
     ("收货人邹 凯（填不了空格就写邹凯）", ["邹 凯", "邹凯"]),
-    ("付款人甘露，退款原路退给甘露就行", ["甘露", "甘露"]),
+    ("付款人蒲思远，退款原路退给蒲思远就行", ["蒲思远", "蒲思远"]),
+    ("付款人甘露，退款原路退给甘露就行", ["甘露"]),  # a dictionary word: its other mentions stay words
     # 先 / 女 / 师 end a name only where a title follows (王先生), else they are given-name characters
     ("您好祁先达，退款已到账", ["祁先达"]),
     # Latin script: after a greeting; a Western given name before a pinyin surname after a cue or
@@ -210,8 +211,10 @@ MUST_NOT_MATCH_ROUND4 = [
     "，和老师商量一下",
     "订单师傅说没收到",
     "别当老赖，按时还款",
+    "收入包括基本养老金、企业年金",
     "黄鹤楼、岳阳楼都去过了",  # landmarks jieba tags as names
     "雷峰塔和灵隐寺一日游",
+    "逆转后体检正常，连医生开的药都停了",  # 连 is a function word here
     "Hong Kong直邮",
     "收件人Apple Store",
 ]
