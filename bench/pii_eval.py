@@ -4,7 +4,9 @@
     .venv/bin/python bench/pii_eval.py --split test         # the held-out half: report only
     .venv/bin/python bench/pii_eval.py --split extra        # eval/pii/extra_dev.txt, a second dev set
     .venv/bin/python bench/pii_eval.py --split extra2       # eval/pii/extra_dev2.txt, a third (chat logs)
-    .venv/bin/python bench/pii_eval.py --split round2       # eval/pii/round2.txt, held out: report only
+    .venv/bin/python bench/pii_eval.py --split round2       # eval/pii/round2.txt, all of it
+    .venv/bin/python bench/pii_eval.py --split round2-dev   # its dev half (tune here)
+    .venv/bin/python bench/pii_eval.py --split round2-test  # its test half: report only
     .venv/bin/python bench/pii_eval.py --split round3       # eval/pii/round3.txt, held out: report only
     .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]   # bench/pii_evalset.py, generated
 
@@ -31,14 +33,18 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from bench.pii_evalset import NAMED, STRUCTURED, Sample, build  # noqa: E402
+from eval.split import assign_splits  # noqa: E402
 from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
-# Sets written inline as ``[[TYPE|value]]``, by split name (round2 and round3 are held out: report only).
+# Sets written inline as ``[[TYPE|value]]``, by split name (round2 is all of round2.txt, HALVES deals it;
+# round3 is held out: report only).
 EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
          "round2": _HERE.parent / "eval" / "pii" / "round2.txt",
          "round3": _HERE.parent / "eval" / "pii" / "round3.txt"}
+# Halves of an inline set, dealt by ``split_halves``: split name -> (set, half).
+HALVES = {"round2-dev": ("round2", "dev"), "round2-test": ("round2", "test")}
 _MARKED = re.compile(r"\[\[([A-Z_]+)\|([^\]]+)\]\]")
 
 
@@ -95,11 +101,26 @@ def load_extra(split: str) -> list[dict]:
             spans.append([m.group(1), start, start + len(m.group(2))])
             pos = m.end()
         parts.append(line[pos:])
-        rows.append({"id": f"{split}-{genre}-{number}", "text": "".join(parts), "spans": spans, "split": split})
+        rows.append({"id": f"{split}-{genre}-{number}", "genre": genre, "text": "".join(parts), "spans": spans})
+    return rows
+
+
+def split_halves(rows: list[dict]) -> list[dict]:
+    """Deal an inline set's texts to dev and test once, as eval/split.py does for the other corpora.
+
+    The id (set, genre, line number) is stable because the file is frozen once measured; within each
+    genre the texts are ordered by the SHA-256 of their id and dealt alternately, so each half gets about
+    half of every genre, the clean negatives included. Computed, not stored: the set's file stays as its
+    author committed it.
+    """
+    assign_splits(rows, lambda r: r["genre"])
     return rows
 
 
 def load_corpus(split: str) -> list[dict]:
+    if split in HALVES:
+        name, half = HALVES[split]
+        return [r for r in split_halves(load_extra(name)) if r["split"] == half]
     if split in EXTRA:
         return load_extra(split)
     rows = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines() if line.strip()]
@@ -176,7 +197,7 @@ def run_corpus(split: str, quiet: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=("dev", "test", "all", *EXTRA),
+    parser.add_argument("--split", choices=("dev", "test", "all", *EXTRA, *HALVES),
                         help="score the hand-written corpus eval/pii/corpus.jsonl instead of the generated set")
     parser.add_argument("--quiet", action="store_true", help="with --split: the table only")
     parser.add_argument("--n", type=int, default=3000)

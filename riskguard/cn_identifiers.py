@@ -7,6 +7,7 @@ I/O is reading the packaged GB 32100 code table (``gb32100.yaml``) once, on firs
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
@@ -18,6 +19,7 @@ import yaml
 __all__ = [
     "USCC_CHARSET",
     "org_code_check_char",
+    "cn_landline_valid",
     "cn_mobile_valid",
     "luhn_valid",
     "normalize_card",
@@ -172,3 +174,39 @@ def cn_mobile_valid(value: str) -> bool:
         return False
     return phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
                                                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+# -- fixed-line (landline) numbers ---------------------------------------------------------------------
+_DIGIT_GROUPS = re.compile(r"[0-9]+")
+_COUNTRY_CODE = re.compile(r"\s*(?:\+|00)\s*86(?=\D|0?\d{9,11}$)")
+
+
+def cn_landline_valid(value: str) -> bool:
+    """A mainland fixed-line number (区号 + 7–8 digit local number, ``+86`` allowed) that phonenumbers
+    holds valid and of type FIXED_LINE, written with its area code as a unit.
+
+    phonenumbers knows every area code and local-number length, so no table is kept here. Service
+    numbers are other types or invalid as fixed lines (400: shared cost, 800: toll free; 95xxx, 12345:
+    short codes) and fail. Where the number is cut into groups, the first group must be the area code
+    phonenumbers finds (``0571-88213467`` yes, ``05718-8213467`` no): people write the area code as a
+    unit, and a digit string cut elsewhere is more likely an order or SKU number that happens to parse.
+    """
+    text = unicodedata.normalize("NFKC", value)
+    international = _COUNTRY_CODE.match(text)
+    if international:
+        text = text[international.end():]
+    groups = _DIGIT_GROUPS.findall(text)
+    digits = "".join(groups)
+    if not digits or (not international and not digits.startswith("0")):
+        return False
+    national = digits[1:] if digits.startswith("0") else digits
+    try:
+        number = phonenumbers.parse("0" + national, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number) or (
+            phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE):
+        return False
+    if len(groups) == 1 or (international and groups[0] == "0"):  # one run, or +86 (0)571 …
+        return True
+    return groups[0].lstrip("0") == national[:phonenumbers.length_of_geographical_area_code(number)]

@@ -371,6 +371,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "privacy.items": ("已处理 {n} 处个人信息。", "{n} values redacted."),
     "privacy.entity.CN_RESIDENT_ID": ("身份证号", "resident ID"),
     "privacy.entity.CN_MOBILE": ("手机号", "mobile"),
+    "privacy.entity.PHONE_NUMBER": ("固定电话", "landline"),
     "privacy.entity.CN_USCC": ("统一社会信用代码", "USCC"),
     "privacy.entity.CN_PASSPORT": ("护照号", "passport"),
     "privacy.entity.BANK_CARD": ("银行卡号", "bank card"),

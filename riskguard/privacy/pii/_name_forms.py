@@ -14,14 +14,20 @@ from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 if TYPE_CHECKING:
     from .persons import _Model
 
-__all__ = ["AFTER_NAME", "BEFORE_NAME", "COMMON_FREQ", "HAN", "MODEL_SCORE", "NAME_TAGS", "dotted", "sentence_names",
-           "spaced", "titled"]
+__all__ = ["AFTER_NAME", "BEFORE_NAME", "COMMON_FREQ", "HAN", "MODEL_SCORE", "NAME_TAGS", "PLACE_LAST", "TITLE_START",
+           "dotted", "sentence_names", "spaced", "titled"]
 
 NAME_TAGS = frozenset({"nr", "nrfg"})
 HAN = regex.compile(r"\p{Han}")
 # Characters that end a name when they follow it (boundaries inside a Han run).
 AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
                         "，,。：:；;！!？?（(）) ")
+# Characters of AFTER_NAME that begin a title (先生, 女士, 师傅): they end a name only where the title is
+# written; elsewhere they are given-name characters like any other (滕先锋).
+TITLE_START = frozenset("先女师")
+# Last characters of buildings and landmarks, never of a given name (黄鹤楼, 滕王阁 are tagged as names in
+# jieba's dictionary).
+PLACE_LAST = frozenset("楼阁塔寺庙殿宫")
 # Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
 BEFORE_NAME = AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到祝")
 MODEL_SCORE = 0.8
@@ -40,6 +46,9 @@ _TIME_BEFORE = frozenset("天周末晚午早")
 _SHOP_AFTER = frozenset("店饭餐馆铺面包饼粉菜牌家")
 _PRODUCT_LAST = frozenset("粉茶片丸膏汤酒面油液糖饼酱醋奶盐粥霜露乳膜")
 _DOTS = "·•・"
+# 老周, 老陆: jieba lists many familiar forms as nouns; 老 and a character that is itself mostly a surname
+# there, rare as a word, is a name here. Not 小 (小熊, 小麦, 小米 are things as often as people).
+_FAMILIAR_FREQ = 60
 _PROPER_TAGS = NAME_TAGS | {"nrt", "nz", "ns"}  # transliterated names are made of these (努尔, 力克)
 _DOTTED = regex.compile(rf"\p{{Han}}[{_DOTS}]\p{{Han}}")
 
@@ -128,7 +137,9 @@ def titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, fl
         titles[t_start] = max(t_end, titles.get(t_start, 0))
     for end, title_end in titles.items():
         start = end - 2 if text[max(0, end - 2):end] in DOUBLE_SURNAMES else end - 1
-        if start < 0 or text[start] not in SINGLE_SURNAMES and end - start == 1 or text[start:end] in model.not_title_surname:
+        if start < 0 or text[start] not in SINGLE_SURNAMES and end - start == 1:
+            continue
+        if text[start:end] in model.not_title_surname and not _content_surname(text, start, title_end - end, leads, model):
             continue
         one = title_end - end == 1
         if not _left_ok(text, start, leads, model) and (one or model.ordinary(text[start - 1:end])):
@@ -142,16 +153,28 @@ def titled(text: str, leads: set[int], model: _Model) -> list[tuple[int, int, fl
             continue  # 安师傅饭店, 王阿姨包子: a shop named after someone
         out.append((start, end, MODEL_SCORE))
     for m in model.familiar.finditer(text):
+        familiar = m.group()[0] == "老" and model.tags.get(m.group()[1]) in NAME_TAGS and \
+            model.freq.get(m.group(), 0) <= _FAMILIAR_FREQ and not (m.start() and model.freq.get(text[m.start() - 1:m.end()]))
+        # (养老金: the end of a longer word)
         start, end = m.start(), m.end()
         if text[start + 1] in model.not_title_surname or not _right_ok(text, end, model) or (
                 not _left_ok(text, start, leads, model) and (text[start] == "小" or model.ordinary(text[start - 1:end - 1]))):
             continue  # 老 after a noun is still 老 + surname (保安老覃); not 养老金, and 小 needs a break (大小王)
         if m.group() in model.stop or text[max(0, start - 1):end] in model.stop or (
-                model.freq.get(m.group(), 0) and model.tags.get(m.group()) not in NAME_TAGS) \
+                model.freq.get(m.group(), 0) and model.tags.get(m.group()) not in NAME_TAGS and not familiar) \
                 or model.ordinary(text[end - 1:end + 1]):
             continue  # 小时, 老师, 小班; 小高跟鞋
         out.append((start, end, MODEL_SCORE))
     return out
+
+
+def _content_surname(text: str, start: int, title_len: int, leads: set[int], model: _Model) -> bool:
+    """Whether a surname that is also a common word (单, 成, 明) is one here, before a title: only those of
+    ``title_surnames`` in persons.yaml (never function words: 和老师, 向总部, 连医生), before a title of two
+    characters or more (单老师, 成师傅), right after a break or a cue (买家：单老师, 快递员单师傅)."""
+    if title_len < 2 or text[start] not in model.title_surnames:
+        return False
+    return start == 0 or not HAN.match(text[start - 1]) or start in leads
 
 
 def spaced(text: str, pos: int, model: _Model) -> int | None:

@@ -31,8 +31,8 @@ __all__ = ["ALL_ENTITIES", "PRIORITY", "build_analyzer", "get_analyzer", "resolv
 ALL_ENTITIES: tuple[str, ...] = STRUCTURED_ENTITIES + ADDRESS_ENTITIES + POS_ENTITIES
 # Which type wins when two recognizers claim the same span with the same score.
 PRIORITY = {name: i for i, name in enumerate((
-    "CN_RESIDENT_ID", "CN_USCC", "CREDIT_CARD", "BANK_CARD", "CN_MOBILE", "EMAIL_ADDRESS", "WECHAT_ID",
-    "QQ_NUMBER", "CN_PASSPORT", "IP_ADDRESS", "URL", "LOCATION", "PERSON"))}
+    "CN_RESIDENT_ID", "CN_USCC", "CREDIT_CARD", "BANK_CARD", "CN_MOBILE", "PHONE_NUMBER", "EMAIL_ADDRESS",
+    "WECHAT_ID", "QQ_NUMBER", "CN_PASSPORT", "IP_ADDRESS", "URL", "LOCATION", "PERSON"))}
 _lock = threading.Lock()
 
 

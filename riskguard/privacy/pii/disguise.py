@@ -1,6 +1,6 @@
 """Values written to dodge filters, read through the screening normaliser's full view.
 
-Phone, QQ and card numbers written in Chinese numerals (一三八…, 壹叁捌…, 幺 for 一), circled or
+Phone (mobile and fixed-line), QQ and card numbers written in Chinese numerals (一三八…, 壹叁捌…, 幺 for 一), circled or
 full-width digits, and contacts written with full-width letters and signs (ＱＱ, ＠) are found by running
 the recognizers again over :class:`riskguard.rulebook.normalise.Normaliser`'s full view of the text —
 the view screening matches in — and mapping each span back to the original characters with the view's
@@ -17,8 +17,8 @@ from ...rulebook.normalise import Normaliser, View
 __all__ = ["DISGUISABLE", "disguised_view"]
 
 # The types whose values can be written in numerals or full-width forms.
-DISGUISABLE = ("CN_RESIDENT_ID", "CN_MOBILE", "CN_USCC", "BANK_CARD", "CREDIT_CARD", "WECHAT_ID", "QQ_NUMBER",
-               "EMAIL_ADDRESS")
+DISGUISABLE = ("CN_RESIDENT_ID", "CN_MOBILE", "PHONE_NUMBER", "CN_USCC", "BANK_CARD", "CREDIT_CARD", "WECHAT_ID",
+               "QQ_NUMBER", "EMAIL_ADDRESS")
 # 幺 and 两 are how 一 and 二 are read out in phone and QQ numbers (幺三八…, 两八五…); only a run of five or
 # more digits is ever read through this view, so 两个 stays a word.
 _NORMALISER = Normaliser(chars={"幺": "一", "两": "二"})

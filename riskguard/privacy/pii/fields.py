@@ -2,8 +2,8 @@
 
 Only the fast structured recognizers run, straight on the value (no analyzer, no NLP engine), each with
 its own validation (mobile ranges, the resident ID's check character and birth date, Luhn and card
-prefixes, public e-mail suffixes): for identifiers resident ID, mobile, bank and credit card, e-mail and
-passport numbers; for free text (reasons, notes) also WeChat and QQ accounts, which their contact words
+prefixes, public e-mail suffixes): for identifiers resident ID, mobile and landline, bank and credit card,
+e-mail and passport numbers; for free text (reasons, notes) also WeChat and QQ accounts, which their contact words
 make recognisable there. Names and addresses are not looked for: in short reasons the guesses would
 mostly be brand and place names. docs/audit.md lists, per field, whether a hit is refused or digested.
 """
@@ -22,6 +22,7 @@ from .recognizers import (
     CnBankCardRecognizer,
     CnCreditCardRecognizer,
     CnEmailRecognizer,
+    CnLandlineRecognizer,
     CnMobileRecognizer,
     CnPassportRecognizer,
     CnPatternRecognizer,
@@ -34,7 +35,8 @@ from .recognizers._tld import install_offline_extractor
 __all__ = ["ID_ENTITIES", "TEXT_ENTITIES", "NoPersonalData", "identifier_is_personal", "personal_data_in",
            "refuse_personal_data"]
 
-ID_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD", "CREDIT_CARD", "EMAIL_ADDRESS", "CN_PASSPORT")
+ID_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "PHONE_NUMBER", "BANK_CARD", "CREDIT_CARD", "EMAIL_ADDRESS",
+               "CN_PASSPORT")
 TEXT_ENTITIES = (*ID_ENTITIES, "WECHAT_ID", "QQ_NUMBER")
 THRESHOLD = 0.5  # the PII API's default score threshold
 NUMBER_SHAPED = "ID_MOBILE_OR_CARD_SHAPED_NUMBER"  # found by the audit trail's guard, not a recognizer
@@ -44,8 +46,8 @@ NUMBER_SHAPED = "ID_MOBILE_OR_CARD_SHAPED_NUMBER"  # found by the audit trail's 
 def _recognizers() -> dict[str, CnPatternRecognizer]:
     install_offline_extractor()
     return {cls.ENTITY: cls("zh") for cls in (
-        CnResidentIdRecognizer, CnMobileRecognizer, CnBankCardRecognizer, CnCreditCardRecognizer,
-        CnEmailRecognizer, CnPassportRecognizer, CnWechatIdRecognizer, CnQqNumberRecognizer)}
+        CnResidentIdRecognizer, CnMobileRecognizer, CnLandlineRecognizer, CnBankCardRecognizer,
+        CnCreditCardRecognizer, CnEmailRecognizer, CnPassportRecognizer, CnWechatIdRecognizer, CnQqNumberRecognizer)}
 
 
 def personal_data_in(value: str, *, identifier: bool = False) -> list[str]:

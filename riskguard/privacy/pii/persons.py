@@ -41,6 +41,8 @@ from ._name_forms import COMMON_FREQ as _COMMON_FREQ
 from ._name_forms import HAN as _HAN
 from ._name_forms import MODEL_SCORE as _MODEL_SCORE
 from ._name_forms import NAME_TAGS as _NAME_TAGS
+from ._name_forms import PLACE_LAST as _PLACE_LAST
+from ._name_forms import TITLE_START as _TITLE_START
 from ._name_forms import dotted, sentence_names, spaced, titled
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 
@@ -50,9 +52,14 @@ _DATA = Path(__file__).with_name("data") / "persons.yaml"
 _HAN_RUN = regex.compile(r"\p{Han}+")
 _LATIN_GATE = regex.compile(r"[A-Z][A-Za-z]+[ \u00a0]+[A-Z]")
 _LIST_SEP = regex.compile(r"[、，,/]|和|与|及|跟")
+# Before a name, the separators that join it to an earlier one (王芳、李强; 鲍文静和蒋一帆). Not a comma: a
+# clause before a comma is most often no name.
+_LIST_SEP_BEFORE = frozenset("、和与及跟/")
+_JOINERS = str.maketrans("", "", " \t\u3000·•・")  # written inside a name (王 芳, 阿不都·热合曼)
+_WESTERN_GIVEN = regex.compile(r"[A-Z][a-z]{2,}")  # Emily, Maria: a given name before a pinyin surname
 _LATIN_NAME = regex.compile(r"(?P<a>[A-Z][a-z]+|[A-Z]{2,})[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
 _LATIN_CUES = ("name", "receiver", "ship to", "invoice to", "legal representative", "contact", "attn", "recipient", "mr", "mrs",
-               "ms", "miss", "dear", "cardholder", "payee", "consignee")
+               "ms", "miss", "dear", "cardholder", "payee", "consignee", "hi", "hello", "hey")
 _CUE_GAP = r"[：:\s]*(?:一下|还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
 _CUE_SCORE = 0.9
 _FULL_NAME_NEXT = regex.compile(r"[，,\s]*(?:叫|名叫|全名|名字)")
@@ -110,6 +117,7 @@ class _Model:
         self.title = regex.compile(rf"(?:{titles})")
         self.titles = ahocorasick_rs.AhoCorasick(data["titles"])
         self.not_title_surname = frozenset(data["not_title_surnames"])
+        self.title_surnames = frozenset(data["title_surnames"]) & self.not_title_surname
         self.spaced = regex.compile(rf"(?:{doubles}|[{surnames}])[ \u3000](?P<given>\p{{Han}}{{1,2}})")
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
@@ -154,7 +162,8 @@ class _Model:
             if end > limit:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
-            if any(c in _AFTER_NAME for c in given) or word[:2] in self.stop or (
+            if any(c in _AFTER_NAME and not (c in _TITLE_START and not self.title.match(text, pos + surname + i))
+                   for i, c in enumerate(given)) or word[:2] in self.stop or given[-1] in _PLACE_LAST or (
                     given[-1] in "小老" and self.title.match(text, end - 1)) or self.title.fullmatch(given):
                 continue  # 梁小姐, 王老师, 袁阿姨: a surname and a title
             if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
@@ -187,12 +196,17 @@ class _Model:
             return None
         return options[0][0], options[0][1]
 
-    def latin(self, text: str, pos: int) -> int | None:
+    def latin(self, text: str, pos: int, *, western: bool = False) -> int | None:
+        """The end of a Chinese name in Latin letters at ``pos`` (ZHANG Wei, Wang Fang, Fang Wang); with
+        ``western``, where something says a name is there, also a Western given name before a pinyin
+        surname (Emily Xu, Maria Wang: how many Chinese sign in English)."""
         m = _LATIN_NAME.match(text, pos)
         if not m:
             return None
         a, b = m.group("a").lower(), m.group("b").lower()
         if (a in self.surname_pinyin and self._syllables(b)) or (b in self.surname_pinyin and self._syllables(a)):
+            return m.end()
+        if western and b in self.surname_pinyin and _WESTERN_GIVEN.fullmatch(m.group("a")):
             return m.end()
         return None
 
@@ -216,6 +230,7 @@ _WEAK_MIN = 0.3  # the given name's characters must score at least this on avera
 _AFTER_MIN = 0.0  # before 老师, 女士, 代签收 …
 _CLAUSE_MIN = 0.3
 _AFTER_WEAK_MIN = 0.8  # before 明天, 已经, 付 …
+_LIST_BEFORE_MIN = 0.0  # a name read backwards from a separator before a found name
 _BEFORE_WEAK = frozenset("天了")  # 今天王芳, 给了王芳 (as well as _BEFORE_NAME)
 
 
@@ -229,9 +244,11 @@ def find_names(text: str) -> list[Name]:
     found: dict[int, Name] = {}
 
     def add(start: int, end: int, score: float) -> None:
-        if start not in found or found[start].end < end:
-            found[start] = Name(start, end, score)
+        if start in found and found[start].end >= end:
+            return  # known: its list neighbours were looked for when it was added
+        found[start] = Name(start, end, score)
         _list_after(text, end, model, add)
+        _list_before(text, start, model, add)
 
     hits: dict[str, list[tuple[int, int]]] = {"cues": [], "verbs": [], "after": [], "after_weak": []}
     for index, start, end in model.automaton.find_matches_as_indexes(text, overlapping=True):
@@ -241,17 +258,25 @@ def find_names(text: str) -> list[Name]:
     leads |= {model.gap.match(text, end).end() for end in leads}
     for _, end in hits["cues"]:
         pos = model.gap.match(text, end).end()  # the gap may be empty
-        if _starts_name(text, pos):
+        if _starts_name(text, pos) and not (model.tags.get(text[pos]) == "c" and model.freq.get(text[pos + 1:pos + 3])):
+            # (抬头和税号, 联系人及电话: a conjunction joining two labels is no surname)
             got = model.read(text, pos, strict=False, cued=True)
             if got and got[1] > -2.5:
                 add(pos, got[0], _CUE_SCORE)
                 continue
-        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
+        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos, western=True)):
             add(pos, latin, _CUE_SCORE)
+        elif handle := _handle(text, pos, model):
+            add(pos, handle, _CUE_SCORE)
     if _LATIN_GATE.search(text):
         for m in model.latin_cue.finditer(text):
-            if latin := model.latin(text, m.end()):
+            if latin := model.latin(text, m.end(), western=True):
                 add(m.end(), latin, _CUE_SCORE)
+        for m in _LATIN_NAME.finditer(text):  # Maria Wang代收: before a word that follows names
+            if (m.start() == 0 or not text[m.start() - 1].isascii() or not text[m.start() - 1].isalnum()) and \
+                    model.after.match(text, m.end()) and not model.not_after.match(text, m.end()) and \
+                    (latin := model.latin(text, m.start(), western=True)):
+                add(m.start(), latin, _MODEL_SCORE)
     if "小" in text:
         for m in model.xiao.finditer(text):
             add(m.start(), m.end(), _CUE_SCORE)
@@ -320,7 +345,65 @@ def find_names(text: str) -> list[Name]:
         if out and start < out[-1].end:
             continue
         out.append(name)
-    return out
+    return _repeated(text, out)
+
+
+def _repeated(text: str, names: list[Name]) -> list[Name]:
+    """A name found once is a name wherever else the text writes it (收货人葛 婷……就写葛婷): a later
+    mention often has no cue of its own. Only names of two or more Han characters that are no word of
+    jieba's dictionary (a surname alone, 韩 of 韩师傅, would match every 韩; 桂花, 燕麦 taken for names
+    once should not be taken everywhere), and only a mention that ends where a name may end (not 桂花香)."""
+    if not names:
+        return names
+    model = _get_model()
+    forms = {f for n in names if len(f := text[n.start:n.end].translate(_JOINERS)) >= 2 and _HAN_RUN.fullmatch(f)
+             and not model.freq.get(f)}
+    extra = []
+    for form in forms:
+        at = text.find(form)
+        while at != -1:
+            end = at + len(form)
+            if not any(n.start < end and at < n.end for n in names + extra) and (
+                    end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME
+                    or model.after.match(text, end)) and not (at and model.ordinary(text[at - 1:at + 1])):
+                extra.append(Name(at, end, _MODEL_SCORE))
+            at = text.find(form, end)
+    return sorted(names + extra, key=lambda n: n.start) if extra else names
+
+
+def _handle(text: str, pos: int, model: _Model) -> int | None:
+    """After a cue, a handle of 小 or 阿 and one character standing alone (助播阿彩, 客服小满：): the name a
+    shop's staff go by, gold like a name; its end, or None. Not a common or non-name word (阿里, 小时)."""
+    end = pos + 2
+    if end > len(text) or text[pos] not in "小阿" or not _HAN.match(text[pos + 1]):
+        return None
+    if end < len(text) and _HAN.match(text[end]) and text[end] not in _AFTER_NAME:
+        return None
+    word = text[pos:end]
+    freq = model.freq.get(word, 0)
+    if word in model.stop or freq >= _COMMON_FREQ or model.title.fullmatch(word) or model.title.fullmatch(word[1]) \
+            or (freq and model.tags.get(word) not in _NAME_TAGS):
+        return None  # 阿姨, 小姐(姐), 阿哥, 小妹: titles and kin, though jieba tags some as names
+    return end
+
+
+def _list_before(text: str, start: int, model: _Model, add) -> None:  # type: ignore[no-untyped-def]
+    """A name right before a list separator that precedes a name is a name too (王芳、李强, 鲍文静和蒋一帆):
+    the earlier name may have no cue of its own (分别是王芳、…). It must start at a break, a cue or a
+    character that stands before names, and read as a name from there to the separator."""
+    sep = start - 1
+    if sep < 2 or text[sep] not in _LIST_SEP_BEFORE:
+        return
+    for size in (3, 2, 4):
+        pos = sep - size
+        if pos < 0 or not _starts_name(text, pos) or text[pos] in model.not_title_surname:
+            continue  # (黑樱桃、黑醋栗: a surname that is also a word starts no name found this way)
+        if pos and _HAN.match(text[pos - 1]) and (text[pos - 1] not in _BEFORE_NAME or model.ordinary(text[pos - 1:pos + 1])):
+            continue
+        got = model.read(text, pos, strict=True, weak=1)
+        if got and got[0] == sep and got[1] >= _LIST_BEFORE_MIN:
+            add(pos, sep, _CUE_SCORE)
+            return
 
 
 def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignore[no-untyped-def]

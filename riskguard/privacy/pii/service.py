@@ -30,8 +30,8 @@ DEFAULT_THRESHOLD = 0.5
 # What is masked before screened content or a store description is stored: identifiers, contacts, cards
 # and addresses (after the province and city they may keep). Not PERSON (masking a guess would blank
 # brand and product names) nor URL/IP.
-MASKED_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "BANK_CARD", "CREDIT_CARD", "EMAIL_ADDRESS", "WECHAT_ID",
-                   "QQ_NUMBER", "CN_USCC", "CN_PASSPORT", "LOCATION")
+MASKED_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "PHONE_NUMBER", "BANK_CARD", "CREDIT_CARD", "EMAIL_ADDRESS",
+                   "WECHAT_ID", "QQ_NUMBER", "CN_USCC", "CN_PASSPORT", "LOCATION")
 MASK_CHAR = "*"
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from riskguard.cn_identifiers import (
+    cn_landline_valid,
     cn_mobile_valid,
     luhn_valid,
     normalize_id,
@@ -124,6 +125,27 @@ def test_mobile_must_pass(value: str) -> None:
                                    "+1 415 555 0100", "11111111111", "23800138000"])
 def test_mobile_must_fail(value: str) -> None:
     assert not cn_mobile_valid(value)
+
+
+@pytest.mark.parametrize("value", [
+    "010-62758391", "01062758391", "028 8554 1623", "0571-88213467", "(0755)26731980", "（０７５５）２６７３１９８０",
+    "+86 10 62758391", "+86-571-88213467", "+86 (0)571 88213467", "0086 10 6275 8391", "+8657188213467",
+    "0931-1234567",  # a 7-digit local number where the area has them
+])
+def test_landline_must_pass(value: str) -> None:
+    assert cn_landline_valid(value)
+
+
+@pytest.mark.parametrize("value", [
+    "400-820-8820", "4008208820", "800-810-8888", "95554", "12345", "10086",  # hotlines and short codes
+    "13800138000", "+86 138 0013 8000",  # mobiles are CN_MOBILE's
+    "2026112345",  # no trunk 0 and no country code: not written as a landline
+    "0755-1234567", "0571-8821346",  # too short for the area
+    "05718-8213467", "0106-2758391",  # cut somewhere other than after the real area code
+    "", "0", "+1 415 555 0100",
+])
+def test_landline_must_fail(value: str) -> None:
+    assert not cn_landline_valid(value)
 
 
 def test_normalize_mobile() -> None:

@@ -10,6 +10,7 @@ from .bank_card import CnBankCardRecognizer
 from .credit_card import CnCreditCardRecognizer
 from .email import CnEmailRecognizer
 from .ip import CnIpRecognizer
+from .landline import CnLandlineRecognizer
 from .mobile import CnMobileRecognizer
 from .passport import CnPassportRecognizer
 from .person import CnPersonRecognizer
@@ -26,6 +27,7 @@ __all__ = [
     "CnCreditCardRecognizer",
     "CnEmailRecognizer",
     "CnIpRecognizer",
+    "CnLandlineRecognizer",
     "CnMobileRecognizer",
     "CnPassportRecognizer",
     "CnQqNumberRecognizer",
@@ -44,6 +46,7 @@ __all__ = [
 PATTERN_RECOGNIZERS: tuple[type[CnPatternRecognizer], ...] = (
     CnResidentIdRecognizer,
     CnMobileRecognizer,
+    CnLandlineRecognizer,
     CnUsccRecognizer,
     CnPassportRecognizer,
     CnBankCardRecognizer,
