@@ -4,6 +4,7 @@
     .venv/bin/python bench/pii_eval.py --split test         # the held-out half: report only
     .venv/bin/python bench/pii_eval.py --split extra        # eval/pii/extra_dev.txt, a second dev set
     .venv/bin/python bench/pii_eval.py --split extra2       # eval/pii/extra_dev2.txt, a third (chat logs)
+    .venv/bin/python bench/pii_eval.py --split extra3       # eval/pii/extra_dev3.txt, a fourth (rare forms)
     .venv/bin/python bench/pii_eval.py --split round2       # eval/pii/round2.txt, all of it
     .venv/bin/python bench/pii_eval.py --split round2-dev   # its dev half (tune here)
     .venv/bin/python bench/pii_eval.py --split round2-test  # its test half: report only
@@ -41,6 +42,7 @@ CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
 # round3 is held out: report only).
 EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
+         "extra3": _HERE.parent / "eval" / "pii" / "extra_dev3.txt",
          "round2": _HERE.parent / "eval" / "pii" / "round2.txt",
          "round3": _HERE.parent / "eval" / "pii" / "round3.txt"}
 # Halves of an inline set, dealt by ``split_halves``: split name -> (set, half).
