@@ -50,6 +50,7 @@ _DOTS = "·•・"
 # there, rare as a word, is a name here. Not 小 (小熊, 小麦, 小米 are things as often as people).
 _FAMILIAR_FREQ = 60
 _PROPER_TAGS = NAME_TAGS | {"nrt", "nz", "ns"}  # transliterated names are made of these (努尔, 力克)
+_KIN = frozenset(("妹妹", "姐姐", "哥哥", "弟弟", "妈妈", "爸爸", "奶奶", "爷爷", "姥姥", "舅舅", "叔叔", "阿姨"))
 _DOTTED = regex.compile(rf"\p{{Han}}[{_DOTS}]\p{{Han}}")
 
 
@@ -208,6 +209,8 @@ def dotted(text: str, leads: set[int], model: _Model) -> list[tuple[int, int]]:
         starts = [x for x in leads if run <= x < dot - 1]
         if starts:
             start = max(starts)
+            if text[start - 1:start + 1] in _KIN:
+                start += 1  # 我妹妹热依拉·…: the lead was 我妹, the kin word goes on one character
         elif dot - run <= 6 and (run == 0 or not HAN.match(text[run - 1])) and model.after.match(text, end):
             start = run  # 阿不都·热合曼说
         else:

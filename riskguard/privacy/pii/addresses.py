@@ -86,10 +86,16 @@ _ROUTE_CUES = frozenset("到去往至回")
 # Before or in the clause after a place-only chain: the place is a business's, not a person's.
 _BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|总部|仓库|我们店|我司|我们)(?:\p{Han}{0,3})$")
 _BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
-# Before any address: a business giving its own (本店地址：…, 我们公司位于…), published for customers, not a
-# person's. A form's label (店铺地址, 经营地址, 销售方地址) is not this: the corpus marks those addresses.
-_OWN_PLACE = regex.compile(r"(?:本店|我店|我们店|我们的店|实体店|本公司|我司|我们公司|本厂)"
-                           r"(?:的)?(?:地址|位于|坐落于|在)[：:\s]*(?:是|为)?[：:\s]*$")
+# Before any address: a business giving its own (本店地址：…, 我们公司位于…), published for customers, or a
+# form's label for a business's own place (经营地址, 注册地址, 门店地址, 仓库地址, 开户行, 活动地点): not a
+# person's (round2's and round3's convention; a person's home in a form, 经营者住址 or 家庭住址, still is).
+_OWN_PLACE = regex.compile(r"(?:(?:本店|我店|我们店|我们的店|实体店|本公司|我司|我们公司|本厂)"
+                           r"(?:的)?(?:地址|位于|坐落于|在)"
+                           r"|(?:经营|注册|营业|门店|店铺|仓库|公司注册|企业注册)(?:地址|地)|开户(?:行|银行|网点)"
+                           r"|(?:活动|举办|会议|展会|比赛)(?:地点|地址|场馆))"
+                           r"[：:\s]*(?:是|为|在)?[：:\s]*\p{Han}{0,10}?$")
+# After a place: it names a bank's branch (苏州工业园区支行), not where someone is.
+_BRANCH_AFTER = regex.compile(r"\p{Han}{0,6}?(?:支行|分行|营业部|分理处|储蓄所)")
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?\s]")
 # Strong starts without a division: a road and its number, an estate and its building.
 _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"
@@ -227,7 +233,7 @@ def find_addresses(text: str) -> list[Address]:
                                                       or _TRIP_CUE.search(text, max(0, start - 3), start)):
             continue  # a short county name (大冶, 海门) starts an address only right after a cue
         end, street, town = _chain(text, start, found)
-        if _OWN_PLACE.search(text, max(0, start - 12), start):
+        if _OWN_PLACE.search(text, max(0, start - 22), start):
             last_end = end  # and no address inside it either
             own.append((start, end))
         elif _keep(text, start, end, street or town, cued=False, out=out, found=found):
@@ -257,6 +263,9 @@ def find_addresses(text: str) -> list[Address]:
         if how == "cue" and not any(_PARTS[k].match(text, start) for k in ("road", "estate", "village")):
             continue
         end, street, town = _chain(text, start, found)
+        if _OWN_PLACE.search(text, max(0, start - 22), start):
+            taken.append((start, end))  # a business's own place, written without a division
+            continue
         if any(start < s < end for s, _ in taken):
             continue  # runs into an address found from its division: that one starts later, and is it
         if how == "building" and not _BUILDING_TRIGGER.search(text, start, end):
@@ -308,7 +317,7 @@ def _keep(text: str, start: int, end: int, specific: bool, *, cued: bool, out: l
     A chain with a street or a town is; a chain of divisions only when a cue says someone is or goes
     there, and not when it is a route (石家庄到北京), a shop's or company's place (我们公司位于…, 在雁塔区
     都有仓库) or a product's origin (西湖龙井)."""
-    if end <= start:
+    if end <= start or _BRANCH_AFTER.match(text, end):
         return False
     if not specific:
         cue = None if cued else _CUE.search(text, max(0, start - 6), start)

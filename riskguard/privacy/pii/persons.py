@@ -35,6 +35,7 @@ import regex
 import yaml
 from pypinyin import Style, lazy_pinyin
 
+from ._minority import minority_names
 from ._name_forms import AFTER_NAME as _AFTER_NAME
 from ._name_forms import BEFORE_NAME as _BEFORE_NAME
 from ._name_forms import COMMON_FREQ as _COMMON_FREQ
@@ -62,6 +63,12 @@ _LATIN_CUES = ("name", "receiver", "ship to", "invoice to", "legal representativ
                "ms", "miss", "dear", "cardholder", "payee", "consignee", "hi", "hello", "hey")
 _CUE_GAP = r"[：:\s]*(?:一下|还是|也是|就是|是|为|改为|改成|换成|写的是|写的|填的是|填的|写成|写|填)?[：:\s]*"
 _CUE_SCORE = 0.9
+# Surnames as Hong Kong, Macau, Taiwan and overseas Chinese spell them (Wong, Chan, Hsu), besides pinyin.
+_ROMANISED_TEXT = (
+    "wong chan cheung leung lam ho lee ng tse yip chow lau kwok tsang fung chu lai yeung mak choi siu hui poon"
+    " au kwan lo law tam yuen koo szeto auyeung chiu chung hung kong kwong man mok pang tong tsui wai yau"
+    " hsu chang tsai chiang kuo hsieh chou chen hsiao tseng chien chao hung kao")
+_ROMANISED = frozenset(_ROMANISED_TEXT.split())
 _FULL_NAME_NEXT = regex.compile(r"[，,\s]*(?:叫|名叫|全名|名字)")
 _CUED_FREQ = 1000  # after a cue and before a break, a dictionary word less frequent than this may be a name
 _SPLIT_FREQ = 500  # a word this frequent starting at a given name's last character takes that character
@@ -124,7 +131,7 @@ class _Model:
                                        regex.IGNORECASE)
         self.doubles = regex.compile(doubles)
         self.surname_pinyin = frozenset(lazy_pinyin(s, style=Style.NORMAL)[0] for s in SINGLE_SURNAMES) | \
-            frozenset("".join(lazy_pinyin(s, style=Style.NORMAL)) for s in DOUBLE_SURNAMES)
+            frozenset("".join(lazy_pinyin(s, style=Style.NORMAL)) for s in DOUBLE_SURNAMES) | _ROMANISED
         chars = [c for c, s in self.char_score.items() if s > 0 and len(c) == 1 and _HAN.match(c)]
         self.syllables = frozenset(lazy_pinyin("".join(chars), style=Style.NORMAL))
 
@@ -333,6 +340,8 @@ def find_names(text: str) -> list[Name]:
     if "·" in text or "•" in text or "・" in text:
         for start, end in dotted(text, leads, model):
             add(start, end, _MODEL_SCORE)
+    for start, end in minority_names(text, leads):  # 格桑卓玛 (桑卓玛 would be read from 桑 on)
+        add(start, end, _CUE_SCORE)
     occupied = [(n.start, n.end) for n in found.values()]
     after_at = {start for start, _ in hits["after"] + hits["after_weak"] if not model.not_after.match(text, start)}
     for start, end, score in sentence_names(text, leads, after_at, model) + titled(text, leads, model):

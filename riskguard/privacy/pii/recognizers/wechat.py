@@ -21,7 +21,8 @@ _HAN_WORDS = (r"(?:微信(?:号码?)?|薇信|威信|徽信|维信|v信|加\s*v|[
               r"|[微薇威](?=\s*[:：])"
               r"|(?<![A-Za-z0-9])v\s*[\p{So}\p{Sk}]?\s*(?=[:：]))\s*(?:号|id)?\s*(?:也行|也可以|也可|也是|就是|是)?"
               r"\s*[:：]?\s*")
-_LATIN_WORDS = r"(?<![A-Za-z0-9])(?:vx|wx|weixin|wechat(?:\s*id)?)(?:\s*号?\s*[:：]\s*|\s+|号\s*)"
+# A particle may stand between the word and the ID (加个vx吧 abc123, vx呀：abc123).
+_LATIN_WORDS = (r"(?<![A-Za-z0-9])(?:vx|wx|weixin|wechat(?:\s*id)?)(?:[吧呗呀啊哈嘛哦]\s*[:：]?\s*|\s*号?\s*[:：]\s*|\s+|号\s*)")
 WECHAT_LOOKBEHIND = rf"(?<={_HAN_WORDS}|{_LATIN_WORDS})"
 
 
