@@ -5,6 +5,7 @@
     .venv/bin/python bench/pii_eval.py --split extra        # eval/pii/extra_dev.txt, a second dev set
     .venv/bin/python bench/pii_eval.py --split extra2       # eval/pii/extra_dev2.txt, a third (chat logs)
     .venv/bin/python bench/pii_eval.py --split extra3       # eval/pii/extra_dev3.txt, a fourth (rare forms)
+    .venv/bin/python bench/pii_eval.py --split extra3-batch2  # its second batch alone (extra3-batch1 too)
     .venv/bin/python bench/pii_eval.py --split round2       # eval/pii/round2.txt, all of it
     .venv/bin/python bench/pii_eval.py --split round2-dev   # its dev half (tune here)
     .venv/bin/python bench/pii_eval.py --split round2-test  # its test half: report only
@@ -47,6 +48,8 @@ EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "round3": _HERE.parent / "eval" / "pii" / "round3.txt"}
 # Halves of an inline set, dealt by ``split_halves``: split name -> (set, half).
 HALVES = {"round2-dev": ("round2", "dev"), "round2-test": ("round2", "test")}
+# Batches of an inline set, by the ``# Batch N`` comments in it: split name -> (set, batch number).
+BATCHES = {"extra3-batch1": ("extra3", 1), "extra3-batch2": ("extra3", 2)}
 _MARKED = re.compile(r"\[\[([A-Z_]+)\|([^\]]+)\]\]")
 
 
@@ -89,8 +92,10 @@ def score(samples: list[Sample], service: PiiService, entities: tuple[str, ...])
 
 def load_extra(split: str) -> list[dict]:
     """eval/pii/extra_dev*.txt or round2.txt: one text a line, gold spans written inline as ``[[TYPE|value]]``."""
-    rows, genre = [], ""
+    rows, genre, batch = [], "", 0
     for number, line in enumerate(EXTRA[split].read_text("utf-8").splitlines(), 1):
+        if line.startswith("# Batch "):
+            batch += 1
         if line.startswith("## "):
             genre = line[3:].strip()
         if not line.strip() or line.startswith("#"):
@@ -103,7 +108,8 @@ def load_extra(split: str) -> list[dict]:
             spans.append([m.group(1), start, start + len(m.group(2))])
             pos = m.end()
         parts.append(line[pos:])
-        rows.append({"id": f"{split}-{genre}-{number}", "genre": genre, "text": "".join(parts), "spans": spans})
+        rows.append({"id": f"{split}-{genre}-{number}", "genre": genre, "text": "".join(parts), "spans": spans,
+                     "batch": batch})
     return rows
 
 
@@ -123,6 +129,9 @@ def load_corpus(split: str) -> list[dict]:
     if split in HALVES:
         name, half = HALVES[split]
         return [r for r in split_halves(load_extra(name)) if r["split"] == half]
+    if split in BATCHES:
+        name, batch = BATCHES[split]
+        return [r for r in load_extra(name) if r["batch"] == batch]
     if split in EXTRA:
         return load_extra(split)
     rows = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines() if line.strip()]
@@ -199,7 +208,7 @@ def run_corpus(split: str, quiet: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=("dev", "test", "all", *EXTRA, *HALVES),
+    parser.add_argument("--split", choices=("dev", "test", "all", *EXTRA, *HALVES, *BATCHES),
                         help="score the hand-written corpus eval/pii/corpus.jsonl instead of the generated set")
     parser.add_argument("--quiet", action="store_true", help="with --split: the table only")
     parser.add_argument("--n", type=int, default=3000)
