@@ -48,15 +48,15 @@ _PARTS = {
                           r"|道(?=\d+号))"  # 鞍山西道320号 (Tianjin's 道 roads)
                           rf"|\d{{2,3}}[国省县]道|[GS]\d{{1,4}}|{_BODY}{{1,4}}?段)"
                           r"(?:[东南西北中]?[一二三四五六七八九十\d]+段|[东南西北中]段|[东南西北中](?=\d+号))?"),
-    "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队)"),
+    "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队|社)"),  # 3社: a Sichuan village group
     "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?|{_BODY}{{2,6}}?\d{{1,4}})"
                             rf"(?:{_ESTATE})(?:{_ESTATE})*|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)|\d{{1,2}}门(?=\d{{3,4}})"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
-    "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|路口|口)?"),
+    "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|十字路口|十字|路口|口)?"),
     "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|大堂|大厅|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
-                              r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭)"),
+                              r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭|自提柜|智能柜|快递箱|速递易柜?)"),
 }
 _NAMED_KINDS = ("admin", "village", "road", "estate")
 _ROOM = regex.compile(r"\d{2,5}(?!\d)")  # a bare room number, only right after a building or unit
@@ -87,11 +87,12 @@ _ROUTE_CUES = frozenset("到去往至回")
 _BUSINESS_BEFORE = regex.compile(r"(?:公司|本店|门店|店铺|工厂|厂家|总部|仓库|我们店|我司|我们)(?:\p{Han}{0,3})$")
 _BUSINESS_AFTER = regex.compile(r"仓库|仓|门店|分店|工厂|总部|分公司|有店|都有|营业|欢迎|发货")
 # Before any address: a business giving its own (本店地址：…, 我们公司位于…), published for customers, or a
-# form's label for a business's own place (经营地址, 注册地址, 门店地址, 仓库地址, 开户行, 活动地点): not a
-# person's (round2's and round3's convention; a person's home in a form, 经营者住址 or 家庭住址, still is).
+# form's label for a business's own place (注册地址, 门店地址, 仓库地址, 开户行, 活动地点): not a person's
+# (round2's and round3's convention; a person's home in a form, 经营者住址 or 家庭住址, still is). 经营地址 and
+# 店铺地址 are not here: corpus.jsonl and extra_dev.txt mark those as gold, round2/round3 do not (open question).
 _OWN_PLACE = regex.compile(r"(?:(?:本店|我店|我们店|我们的店|实体店|本公司|我司|我们公司|本厂)"
                            r"(?:的)?(?:地址|位于|坐落于|在)"
-                           r"|(?:经营|注册|营业|门店|店铺|仓库|公司注册|企业注册)(?:地址|地)|开户(?:行|银行|网点)"
+                           r"|(?:注册|营业|门店|仓库|公司注册|企业注册)(?:地址|地)|开户(?:行|银行|网点)"
                            r"|(?:活动|举办|会议|展会|比赛)(?:地点|地址|场馆))"
                            r"[：:\s]*(?:是|为|在)?[：:\s]*\p{Han}{0,10}?$")
 # After a place: it names a bank's branch (苏州工业园区支行), not where someone is.
