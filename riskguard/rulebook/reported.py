@@ -85,15 +85,22 @@ _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|
               r"|的(?:都|均|一律)(?:要|请|需|应|得)?(?:警惕|提防|远离)"
               # … or to keep away from whoever says it (谁跟你说包过你就离他远点, 说保本的你千万别信)
               r"|(?:你|您|你们)(?:就|千万|最好|赶紧)?(?:离(?:他|她|他们|她们|这种人|这种机构|这家|这些人)远(?:点|1点|些)|别信|不要信|拉黑)"
-              # … or reported as sanctioned (某公司因宣称“国家级产品”被罚款20万元)
-              r"|被(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架))")
+              # … or reported as sanctioned, by a named authority or not (某公司因宣称“国家级产品”被罚款20万元,
+              # …被市场监管部门罚款3万元)
+              rf"|被[{_HAN}]{{0,10}}?(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架))")
 # A warning notice: its heading (the first characters, or a 【…】 label) says it warns consumers, reports a
 # case or refutes a rumour (【农资店提醒】, 社区反诈提醒:, 【消费提示】, 【案例】). The claims such a notice
 # quotes are the conduct it warns against, not an offer; a shop's 温馨提示/友情提醒 is not such a heading.
 _NOTICE_HEAD = (r"^[\s【\[(（]*(?:[^\n】\]:：]{0,12}?(?<!温馨)(?<!友情)(?<!友好)"
                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|避坑|科普))")
+# A notice's own label: the heading is only a warning, a case report or a rumour refuted (【通报】, 【案例】,
+# 【3·15提醒】, 社区反诈提醒:), not a longer label the word merely begins (【案例分享】, 【避坑指南】), which may
+# head an ad, nor a seller's own 风险提示/重要提示. Such a text, with no purchase path, is not an advertisement
+# (广告法 Art. 2): it owes none of an ad's mandated warnings or labels.
+_NOTICE_LABEL = (r"^[\s【\[(（]*[^\n】\]:：,，.。!！?？;；]{0,12}?(?<!温馨)(?<!友情)(?<!友好)(?<!风险)(?<!重要)(?<!特别)(?<!购买)"
+                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗)\s*[】\]）):：]")
 # The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
-_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|"
+_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|"
            r"违法|违规|不会承诺|不得(?!不)|虚假")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
@@ -135,10 +142,12 @@ class Reported:
         self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
         self.so_called_re = re.compile(r"所谓的?\s*$")
         self.citation_re = re.compile(_CITATION)
-        self.others_act_re = re.compile(_alt(_OTHERS_ACT, fold))
+        # 宣称 reports another's assertion (某公司在官网宣称…), not the speaker's own (我们宣称…)
+        self.others_act_re = re.compile(rf"{_alt(_OTHERS_ACT, fold)}|(?<!我们)(?<!咱们)(?<!本店)(?<!本品)(?<!我)宣称")
         self.condemned_re = re.compile(_CONDEMNED)
         self.turn_re = re.compile(_alt(_TURN, fold))
         self.notice_re = re.compile(_NOTICE_HEAD)
+        self.notice_label_re = re.compile(_NOTICE_LABEL)
         self.beware_re = re.compile(_BEWARE)
 
     def answered_no(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None],
@@ -189,6 +198,11 @@ class Reported:
         stop = min(len(full), close + 60)
         return bool(self.beware_re.search(full, max(0, opening - 12), opening)
                     or self.beware_re.search(full, close + 1, stop))
+
+    def notice(self, full: str) -> bool:
+        """Whether the text opens with a notice's own label (【通报】, 【案例】, 社区反诈提醒:): a warning or a case
+        report, not an ad, so a document-level rule about what an ad must carry does not apply to it."""
+        return bool(self.notice_label_re.match(full))
 
     def others_act(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         """Whether an impersonation, a suspicion or another's assertion before the match in its sentence makes
