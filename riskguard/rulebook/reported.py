@@ -66,6 +66,8 @@ _KIND_NOUNS = ["之类的", "之类", "这类", "这种", "这样的", "一类�
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'"}
 _SYMMETRIC = frozenset('"\'')
 _CLOSING = frozenset(_QUOTES.values())
+# Further quoted items after a closing quote (“最低价”“第一”, 『包过』、『保分』): one list, named together.
+_MORE_QUOTES = r"(?:\s?[、,和及与或]?\s?[“「『‘\"'][^”」』’\"'\n]{1,14}[”」』’\"'])+"
 _CITATION = (rf"(?:(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
              rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?"
              # a statute named by its title after 根据/依据/按照 (根据《国旗法》，…): the same quotation
@@ -87,7 +89,7 @@ _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|
               r"|(?:你|您|你们)(?:就|千万|最好|赶紧)?(?:离(?:他|她|他们|她们|这种人|这种机构|这家|这些人)远(?:点|1点|些)|别信|不要信|拉黑)"
               # … or reported as sanctioned, by a named authority or not (某公司因宣称“国家级产品”被罚款20万元,
               # …被市场监管部门罚款3万元)
-              rf"|被[{_HAN}]{{0,10}}?(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架))")
+              rf"|被[{_HAN}]{{0,10}}?(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架|判(?:赔|处|令|决)))")
 # A warning notice: its heading (the first characters, or a 【…】 label) says it warns consumers, reports a
 # case or refutes a rumour (【农资店提醒】, 社区反诈提醒:, 【消费提示】, 【案例】). The claims such a notice
 # quotes are the conduct it warns against, not an offer; a shop's 温馨提示/友情提醒 is not such a heading.
@@ -98,9 +100,9 @@ _NOTICE_HEAD = (r"^[\s【\[(（]*(?:[^\n】\]:：]{0,12}?(?<!温馨)(?<!友情)(
 # head an ad, nor a seller's own 风险提示/重要提示. Such a text, with no purchase path, is not an advertisement
 # (广告法 Art. 2): it owes none of an ad's mandated warnings or labels.
 _NOTICE_LABEL = (r"^[\s【\[(（]*[^\n】\]:：,，.。!！?？;；]{0,12}?(?<!温馨)(?<!友情)(?<!友好)(?<!风险)(?<!重要)(?<!特别)(?<!购买)"
-                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗)\s*[】\]）):：]")
+                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|召回(?:公告|通知|声明)?)\s*[】\]）):：]")
 # The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
-_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|"
+_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|被判|"
            r"违法|违规|不会承诺|不得(?!不)|虚假")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
@@ -140,6 +142,7 @@ class Reported:
             rf"(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}|{_ADDRESS_ONLY}")
         self.word_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS, fold)})")
         self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
+        self.more_quotes_re = re.compile(_MORE_QUOTES)
         self.so_called_re = re.compile(r"所谓的?\s*$")
         self.citation_re = re.compile(_CITATION)
         # 宣称 reports another's assertion (某公司在官网宣称…), not the speaker's own (我们宣称…)
@@ -183,7 +186,12 @@ class Reported:
         if quote is None:
             return False
         i, j = quote
-        return j >= 0 and bool(self.mention_re.match(full, j + 1) or self.so_called_re.search(full, max(0, i - 6), i))
+        if j < 0:
+            return False
+        # a list of quoted words named together (“最低价”“第一”等词语): the names follow the last quote
+        after = self.more_quotes_re.match(full, j + 1)
+        return bool(self.mention_re.match(full, after.end() if after else j + 1)
+                    or self.so_called_re.search(full, max(0, i - 6), i))
 
     def quoted_in_notice(self, full: str, start: int, end: int) -> bool:
         """Whether the match is quoted (inside “…”, 「…」, '…') by a warning notice: the text is headed as one,

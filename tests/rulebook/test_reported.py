@@ -59,6 +59,9 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("收到写着「好评返现」之类的卡片请联系平台", "好评返现", True),
     ("遇到『手机中毒请立即清理』这类弹窗，请直接关闭", "手机中毒", True),
     ("转运这个说法在广告里不能出现", "转运", True),                       # bare, named as a word
+    ("有商家在标题中使用“最低价”“第一”等词语，平台将下架", "最低价", True),   # a list of quotes named together
+    ("不得使用『包过』、『保分』这类说法", "包过", True),
+    ("“最低价”“第一名”，今天下单再立减", "最低价", False),                    # a list, named as nothing
     ("所谓“量子能量”手环，其实就是普通硅胶", "量子能量", True),
     # a statute quoted on a line that cites it
     ("广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能", "治疗", True),
@@ -88,6 +91,7 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("我们宣称的都是实话：讲师是命题考官", "命题考官", False),                       # … not across a sentence
     ("有商家称讲师是命题考官，被市场监管部门罚款3万元", "命题考官", True),          # sanctioned by a named body
     ("讲师是命题考官，被学员评为最受欢迎老师", "命题考官", False),                  # 被 without a sanction
+    ("被告在直播中称其茶叶“能治糖尿病”，被法院判令赔偿", "治糖尿病", True),          # a court's judgment
     ("网上出现以“某明星推荐”名义宣传本院的视频，本院已向平台投诉", "明星推荐", True),  # a quote complained of
     ("“某明星推荐”，有问题欢迎来电咨询", "明星推荐", False),
     ("有人说喝这个能抗癌，那是谣言，我们从来没这么说过", "抗癌", True),              # named a rumour
@@ -139,6 +143,7 @@ def test_scope_of_prohibitions_and_quantifiers(analyser: tuple[Normaliser, Claus
     ("【3·15提醒】酒类广告里常见的违法说法", True),
     ("社区反诈提醒：上门推销保健品的都是骗局", True),
     ("【消费提示】购买保健食品认准蓝帽子", True),
+    ("【召回公告】我公司生产的布洛芬混悬液因标签印刷错误主动召回", True),
     # a label the word only begins, a seller's own tip or risk statement, or no label at all: may be an ad
     ("【案例分享】退休教师刘阿姨的故事：每天喝一支口服液", False),
     ("【避坑指南】选鱼油看这三点，我们家的鱼油全部达标", False),
