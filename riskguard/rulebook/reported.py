@@ -73,7 +73,9 @@ _CITATION = (rf"(?:(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|
              # a statute named by its title after 根据/依据/按照 (根据《国旗法》，…): the same quotation
              rf"|(?:根据|依据|按照|依照)《[^》]{{2,30}}》(?:的)?(?:相关)?(?:规定|要求)?)\s?[:,]")
 _OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "声称", "谎称", "疑似", "涉嫌", "有人推销", "上门推销",
-               "有人兜售", "兜售"]
+               "有人兜售", "兜售",
+               # another's claim reported as a misrepresentation (把压片糖果说成“降三高”, 吹嘘能治病)
+               "说成", "吹成", "吹嘘", "鼓吹", "宣传成"]
 # The conduct named, after the match in its sentence, as fraud, a violation or superstition: a warning about
 # it (凡是让你扫码付款的都是骗子, '私下交易更便宜'的均属违规行为, 算命改运都是没有科学依据的).
 _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|统统)?(?:可能|很可能|多半|往往|大多)?"
@@ -95,12 +97,15 @@ _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|
 # quotes are the conduct it warns against, not an offer; a shop's 温馨提示/友情提醒 is not such a heading.
 _NOTICE_HEAD = (r"^[\s【\[(（]*(?:[^\n】\]:：]{0,12}?(?<!温馨)(?<!友情)(?<!友好)"
                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|避坑|科普))")
-# A notice's own label: the heading is only a warning, a case report or a rumour refuted (【通报】, 【案例】,
-# 【3·15提醒】, 社区反诈提醒:), not a longer label the word merely begins (【案例分享】, 【避坑指南】), which may
-# head an ad, nor a seller's own 风险提示/重要提示. Such a text, with no purchase path, is not an advertisement
+# A notice's own label: the heading is only a warning, a case report, a judgment or a rumour refuted (【通报】,
+# 【案例】, 【3·15提醒】, 社区反诈提醒:, 【判决】), or a news report's opening (本报讯, 记者调查发现); not a
+# longer label the word merely begins (【案例分享】, 【避坑指南】), which may head an ad, nor a seller's own
+# 风险提示/重要提示. Such a text, with no purchase path, is not an advertisement
 # (广告法 Art. 2): it owes none of an ad's mandated warnings or labels.
 _NOTICE_LABEL = (r"^[\s【\[(（]*[^\n】\]:：,，.。!！?？;；]{0,12}?(?<!温馨)(?<!友情)(?<!友好)(?<!风险)(?<!重要)(?<!特别)(?<!购买)"
-                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|召回(?:公告|通知|声明)?)\s*[】\]）):：]")
+                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|召回(?:公告|通知|声明)?|判决|新闻|快讯)\s*[】\]）):：]"
+                # … or a news report's opening (本报讯, 据新华社报道, 记者调查发现)
+                r"|^\s*(?:本报讯|新华社|据[^\n,，。]{1,12}?报道|记者[^\n,，。]{0,8}?(?:调查|走访|暗访|获悉|了解到|发现))")
 # The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
 _BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|被判|"
            r"违法|违规|不会承诺|不得(?!不)|虚假")

@@ -92,6 +92,8 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("有商家称讲师是命题考官，被市场监管部门罚款3万元", "命题考官", True),          # sanctioned by a named body
     ("讲师是命题考官，被学员评为最受欢迎老师", "命题考官", False),                  # 被 without a sanction
     ("被告在直播中称其茶叶“能治糖尿病”，被法院判令赔偿", "治糖尿病", True),          # a court's judgment
+    ("一些直播间把普通压片糖果说成“降三高”，专家提醒不要轻信", "降三高", True),       # a misrepresentation reported
+    ("这款压片糖果能降三高，专家都说好", "降三高", False),
     ("网上出现以“某明星推荐”名义宣传本院的视频，本院已向平台投诉", "明星推荐", True),  # a quote complained of
     ("“某明星推荐”，有问题欢迎来电咨询", "明星推荐", False),
     ("有人说喝这个能抗癌，那是谣言，我们从来没这么说过", "抗癌", True),              # named a rumour
@@ -144,6 +146,10 @@ def test_scope_of_prohibitions_and_quantifiers(analyser: tuple[Normaliser, Claus
     ("社区反诈提醒：上门推销保健品的都是骗局", True),
     ("【消费提示】购买保健食品认准蓝帽子", True),
     ("【召回公告】我公司生产的布洛芬混悬液因标签印刷错误主动召回", True),
+    ("记者调查发现，一些直播间把压片糖果说成“降三高”", True),
+    ("本报讯 市场监管局近日公布一批虚假宣传案例", True),
+    ("【判决】某区法院判决：某商家宣称“全网最低价”构成虚假宣传", True),
+    ("我们的记者同款面霜，今天特价", False),
     # a label the word only begins, a seller's own tip or risk statement, or no label at all: may be an ad
     ("【案例分享】退休教师刘阿姨的故事：每天喝一支口服液", False),
     ("【避坑指南】选鱼油看这三点，我们家的鱼油全部达标", False),
