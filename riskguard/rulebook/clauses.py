@@ -189,6 +189,10 @@ _ANY_GAP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:任何|一切)[\u4e00-\u9fff“�
 # the next item, so the number numbers shades or models, it ranks nothing.
 _SERIES = re.compile(r"\s?[\u4e00-\u9fff]{1,6}\s?[、,/|·\s]\s?(?:no\.?|#|n°)\s?\d")
 _QUANTIFIED = re.compile(r"(?:任何|一切)[\u4e00-\u9fff“”「」『』\"'、]{0,8}$")
+# The rest of a clause that turns a group of buyers away (…的别买, …的朋友不要拍, …的就别下单了).
+_NOT_FOR = re.compile(r"[\u4e00-\u9fff]{0,6}?的?(?:朋友|人|姐妹|家人|宝宝|宝子)?们?(?:就|千万|请|暂时)?"
+                      r"(?:别|不要|不用|不建议|勿|不适合)(?:来)?(?:买|拍|下单|购买|入手|囤|冲|使用|用)"
+                      r"(?:了|啊|哈|哦|呀)*[\s,.!?;~…|—，。！？；～]*$")
 _YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
 _ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
@@ -220,7 +224,12 @@ class TextClauses:
         """Whether the match starting at ``start`` is not asserted: a negation cue before it in its clause
         governs it, or it sits in a question (one answered no, when ``end`` is given: see ``reported``)."""
         return self._cue_governs(start) or self.asked(start) or (
-            end is not None and self.answered_no(start, end))
+            end is not None and (self.answered_no(start, end) or self.told_not_to_buy(start, end)))
+
+    def told_not_to_buy(self, start: int, end: int) -> bool:
+        """Whether the match only describes whom the clause tells not to buy (想减肥的别买, 孕妇不要拍): the
+        words name the buyers turned away, the goods are not said to do it."""
+        return bool(_NOT_FOR.match(self.full, end, self.clause(start)[1]))
 
     def answered_no(self, start: int, end: int) -> bool:
         """Whether the match sits in an A-not-A question that the next clause answers no."""

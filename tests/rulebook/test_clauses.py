@@ -60,6 +60,25 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     assert a.analyse(full).negated(start) is negated
 
 
+@pytest.mark.parametrize(("text", "word", "negated"), [
+    # the words only describe the buyers a clause turns away
+    ("就是好吃，不能减肥，想减肥的别买。", "减肥", True),
+    ("孕妇和想美白的不要拍哈", "美白", True),
+    ("想祛斑的朋友就别下单了", "祛斑", True),
+    # … not when the buyers are told to buy, or the clause goes on after 别买
+    ("想减肥的快来买", "减肥", False),
+    ("减肥别买贵的，买这款就够", "减肥", False),
+    ("能减肥，别犹豫", "减肥", False),
+])
+def test_buyers_turned_away(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
+                            negated: bool) -> None:
+    normaliser, a = analyser
+    full = normaliser.normalise(text).full.text
+    start = full.index(normaliser.full_term(word))
+    end = start + len(normaliser.full_term(word))
+    assert a.analyse(full).negated(start, end) is negated
+
+
 @pytest.mark.parametrize(("text", "word", "named"), [
     ("第一百货商店周年庆", "第一", True),
     ("北京市第一人民医院的专家", "第一", True),
