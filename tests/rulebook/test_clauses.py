@@ -69,8 +69,13 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     ("想减肥的快来买", "减肥", False),
     ("减肥别买贵的，买这款就够", "减肥", False),
     ("能减肥，别犹豫", "减肥", False),
+    # a cue before a run of effect words that ends in the effect noun denies every one of them
+    ("本品为普通化妆品，无美白祛斑功效，请勿用于破损皮肤", "祛斑", True),
+    ("这款茶没有减肥降脂作用", "降脂", True),
+    ("无刺激美白效果好", "美白", False),                      # the effect praised
+    ("无添加祛斑霜", "祛斑", False),                          # no effect noun
 ])
-def test_buyers_turned_away(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
+def test_buyers_turned_away_and_effects_denied(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
                             negated: bool) -> None:
     normaliser, a = analyser
     full = normaliser.normalise(text).full.text
