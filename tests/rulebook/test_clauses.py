@@ -50,6 +50,8 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("不要以为贵的就好，这款最好", "最好", False),          # … within its clause only
     ("这个药我不跟你说百分百有效", "百分百有效", True),     # refusing to say it disowns it
     ("我们也不说吃了百病不生", "百病不生", True),
+    ("这个蜂蜜就是普通食品，别听别人说什么能治咳嗽", "治咳嗽", True),   # told not to listen to it
+    ("别听他瞎说，这个真能治咳嗽", "治咳嗽", False),                     # … within its clause only
     ("不说别的，这款面霜最好", "最好", False),              # … within its clause only
     ("我不说你也知道这款最好", "最好", False),              # 也 starts a new predicate
 ])

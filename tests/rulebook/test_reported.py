@@ -94,6 +94,9 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("被告在直播中称其茶叶“能治糖尿病”，被法院判令赔偿", "治糖尿病", True),          # a court's judgment
     ("一些直播间把普通压片糖果说成“降三高”，专家提醒不要轻信", "降三高", True),       # a misrepresentation reported
     ("这款压片糖果能降三高，专家都说好", "降三高", False),
+    ("网上有人说我们家是“全网最低价”，这不是我们说的", "全网最低价", True),       # disowned by the speaker
+    ("有人说喝这个能治咳嗽，那是没有根据的", "治咳嗽", True),                       # called groundless
+    ("我们家就是全网最低价，这是我们说的", "全网最低价", False),
     ("网上出现以“某明星推荐”名义宣传本院的视频，本院已向平台投诉", "明星推荐", True),  # a quote complained of
     ("“某明星推荐”，有问题欢迎来电咨询", "明星推荐", False),
     ("有人说喝这个能抗癌，那是谣言，我们从来没这么说过", "抗癌", True),              # named a rumour
