@@ -51,7 +51,7 @@ _CUES = ["不", "没", "没有", "毫无", "绝无", "并无", "从无", "并没
          "不得宣称", "严禁宣称", "禁止宣称", "不宣称", "不涉及", "警惕", "谨防", "防范", "识破", "举报", "当心",
          # a warning not to expect or believe what follows governs the whole of it (别指望喝茶能降血糖)
          "别指望", "不要指望", "不能指望", "别想着", "别以为", "不要以为", "别相信", "不要相信", "别信", "不要信",
-         "别听信", "不要轻信", "切莫",
+         "别听信", "不要轻信", "切莫", "别听", "不要听",
          # … or not to be taken in by it (别被那些说能根治鼻炎的忽悠了)
          "别被", "不要被", "千万别被",
          # … or a refusal to say it, which disowns what follows (我不跟你说百分百有效, 也不说吃了百病不生)
@@ -189,6 +189,15 @@ _ANY_GAP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:任何|一切)[\u4e00-\u9fff“�
 # the next item, so the number numbers shades or models, it ranks nothing.
 _SERIES = re.compile(r"\s?[\u4e00-\u9fff]{1,6}\s?[、,/|·\s]\s?(?:no\.?|#|n°)\s?\d")
 _QUANTIFIED = re.compile(r"(?:任何|一切)[\u4e00-\u9fff“”「」『』\"'、]{0,8}$")
+# 无/没有/并无 … right before a run of effect words (无美白祛斑功效): the run between cue and match is all Han
+# characters or list marks, and after the match the run goes on to the effect noun.
+_EFFECT_CUE = re.compile(r"(?:无|没有|并无|毫无|并没有|不具备|不具有)[\u4e00-\u9fff、和及与/]{1,6}$")
+_EFFECT_NOUN = re.compile(r"[\u4e00-\u9fff、和及与/]{0,6}?(?:的)?(?:功效|作用|效果|功能|疗效)(?:宣称)?"
+                          r"[\s,.!?;~…|)，。！？；、）]*$")
+# The rest of a clause that turns a group of buyers away (…的别买, …的朋友不要拍, …的就别下单了).
+_NOT_FOR = re.compile(r"[\u4e00-\u9fff]{0,6}?的?(?:朋友|人|姐妹|家人|宝宝|宝子)?们?(?:就|千万|请|暂时)?"
+                      r"(?:别|不要|不用|不建议|勿|不适合)(?:来)?(?:买|拍|下单|购买|入手|囤|冲|使用|用)"
+                      r"(?:了|啊|哈|哦|呀)*[\s,.!?;~…|—，。！？；～]*$")
 _YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
 _ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
@@ -220,7 +229,24 @@ class TextClauses:
         """Whether the match starting at ``start`` is not asserted: a negation cue before it in its clause
         governs it, or it sits in a question (one answered no, when ``end`` is given: see ``reported``)."""
         return self._cue_governs(start) or self.asked(start) or (
-            end is not None and self.answered_no(start, end))
+            end is not None and (self.answered_no(start, end) or self.told_not_to_buy(start, end)
+                                 or self._effect_denied(start, end)))
+
+    def _effect_denied(self, start: int, end: int) -> bool:
+        """Whether a cue a few words back denies an effect the match only names: 无/没有/不具有 before a run of
+        effect words that ends its clause with 功效/作用/效果 (无美白祛斑功效, 没有减肥降脂作用): the cue governs
+        the whole noun phrase, not only its first word. Not 无刺激美白效果好 (the clause goes on to praise
+        the effect) nor 无标签散装自制 (no effect noun)."""
+        full = self.full
+        s = self.clause(start)[0]
+        lo = max(s, start - 7)
+        cue = _EFFECT_CUE.search(full, lo, start)
+        return bool(cue and _EFFECT_NOUN.match(full, end, self.clause(start)[1]))
+
+    def told_not_to_buy(self, start: int, end: int) -> bool:
+        """Whether the match only describes whom the clause tells not to buy (想减肥的别买, 孕妇不要拍): the
+        words name the buyers turned away, the goods are not said to do it."""
+        return bool(_NOT_FOR.match(self.full, end, self.clause(start)[1]))
 
     def answered_no(self, start: int, end: int) -> bool:
         """Whether the match sits in an A-not-A question that the next clause answers no."""

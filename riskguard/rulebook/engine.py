@@ -283,9 +283,15 @@ class Engine:
                         if disguised:
                             spans[name] = _with_disguised(spans[name], detector, full)
                     cands.extend((ri, s, e, None, f"{name}:{label}") for s, e, label in spans[name])
+        # A document-level rule asks what an ad must carry (a mandated warning, a number); a notice that
+        # reports cases or warns consumers (【通报】…, no purchase path) is not an ad and owes none of it.
+        notice: bool | None = None
         for ri in self._document_rules:
             if ri in live:
-                cands.append((ri, 0, len(item.text), None, "document"))
+                if notice is None:
+                    notice = not item.has_purchase_link and self._analyser.reported.notice(full.text)
+                if not notice:
+                    cands.append((ri, 0, len(item.text), None, "document"))
 
         kept: list[tuple[str, int, int, str, int]] = []  # (rule id, start, end, via, rule index)
         flags: dict[str, bool] | None = None  # the request facts ``when`` looks at, found on first need

@@ -66,34 +66,50 @@ _KIND_NOUNS = ["之类的", "之类", "这类", "这种", "这样的", "一类�
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'"}
 _SYMMETRIC = frozenset('"\'')
 _CLOSING = frozenset(_QUOTES.values())
+# Further quoted items after a closing quote (“最低价”“第一”, 『包过』、『保分』): one list, named together.
+_MORE_QUOTES = r"(?:\s?[、,和及与或]?\s?[“「『‘\"'][^”」』’\"'\n]{1,14}[”」』’\"'])+"
 _CITATION = (rf"(?:(?:《[^》]{{2,30}}》|[{_HAN}]{{2,14}}(?:法|条例|办法|规定|细则|指南|准则))"
              rf"第{_NUM}条(?:第{_NUM}款)?(?:第?\({_NUM}\)项|第{_NUM}项)?(?:规定|明确规定|指出)?"
              # a statute named by its title after 根据/依据/按照 (根据《国旗法》，…): the same quotation
              rf"|(?:根据|依据|按照|依照)《[^》]{{2,30}}》(?:的)?(?:相关)?(?:规定|要求)?)\s?[:,]")
 _OTHERS_ACT = ["冒充", "假冒", "冒用", "仿冒", "冒名", "自称", "声称", "谎称", "疑似", "涉嫌", "有人推销", "上门推销",
-               "有人兜售", "兜售"]
+               "有人兜售", "兜售",
+               # another's claim reported as a misrepresentation (把压片糖果说成“降三高”, 吹嘘能治病)
+               "说成", "吹成", "吹嘘", "鼓吹", "宣传成"]
 # The conduct named, after the match in its sentence, as fraud, a violation or superstition: a warning about
 # it (凡是让你扫码付款的都是骗子, '私下交易更便宜'的均属违规行为, 算命改运都是没有科学依据的).
 _CONDEMNED = (r"^[^。!?;\n]{0,24}?(?<![不非能])(?:都|均|全|全都|一律|统统)?(?:可能|很可能|多半|往往|大多)?"
               r"(?:(?:是|属|属于|为|系|涉嫌|构成)"
               r"(?:违规|违法|诈骗|骗子|骗局|欺诈|虚假宣传|迷信|封建迷信|伪科学|没有科学依据|没有任何科学依据|无科学依据"
               r"|非法集资|非法|传销"
-              r"|陷阱|套路|不可信|不能信|谣言|不实信息|假消息|误导|瞎说|胡说)"
+              r"|陷阱|套路|不可信|不能信|谣言|不实信息|假消息|误导|瞎说|胡说|没有根据|没根据|毫无根据|无根据)"
+              # … or disowned by the speaker (网上有人说我们是“全网最低价”，这不是我们说的)
+              r"|(?:这|那)?(?:不是|并非|并不是|绝不是)(?:我们|本店|我|本公司|我司|官方)(?:说|发布|宣传|发|讲)的?"
               # … or said to break a named law (凡宣称'保证亩产'的广告，均违反《广告法》第二十七条)
               r"|(?:违反|违背|触犯)了?(?:《|[\u4e00-\u9fff]{0,10}(?:法|条例|规定|办法))"
               # … or the reader is told to beware of it (凡是承诺高收益的都要警惕)
               r"|的(?:都|均|一律)(?:要|请|需|应|得)?(?:警惕|提防|远离)"
               # … or to keep away from whoever says it (谁跟你说包过你就离他远点, 说保本的你千万别信)
               r"|(?:你|您|你们)(?:就|千万|最好|赶紧)?(?:离(?:他|她|他们|她们|这种人|这种机构|这家|这些人)远(?:点|1点|些)|别信|不要信|拉黑)"
-              # … or reported as sanctioned (某公司因宣称“国家级产品”被罚款20万元)
-              r"|被(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架))")
+              # … or reported as sanctioned, by a named authority or not (某公司因宣称“国家级产品”被罚款20万元,
+              # …被市场监管部门罚款3万元)
+              rf"|被[{_HAN}]{{0,10}}?(?:罚款?|处罚|查处|立案|责令|通报|约谈|下架|判(?:赔|处|令|决)))")
 # A warning notice: its heading (the first characters, or a 【…】 label) says it warns consumers, reports a
 # case or refutes a rumour (【农资店提醒】, 社区反诈提醒:, 【消费提示】, 【案例】). The claims such a notice
 # quotes are the conduct it warns against, not an offer; a shop's 温馨提示/友情提醒 is not such a heading.
 _NOTICE_HEAD = (r"^[\s【\[(（]*(?:[^\n】\]:：]{0,12}?(?<!温馨)(?<!友情)(?<!友好)"
                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|避坑|科普))")
+# A notice's own label: the heading is only a warning, a case report, a judgment or a rumour refuted (【通报】,
+# 【案例】, 【3·15提醒】, 社区反诈提醒:, 【判决】), or a news report's opening (本报讯, 记者调查发现); not a
+# longer label the word merely begins (【案例分享】, 【避坑指南】), which may head an ad, nor a seller's own
+# 风险提示/重要提示. Such a text, with no purchase path, is not an advertisement
+# (广告法 Art. 2): it owes none of an ad's mandated warnings or labels.
+_NOTICE_LABEL = (r"^[\s【\[(（]*[^\n】\]:：,，.。!！?？;；]{0,12}?(?<!温馨)(?<!友情)(?<!友好)(?<!风险)(?<!重要)(?<!特别)(?<!购买)"
+                 r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|召回(?:公告|通知|声明)?|判决|新闻|快讯)\s*[】\]）):：]"
+                # … or a news report's opening (本报讯, 据新华社报道, 记者调查发现)
+                r"|^\s*(?:本报讯|新华社|据[^\n,，。]{1,12}?报道|记者[^\n,，。]{0,8}?(?:调查|走访|暗访|获悉|了解到|发现))")
 # The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
-_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|"
+_BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|被判|"
            r"违法|违规|不会承诺|不得(?!不)|虚假")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
@@ -124,7 +140,7 @@ class Reported:
     def __init__(self, fold: Callable[[str], str]) -> None:
         self.question_re = re.compile(rf"{_alt(_A_NOT_A, fold)}|吗\s?\??$|么\s?\?$|\?\s*$")
         gap = rf"(?:(?![{_YES_CHARS}])[{_HAN}]){{0,4}}?"
-        lead = rf"(?:(?:我|主播|客服|小编|老师|医生|药师)?(?:{_alt(_LEADS, fold)})(?:一下)?[:,]?\s*)?"
+        lead = rf"(?:(?:我们的|我们|我的|我|主播|客服|小编|老师|医生|药师)?(?:{_alt(_LEADS, fold)})(?:一下)?[:,]?\s*)?"
         # 没事, 没关系, 没问题 answer yes
         self.no_re = re.compile(rf"\s*{lead}{gap}(?:{_alt(_NO, fold)})(?!事|关系|问题|啥|什么问题|影响)")
         self.only_re = re.compile(rf"\s*{lead}{_ONLY}")
@@ -133,12 +149,15 @@ class Reported:
             rf"(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}|{_ADDRESS_ONLY}")
         self.word_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS, fold)})")
         self.mention_re = re.compile(rf"\s*(?:{_alt(_WORD_NOUNS + _KIND_NOUNS, fold)})")
+        self.more_quotes_re = re.compile(_MORE_QUOTES)
         self.so_called_re = re.compile(r"所谓的?\s*$")
         self.citation_re = re.compile(_CITATION)
-        self.others_act_re = re.compile(_alt(_OTHERS_ACT, fold))
+        # 宣称 reports another's assertion (某公司在官网宣称…), not the speaker's own (我们宣称…)
+        self.others_act_re = re.compile(rf"{_alt(_OTHERS_ACT, fold)}|(?<!我们)(?<!咱们)(?<!本店)(?<!本品)(?<!我)宣称")
         self.condemned_re = re.compile(_CONDEMNED)
         self.turn_re = re.compile(_alt(_TURN, fold))
         self.notice_re = re.compile(_NOTICE_HEAD)
+        self.notice_label_re = re.compile(_NOTICE_LABEL)
         self.beware_re = re.compile(_BEWARE)
 
     def answered_no(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None],
@@ -174,7 +193,12 @@ class Reported:
         if quote is None:
             return False
         i, j = quote
-        return j >= 0 and bool(self.mention_re.match(full, j + 1) or self.so_called_re.search(full, max(0, i - 6), i))
+        if j < 0:
+            return False
+        # a list of quoted words named together (“最低价”“第一”等词语): the names follow the last quote
+        after = self.more_quotes_re.match(full, j + 1)
+        return bool(self.mention_re.match(full, after.end() if after else j + 1)
+                    or self.so_called_re.search(full, max(0, i - 6), i))
 
     def quoted_in_notice(self, full: str, start: int, end: int) -> bool:
         """Whether the match is quoted (inside “…”, 「…」, '…') by a warning notice: the text is headed as one,
@@ -189,6 +213,11 @@ class Reported:
         stop = min(len(full), close + 60)
         return bool(self.beware_re.search(full, max(0, opening - 12), opening)
                     or self.beware_re.search(full, close + 1, stop))
+
+    def notice(self, full: str) -> bool:
+        """Whether the text opens with a notice's own label (【通报】, 【案例】, 社区反诈提醒:): a warning or a case
+        report, not an ad, so a document-level rule about what an ad must carry does not apply to it."""
+        return bool(self.notice_label_re.match(full))
 
     def others_act(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         """Whether an impersonation, a suspicion or another's assertion before the match in its sentence makes

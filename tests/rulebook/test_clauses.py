@@ -50,6 +50,8 @@ def analyser() -> tuple[Normaliser, ClauseAnalyser]:
     ("不要以为贵的就好，这款最好", "最好", False),          # … within its clause only
     ("这个药我不跟你说百分百有效", "百分百有效", True),     # refusing to say it disowns it
     ("我们也不说吃了百病不生", "百病不生", True),
+    ("这个蜂蜜就是普通食品，别听别人说什么能治咳嗽", "治咳嗽", True),   # told not to listen to it
+    ("别听他瞎说，这个真能治咳嗽", "治咳嗽", False),                     # … within its clause only
     ("不说别的，这款面霜最好", "最好", False),              # … within its clause only
     ("我不说你也知道这款最好", "最好", False),              # 也 starts a new predicate
 ])
@@ -58,6 +60,30 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     full = normaliser.normalise(text).full.text
     start = full.index(normaliser.full_term(word))
     assert a.analyse(full).negated(start) is negated
+
+
+@pytest.mark.parametrize(("text", "word", "negated"), [
+    # the words only describe the buyers a clause turns away
+    ("就是好吃，不能减肥，想减肥的别买。", "减肥", True),
+    ("孕妇和想美白的不要拍哈", "美白", True),
+    ("想祛斑的朋友就别下单了", "祛斑", True),
+    # … not when the buyers are told to buy, or the clause goes on after 别买
+    ("想减肥的快来买", "减肥", False),
+    ("减肥别买贵的，买这款就够", "减肥", False),
+    ("能减肥，别犹豫", "减肥", False),
+    # a cue before a run of effect words that ends in the effect noun denies every one of them
+    ("本品为普通化妆品，无美白祛斑功效，请勿用于破损皮肤", "祛斑", True),
+    ("这款茶没有减肥降脂作用", "降脂", True),
+    ("无刺激美白效果好", "美白", False),                      # the effect praised
+    ("无添加祛斑霜", "祛斑", False),                          # no effect noun
+])
+def test_buyers_turned_away_and_effects_denied(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str,
+                            negated: bool) -> None:
+    normaliser, a = analyser
+    full = normaliser.normalise(text).full.text
+    start = full.index(normaliser.full_term(word))
+    end = start + len(normaliser.full_term(word))
+    assert a.analyse(full).negated(start, end) is negated
 
 
 @pytest.mark.parametrize(("text", "word", "named"), [

@@ -59,6 +59,9 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("收到写着「好评返现」之类的卡片请联系平台", "好评返现", True),
     ("遇到『手机中毒请立即清理』这类弹窗，请直接关闭", "手机中毒", True),
     ("转运这个说法在广告里不能出现", "转运", True),                       # bare, named as a word
+    ("有商家在标题中使用“最低价”“第一”等词语，平台将下架", "最低价", True),   # a list of quotes named together
+    ("不得使用『包过』、『保分』这类说法", "包过", True),
+    ("“最低价”“第一名”，今天下单再立减", "最低价", False),                    # a list, named as nothing
     ("所谓“量子能量”手环，其实就是普通硅胶", "量子能量", True),
     # a statute quoted on a line that cites it
     ("广告法第十七条：除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能", "治疗", True),
@@ -84,6 +87,18 @@ def test_questions_answered_no(analyser: tuple[Normaliser, ClauseAnalyser], text
     ("承诺高收益，都要抓紧上车", "高收益", False),
     ("别家的都是假货，大家都要警惕", "假货", False),                                  # the claim, then a warning
     ("据通报，某公司因宣称“国家级产品”被罚款20万元", "国家级", True),               # an enforcement report
+    ("某教育公司在官网宣称讲师为命题考官", "命题考官", True),                       # another's assertion
+    ("我们宣称的都是实话：讲师是命题考官", "命题考官", False),                       # … not across a sentence
+    ("有商家称讲师是命题考官，被市场监管部门罚款3万元", "命题考官", True),          # sanctioned by a named body
+    ("讲师是命题考官，被学员评为最受欢迎老师", "命题考官", False),                  # 被 without a sanction
+    ("被告在直播中称其茶叶“能治糖尿病”，被法院判令赔偿", "治糖尿病", True),          # a court's judgment
+    ("一些直播间把普通压片糖果说成“降三高”，专家提醒不要轻信", "降三高", True),       # a misrepresentation reported
+    ("这款压片糖果能降三高，专家都说好", "降三高", False),
+    ("网上有人说我们家是“全网最低价”，这不是我们说的", "全网最低价", True),       # disowned by the speaker
+    ("有人说喝这个能治咳嗽，那是没有根据的", "治咳嗽", True),                       # called groundless
+    ("我们家就是全网最低价，这是我们说的", "全网最低价", False),
+    ("网上出现以“某明星推荐”名义宣传本院的视频，本院已向平台投诉", "明星推荐", True),  # a quote complained of
+    ("“某明星推荐”，有问题欢迎来电咨询", "明星推荐", False),
     ("有人说喝这个能抗癌，那是谣言，我们从来没这么说过", "抗癌", True),              # named a rumour
     ("消费者协会提醒：宣传“保本保息”的理财都可能是非法集资", "保本保息", True),
     ("扫码付款更便宜，这不是骗子", "扫码付款", False),
@@ -125,3 +140,26 @@ def test_scope_of_prohibitions_and_quantifiers(analyser: tuple[Normaliser, Claus
                                                word: str, negated: bool) -> None:
     clauses, start, end = _place(analyser, text, word)
     assert clauses.negated(start, end) is negated
+
+
+@pytest.mark.parametrize(("text", "notice"), [
+    ("【通报】广东公布保健食品违法广告典型案例：有商家称灵芝孢子油“治愈万症”", True),
+    ("【案例】某教育公司在官网宣称讲师为“命题考官”", True),
+    ("【3·15提醒】酒类广告里常见的违法说法", True),
+    ("社区反诈提醒：上门推销保健品的都是骗局", True),
+    ("【消费提示】购买保健食品认准蓝帽子", True),
+    ("【召回公告】我公司生产的布洛芬混悬液因标签印刷错误主动召回", True),
+    ("记者调查发现，一些直播间把压片糖果说成“降三高”", True),
+    ("本报讯 市场监管局近日公布一批虚假宣传案例", True),
+    ("【判决】某区法院判决：某商家宣称“全网最低价”构成虚假宣传", True),
+    ("我们的记者同款面霜，今天特价", False),
+    # a label the word only begins, a seller's own tip or risk statement, or no label at all: may be an ad
+    ("【案例分享】退休教师刘阿姨的故事：每天喝一支口服液", False),
+    ("【避坑指南】选鱼油看这三点，我们家的鱼油全部达标", False),
+    ("【温馨提示】鱼油软胶囊每天两粒", False),
+    ("风险提示：本产品年化收益8%", False),
+    ("灵芝孢子粉，通报：今日特价", False),
+])
+def test_notice_label(analyser: tuple[Normaliser, ClauseAnalyser], text: str, notice: bool) -> None:
+    normaliser, a = analyser
+    assert a.reported.notice(normaliser.normalise(text).full.text) is notice
