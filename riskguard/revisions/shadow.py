@@ -29,6 +29,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -50,7 +51,16 @@ BATCH = 200  # records stored in one transaction at most
 LINGER_SECONDS = 0.25  # after a first sample, wait this long for more before screening a batch
 CLOSE_SECONDS = 5.0  # at exit, how long the thread may take to store what is queued
 _LOG_EVERY_SECONDS = 1.0  # a sustained overflow logs one shadow.dropped event a second, not one per request
-DropReason = str  # "queue_full" | "failed" | "shutdown"
+
+
+class DropReason(StrEnum):
+    """Why a sample has no shadow record (the ``reason`` label of ``riskguard_shadow_dropped_total``)."""
+
+    QUEUE_FULL = "queue_full"
+    FAILED = "failed"
+    SHUTDOWN = "shutdown"
+
+
 OnDrop = Callable[[DropReason, int], None]
 
 
@@ -116,7 +126,7 @@ class ShadowRunner:
                 if was_empty or len(self._queue) >= self.batch:  # wake the thread only when it waits for this
                     self._cond.notify_all()
             if len(chosen) > len(queued):
-                self._lost(candidate.revision, "shutdown" if self._closing else "queue_full",
+                self._lost(candidate.revision, DropReason.SHUTDOWN if self._closing else DropReason.QUEUE_FULL,
                            len(chosen) - len(queued))
         return len(queued)
 
@@ -148,6 +158,7 @@ class ShadowRunner:
         with self._cond:
             left = len(self._queue) + self._taken
             self.dropped += left
+            self._count(DropReason.SHUTDOWN, left)
         log.warning("shadow.unfinished", items=left, dropped=self.dropped)
         return False
 
@@ -165,12 +176,18 @@ class ShadowRunner:
         if not self._closing:
             self._start()  # the count is stored by the thread, even when nothing else is
         self._unlogged += count
-        if self._on_drop is not None:
-            self._on_drop(reason, count)
+        self._count(reason, count)
         now = time.monotonic()
         if now - self._logged_at >= _LOG_EVERY_SECONDS:
             log.warning("shadow.dropped", reason=reason, items=self._unlogged, dropped=self.dropped)
             self._logged_at, self._unlogged = now, 0
+
+    def _count(self, reason: DropReason, count: int) -> None:
+        if self._on_drop is not None and count:
+            try:
+                self._on_drop(reason, count)
+            except Exception as exc:  # noqa: BLE001 - a metric must not stop the thread or a request
+                log.error("shadow.count_failed", error_type=type(exc).__name__)
 
     # -- the thread --------------------------------------------------------------------------------
     def _run(self) -> None:
@@ -193,7 +210,7 @@ class ShadowRunner:
                 else:
                     self._unstored.update(drops)  # written with a later batch
                     for revision, count in Counter(s.candidate.revision for s in taken).items():
-                        self._lost(revision, "failed", count)
+                        self._lost(revision, DropReason.FAILED, count)
                 self._cond.notify_all()
             if not stored:
                 time.sleep(0.5)  # a database that fails is not asked again at once
