@@ -7,7 +7,10 @@ endpoint that only parses JSON and returns it (the framework's own ceiling), in 
 Both servers listen on 127.0.0.1 only and run side by side; the load alternates between them in
 ``--rounds`` rounds (echo, then screening), ``--seconds`` of load per endpoint in all (default 12; the
 whole run stays under 30 s of load). Alternating matters on a shared machine whose speed drifts from
-minute to minute: both endpoints see the same moments, and each round's ratio is printed. The client is
+minute to minute: both endpoints see the same moments, and each round's ratio is printed. The screening
+rows (with ``--shadow``, ``--batch`` or ``--parts``) swap their order every round, with a pause after each
+burst for that server's audit sequencer to integrate its entries, so no row pays for another's tail; an
+even ``--rounds`` balances the order. The client is
 Python (threads in two processes, a new connection per request: gunicorn's sync workers close
 connections), on the same 2-core machine as the servers, so both lines of the table pay the same client
 cost. The screening server uses a throw-away data directory (SQLite, dev keyring, one screener key) and,
@@ -344,14 +347,19 @@ def main() -> None:
             time.sleep(0.5)
             before = _count(db)
             shadow_before = _shadowed(shadow_db) if shadow_db is not None else (0, 0)
-            for _ in range(args.rounds):
-                for name in names:
+            for round_ in range(args.rounds):
+                # The screening rows swap order every round, and each burst starts after the previous
+                # server's sequencer has integrated its entries: a row that always came second would pay
+                # for the first one's tail.
+                order = [names[0], *(names[1:] if round_ % 2 == 0 else names[:0:-1])]
+                for name in order:
                     bursts[name].append(load(ports[name], tokens[name], payloads[name], burst, args.clients,
                                              server=pids[name], path=paths[name]))
+                    if name != names[0]:
+                        time.sleep(0.5)
                 if engine is not None:  # the in-process engine at the same moments of the run
                     commands.put(burst)
                     engine_runs.append(results.get())
-                time.sleep(0.5)  # the sequencers integrate the burst's entries before the next echo burst
             recorded = _count(db) - before
             time.sleep(1.0)  # the server's sequencer process integrates every 0.1 s
             pending = _count(db, pending=True)
