@@ -322,7 +322,7 @@ class TextClauses:
         line_start = self.full.rfind("\n", 0, start) + 1
         marker = _ASKED.match(self.full, line_start)
         # the question is the first sentence after 问：; what follows its end (。？！) is not asked
-        return bool(marker) and self.sentence(start)[0] <= marker.end() and "答" not in self.full[line_start:start]
+        return marker is not None and self.sentence(start)[0] <= marker.end() and "答" not in self.full[line_start:start]
 
     def in_name(self, start: int, end: int, original: str, ostart: int, oend: int, pinyin: bool) -> bool:
         """Whether ``full[start:end]`` lies in a title (《》), an organisation's name, a model or shade
