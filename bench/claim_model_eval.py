@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     totals: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     swept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # violation, by rules, probability
     for held in args.rounds or rounds(args.root / "eval"):
-        texts, labels, *_ = training_set(args.root, ("dev", "test"), exclude=held)
-        model = fit(texts, labels)
+        texts, labels, _, _, meta = training_set(args.root, ("dev", "test"), exclude=held)
+        model = fit(texts, labels, n_rule_examples=meta["rule_examples"])
         test = rows(args.root / "eval", held, ("test",))
         violation = np.array([r["label"] == "violation" for r in test])
         by_rules = np.array([evaluate(rules_only, ScreenInput(

@@ -2,11 +2,15 @@
 endpoint that only parses JSON and returns it (the framework's own ceiling), in the same run.
 
     .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4] [--parts] [--shadow]
+                                   [--shadow-sample 1.0] [--batch]
 
 Both servers listen on 127.0.0.1 only and run side by side; the load alternates between them in
 ``--rounds`` rounds (echo, then screening), ``--seconds`` of load per endpoint in all (default 12; the
 whole run stays under 30 s of load). Alternating matters on a shared machine whose speed drifts from
-minute to minute: both endpoints see the same moments, and each round's ratio is printed. The client is
+minute to minute: both endpoints see the same moments, and each round's ratio is printed. The screening
+rows (with ``--shadow``, ``--batch`` or ``--parts``) swap their order every round, with a pause after each
+burst for that server's audit sequencer to integrate its entries, so no row pays for another's tail; an
+even ``--rounds`` balances the order. The client is
 Python (threads in two processes, a new connection per request: gunicorn's sync workers close
 connections), on the same 2-core machine as the servers, so both lines of the table pay the same client
 cost. The screening server uses a throw-away data directory (SQLite, dev keyring, one screener key) and,
@@ -25,6 +29,13 @@ ad policy differs from the shipped one, sample ``--shadow-sample``, default 1 = 
 answered item is also screened by the candidate in the worker's background thread and stored as a shadow
 record. Its p99 against the
 product's row is the cost of shadow mode.
+
+``--batch`` adds ``POST /v1/screen/ad/batch`` with 100 items a request (the same texts, the product's
+server) and, in the same alternating rounds, the engine in one process of its own (``evaluate`` on the
+same texts, the same rules and policies, no HTTP, no audit): texts per second of each, and texts per
+CPU-second (the servers' whole process tree against the engine process), with their ratios. On a shared
+machine the CPU-second ratio is the one to read: the server runs two workers and the engine one process,
+and both share the cores with the clients and the neighbours.
 
 ``--parts`` is an analysis, not a figure of the product: it adds, in the same alternating rounds, the same
 server with parts of a screening request's work taken out (the audit write; the engine, whose first
@@ -112,6 +123,30 @@ def serve_echo(port: int) -> None:
 
 
 SHADOW = "+ shadow mode"
+BATCH = "POST /v1/screen/ad/batch, 100 items"
+BATCH_ITEMS = 100
+
+
+def _engine(policies: str, texts: list[str], commands: mp.Queue, results: mp.Queue) -> None:  # type: ignore[type-arg]
+    """The in-process baseline for ``--batch``: the same rules and policies as the server, loaded once;
+    each command is a number of seconds to screen the texts in turn; answers (texts, wall s, CPU s)."""
+    from riskguard._data import packaged_dir
+    from riskguard.rulebook import evaluate, load_rulebook
+    from riskguard.screening.service import to_input
+
+    book = load_rulebook(packaged_dir("rules"), Path(policies))
+    items = [to_input(kind="ad", text=t, id=f"b{i}") for i, t in enumerate(texts)]
+    evaluate(book, items[0])
+    results.put("ready")
+    i = 0
+    while (seconds := commands.get()) is not None:
+        begun, cpu = time.perf_counter(), time.process_time()
+        done = 0
+        while time.perf_counter() - begun < seconds:
+            evaluate(book, items[i % len(items)])
+            i += 1
+            done += 1
+        results.put((done, time.perf_counter() - begun, time.process_time() - cpu))
 PARTS = {"audit": "without the audit write", "engine": "without the engine",
          "audit,auth,engine": "without engine, audit, key lookup"}
 
@@ -195,12 +230,12 @@ def _tree_cpu(pid: int) -> float | None:
 
 
 def load(port: int, token: str, bodies: list[bytes], seconds: float, clients: int,
-         server: int | None = None) -> dict[str, object]:
+         server: int | None = None, path: str = "/v1/screen/ad") -> dict[str, object]:
     """One burst of load: latencies of the 200s, errors, statuses, the clients' own elapsed time and
     the CPU seconds the ``server`` process tree spent meanwhile."""
     cpu_before = _tree_cpu(server) if server is not None else None
     queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
-    procs = [mp.Process(target=_client, args=(port, "/v1/screen/ad", token, bodies[n::2], seconds,
+    procs = [mp.Process(target=_client, args=(port, path, token, bodies[n::2], seconds,
                                                max(1, clients // 2), queue)) for n in range(2)]
     for p in procs:
         p.start()
@@ -241,6 +276,8 @@ def main() -> None:
     parser.add_argument("--parts", action="store_true", help="also the analysis servers (see above)")
     parser.add_argument("--shadow", action="store_true", help="also the product with shadow mode on")
     parser.add_argument("--shadow-sample", type=float, default=1.0, help="its sample rate (default 1: 100 %%)")
+    parser.add_argument("--batch", action="store_true",
+                        help="also /batch with 100 items against the engine in one process (see above)")
     parser.add_argument("--serve-echo", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--serve-without", nargs=2, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -253,16 +290,23 @@ def main() -> None:
     # Each screening server's row name and the parts its server leaves out (None: the product).
     screening = {"POST /v1/screen/ad": None, **({SHADOW: SHADOW} if args.shadow else {}),
                  **({label: parts for parts, label in PARTS.items()} if args.parts else {})}
-    names = ["flask echo (ceiling)", *screening]
+    names = ["flask echo (ceiling)", *screening, *([BATCH] if args.batch else [])]
     args.seconds = min(args.seconds, 28.0 / len(names))  # at most ~30 s of load in all
     args.rounds = max(1, args.rounds)
     burst = args.seconds / args.rounds
+    texts = _texts(2000)
     bodies = [json.dumps({"id": f"b{i}", "text": t, "category": "general"}, ensure_ascii=False).encode()
-              for i, t in enumerate(_texts(2000))]
+              for i, t in enumerate(texts)]
+    batches = [json.dumps({"items": [{"id": f"b{i + j}", "text": t, "category": "general"}
+                                     for j, t in enumerate(texts[i:i + BATCH_ITEMS])]}, ensure_ascii=False).encode()
+               for i in range(0, len(texts), BATCH_ITEMS)]
+    payloads = {name: batches if name == BATCH else bodies for name in names}
+    paths = {name: "/v1/screen/ad/batch" if name == BATCH else "/v1/screen/ad" for name in names}
+    engine_runs: list[tuple[int, float, float]] = []
     bursts: dict[str, list[dict[str, object]]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
         riskguard = str(Path(sys.executable).with_name("riskguard"))
-        ports = {name: _free_port() for name in names}
+        ports = {name: _free_port() for name in names if name != BATCH}
         tokens = {names[0]: ""}
         servers = [subprocess.Popen([sys.executable, __file__, "--serve-echo", str(ports[names[0]])],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
@@ -281,25 +325,53 @@ def main() -> None:
                 if parts in (None, SHADOW) else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
             servers.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL))
-        pids = {name: server.pid for name, server in zip(names, servers, strict=True)}
+        pids = {name: server.pid for name, server in zip([n for n in names if n != BATCH], servers, strict=True)}
+        engine = None
+        if args.batch:  # the batch row is the product's server, on another endpoint
+            product = names[1]
+            ports[BATCH], tokens[BATCH], pids[BATCH] = ports[product], tokens[product], pids[product]
+            commands: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+            results: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+            engine = mp.Process(target=_engine, args=(str(policies), texts, commands, results), daemon=True)
+            engine.start()
         try:
             for name in names:
                 _wait(ports[name])
-                load(ports[name], tokens[name], bodies, 1.0, args.clients)  # warm-up (loads the rulebook)
+                load(ports[name], tokens[name], payloads[name], 1.0, args.clients,
+                     path=paths[name])  # warm-up (loads the rulebook)
+            if engine is not None:
+                assert results.get(timeout=600) == "ready"
             from riskguard.db import Database
             db = Database(f"sqlite:///{Path(tmp) / '0' / 'riskguard.db'}")
+            shadow_db = Database(f"sqlite:///{Path(tmp) / '1' / 'riskguard.db'}") if args.shadow else None
             time.sleep(0.5)
             before = _count(db)
-            for _ in range(args.rounds):
-                for name in names:
-                    bursts[name].append(load(ports[name], tokens[name], bodies, burst, args.clients,
-                                             server=pids[name]))
-                time.sleep(0.5)  # the sequencers integrate the burst's entries before the next echo burst
+            shadow_before = _shadowed(shadow_db) if shadow_db is not None else (0, 0)
+            for round_ in range(args.rounds):
+                # The screening rows swap order every round, and each burst starts after the previous
+                # server's sequencer has integrated its entries: a row that always came second would pay
+                # for the first one's tail.
+                order = [names[0], *(names[1:] if round_ % 2 == 0 else names[:0:-1])]
+                for name in order:
+                    bursts[name].append(load(ports[name], tokens[name], payloads[name], burst, args.clients,
+                                             server=pids[name], path=paths[name]))
+                    if name != names[0]:
+                        time.sleep(0.5)
+                if engine is not None:  # the in-process engine at the same moments of the run
+                    commands.put(burst)
+                    engine_runs.append(results.get())
             recorded = _count(db) - before
             time.sleep(1.0)  # the server's sequencer process integrates every 0.1 s
             pending = _count(db, pending=True)
             db.dispose()
+            if shadow_db is not None:  # what the shadow threads stored or dropped of the window's samples
+                shadow_after = _shadowed(shadow_db)
+                shadowed_counts = [a - b for a, b in zip(shadow_after, shadow_before, strict=True)]
+                shadow_db.dispose()
         finally:
+            if engine is not None:
+                commands.put(None)
+                engine.join(10)
             for server in servers:
                 server.terminate()
                 server.wait()
@@ -315,18 +387,41 @@ def main() -> None:
         print(f"{name:<36}{r['ok']:>8}{r['errors']:>8}{r['rps']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
               f"{r['rps'] / ceiling['rps']:>11.2f}{r['cpu_ms'] if r['cpu_ms'] is not None else '':>12}")  # type: ignore[operator]
     screen = rows[names[1]]
+    answered = screen["ok"] + (rows[BATCH]["ok"] * BATCH_ITEMS if args.batch else 0)  # type: ignore[operator]
     rounds = ", ".join(f"{summary([s])['rps'] / summary([e])['rps']:.2f}"  # type: ignore[operator]
                        for e, s in zip(bursts[names[0]], bursts[names[1]], strict=True))
     print(f"\nscreening / ceiling: {screen['rps'] / ceiling['rps']:.2f} (rounds: {rounds}); "  # type: ignore[operator]
-          f"decisions answered 200: {screen['ok']}, audit entries written in the window: {recorded} "
+          f"decisions answered 200: {answered}, audit entries written in the window: {recorded} "
           f"({pending} not yet integrated 1 s later); statuses: {screen['statuses']}")
     if args.shadow:
         shadowed = rows[SHADOW]
         print(f"shadow mode at {args.shadow_sample:.0%}: p99 {shadowed['p99_ms']} ms vs {screen['p99_ms']} ms "
               f"({(shadowed['p99_ms'] / screen['p99_ms'] - 1) * 100:+.0f} %), req/s "  # type: ignore[operator]
-              f"{shadowed['rps']} vs {screen['rps']}")
+              f"{shadowed['rps']} vs {screen['rps']}; shadow records stored in the window {shadowed_counts[0]}, "
+              f"dropped {shadowed_counts[1]}, of {shadowed['ok']} answered (a second after the load)")
+    if args.batch:
+        _batch_lines(bursts[BATCH], rows[BATCH], engine_runs)
     if args.parts:
         print("the rows below the product's are an analysis: those servers skip the work their names say")
+
+
+def _batch_lines(bursts: list[dict[str, object]], row: dict[str, object],
+                 engine: list[tuple[int, float, float]]) -> None:
+    """``--batch``: texts per second and per CPU-second over HTTP and in process, and their ratios."""
+    http_texts = row["ok"] * BATCH_ITEMS  # type: ignore[operator]
+    http_rate = http_texts / sum(b["elapsed"] for b in bursts)  # type: ignore[misc]
+    cpu = [b["cpu"] for b in bursts]
+    http_cpu = http_texts / sum(cpu) if None not in cpu and sum(cpu) else None  # type: ignore[arg-type]
+    done, wall, engine_cpu = (sum(r[k] for r in engine) for k in range(3))
+    engine_rate, engine_per_cpu = done / wall, done / engine_cpu if engine_cpu else float("nan")
+    rounds = ", ".join(f"{len(b['lat']) * BATCH_ITEMS / b['elapsed'] / (r[0] / r[1]):.2f}"  # type: ignore[arg-type,operator]
+                       for b, r in zip(bursts, engine, strict=True))
+    print(f"\n/batch with {BATCH_ITEMS} items: {http_rate:,.0f} texts/s over HTTP (2 workers, every decision "
+          f"recorded; p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms a request) vs {engine_rate:,.0f} texts/s in "
+          f"one engine process; ratio {http_rate / engine_rate:.2f} (rounds: {rounds})")
+    if http_cpu is not None:
+        print(f"per CPU-second: {http_cpu:,.0f} texts over HTTP (servers' whole process tree) vs "
+              f"{engine_per_cpu:,.0f} in the engine process; ratio {http_cpu / engine_per_cpu:.2f} (goal ≥ 0.6)")
 
 
 def _candidate(folder: Path) -> Path:
@@ -357,6 +452,15 @@ def unthrottled_policies(folder: Path) -> Path:
     policy["api"] = {"per_key": {"default": "10000000/minute"}}
     path.write_text(yaml.safe_dump(policy), "utf-8")
     return folder
+
+
+def _shadowed(db: object) -> tuple[int, int]:
+    """Shadow records stored and samples dropped so far (the shadow server's database)."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:  # type: ignore[attr-defined]
+        return (conn.execute(text("SELECT count(*) FROM rule_shadow_records")).scalar_one(),
+                conn.execute(text("SELECT coalesce(sum(dropped), 0) FROM rule_shadow_drops")).scalar_one())
 
 
 def _count(db: object, pending: bool = False) -> int:

@@ -53,6 +53,7 @@ def private_sqlite(path: Path) -> None:
     private_dir(path.parent, tighten=False)  # a directory the deployment chose is left as it is
     private_file(path)
     for suffix in _SQLITE_COMPANIONS:
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            _tighten(companion)
+        try:
+            _tighten(path.with_name(path.name + suffix))
+        except FileNotFoundError:  # none, or SQLite removed it just now as another connection closed
+            continue

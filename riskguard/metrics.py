@@ -45,6 +45,8 @@ class Metrics:
                                  ["policy", "decision"], registry=None)
         self.findings = Counter("riskguard_screening_findings", "findings in recorded screening decisions",
                                 ["policy", "rule", "action"], registry=None)
+        self.shadow_dropped = Counter("riskguard_shadow_dropped", "shadow samples not stored (queue full, "
+                                      "failed batch, shutdown)", ["reason"], registry=None)
 
     # -- counting ------------------------------------------------------------------------------
     def request(self, endpoint: str, method: str, status: int, seconds: float) -> None:
@@ -58,13 +60,17 @@ class Metrics:
             for finding in decision.findings:
                 self.findings.labels(decision.policy, finding.rule_id, finding.action).inc()
 
+    def shadow_drop(self, reason: str, count: int) -> None:
+        """Shadow samples this process could not store (:class:`~.revisions.shadow.ShadowRunner`)."""
+        self.shadow_dropped.labels(reason).inc(count)
+
     # -- exposition -----------------------------------------------------------------------------
     def exposition(self) -> bytes:
         registry = CollectorRegistry()
         if self.multiprocess:  # every worker's counters, from their files
             multiprocess.MultiProcessCollector(registry)
         else:
-            for metric in (self.requests, self.latency, self.decisions, self.findings):
+            for metric in (self.requests, self.latency, self.decisions, self.findings, self.shadow_dropped):
                 registry.register(metric)
         registry.register(_StateCollector(self.db))
         return generate_latest(registry)

@@ -114,7 +114,8 @@ class Services:
         """Screens a sample of answered requests with the shadow candidate, if one is set."""
         from .revisions.shadow import ShadowRunner
 
-        return ShadowRunner(self.db, self.keyring.secret("digest"), lambda: self.active_rules.shadow)
+        return ShadowRunner(self.db, self.keyring.secret("digest"), lambda: self.active_rules.shadow,
+                            on_drop=self.metrics.shadow_drop)
 
     @cached_property
     def vault(self) -> Vault:

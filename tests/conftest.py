@@ -23,7 +23,7 @@ from riskguard.auth import Role, create_key
 from riskguard.config import Settings
 from riskguard.db import Database
 from riskguard.keyring import Keyring
-from tests.databases import migrate_test_database, pg_schema
+from tests.databases import close_schemas, migrate_test_database, pg_schema
 
 # pytest-xdist runs each worker under a __main__ with neither __spec__ nor __file__, which PySpark's
 # Spark Connect takes for its own doctest runner and answers with sys.exit(0) at import; great_expectations
@@ -110,6 +110,14 @@ def _rulebook_per_content() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(riskguard.rulebook, "load_rulebook", load)
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pg_schemas_dropped() -> Iterator[None]:
+    """The background thread of tests/databases.py drops finished tests' schemas; the last ones (and the
+    schema it keeps ready) are dropped when the session ends, before the worker exits."""
+    yield
+    close_schemas()
 
 
 @pytest.fixture

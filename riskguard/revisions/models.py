@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
 
-__all__ = ["RuleRevision", "RuleState", "RuleActivation", "ShadowRecord"]
+__all__ = ["RuleRevision", "RuleState", "RuleActivation", "ShadowRecord", "ShadowDrops"]
 
 
 class RuleRevision(Base):
@@ -77,4 +77,17 @@ class ShadowRecord(Base):
     shadow_decision: Mapped[str] = mapped_column(String(8))
     rule_ids: Mapped[str] = mapped_column(Text)  # JSON list
     shadow_rule_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ShadowDrops(Base):
+    """Samples of a candidate that no :class:`ShadowRecord` stands for (a full queue, a failed batch),
+    counted by each process and added here with its next batch: the report says what it is missing."""
+
+    __tablename__ = "rule_shadow_drops"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    candidate_revision: Mapped[str] = mapped_column(String(64), index=True)
+    dropped: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

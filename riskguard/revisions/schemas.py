@@ -21,6 +21,8 @@ class ShadowReportQuery(Schema):
 class ShadowReportSchema(Schema):
     candidate = fields.String(allow_none=True)
     records = fields.Integer(metadata={"description": "all records of the candidate (counted: at most limit)"})
+    dropped = fields.Integer(metadata={"description": "samples of the candidate with no record: the queue was "
+                                                      "full or a batch failed (shadow records are best effort)"})
     active_revisions = fields.List(fields.String())
     items = fields.Integer()
     agree = fields.Integer()

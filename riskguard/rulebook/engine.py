@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -44,8 +45,11 @@ REGISTRATION_NUMBER = re.compile(
 LiteralSets = tuple[frozenset[int], ...]  # key ids; each set needs one present
 
 
+@lru_cache(maxsize=65536)
 def pinyin_spelling(term: str) -> str | None:
-    """``最好`` / ``最好`` → ``zuihao``; None for terms with fewer than two Chinese characters."""
+    """``最好`` / ``最好`` → ``zuihao``; None for terms with fewer than two Chinese characters.
+
+    Cached: a pure function of the term, asked for every term by the loader and again by each engine."""
     term = _t2s.convert(unicodedata.normalize("NFKC", term))
     if len(_HAN.findall(term)) < 2:
         return None

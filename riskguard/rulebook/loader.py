@@ -3,6 +3,13 @@
 A broken file stops start-up with a :class:`RulebookError` naming the file, the rule id and the field.
 The compiled :class:`Rulebook` is cached per content hash, so every app built in one process (tests,
 gunicorn workers after fork) shares one compiled automaton per revision.
+
+Most of that work depends on the rule packs alone (with their variant maps, exemption library and
+lexicons): parsing and schema-checking them, compiling their rules, building an engine (automata, literal
+tables) for a set of rules. That part is cached per hash of those files, so a second policy set over the
+same packs (a changed threshold, a promoted policy revision, a test's lenient copy) reuses it, and
+policies that select the same rules share one engine. A claim model is decoded once per model file hash.
+Every cached value is a function of file bytes only, never of an app or a database.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import structlog
 import yaml
 
 from . import detectors
-from .claim_model import ModelError, decode
+from .claim_model import ClaimModel, ModelError, decode
 from .clauses import KEEP, ClauseAnalyser, ClauseSpec
 from .engine import Engine, pinyin_spelling
 from .lexicons import Lexicon, expand, slots
@@ -42,7 +49,9 @@ log = structlog.get_logger("riskguard.rulebook")
 _lock = threading.Lock()
 # libyaml's safe loader when PyYAML was built with it (the wheels are): the packs parse about ten times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_cache: dict[str, Rulebook] = {}
+_cache: dict[str, Rulebook] = {}        # revision (rules and policies) -> rulebook
+_parts: dict[str, _CompiledRules] = {}  # hash of the pack files -> what they compile to
+_models: dict[str, ClaimModel] = {}     # sha256 of a model file -> its model
 
 
 class RulebookError(Exception):
@@ -112,13 +121,17 @@ def _plain(value: Any) -> Any:
 
 def _read_yaml(path: Path, rel: str) -> tuple[Any, bytes]:
     raw = path.read_bytes()
+    return _parse_yaml(raw, rel), raw
+
+
+def _parse_yaml(raw: bytes, rel: str) -> Any:
     try:
         data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise RulebookError(rel, f"not valid YAML{where}") from None
-    return _plain(data), raw
+    return _plain(data)
 
 
 def _check(data: Any, schema: str, rel: str) -> None:
@@ -258,14 +271,11 @@ def _rule(raw: dict[str, Any], pack: str, rel: str, normaliser: Normaliser,
     )
 
 
-def _variant_maps(rules_dir: Path) -> tuple[dict[str, str], dict[str, str], list[tuple[str, bytes]]]:
+def _variant_maps(files: list[tuple[str, bytes]]) -> tuple[dict[str, str], dict[str, str]]:
     chars: dict[str, str] = {}
     phrases: dict[str, str] = {}
-    files: list[tuple[str, bytes]] = []
-    for path in sorted((rules_dir / "normalisation").glob("*.yaml")):
-        rel = path.relative_to(rules_dir).as_posix()
-        data, raw = _read_yaml(path, rel)
-        files.append((rel, raw))
+    for rel, raw in files:
+        data = _parse_yaml(raw, rel)
         if data is None:
             continue
         if not isinstance(data, dict) or set(data) - {"chars", "phrases", "description", "title"}:
@@ -278,7 +288,7 @@ def _variant_maps(rules_dir: Path) -> tuple[dict[str, str], dict[str, str], list
             if not (isinstance(key, str) and isinstance(value, str) and key and value):
                 raise RulebookError(rel, "phrases maps text to text", field=f"phrases.{key}")
             phrases[key] = value
-    return chars, phrases, files
+    return chars, phrases
 
 
 def _library(libraries: list[tuple[str, dict[str, Any]]], normaliser: Normaliser) -> dict[str, LibraryExemption]:
@@ -334,32 +344,94 @@ def rule_files(rules_dir: Path) -> list[Path]:
     return sorted([*rules_dir.rglob("*.yaml"), *(rules_dir / MODEL_DIR).glob(MODEL_FILES)])
 
 
-def _model_tables(rules_dir: Path) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes],
-                                               list[tuple[str, bytes]]]:
-    """The model tables (schema-checked), the model files' bytes by name, and both as revision files."""
-    tables: list[tuple[str, dict[str, Any]]] = []
-    blobs: dict[str, bytes] = {}
-    files: list[tuple[str, bytes]] = []
+def _rule_sources(rules_dir: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]],
+                                            list[tuple[str, bytes]], dict[str, bytes]]:
+    """The bytes of every ``rules/`` file, unparsed: the variant maps, the packs (with the exemption
+    library and lexicons), the model tables, and the model files by name. Reading is cheap; parsing and
+    schema-checking are skipped when the same bytes were compiled before."""
+    variants = [(p.relative_to(rules_dir).as_posix(), p.read_bytes())
+                for p in sorted((rules_dir / "normalisation").glob("*.yaml"))]
+    packs = [(rel, path.read_bytes()) for path in sorted(rules_dir.rglob("*.yaml"))
+             if not (rel := path.relative_to(rules_dir).as_posix()).startswith(("normalisation/", MODEL_DIR + "/"))]
     folder = rules_dir / MODEL_DIR
-    for path in sorted(folder.glob("*.yaml")):
-        rel = path.relative_to(rules_dir).as_posix()
-        data, raw = _read_yaml(path, rel)
-        files.append(("rules/" + rel, raw))
+    tables = [(p.relative_to(rules_dir).as_posix(), p.read_bytes()) for p in sorted(folder.glob("*.yaml"))]
+    blobs = {p.name: p.read_bytes() for p in sorted(folder.glob(MODEL_FILES))}
+    return variants, packs, tables, blobs
+
+
+def _pack_data(sources: list[tuple[str, bytes]]) -> tuple[list[tuple[str, dict[str, Any]]], ...]:
+    """The packs, exemption libraries and lexicons, parsed and schema-checked, in file order."""
+    packs: list[tuple[str, dict[str, Any]]] = []
+    libraries: list[tuple[str, dict[str, Any]]] = []
+    lexicon_data: list[tuple[str, dict[str, Any]]] = []
+    for rel, raw in sources:
+        data = _parse_yaml(raw, rel)
+        if rel.startswith(LIBRARY_DIR + "/"):
+            _check(data, "exemption_schema.json", rel)
+            libraries.append((rel, data))
+        elif rel.startswith(LEXICON_DIR + "/"):
+            _check(data, "lexicon_schema.json", rel)
+            lexicon_data.append((rel, data))
+        else:
+            _check(data, "rule_schema.json", rel)
+            packs.append((rel, data))
+    return packs, libraries, lexicon_data
+
+
+def _model_tables(sources: list[tuple[str, bytes]]) -> list[tuple[str, dict[str, Any]]]:
+    """The model tables, parsed and schema-checked."""
+    tables: list[tuple[str, dict[str, Any]]] = []
+    for rel, raw in sources:
+        data = _parse_yaml(raw, rel)
         _check(data, "model_schema.json", rel)
         tables.append((rel, data))
-    for path in sorted(folder.glob(MODEL_FILES)):
-        raw = path.read_bytes()
-        files.append(("rules/" + path.relative_to(rules_dir).as_posix(), raw))
-        blobs[path.name] = raw
-    return tables, blobs, files
+    return tables
+
+
+@dataclass
+class _CompiledRules:
+    """What the rule packs (with their variant maps, exemption library and lexicons) compile to, whatever
+    the policies and models: every rulebook over the same files shares it (cached per their hash), and
+    with it one engine per distinct set of rules. Extended only under ``_lock``."""
+
+    normaliser: Normaliser
+    rules: dict[str, Rule]
+    library: dict[str, LibraryExemption]
+    lexicons: dict[str, Lexicon]
+    engines: dict[tuple[str, ...], Engine] = field(default_factory=dict)  # rule ids, in order -> engine
+    analyser: ClauseAnalyser | None = None  # the claim models' clause splitter, made on first use
+    lint: int | None = None                 # how many static warnings the packs give (selfcheck)
+
+    def engine(self, chosen: list[Rule]) -> Engine:
+        """The engine for these rules: an engine depends on its rules and the normaliser only, so
+        policies that select the same rules (the shipped ones all do) share one."""
+        key = tuple(r.id for r in chosen)
+        if (hit := self.engines.get(key)) is None:
+            hit = self.engines[key] = Engine(chosen, self.normaliser)
+        return hit
+
+    def clause_analyser(self) -> ClauseAnalyser:
+        if self.analyser is None:
+            self.analyser = ClauseAnalyser(self.normaliser.full_term)
+        return self.analyser
+
+
+def _decoded(blob: bytes, use_cache: bool) -> ClaimModel:
+    """A model file's model, decoded once per process per content (:class:`ModelError` if broken)."""
+    key = hashlib.sha256(blob).hexdigest()
+    if (hit := _models.get(key)) is not None:
+        return hit
+    model = decode(blob)
+    if use_cache:
+        _models[key] = model
+    return model
 
 
 def _stages(tables: list[tuple[str, dict[str, Any]]], blobs: dict[str, bytes], wanted: set[str],
-            normaliser: Normaliser) -> dict[str, ClaimStage]:
+            part: _CompiledRules, use_cache: bool) -> dict[str, ClaimStage]:
     """The models the policies name, decoded; a named model that is missing or broken fails the load."""
     by_name = {data["model"]: (rel, data) for rel, data in tables}
     stages: dict[str, ClaimStage] = {}
-    analyser = ClauseAnalyser(normaliser.full_term) if wanted else None
     for name in sorted(wanted):
         if name not in by_name:
             raise RulebookError(f"{MODEL_DIR}/{name}.yaml", f"a policy names model {name!r}, which has no table "
@@ -369,75 +441,68 @@ def _stages(tables: list[tuple[str, dict[str, Any]]], blobs: dict[str, bytes], w
         if blob is None:
             raise RulebookError(rel, f"model file {MODEL_DIR}/{data['file']} is missing", field="file")
         try:
-            model = decode(blob)
+            model = _decoded(blob, use_cache)
         except ModelError as exc:
             raise RulebookError(rel, f"model file {MODEL_DIR}/{data['file']} is broken: {exc}", field="file") from None
-        assert analyser is not None
         stages[name] = ClaimStage(name=name, source=rel, model=model,
                                   families={f: citation_from(raw) for f, raw in data["families"].items()},
-                                  fallback=citation_from(data["fallback"]), normaliser=normaliser,
-                                  analyser=analyser)
+                                  fallback=citation_from(data["fallback"]), normaliser=part.normaliser,
+                                  analyser=part.clause_analyser())
     return stages
 
 
 def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True) -> Rulebook:
-    """Read and check every file; compile (or reuse the compiled rulebook of the same content)."""
+    """Read and check every file; compile (or reuse the compiled rulebook of the same content).
+
+    Parsing, schema-checking and compiling the packs is skipped when the same pack files were compiled
+    before, whatever the policies and models. ``use_cache=False`` gives a rulebook of its own and stores
+    nothing; it still reuses packs compiled before, which are a function of the files' bytes."""
     rules_dir, policies_dir = Path(rules_dir), Path(policies_dir)
-    chars, phrases, files = _variant_maps(rules_dir)
-    packs: list[tuple[str, dict[str, Any]]] = []
-    libraries: list[tuple[str, dict[str, Any]]] = []
-    lexicon_data: list[tuple[str, dict[str, Any]]] = []
-    for path in sorted(rules_dir.rglob("*.yaml")):
-        rel = path.relative_to(rules_dir).as_posix()
-        if rel.startswith(("normalisation/", MODEL_DIR + "/")):
-            continue
-        data, raw = _read_yaml(path, rel)
-        files.append(("rules/" + rel, raw))
-        if rel.startswith(LIBRARY_DIR + "/"):
-            _check(data, "exemption_schema.json", rel)
-            libraries.append((rel, data))
-            continue
-        if rel.startswith(LEXICON_DIR + "/"):
-            _check(data, "lexicon_schema.json", rel)
-            lexicon_data.append((rel, data))
-            continue
-        _check(data, "rule_schema.json", rel)
-        packs.append((rel, data))
+    variant_files, pack_files, table_files, blobs = _rule_sources(rules_dir)
+    rule_yaml = [*variant_files, *(("rules/" + rel, raw) for rel, raw in pack_files)]
+    packs_key = _revision(rule_yaml)
+    part = _parts.get(packs_key)
+    if part is None:  # checked in the same order as ever, so the first broken file is the one named
+        chars, phrases = _variant_maps(variant_files)
+        packs, libraries, lexicon_data = _pack_data(pack_files)
     policy_data: list[tuple[str, dict[str, Any]]] = []
+    policy_files: list[tuple[str, bytes]] = []
     for path in sorted(policies_dir.glob("*.yaml")) if policies_dir.is_dir() else []:
         rel = "policies/" + path.name
         data, raw = _read_yaml(path, rel)
         if not isinstance(data, dict) or data.get("type") != "screening":
             continue  # another domain's policy (e.g. payouts)
-        files.append((rel, raw))
+        policy_files.append((rel, raw))
         _check(data, "policy_schema.json", rel)
         policy_data.append((rel, data))
-    tables, blobs, model_files = _model_tables(rules_dir)
-    files += model_files
+    tables = _model_tables(table_files)
+    files = [*rule_yaml, *policy_files, *(("rules/" + rel, raw) for rel, raw in table_files),
+             *((f"rules/{MODEL_DIR}/{name}", raw) for name, raw in blobs.items())]
     revision = _revision(files)
     if use_cache and (hit := _cache.get(revision)) is not None:
         return hit
     with _lock:
         if use_cache and (hit := _cache.get(revision)) is not None:
             return hit
-        book = _compile_book(revision, chars, phrases, packs, libraries, policy_data, [r for r, _ in files],
-                             _lexicons(lexicon_data), (tables, blobs))
+        if part is None and (part := _parts.get(packs_key)) is None:
+            part = _compile_rules(chars, phrases, packs, libraries, _lexicons(lexicon_data))
+            if use_cache:
+                _parts[packs_key] = part
+        book = _compile_book(revision, part, policy_data, [r for r, _ in files], (tables, blobs), use_cache)
         if use_cache:
             _cache[revision] = book
-    from .selfcheck import static_warnings  # selfcheck imports this module
+    if part.lint is None:  # the packs' own warnings: the same for every rulebook over them
+        from .selfcheck import static_warnings  # selfcheck imports this module
 
+        part.lint = len(static_warnings(book))
     log.info("rulebook.loaded", revision=revision, rules=len(book.rules), policies=sorted(book.policies),
-             exemptions=len(book.library), warnings=len(book.warnings) + len(static_warnings(book)))
+             exemptions=len(book.library), warnings=len(book.warnings) + part.lint)
     return book
 
 
-def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
-                  packs: list[tuple[str, dict[str, Any]]], libraries: list[tuple[str, dict[str, Any]]],
-                  policy_data: list[tuple[str, dict[str, Any]]], files: list[str],
-                  lexicons: dict[str, Lexicon] | None = None,
-                  models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]] = ([], {})) -> Rulebook:
+def _compile_rules(chars: dict[str, str], phrases: dict[str, str], packs: list[tuple[str, dict[str, Any]]],
+                   libraries: list[tuple[str, dict[str, Any]]], lexicons: dict[str, Lexicon]) -> _CompiledRules:
     normaliser = Normaliser(chars, phrases)
-    lexicons = lexicons or {}
     library = _library(libraries, normaliser)
     rules: dict[str, Rule] = {}
     for rel, data in packs:
@@ -446,8 +511,16 @@ def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
                 raise RulebookError(rel, f"duplicate rule id (also in {rules[raw['id']].source})",
                                     rule_id=raw["id"], field="id")
             rules[raw["id"]] = _rule(raw, data["pack"], rel, normaliser, library, lexicons)
-    book = Rulebook(revision=revision, rules=rules, policies={}, normaliser=normaliser, files=files,
-                    library=library, lexicons=lexicons,
+    return _CompiledRules(normaliser=normaliser, rules=rules, library=library, lexicons=lexicons)
+
+
+def _compile_book(revision: str, part: _CompiledRules, policy_data: list[tuple[str, dict[str, Any]]],
+                  files: list[str], models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]],
+                  use_cache: bool) -> Rulebook:
+    """The policies over compiled packs: each policy's engine comes from ``part``."""
+    rules = dict(part.rules)
+    book = Rulebook(revision=revision, rules=rules, policies={}, normaliser=part.normaliser, files=files,
+                    library=dict(part.library), lexicons=dict(part.lexicons),
                     rule_actions={rid: r.action for rid, r in rules.items()})
     known_packs = {r.pack for r in rules.values()}
     for rel, data in policy_data:
@@ -461,10 +534,10 @@ def _compile_book(revision: str, chars: dict[str, str], phrases: dict[str, str],
             if any(kind in p.default_for for p in book.policies.values()):
                 raise RulebookError(rel, f"a second default policy for kind {kind!r}", field="default_for")
         book.policies[policy.name] = policy
-    book.models = _stages(*models, {p.model for p in book.policies.values() if p.model}, normaliser)
+    book.models = _stages(*models, {p.model for p in book.policies.values() if p.model}, part, use_cache)
     for policy in [*book.policies.values(), book.all_rules_policy()]:
         chosen = [r for r in rules.values() if r.pack in policy.packs and r.id not in policy.exclude_rules]
-        book.engines[policy.name] = Engine(chosen, normaliser)
+        book.engines[policy.name] = part.engine(chosen)
     if book.warnings:
         log.warning("rulebook.warnings", count=len(book.warnings), details=book.warnings)
     return book

@@ -51,12 +51,13 @@ def required_literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...
 
 @lru_cache(maxsize=8192)
 def _literal_sets(source: str, flags: int) -> tuple[frozenset[str], ...]:
-    pattern = re.compile(source, flags)
+    # ``flags`` are a compiled pattern's own, so parsing needs no second compile (a rulebook has more
+    # patterns than ``re``'s own cache holds, so that compile was a real one each time).
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        parsed = sre_parse.parse(source, flags)
     except Exception:  # noqa: BLE001 - an unparseable pattern is simply never prefiltered
         return ()
-    if pattern.flags & re.IGNORECASE:
+    if flags & re.IGNORECASE:
         return ()
     kept: list[frozenset[str]] = []
     for s in sorted(dict.fromkeys(_factors(list(parsed))), key=_score, reverse=True):  # ties: pattern order

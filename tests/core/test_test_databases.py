@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, inspect, select
+from sqlalchemy import MetaData, inspect, select, text
 
 from riskguard import migrate
 from riskguard.db import Database
-from tests.databases import migrate_test_database, pg_schema
+from tests.databases import migrate_test_database, migration_statements, pg_schema, replay
 
 
 def _text(found: Any) -> str:
@@ -68,3 +68,31 @@ def test_a_fresh_postgresql_schema_is_what_alembic_makes() -> None:
         schema = _schema(replayed)
         assert "alembic_version" in schema and len(schema) > 10
         assert schema == _schema(migrated)
+
+
+def test_the_replayed_migration_is_what_alembic_makes() -> None:
+    """The schema kept ready is made by replaying; the foreground replays too when no ready one fits."""
+    with pg_schema() as replayed, pg_schema() as migrated:
+        replay(replayed, migration_statements())
+        _alembic(migrated)
+        assert _schema(replayed) == _schema(migrated)
+
+
+def test_each_fresh_postgresql_schema_is_its_own() -> None:
+    """A ready schema swapped in carries the test schema's name (its connections' search path and tag),
+    and what one test writes is not in another's."""
+    with pg_schema() as first, pg_schema() as second:
+        migrate_test_database(first)
+        migrate_test_database(second)
+        db_first, db_second = Database(first), Database(second)
+        try:
+            with db_first.engine.begin() as conn:
+                assert conn.execute(text("SELECT current_schema()")).scalar() == first.rsplit("=", 1)[1]
+                conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('written-by-first')"))
+            with db_second.engine.connect() as conn:
+                assert conn.execute(text("SELECT current_schema()")).scalar() == second.rsplit("=", 1)[1]
+                versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+                assert versions and "written-by-first" not in versions
+        finally:
+            db_first.dispose()
+            db_second.dispose()

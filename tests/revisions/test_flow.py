@@ -84,7 +84,7 @@ def test_a_rule_change_from_edit_to_rescreen_is_in_the_audit_trail(
     rg.active_rules.wait_loaded(60)
     answered = app.test_client().post("/v1/screen/ad/batch", json={"items": ITEMS}, headers=_headers(app, "screener"))
     assert answered.status_code == 200 and answered.get_json()["policy_revision"] == base
-    rg.shadow.drain(60)
+    assert rg.shadow.flush(60)
     # 5. the report an auditor reads before promoting
     report = app.test_client().get("/v1/rules/shadow/report", headers=_headers(app, "auditor")).get_json()
     assert report["candidate"] == candidate and report["records"] == len(ITEMS)
