@@ -177,6 +177,8 @@ class Engine:
         self._full_scan = _LiteralScan.of([(k, self._keys[k]) for k in full_keys])
         self._separated_scan = _LiteralScan.of([(k, self._keys[k]) for k in full_keys if _SEPARATORS.search(k)])
         self._detector_rules = [i for i, r in enumerate(self.rules) if r.detectors]
+        # rules/platform/: the platform's own rules, which bind every text posted, ad or not
+        self._platform_rule = [r.source.startswith(f"{_PLATFORM_DIR}/") for r in self.rules]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
         self._covering: dict[tuple[int, str], tuple[str, ...]] = {}  # ids of this engine's own rules
@@ -289,11 +291,19 @@ class Engine:
                     cands.extend((ri, s, e, None, f"{name}:{label}") for s, e, label in spans[name])
         # A document-level rule asks what an ad must carry (a mandated warning, a number); a notice that
         # reports cases or warns consumers (【通报】…, no purchase path) is not an ad and owes none of it.
+        # Nor does a correction, recall, platform or after-sales rule, judgment or news report that says so
+        # in its heading and sells nothing (更正声明:, 召回公告:, 法院审理查明): it is not commercial promotion
+        # (广告法 Art. 2), so no claim a law pack looks for is asserted in it either. The platform's own
+        # rules (off-platform diversion) still apply: a fake 平台公告 that asks buyers to add a WeChat is one.
+        rep = self._analyser.reported
+        not_ad = not item.has_purchase_link and rep.not_an_ad(full.text)
+        if not_ad:
+            cands = [c for c in cands if self._platform_rule[c[0]]]
         notice: bool | None = None
         for ri in self._document_rules:
             if ri in live:
                 if notice is None:
-                    notice = not item.has_purchase_link and self._analyser.reported.notice(full.text)
+                    notice = not_ad or (not item.has_purchase_link and rep.notice(full.text))
                 if not notice:
                     cands.append((ri, 0, len(item.text), None, "document"))
 
@@ -460,6 +470,9 @@ class _Units:
                 return False
         return True
 
+
+# The folder of rules/ that holds the platform's own rules (not a law's: they apply to notices too).
+_PLATFORM_DIR = "platform"
 
 # Where a sentence ends in the text as written (full-width and half-width).
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")

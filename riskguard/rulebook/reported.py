@@ -108,6 +108,31 @@ _NOTICE_LABEL = (r"^[\s【\[(（]*[^\n】\]:：,，.。!！?？;；]{0,12}?(?<!�
                  r"(?:提醒|提示|警示|预警|通报|案例|曝光|辟谣|反诈|防骗|召回(?:公告|通知|声明)?|判决|新闻|快讯)\s*[】\]）):：]"
                 # … or a news report's opening (本报讯, 据新华社报道, 记者调查发现)
                 r"|^\s*(?:本报讯|新华社|据[^\n,，。]{1,12}?报道|记者[^\n,，。]{0,8}?(?:调查|走访|暗访|获悉|了解到|发现))")
+# A document that says in its heading what it is, without brackets (更正声明:, 关于部分批次驼奶粉的召回公告:,
+# 平台公告:, 关于弹窗广告的用户须知:, 售后说明:, 退费规则:, 市场监管部门提醒:), or a court or news narrative
+# (法院审理查明, 某法院审结一起…, 央视3·15点名…): a correction, recall, platform rule, after-sales or refund
+# policy, judgment or news report is not commercial promotion (广告法 Art. 2). A merchant's own 店庆公告 or
+# 活动公告 is not among these headings, and a text that sells (see _SELLING) is an ad whatever its heading.
+_DOCUMENT_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,，。!?;]{0,10}?"
+                  r"(?:更正(?:声明|说明|启事|公告)|致歉(?:声明|信)|澄清(?:声明|说明|公告)|召回(?:公告|通知|声明|说明)"
+                  r"|(?:平台|官方|处罚|行政处罚|监管|抽检|抽查)(?:公告|通告|通知|规则)|用户须知|用户协议|服务协议"
+                  r"|售后(?:服务)?(?:说明|政策|规则|须知)|退(?:换货|货|款|费)(?:说明|政策|规则|须知)"
+                  r"|(?:监管|监督管理|市场监管)(?:部门|局|总局)?(?:提醒|提示|通报|公告))\s*[】\]）):：]"
+                  # a court's or a news outlet's narrative, in its first clause
+                  r"|^\s*[^\n,，。:：]{0,12}?(?:法院|检察院|仲裁委员会|仲裁委)[^\n,，。]{0,10}?"
+                  r"(?:审理查明|经审理|审结|认定|查明|判决|宣判|判处|裁定|公诉|起诉)"
+                  r"|^\s*(?:央视|新华社|人民日报|[^\n,，。]{0,6}?(?:电视台|日报|晚报|晨报|都市报|媒体|记者))"
+                  r"[^\n,，。]{0,12}?(?:点名|曝光|报道|调查发现|暗访|获悉)")
+# What makes a text an offer whatever its heading: a way or a call to buy, a price now, a sale.
+_SELLING = (r"链接|下单|拍下|拍\d|抢购|立即购买|点击购买|马上买|赶紧买|快来买|欢迎(?:选|订|购)购?|加购|购物车|订购热线"
+            r"|现价|到手价?|券后|秒杀|特价|促销|优惠价|活动价|折扣|限时|包邮|全场|进店|直播间|开抢|[¥￥]\s?\d"
+            r"|买\d(?:送|赠)|第\d件|满\d+减|半价|团购价|赠品"
+            r"|\d+(?:\.\d+)?\s?元\s?(?:/|1|每)\s?(?:盒|瓶|件|套|支|袋|罐|斤|份|只|台)"
+            # a call to act now (请立即下载XX清理大师): what a fake prompt is for
+            r"|(?:立即|马上|立刻|赶快|赶紧)(?:点击|下载|安装|清理|领取|升级|扫码)")
+# A heading in the voice of the device or the system (【系统提示】, ⚠系统提示:, 安全警告): a fake system prompt
+# (IAM-11) is itself the ad's deception, whatever it calls itself.
+_SYSTEM_VOICE = r"^[\s【\[(（⚠!]*[^\n:：】\]]{0,6}?(?:系统|安全|手机|设备|电脑|账户|账号|微信|支付宝)(?:提示|提醒|通知|警告|预警|公告|消息)"
 # The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
 _BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|被判|"
            r"违法|违规|不会承诺|不得(?!不)|虚假")
@@ -158,6 +183,9 @@ class Reported:
         self.turn_re = re.compile(_alt(_TURN, fold))
         self.notice_re = re.compile(_NOTICE_HEAD)
         self.notice_label_re = re.compile(_NOTICE_LABEL)
+        self.document_head_re = re.compile(_DOCUMENT_HEAD)
+        self.selling_re = re.compile(_SELLING)
+        self.system_voice_re = re.compile(_SYSTEM_VOICE)
         self.beware_re = re.compile(_BEWARE)
 
     def answered_no(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None],
@@ -218,6 +246,15 @@ class Reported:
         """Whether the text opens with a notice's own label (【通报】, 【案例】, 社区反诈提醒:): a warning or a case
         report, not an ad, so a document-level rule about what an ad must carry does not apply to it."""
         return bool(self.notice_label_re.match(full))
+
+    def not_an_ad(self, full: str) -> bool:
+        """Whether the text is, by its own heading or opening, a notice, correction, recall, platform or
+        after-sales rule, judgment or news report (【通报】, 更正声明:, 召回公告:, 退费规则:, 法院审理查明) and
+        nothing in it sells: not commercial promotion (广告法 Art. 2), so the claims it quotes, reports or
+        denies are not asserted. A heading alone is not enough: 「店庆公告:全场最低价」 sells, and 【系统提示】 is
+        a fake prompt's own voice."""
+        return bool((self.notice_label_re.match(full) or self.document_head_re.match(full))
+                    and not self.selling_re.search(full) and not self.system_voice_re.match(full))
 
     def others_act(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         """Whether an impersonation, a suspicion or another's assertion before the match in its sentence makes

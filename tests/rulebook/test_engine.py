@@ -117,6 +117,13 @@ def test_exemptions_apply_near_the_match_only(book: Rulebook, text: str, fires: 
     ("加微信联系", {"kind": "ad"}, "platform.diversion.wechat", False),
     ("vx: abc123", {"kind": "listing"}, "platform.diversion.wechat", True),
     ("vxyz", {"kind": "listing"}, "platform.diversion.wechat", False),
+    # a document that says in its heading it is no ad, and sells nothing, asserts no law pack's claim
+    # (广告法 Art. 2); the platform's own rules still bind it, and a heading over a sale changes nothing
+    ("更正声明:此前详情页写的'最好'表述缺乏依据,已删除", {}, SUPERLATIVE, False),
+    ("法院审理查明,被告以'最好的理财'为诱饵吸收资金", {}, SUPERLATIVE, False),
+    ("更正声明:此前详情页写的'最好'表述缺乏依据", {"has_purchase_link": True}, SUPERLATIVE, True),
+    ("店庆公告:全场最好的面霜五折", {}, SUPERLATIVE, True),
+    ("平台公告:为领取补贴请加微信联系客服", {"kind": "listing"}, "platform.diversion.wechat", True),
 ])
 def test_scope_when_and_context(book: Rulebook, text: str, fields: dict, rule_id: str, fires: bool) -> None:
     kind = fields.pop("kind", "ad")

@@ -132,6 +132,9 @@ def test_mentions_and_citations(analyser: tuple[Normaliser, ClauseAnalyser], tex
     ("评价全凭自愿，不会因为好评给任何返现", "好评给任何返现", True),  # … or before the reason for the act
     ("因为好评给返现，所以大家都不会差评", "好评给返现", False),
     ("我们不说什么国家推荐", "国家推荐", True),
+    ("今天不跟大家聊什么升值不升值,房子是拿来住的", "升值", True),   # a topic refused
+    ("咱们不谈回报,只看户型", "回报", True),
+    ("不聊了,这套房子三年升值50%", "升值", False),           # the refusal ends with its clause
     ("让你加微信的客服不会骗你", "加微信", False),
     ("没有的小朋友回家叫爸爸买", "叫爸爸买", False),          # 的 still closes a plain negation's scope
     ("不吃药的那种降血压方法", "降血压", False),
@@ -163,3 +166,36 @@ def test_scope_of_prohibitions_and_quantifiers(analyser: tuple[Normaliser, Claus
 def test_notice_label(analyser: tuple[Normaliser, ClauseAnalyser], text: str, notice: bool) -> None:
     normaliser, a = analyser
     assert a.reported.notice(normaliser.normalise(text).full.text) is notice
+
+
+@pytest.mark.parametrize(("text", "not_ad"), [
+    # a heading that says what the document is, without brackets
+    ("更正声明:本店此前在详情页中使用的'行业第一'表述缺乏依据,已删除", True),
+    ("更正说明:此前活动海报上写了'降血压',表述有误", True),
+    ("关于部分批次驼奶粉的召回公告:因产品标签中含有'降血糖'等不当宣称,本公司决定主动召回", True),
+    ("平台公告:对组织刷单、好评返现等行为,平台将删除相关评价", True),
+    ("关于弹窗广告的用户须知:本App内的弹窗广告均设有关闭按钮", True),
+    ("售后说明:如经法定检验机构检测发芽率低于标注值,本公司依法赔偿", True),
+    ("退费规则:开课后按剩余课时比例退费,已发放的教材按成本价扣除", True),
+    ("市场监管部门提醒:凡宣称包治百病的都是虚假广告", True),
+    # a court's or a news outlet's narrative
+    ("法院审理查明,被告公司以'年化18%、保本保息'为诱饵向社会公众吸收资金", True),
+    ("某法院审结一起刷单纠纷:刷手起诉商家要求支付刷单佣金", True),
+    ("央视3·15点名某高价白酒宣传'辅助降压、改善睡眠'", True),
+    ("【通报】某商家宣称灵芝孢子油“治愈万症”被罚款", True),
+    # a merchant's own notice, or any heading over a text that sells, is an ad
+    ("店庆公告:全场最低价,今晚八点开抢", False),
+    ("活动公告:本品降血压效果好", False),
+    ("售后说明:7天无理由退换,现价99元,点击链接下单", False),
+    ("更正说明:昨天直播间的价格写错了,今天到手价199", False),
+    ("【召回公告】旧款已召回,新款特价¥99", False),
+    ("本店公告:祖传秘方根治鼻炎", False),
+    ("医生提醒:这款鱼油买二送一", False),
+    ("我们法院旁边的店,今天全场五折", False),
+    # a fake system prompt (IAM-11) is the deception itself, not a notice about one
+    ("【系统提示】检测到您的手机已感染病毒(3个),请立即下载XX清理大师进行清理!", False),
+    ("⚠系统提示:您的手机已感染3个病毒,电池损耗87%!", False),
+])
+def test_not_an_ad(analyser: tuple[Normaliser, ClauseAnalyser], text: str, not_ad: bool) -> None:
+    normaliser, a = analyser
+    assert a.reported.not_an_ad(normaliser.normalise(text).full.text) is not_ad
