@@ -295,10 +295,18 @@ class Engine:
         # in its heading and sells nothing (更正声明:, 召回公告:, 法院审理查明): it is not commercial promotion
         # (广告法 Art. 2), so no claim a law pack looks for is asserted in it either. The platform's own
         # rules (off-platform diversion) still apply: a fake 平台公告 that asks buyers to add a WeChat is one.
+        # A claim the author makes of its own goods there (「售后说明:本品能根治…」, outside a quotation) is
+        # still promotion: a heading must not be a way round the law packs.
         rep = self._analyser.reported
         not_ad = not item.has_purchase_link and rep.not_an_ad(full.text)
         if not_ad:
-            cands = [c for c in cands if self._platform_rule[c[0]]]
+            view, clauses = full, self._analyser.analyse(full.text)
+
+            def own(start: int, end: int) -> bool:
+                fs, fe = view.view_span(start, end)
+                return rep.own_claim(view.text, fs, fe, clauses.sentence(fs))
+
+            cands = [c for c in cands if self._platform_rule[c[0]] or own(c[1], c[2])]
         notice: bool | None = None
         for ri in self._document_rules:
             if ri in live:

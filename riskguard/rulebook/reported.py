@@ -138,6 +138,10 @@ _BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|1
            r"违法|违规|不会承诺|不得(?!不)|虚假")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
+# The author speaking of its own goods: in a text headed as a notice or an after-sales rule, a claim
+# made in these words, outside a quotation, is still the merchant's own promotion (「售后说明:本品能根治…」).
+_OWN = ["本品", "本产品", "本店", "本公司产品", "本公司的产品", "我司产品", "我们的", "我们家", "我家", "咱家",
+        "我店", "这款", "此款", "该款", "我们"]
 
 
 def _quote_around(full: str, start: int, end: int, floor: int) -> tuple[int, int] | None:
@@ -185,6 +189,7 @@ class Reported:
         self.notice_label_re = re.compile(_NOTICE_LABEL)
         self.document_head_re = re.compile(_DOCUMENT_HEAD)
         self.selling_re = re.compile(_SELLING)
+        self.own_re = re.compile(_alt(_OWN, fold))
         self.system_voice_re = re.compile(_SYSTEM_VOICE)
         self.beware_re = re.compile(_BEWARE)
 
@@ -255,6 +260,12 @@ class Reported:
         a fake prompt's own voice."""
         return bool((self.notice_label_re.match(full) or self.document_head_re.match(full))
                     and not self.selling_re.search(full) and not self.system_voice_re.match(full))
+
+    def own_claim(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+        """Whether a match in a text that calls itself a notice or rule (``not_an_ad``) is nonetheless the
+        author's own claim about its goods: its sentence names them (本品, 本店, 我们的…) before it, and it is
+        not inside a quotation. A heading must not be a way round the law packs."""
+        return bool(self.own_re.search(full, sentence[0], start)) and _quote_around(full, start, end, sentence[0]) is None
 
     def others_act(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         """Whether an impersonation, a suspicion or another's assertion before the match in its sentence makes

@@ -123,6 +123,10 @@ def test_exemptions_apply_near_the_match_only(book: Rulebook, text: str, fires: 
     ("法院审理查明,被告以'最好的理财'为诱饵吸收资金", {}, SUPERLATIVE, False),
     ("更正声明:此前详情页写的'最好'表述缺乏依据", {"has_purchase_link": True}, SUPERLATIVE, True),
     ("店庆公告:全场最好的面霜五折", {}, SUPERLATIVE, True),
+    # ...nor does a heading over the author's own claim about its goods, outside a quotation
+    ("售后说明:本品是最好的面霜", {}, SUPERLATIVE, True),
+    ("更正声明:我们的面霜是最好的", {}, SUPERLATIVE, True),
+    ("更正声明:本品详情页此前写的'最好'表述缺乏依据,已删除", {}, SUPERLATIVE, False),
     ("平台公告:为领取补贴请加微信联系客服", {"kind": "listing"}, "platform.diversion.wechat", True),
 ])
 def test_scope_when_and_context(book: Rulebook, text: str, fields: dict, rule_id: str, fires: bool) -> None:
