@@ -109,7 +109,8 @@ def test_review_case_content_with_shipped_policies(sqlite_app: Flask, kind: str,
 
 
 def test_review_case_content_hides_the_street_address(lenient_app: Flask) -> None:
-    ad = f"吊打同行！订购热线{MOBILE}，门店地址：广东省深圳市南山区科技园路1号3栋2单元501室"
+    # (a shop's own address after 门店地址 is not personal data: eval/pii/README.md "What is gold")
+    ad = f"吊打同行！订购热线{MOBILE}，联系地址：广东省深圳市南山区科技园路1号3栋2单元501室"
     decision, case = _screen_to_case(lenient_app, "ad", ad)
     content = case["content"]
     assert len(content) == len(ad)
