@@ -298,13 +298,13 @@ class Engine:
         # A claim the author makes of its own goods there (「售后说明:本品能根治…」, outside a quotation) is
         # still promotion: a heading must not be a way round the law packs.
         rep = self._analyser.reported
+        units = _Units(self._analyser, norm)  # clauses and sentences, split on first need
         not_ad = not item.has_purchase_link and rep.not_an_ad(full.text)
         if not_ad:
-            view, clauses = full, self._analyser.analyse(full.text)
 
             def own(start: int, end: int) -> bool:
-                fs, fe = view.view_span(start, end)
-                return rep.own_claim(view.text, fs, fe, clauses.sentence(fs))
+                fs, fe = full.view_span(start, end)
+                return rep.own_claim(full.text, fs, fe, units.clauses.sentence(fs))
 
             cands = [c for c in cands if self._platform_rule[c[0]] or own(c[1], c[2])]
         notice: bool | None = None
@@ -317,7 +317,6 @@ class Engine:
 
         kept: list[tuple[str, int, int, str, int]] = []  # (rule id, start, end, via, rule index)
         flags: dict[str, bool] | None = None  # the request facts ``when`` looks at, found on first need
-        units = _Units(self._analyser, norm)  # clauses and sentences, split on first need
         for ci, (ri, os_, oe, cspan, via) in enumerate(cands):
             checks = self._checks[ri]
             if checks.when:
