@@ -82,6 +82,16 @@ def _line(name: str, rows: list[dict]) -> str:
     return f"  {name:<34} recall {recall} ({c:>3}/{v:<3})  false-positive rate {fpr} ({f:>3}/{n:<3})"
 
 
+LENGTHS = (80, 150, 300)  # the bucket edges of "by length": long detail pages and transcripts apart
+
+
+def _length(row: dict) -> str:
+    n = len(row["text"])
+    lower = max((edge for edge in LENGTHS if edge <= n), default=0)
+    upper = min((edge for edge in LENGTHS if edge > n), default=None)
+    return f"{lower:>4}–{upper - 1}" if upper is not None else f"{lower:>4}+"
+
+
 def report(results: list[dict], show: int) -> None:
     v, c, n, f = _rates(results)
     precision = c / (c + f) if c + f else 0.0
@@ -91,10 +101,10 @@ def report(results: list[dict], show: int) -> None:
     print(f"violations blocked {blocked}, sent to review {c - blocked}; compliant texts blocked "
           f"{sum(r['decision'] == 'block' for r in results if r['label'] == 'compliant')}")
     for title, key in (("family", "family"), ("article", "article"), ("category", "category"), ("kind", "kind"),
-                       ("evasion", "evasion")):
+                       ("evasion", "evasion"), ("length in characters", "length")):
         groups: dict[str, list[dict]] = defaultdict(list)
         for r in results:
-            groups[str(r.get(key) or "none")].append(r)
+            groups[_length(r) if key == "length" else str(r.get(key) or "none")].append(r)
         print(f"\nby {title}:")
         for name in sorted(groups):
             print(_line(name, groups[name]))
