@@ -10,6 +10,7 @@
     .venv/bin/python bench/pii_eval.py --split round2-dev   # its dev half (tune here)
     .venv/bin/python bench/pii_eval.py --split round2-test  # its test half: report only
     .venv/bin/python bench/pii_eval.py --split round3       # eval/pii/round3.txt, held out: report only
+    .venv/bin/python bench/pii_eval.py --split round4       # eval/pii/round4.txt, held out: report only
     .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]   # bench/pii_evalset.py, generated
 
 On the corpus a found span is a hit when it has the gold span's type and overlaps it (each gold span
@@ -40,12 +41,13 @@ from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
 # Sets written inline as ``[[TYPE|value]]``, by split name (round2 is all of round2.txt, HALVES deals it;
-# round3 is held out: report only).
+# round3 and round4 are held out: report only).
 EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
          "extra3": _HERE.parent / "eval" / "pii" / "extra_dev3.txt",
          "round2": _HERE.parent / "eval" / "pii" / "round2.txt",
-         "round3": _HERE.parent / "eval" / "pii" / "round3.txt"}
+         "round3": _HERE.parent / "eval" / "pii" / "round3.txt",
+         "round4": _HERE.parent / "eval" / "pii" / "round4.txt"}
 # Halves of an inline set, dealt by ``split_halves``: split name -> (set, half).
 HALVES = {"round2-dev": ("round2", "dev"), "round2-test": ("round2", "test")}
 # Batches of an inline set, by the ``# Batch N`` comments in it: split name -> (set, batch number).
