@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose http.py would hide the standard library's
 
 from riskguard.rulebook import ScreenInput, evaluate, load_rulebook  # noqa: E402
+from riskguard.rulebook.model_stage import scored  # noqa: E402
 from scripts.train_claim_model import fit, rounds, rows, screened_kind, training_set  # noqa: E402
 
 AS_OF = date(2026, 12, 1)
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     loaded = load_rulebook(args.root / "rules", args.root / "policies")
     rules_only = loaded.without_models()
     view = loaded.normaliser.full_term
+    margin = next(iter(loaded.models.values())).sentence_margin if loaded.models else None  # as screening scores
     print("held-out round (test split): recall / false-positive rate; model trained on rule examples + all "
           "splits of the other rounds")
     print(f"{'round':<9} {'texts':>5}  {'rules alone':<15}  {'model alone':<15}  {'rules or model':<15}")
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
             text=r["text"], kind=screened_kind(r), category=r["category"], has_purchase_link=r["has_purchase_link"],
             labelled_as_ad=r["labelled_as_ad"]), as_of=AS_OF).decision != "allow" for r in test])
         at = np.array([loaded.policy_for(screened_kind(r)).model_review_at or 1.0 for r in test])
-        probability = np.array([model.probability(view(r["text"])) for r in test])
+        probability = np.array([scored(model, view(r["text"]), margin)[0] for r in test])
         by_model = probability >= at
         swept.append((violation, by_rules, probability))
         totals.append((violation, by_rules, by_model, by_rules | by_model))

@@ -47,6 +47,9 @@ class Variant:
     neg_clauses: bool = False     # compliant texts' clauses as extra training negatives
     clause_score: str = "whole"   # "whole" text, or "max" over the text and its clauses
     rule_weight: float = 1.0      # sample weight of the rule examples (the evaluation texts weigh 1)
+    # A claim buried in one sentence of a long text: the score is the larger of the whole text's and the
+    # best sentence's less this margin (logit), as model_stage.ClaimStage scores when a policy sets one.
+    sentence_margin: float | None = None
 
     @property
     def shippable(self) -> bool:
@@ -76,7 +79,14 @@ VARIANTS: dict[str, Variant] = {
     "+ neg. clauses, C=16": Variant(neg_clauses=True, c=16.0),
     "clause max": Variant(clause_score="max"),
     "clause max + neg. clauses": Variant(clause_score="max", neg_clauses=True),
+    **{f"chosen + sentence margin {m}": Variant(rule_weight=0.1, c=32.0, shift=-0.47, sentence_margin=m)
+       for m in (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)},
 }
+
+
+def sentence_spans(full: str) -> list[tuple[int, int]]:
+    from riskguard.rulebook.model_stage import sentences
+    return sentences(full)
 
 
 def analyzer(variant: Variant) -> Callable[[str], list[str]]:
@@ -135,6 +145,10 @@ def score_fold(variant: Variant, texts: Sequence[str], labels: Sequence[int], we
         vectorizer.fit_transform(texts), labels, sample_weight=np.asarray(weights))
     if variant.clause_score == "whole":
         score = clf.decision_function(vectorizer.transform(list(held)))
+        if variant.sentence_margin is not None:
+            best = [clf.decision_function(vectorizer.transform([t[a:b] for a, b in spans])).max() if spans
+                    else -np.inf for t in held for spans in [sentence_spans(t)]]
+            score = np.maximum(score, np.array(best) - variant.sentence_margin)
     else:
         score = np.array([clf.decision_function(vectorizer.transform(
             [t] + [c for c in clauses(t) if len(_CONTENT.findall(c)) >= 6])).max() for t in held])

@@ -32,6 +32,10 @@ FORMAT = "riskguard-claim-model-1"
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's: a run of two or more becomes one space
 
 
+def sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-score)) if score >= 0 else math.exp(score) / (1.0 + math.exp(score))
+
+
 class ModelError(ValueError):
     """A model file that cannot be read or does not hold a model."""
 
@@ -95,11 +99,14 @@ class ClaimModel:
         norm = math.sqrt(float(values @ values))
         return idx, (values / norm if norm > 0 else values)
 
+    def logit(self, text: str) -> float:
+        """The decision score of ``text``, as scikit-learn's ``decision_function``."""
+        idx, values = self.features(text)
+        return float(values @ self.coef[idx]) + self.intercept
+
     def probability(self, text: str) -> float:
         """P(the text makes a prohibited claim), as scikit-learn's ``predict_proba(...)[:, 1]``."""
-        idx, values = self.features(text)
-        score = float(values @ self.coef[idx]) + self.intercept
-        return 1.0 / (1.0 + math.exp(-score)) if score >= 0 else math.exp(score) / (1.0 + math.exp(score))
+        return sigmoid(self.logit(text))
 
     def family_of(self, text: str) -> str | None:
         if self.family is None:

@@ -447,7 +447,7 @@ def _stages(tables: list[tuple[str, dict[str, Any]]], blobs: dict[str, bytes], w
         stages[name] = ClaimStage(name=name, source=rel, model=model,
                                   families={f: citation_from(raw) for f, raw in data["families"].items()},
                                   fallback=citation_from(data["fallback"]), normaliser=part.normaliser,
-                                  analyser=part.clause_analyser())
+                                  analyser=part.clause_analyser(), sentence_margin=data.get("sentence_margin"))
     return stages
 
 

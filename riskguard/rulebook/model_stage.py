@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .claim_model import ClaimModel
+from .claim_model import ClaimModel, sigmoid
 from .clauses import ClauseAnalyser
 from .model import Citation, Finding, Numbering
 from .normalise import Normaliser
 
-__all__ = ["ClaimStage", "ModelCitation", "MODEL_RULE_PREFIX", "citation_from"]
+__all__ = ["ClaimStage", "ModelCitation", "MODEL_RULE_PREFIX", "citation_from", "scored", "sentences"]
 
 MODEL_RULE_PREFIX = "model."
 SEVERITY = "medium"
@@ -33,6 +33,35 @@ ACTION = "review"
 _TRIM = " \t\r\n,，。.!！?？;；…~～|—、:："
 MIN_CONTENT = 6
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# Where a sentence ends: its closing mark (with any closing quotes after it) or a line break.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+[」』”’\"')）]*")
+
+
+def scored(model: ClaimModel, full: str, sentence_margin: float | None) -> tuple[float, tuple[int, int] | None]:
+    """``ClaimStage.score`` for any model (bench/claim_model_eval.py scores its per-round models with it)."""
+    best, span = model.logit(full), None
+    if sentence_margin is not None:
+        for start, end in sentences(full):
+            score = model.logit(full[start:end]) - sentence_margin
+            if score > best:
+                best, span = score, (start, end)
+    return sigmoid(best), span
+
+
+def sentences(full: str) -> list[tuple[int, int]]:
+    """The sentences of a full-view text with at least ``MIN_CONTENT`` content characters, as spans with
+    their marks and spaces trimmed; none when the text is one sentence (the whole text is scored anyway)."""
+    out, start = [], 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(full)] + [len(full)]:
+        a, b = start, end
+        start = end
+        while a < b and full[a] in _TRIM:
+            a += 1
+        while b > a and full[b - 1] in _TRIM:
+            b -= 1
+        if len(_CONTENT.findall(full, a, b)) >= MIN_CONTENT:
+            out.append((a, b))
+    return out if len(out) > 1 else []
 
 
 @dataclass(frozen=True)
@@ -67,6 +96,7 @@ class ClaimStage:
     fallback: ModelCitation = field(repr=False)
     normaliser: Normaliser = field(repr=False)
     analyser: ClauseAnalyser = field(repr=False)
+    sentence_margin: float | None = None  # rules/models/<name>.yaml: the best sentence's score, less this
 
     @property
     def rule_id(self) -> str:
@@ -75,19 +105,29 @@ class ClaimStage:
     def probability(self, text: str) -> float:
         """The model's probability for ``text`` as the engine normalises it (the same view it was trained
         on: scripts/train_claim_model.py)."""
-        return self.model.probability(self.normaliser.normalise(text).full.text)
+        return self.score(self.normaliser.normalise(text).full.text)[0]
+
+    def score(self, full: str) -> tuple[float, tuple[int, int] | None]:
+        """The probability of a full-view text and, when its best sentence decided it, that sentence's span.
+
+        With a ``sentence_margin`` a text of several sentences scores the larger of the whole text's logit
+        and its best sentence's logit less the margin: one illegal sentence in a long, otherwise plain detail
+        page is diluted in the whole text's n-grams, and the margin keeps a sentence read out of its context
+        (a negation or a quotation in the sentence before) from deciding unless it is clearly a claim.
+        scripts/claim_model_cv.py chose the margin on the dev splits."""
+        return scored(self.model, full, self.sentence_margin)
 
     def finding(self, text: str, day: date, review_at: float) -> Finding | None:
         """The finding for a text the rules allowed, or None below ``review_at``."""
         full = self.normaliser.normalise(text).full
         if len(_CONTENT.findall(full.text)) < MIN_CONTENT:
             return None
-        p = self.model.probability(full.text)
+        p, sentence = self.score(full.text)
         if p < review_at:
             return None
-        family = self.model.family_of(full.text)
+        family = self.model.family_of(full.text[slice(*sentence)] if sentence else full.text)
         cited = self.families.get(family or "", self.fallback)
-        start, end = self._best_clause(full.text)
+        start, end = sentence or self._best_clause(full.text)
         ostart, oend = full.original_span(start, end)
         return Finding(rule_id=self.rule_id, law=cited.citation.law, article=cited.citation.article_on(day),
                        severity=SEVERITY, start=ostart, end=oend, matched=text[ostart:oend], message=cited.message,

@@ -156,3 +156,48 @@ def test_without_a_model_key_the_policy_is_rules_only(tree: Path) -> None:
     book = _load(tree)
     assert not book.models
     assert evaluate(book, ScreenInput(text=MISSED, kind="ad", category="cosmetics")).decision == "allow"
+
+
+# A plain cosmetics detail page with one paraphrased spot-removal claim buried in it: the whole text's n-grams
+# dilute the claim, its sentence does not.
+BURIED = ("【山茶花 保湿面霜 50ml】规格：50ml/瓶，净含量以瓶身标注为准。成分：水、甘油、角鲨烷、神经酰胺、透明质酸钠。"
+          "用法：洁面后取适量均匀涂抹于面部，早晚各一次。用过的姐妹脸上的斑一个月就淡了。"
+          "储存：置于阴凉干燥处，避免阳光直射，开封后十二个月内用完。发货：下单后48小时内从杭州仓发出，支持七天无理由退货。")
+
+
+def test_a_claim_buried_in_a_long_page_is_scored_by_its_sentence(shipped: Rulebook) -> None:
+    stage = shipped.models["claims"]
+    full = stage.normaliser.normalise(BURIED).full.text
+    assert stage.model.probability(full) < 0.7 <= stage.probability(BURIED)  # the whole text alone misses it
+    item = ScreenInput(text=BURIED, kind="listing", category="cosmetics")
+    assert evaluate(shipped.without_models(), item).decision == "allow"
+    decision = evaluate(shipped, item)
+    assert decision.decision == "review"
+    [finding] = decision.findings
+    assert finding.matched == "用过的姐妹脸上的斑一个月就淡了" == BURIED[finding.start:finding.end]
+    assert finding.family == "cosmetics_claims"
+    whole_only = replace(stage, sentence_margin=None)
+    assert whole_only.finding(BURIED, date(2026, 12, 1), review_at=0.7) is None
+    assert whole_only.probability(BURIED) == pytest.approx(stage.model.probability(full))
+
+
+def test_the_margin_comes_from_the_model_table(tree: Path) -> None:
+    table = tree / "rules" / "models" / "claims.yaml"
+    table.write_text(table.read_text("utf-8").replace("sentence_margin: 2.0", "sentence_margin: null"), "utf-8")
+    book = _load(tree)
+    assert book.models["claims"].sentence_margin is None
+    assert evaluate(book, ScreenInput(text=BURIED, kind="listing", category="cosmetics")).decision == "allow"
+    table.write_text(table.read_text("utf-8").replace("sentence_margin: null", "sentence_margin: -1"), "utf-8")
+    with pytest.raises(RulebookError, match="sentence_margin"):
+        _load(tree)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("规格:1.5m。睡过的人都说这是最舒服的,没有之一。发货:真空压缩卷包\n售后:十年质保「不错!」好的",
+     ["睡过的人都说这是最舒服的,没有之一", "发货:真空压缩卷包", "售后:十年质保「不错!」"]),
+    ("这是一句话，只有一个句子而已", []),        # one sentence: the whole text is that sentence
+    ("好。短。这一句足够长了吧。", []),           # one sentence with enough content is no second opinion
+])
+def test_sentences_are_spans_with_enough_content(text: str, expected: list[str]) -> None:
+    from riskguard.rulebook.model_stage import sentences
+    assert [text[a:b] for a, b in sentences(text)] == expected
