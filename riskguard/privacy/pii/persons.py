@@ -45,6 +45,7 @@ from ._name_forms import NAME_TAGS as _NAME_TAGS
 from ._name_forms import PLACE_LAST as _PLACE_LAST
 from ._name_forms import TITLE_START as _TITLE_START
 from ._name_forms import dotted, sentence_names, spaced, titled
+from ._name_marks import cue_only_surname, double_surnamed, latin_list, list_heads, western_names
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 
 __all__ = ["Name", "find_names"]
@@ -130,6 +131,10 @@ class _Model:
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
         self.doubles = regex.compile(doubles)
+        self.word_doubles = frozenset(data["double_surnames_as_words"])
+        self.cue_only_surnames = frozenset(data["cue_only_surnames"])
+        self.western_given = frozenset(data["western_given"])
+        self.latin_pair = regex.compile(r"(?<![A-Za-z])(?P<a>[A-Z][a-z]+)[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
         self.surname_pinyin = frozenset(lazy_pinyin(s, style=Style.NORMAL)[0] for s in SINGLE_SURNAMES) | \
             frozenset("".join(lazy_pinyin(s, style=Style.NORMAL)) for s in DOUBLE_SURNAMES) | _ROMANISED
         chars = [c for c, s in self.char_score.items() if s > 0 and len(c) == 1 and _HAN.match(c)]
@@ -170,14 +175,16 @@ class _Model:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
             if any(c in _AFTER_NAME and not (c in _TITLE_START and not self.title.match(text, pos + surname + i))
-                   for i, c in enumerate(given)) or word[:2] in self.stop or given[-1] in _PLACE_LAST or (
+                   for i, c in enumerate(given)) or given[-1] in _PLACE_LAST or (
+                    word[:2] in self.stop and not (cued and word[:2] in DOUBLE_SURNAMES)) or "某" in given or (
                     given[-1] in "小老" and self.title.match(text, end - 1)) or self.title.fullmatch(given):
                 continue  # 梁小姐, 王老师, 袁阿姨: a surname and a title
             if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
                     weak > 1 and len(word) < 3)):
                 continue
             if self.ordinary(word) and not (cued and word not in self.stop and self.freq.get(word, 0) < _CUED_FREQ
-                                            and (end >= len(text) or not _HAN.match(text[end]))):
+                                            and (end >= len(text) or not _HAN.match(text[end])
+                                                 or self.after.match(text, end))):
                 continue
             boundary = end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME or \
                 bool(self.after.match(text, end))
@@ -273,9 +280,14 @@ def find_names(text: str) -> list[Name]:
                 continue
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos, western=True)):
             add(pos, latin, _CUE_SCORE)
-        elif handle := _handle(text, pos, model):
-            add(pos, handle, _CUE_SCORE)
+        elif handle := _handle(text, pos, model) or cue_only_surname(text, pos, model):
+            add(pos, handle, _CUE_SCORE)  # 助播阿彩; 负责人：来晓光
     if _LATIN_GATE.search(text):
+        for m in _LATIN_NAME.finditer(text):  # a list of names in Latin letters (Zhang Wei, Li Na)
+            if model.latin(text, m.start(), western=True) and latin_list(text, m.end(), model):
+                add(m.start(), m.end(), _MODEL_SCORE)
+        for start, end, score in western_names(text, model):  # Tony Ho 来啦
+            add(start, end, score)
         for m in model.latin_cue.finditer(text):
             if latin := model.latin(text, m.end(), western=True):
                 add(m.end(), latin, _CUE_SCORE)
@@ -344,7 +356,8 @@ def find_names(text: str) -> list[Name]:
         add(start, end, _CUE_SCORE)
     occupied = [(n.start, n.end) for n in found.values()]
     after_at = {start for start, _ in hits["after"] + hits["after_weak"] if not model.not_after.match(text, start)}
-    for start, end, score in sentence_names(text, leads, after_at, model) + titled(text, leads, model):
+    marked = double_surnamed(text, model) + list_heads(text, model)
+    for start, end, score in marked + sentence_names(text, leads, after_at, model) + titled(text, leads, model):
         if not any(s < end and start < e for s, e in occupied):
             add(start, end, score)
             occupied.append((start, end))
@@ -416,7 +429,10 @@ def _list_before(text: str, start: int, model: _Model, add) -> None:  # type: ig
 
 
 def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignore[no-untyped-def]
-    """A name right after a list separator following a name is a name too (王芳、李强)."""
+    """A name right after a list separator following a name is a name too (王芳、李强; Zhang Wei, Li Na)."""
+    if end and text[end - 1].isascii() and (start := latin_list(text, end, model)):
+        add(start, model.latin(text, start, western=True), _CUE_SCORE)
+        return
     m = _LIST_SEP.match(text, end)
     if not m:
         return
