@@ -20,7 +20,7 @@ __all__ = ["AFTER_NAME", "BEFORE_NAME", "COMMON_FREQ", "HAN", "MODEL_SCORE", "NA
 NAME_TAGS = frozenset({"nr", "nrfg"})
 HAN = regex.compile(r"\p{Han}")
 # Characters that end a name when they follow it (boundaries inside a Han run).
-AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
+AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀拿"
                         "，,。：:；;！!？?（(）) ")
 # Characters of AFTER_NAME that begin a title (先生, 女士, 师傅): they end a name only where the title is
 # written; elsewhere they are given-name characters like any other (滕先锋).

@@ -15,13 +15,16 @@ from ._name_forms import AFTER_NAME, HAN, MODEL_SCORE, PLACE_LAST
 if TYPE_CHECKING:
     from .persons import _Model
 
-__all__ = ["cue_only_surname", "double_surnamed", "latin_list", "list_heads", "western_names"]
+__all__ = ["at_tag", "cue_only_surname", "double_surnamed", "latin_list", "list_heads", "western_names"]
 
 _DOUBLE_MIN = -2.5  # the given name after a distinctive double surname need only not be impossible (果果, 策)
 _HEAD_MIN = 0.0  # after a list number or a weekday
 _RARE_MIN = 0.3  # after a cue, a surname that is an everyday word
 # A list number (1. 2、 3）) or a weekday before a name in a roster or a 接龙 list.
 _HEAD = regex.compile(r"(?:(?<![\d.])\d{1,2}\s*[.．、)）]|(?:周|星期)[一二三四五六日天])[ \t]*")
+_TAG_MAX = 4
+_TAG_FREQ = 40  # a tag that is a dictionary word this common (not a name or place) is no person
+_PROPER = frozenset({"nr", "nrfg", "nrt", "ns"})
 _LATIN_SEP = regex.compile(r"\s*(?:[,，、/&;；]|and(?=\s))\s*")
 
 
@@ -109,3 +112,22 @@ def latin_list(text: str, end: int, model: _Model) -> int | None:
     if not m or m.end() >= len(text) or not text[m.end()].isascii() or not text[m.end()].isupper():
         return None
     return m.end() if model.latin(text, m.end(), western=True) else None
+
+
+def at_tag(text: str, pos: int, model: _Model) -> int | None:
+    """After @, a group member tagged by a name of two to four Han characters that the text ends there
+    (@乌兰 明天…, @江海 ): its end, or None. Not a group-wide tag (@所有人) nor a common word."""
+    end = pos
+    while end < len(text) and end - pos < _TAG_MAX and HAN.match(text[end]):
+        end += 1
+    word = text[pos:end]
+    if (
+        len(word) < 2
+        or (end < len(text) and HAN.match(text[end]))
+        or word in model.stop
+        or word in model.not_tags
+    ):
+        return None
+    if model.tags.get(word) not in _PROPER and model.freq.get(word, 0) >= _TAG_FREQ:
+        return None  # @所有人, @全体成员, @群主
+    return end

@@ -45,7 +45,7 @@ from ._name_forms import NAME_TAGS as _NAME_TAGS
 from ._name_forms import PLACE_LAST as _PLACE_LAST
 from ._name_forms import TITLE_START as _TITLE_START
 from ._name_forms import dotted, sentence_names, spaced, titled
-from ._name_marks import cue_only_surname, double_surnamed, latin_list, list_heads, western_names
+from ._name_marks import at_tag, cue_only_surname, double_surnamed, latin_list, list_heads, western_names
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 
 __all__ = ["Name", "find_names"]
@@ -131,7 +131,9 @@ class _Model:
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
         self.doubles = regex.compile(doubles)
+        self.spaces = regex.compile(r"[ \u00a0]*")
         self.word_doubles = frozenset(data["double_surnames_as_words"])
+        self.not_tags = frozenset(data["not_tags"])
         self.cue_only_surnames = frozenset(data["cue_only_surnames"])
         self.western_given = frozenset(data["western_given"])
         self.latin_pair = regex.compile(r"(?<![A-Za-z])(?P<a>[A-Z][a-z]+)[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
@@ -275,13 +277,15 @@ def find_names(text: str) -> list[Name]:
         if _starts_name(text, pos) and not (model.tags.get(text[pos]) == "c" and model.freq.get(text[pos + 1:pos + 3])):
             # (抬头和税号, 联系人及电话: a conjunction joining two labels is no surname)
             got = model.read(text, pos, strict=False, cued=True)
-            if got and got[1] > -2.5:
+            if got and got[1] > -2.5 and text[pos:got[0]] not in model.not_tags:  # (@管理员)
                 add(pos, got[0], _CUE_SCORE)
                 continue
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos, western=True)):
             add(pos, latin, _CUE_SCORE)
         elif handle := _handle(text, pos, model) or cue_only_surname(text, pos, model):
             add(pos, handle, _CUE_SCORE)  # 助播阿彩; 负责人：来晓光
+        elif text[end - 1] == "@" and (tag := at_tag(text, end, model)):
+            add(end, tag, _MODEL_SCORE)  # @乌兰 明天几点开播
     if _LATIN_GATE.search(text):
         for m in _LATIN_NAME.finditer(text):  # a list of names in Latin letters (Zhang Wei, Li Na)
             if model.latin(text, m.start(), western=True) and latin_list(text, m.end(), model):
@@ -291,9 +295,10 @@ def find_names(text: str) -> list[Name]:
         for m in model.latin_cue.finditer(text):
             if latin := model.latin(text, m.end(), western=True):
                 add(m.end(), latin, _CUE_SCORE)
-        for m in _LATIN_NAME.finditer(text):  # Maria Wang代收: before a word that follows names
+        for m in _LATIN_NAME.finditer(text):  # Maria Wang代收, Liu Yuxuan 已签收: before a word that follows names
+            follow = model.spaces.match(text, m.end()).end()
             if (m.start() == 0 or not text[m.start() - 1].isascii() or not text[m.start() - 1].isalnum()) and \
-                    model.after.match(text, m.end()) and not model.not_after.match(text, m.end()) and \
+                    model.after.match(text, follow) and not model.not_after.match(text, follow) and \
                     (latin := model.latin(text, m.start(), western=True)):
                 add(m.start(), latin, _MODEL_SCORE)
     if "小" in text:

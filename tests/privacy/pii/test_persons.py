@@ -252,6 +252,12 @@ MUST_MATCH_ROUND5 = [  # issue 16, fifth round: names marked by their form or th
     ("客服：收件人江海对吗？", ["江海"]),
     ("这次多亏邓建国帮忙", ["邓建国"]),
     ("听说贺志明昨晚到过", ["贺志明"]),
+    # @-tags of names with no surname; two Tibetan or Mongolian name elements at a break; a Latin name
+    # before a space and a word that follows names
+    ("@乌兰 明天几点开播", ["乌兰"]),
+    ("扎西顿珠说明天到", ["扎西顿珠"]),
+    ("Liu Yuxuan 已签收", ["Liu Yuxuan"]),
+    ("找南宫悦拿钥匙", ["南宫悦"]),
 ]
 MUST_NOT_MATCH_ROUND5 = [
     "欧阳修的诗我背不全",  # figures the dictionary knows
@@ -269,6 +275,10 @@ MUST_NOT_MATCH_ROUND5 = [
     "一百里路",
     "Hong Kong直邮",
     "Super Ma卡通贴纸",
+    "@所有人 今晚八点开播",  # group-wide and role tags
+    "@群主 在吗",
+    "@管理员 踢人",
+    "格桑花开了",  # one element alone
 ]
 
 
