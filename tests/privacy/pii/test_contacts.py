@@ -36,6 +36,8 @@ CASES = [  # (text, type, value as written)
     ("加我Q 12345678 备注来意", "QQ_NUMBER", "12345678"),
     ("QQ：1234 5678，白天在线", "QQ_NUMBER", "1234 5678"),
     ("扣扣：③⑨⑥⑦②④⑧⑤一起来玩", "QQ_NUMBER", "③⑨⑥⑦②④⑧⑤"),
+    ("QQ/微信同号 12345678，随时联系", "QQ_NUMBER", "12345678"),  # a WeChat that shares the number, brackets
+    ("我的QQ（2973100866）", "QQ_NUMBER", "2973100866"),
 ]
 NEGATIVES = [
     "话题#abc.com 讨论区", "meet me at home", "Q1季度营收增长", "版本v2.3.18，固件已更新", "一二三四五六七，数到七",

@@ -2,7 +2,8 @@
 
 Contact words: QQ, 扣扣, 企鹅(号), Q号, a bare ``Q`` followed by a colon or 群 (「Q：12345678」, 「q群
 987654321」) or after 加 / 加我 (「加我Q 12345678」), each optionally followed by 群 / 号码 / id. The number may
-be written in groups of three or four (「1234 5678」). Several numbers after one contact word (「QQ：12345、67890」) are
+be written in groups of three or four (「1234 5678」), in brackets, or after a WeChat the number shares
+(「QQ/微信同号 12345678」). Several numbers after one contact word (「QQ：12345、67890」) are
 each a QQ number.
 """
 
@@ -16,7 +17,8 @@ from ._base import CnPatternRecognizer
 __all__ = ["CnQqNumberRecognizer", "QQ_LOOKBEHIND"]
 
 QQ_LOOKBEHIND = (r"(?<=(?:q ?q|扣扣|企鹅号?|q号|(?<![A-Za-z0-9])q(?=\s*[:：群])|(?<=加我?)q(?=\s*[1-9]))"
-                 r"\s*(?:群)?\s*(?:号码?|id)?\s*[:：]?\s*(?:是\s*)?)")
+                 r"\s*(?:群)?\s*(?:号码?|id)?\s*(?:[/／、和同]\s*(?:微信|vx|wx|v信)号?\s*(?:同号)?)?\s*[:：（(]?\s*"
+                 r"(?:都是|也是|是)?\s*)")
 # 5-11 digits, or groups of three or four written with a space or hyphen between (1234 5678)
 _QQ = r"(?:[1-9]\d{2,3}(?:[ -]\d{3,4}){1,2}(?![\d -]\d)|[1-9]\d{4,10})(?!\d)"
 _NEXT = regex.compile(r"\s*(?:[、，,/]|和|或|或者)\s*([1-9]\d{4,10})(?!\d)")
