@@ -71,7 +71,7 @@ _NEXT_TURN = regex.compile(r"[，,；;\s]*(?:(?:买家|卖家|客服|顾客|用�
 _CONTINUATION = regex.compile(r"附?\d{1,5}(?:[-－]\d+)?(?:号楼|号院|号|栋|幢|单元|座)"
                               rf"|{_BODY}{{2,6}}?\d{{0,4}}(?:{_ESTATE})\d{{1,3}}(?:楼|层|栋|幢|号楼|座)")  # 国贸360广场8楼
 # Cues before a place that say a person lives, is, or sends something there.
-_CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
+_CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
                      r"发到|发往|送到|送至|送往|送去|送回|放到|放在|放|来自|位于|自提点|取件点|取件地|提货点|我在|在|到|去|回)"
                      r"[：:\s]*$")
 # Cues after which a road, estate or village starts an address by itself (地址：文三路88号).
@@ -95,8 +95,9 @@ _OWN_PLACE = regex.compile(r"(?:(?:本店|我店|我们店|我们的店|实体�
                            r"|(?:注册|营业|门店|仓库|公司注册|企业注册)(?:地址|地)|开户(?:行|银行|网点)"
                            r"|(?:活动|举办|会议|展会|比赛)(?:地点|地址|场馆))"
                            r"[：:\s]*(?:是|为|在)?[：:\s]*\p{Han}{0,10}?$")
-# After a place: it names a bank's branch (苏州工业园区支行), not where someone is.
-_BRANCH_AFTER = regex.compile(r"\p{Han}{0,6}?(?:支行|分行|营业部|分理处|储蓄所)")
+# After a place: it names a bank's branch (苏州工业园区支行) or an event's venue (在郑州国际会展中心举行), not
+# where someone is.
+_BRANCH_AFTER = regex.compile(r"\p{Han}{0,6}?(?:支行|分行|营业部|分理处|储蓄所)|(?:隆重)?(?:举行|举办|召开|开幕)")
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?\s]")
 # Strong starts without a division: a road and its number, an estate and its building.
 _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"
