@@ -6,6 +6,7 @@ a Western given name (Tony Ho, Jessica Wong). Each helper takes the model built 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import regex
@@ -25,6 +26,7 @@ _HEAD = regex.compile(r"(?:(?<![\d.])\d{1,2}\s*[.．、)）]|(?:周|星期)[一�
 _TAG_MAX = 4
 _TAG_FREQ = 40  # a tag that is a dictionary word this common (not a name or place) is no person
 _PROPER = frozenset({"nr", "nrfg", "nrt", "ns"})
+_HEAD_GATE = re.compile(r"\d\s*[.．、)）]|周[一二三四五六日天]|星期")
 _LATIN_SEP = regex.compile(r"\s*(?:[,，、/&;；]|and(?=\s))\s*")
 
 
@@ -40,11 +42,8 @@ def double_surnamed(text: str, model: _Model) -> list[tuple[int, int, float]]:
     ending at a break or before a word that follows names: a name with no cue (【邮政】申屠建民，您的…).
     Not a name jieba's dictionary holds (欧阳修, 诸葛亮): those are people of history and fiction."""
     out = []
-    for m in model.doubles.finditer(text):
-        pos, given_at = m.start(), m.end()
-        if m.group() in model.word_doubles or (
-            pos and HAN.match(text[pos - 1]) and model.ordinary(text[pos - 1 : pos + 1])
-        ):
+    for _, pos, given_at in model.name_doubles.find_matches_as_indexes(text):
+        if pos and HAN.match(text[pos - 1]) and model.ordinary(text[pos - 1 : pos + 1]):
             continue  # 新鲜于: the character before and the surname's first are one word
         for size in (2, 1):
             end = given_at + size
@@ -68,7 +67,9 @@ def double_surnamed(text: str, model: _Model) -> list[tuple[int, int, float]]:
 def list_heads(text: str, model: _Model) -> list[tuple[int, int, float]]:
     """A name right after a list number or a weekday (接龙：1.王芳 2.李强; 值班：周一张伟，周二李娜) that reads
     as one and ends at a break."""
-    out = []
+    out: list[tuple[int, int, float]] = []
+    if not _HEAD_GATE.search(text):
+        return out  # most texts have no list number or weekday: one cheap search instead of the full pattern
     for m in _HEAD.finditer(text):
         pos = m.end()
         got = model.read(text, pos, strict=True, weak=1)

@@ -130,9 +130,9 @@ class _Model:
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
-        self.doubles = regex.compile(doubles)
         self.spaces = regex.compile(r"[ \u00a0]*")
         self.word_doubles = frozenset(data["double_surnames_as_words"])
+        self.name_doubles = ahocorasick_rs.AhoCorasick([d for d in DOUBLE_SURNAMES if d not in self.word_doubles])
         self.not_tags = frozenset(data["not_tags"])
         self.cue_only_surnames = frozenset(data["cue_only_surnames"])
         self.western_given = frozenset(data["western_given"])
