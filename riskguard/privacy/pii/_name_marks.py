@@ -30,7 +30,7 @@ _HEAD_GATE = re.compile(r"\d\s*[.．、)）]|周[一二三四五六日天]|星�
 _LATIN_SEP = regex.compile(r"\s*(?:[,，、/&;；]|and(?=\s))\s*")
 
 
-def _ends(text: str, end: int, model: _Model) -> bool:
+def name_ends(text: str, end: int, model: _Model) -> bool:
     """Whether a name may end at ``end``: a break, a character that ends names or a word that follows them."""
     if end >= len(text) or not HAN.match(text[end]) or text[end] in AFTER_NAME:
         return True
@@ -53,7 +53,7 @@ def double_surnamed(text: str, model: _Model) -> list[tuple[int, int, float]]:
             if (
                 any(c in PLACE_LAST for c in given)
                 or text[pos:end] in model.stop
-                or not _ends(text, end, model)
+                or not name_ends(text, end, model)
             ):
                 continue
             if model.freq.get(text[pos:end]):
@@ -89,7 +89,7 @@ def cue_only_surname(text: str, pos: int, model: _Model) -> int | None:
         if (
             len(given) == size
             and all(HAN.match(c) and c not in AFTER_NAME for c in given)
-            and _ends(text, end, model)
+            and name_ends(text, end, model)
             and model.given_score(given) >= _RARE_MIN
             and not model.ordinary(text[pos:end])
         ):

@@ -45,7 +45,15 @@ from ._name_forms import NAME_TAGS as _NAME_TAGS
 from ._name_forms import PLACE_LAST as _PLACE_LAST
 from ._name_forms import TITLE_START as _TITLE_START
 from ._name_forms import dotted, sentence_names, spaced, titled
-from ._name_marks import at_tag, cue_only_surname, double_surnamed, latin_list, list_heads, western_names
+from ._name_marks import (
+    at_tag,
+    cue_only_surname,
+    double_surnamed,
+    latin_list,
+    list_heads,
+    name_ends,
+    western_names,
+)
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 
 __all__ = ["Name", "find_names"]
@@ -312,16 +320,17 @@ def find_names(text: str) -> list[Name]:
         pos = model.gap.match(text, end).end()
         if name_end := spaced(text, pos, model):
             add(pos, name_end, _CUE_SCORE)  # 收件人王 芳
-    for _, end in hits["verbs"]:
+    for verb_start, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
             add(pos, latin, _MODEL_SCORE)  # 联系一下 Wu Haoran
             continue
         if pos == end and model.ordinary(text[end - 1:end + 1]):
             continue  # 和田玉, 给力: the verb's last character and the "surname" are one word
-        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and \
-                got[1] >= _WEAK_MIN:
-            add(pos, got[0], _MODEL_SCORE)
+        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and (
+                got[1] >= _WEAK_MIN or (end - verb_start > 1 and got[1] >= _AFTER_MIN and name_ends(text, got[0], model))):
+            add(pos, got[0], _MODEL_SCORE)  # (通知张国强下午到: a verb of two characters or more before and a break
+            # after need less; not 和, 给, 找: 和温奶器。)
     for m in _HAN_RUN.finditer(text):  # a clause that is just a name (，王芳！)
         if 2 <= len(m.group()) <= 4 and _starts_name(text, m.start()):
             got = model.read(text, m.start(), strict=True, weak=1)

@@ -258,6 +258,8 @@ MUST_MATCH_ROUND5 = [  # issue 16, fifth round: names marked by their form or th
     ("扎西顿珠说明天到", ["扎西顿珠"]),
     ("Liu Yuxuan 已签收", ["Liu Yuxuan"]),
     ("找南宫悦拿钥匙", ["南宫悦"]),
+    # a verb of two characters before and a break after: a given name scoring ≥ 0 is enough
+    ("通知张国强下午到", ["张国强"]),
 ]
 MUST_NOT_MATCH_ROUND5 = [
     "欧阳修的诗我背不全",  # figures the dictionary knows
@@ -279,6 +281,8 @@ MUST_NOT_MATCH_ROUND5 = [
     "@群主 在吗",
     "@管理员 踢人",
     "格桑花开了",  # one element alone
+    "哺乳间、尿布台和温奶器，开放时间10点",  # a one-character verb (和) keeps the stricter score
+    "蔓越莓干和蓝莓干。低温烘焙",
 ]
 
 
