@@ -71,7 +71,7 @@ _NEXT_TURN = regex.compile(r"[，,；;\s]*(?:(?:买家|卖家|客服|顾客|用�
 _CONTINUATION = regex.compile(r"附?\d{1,5}(?:[-－]\d+)?(?:号楼|号院|号|栋|幢|单元|座)"
                               rf"|{_BODY}{{2,6}}?\d{{0,4}}(?:{_ESTATE})\d{{1,3}}(?:楼|层|栋|幢|号楼|座)")  # 国贸360广场8楼
 # Cues before a place that say a person lives, is, or sends something there.
-_CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
+_CUE = regex.compile(r"(?:地址|住址|地点|位置|收货地|发货地|所在地|住在?|家在|老家|户籍|籍贯|现居|居住|定位|坐标|寄到|寄往|寄至|寄回|"
                      r"发到|发往|送到|送至|送往|送去|送回|放到|放在|放|来自|位于|自提点|取件点|取件地|提货点|我在|在|到|去|回)"
                      r"[：:\s]*$")
 # Cues after which a road, estate or village starts an address by itself (地址：文三路88号).
