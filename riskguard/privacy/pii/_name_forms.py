@@ -20,14 +20,14 @@ __all__ = ["AFTER_NAME", "BEFORE_NAME", "COMMON_FREQ", "HAN", "MODEL_SCORE", "NA
 NAME_TAGS = frozenset({"nr", "nrfg"})
 HAN = regex.compile(r"\p{Han}")
 # Characters that end a name when they follow it (boundaries inside a Han run).
-AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀"
+AFTER_NAME = frozenset("的说收先女老师姐哥在和与及、也都让来送抢获代已答帮买要你您我他她们是有把被给对跟还就吗呢吧啊呀拿"
                         "，,。：:；;！!？?（(）) ")
 # Characters of AFTER_NAME that begin a title (先生, 女士, 师傅): they end a name only where the title is
 # written; elsewhere they are given-name characters like any other (滕先锋).
 TITLE_START = frozenset("先女师")
-# Last characters of buildings and landmarks, never of a given name (黄鹤楼, 滕王阁 are tagged as names in
-# jieba's dictionary).
-PLACE_LAST = frozenset("楼阁塔寺庙殿宫")
+# Last characters of buildings, landmarks and divisions, never of a given name (黄鹤楼, 滕王阁 are tagged as
+# names in jieba's dictionary; 武侯区, 南宫市 are places).
+PLACE_LAST = frozenset("楼阁塔寺庙殿宫市县区镇乡村省")
 # Characters that may stand right before a name inside a Han run (由张洋代签收, 和梁梅一起).
 BEFORE_NAME = AFTER_NAME | frozenset("由给找跟叫让被请谢喜问到祝")
 MODEL_SCORE = 0.8

@@ -95,8 +95,9 @@ _OWN_PLACE = regex.compile(r"(?:(?:本店|我店|我们店|我们的店|实体�
                            r"|(?:注册|营业|门店|仓库|公司注册|企业注册)(?:地址|地)|开户(?:行|银行|网点)"
                            r"|(?:活动|举办|会议|展会|比赛)(?:地点|地址|场馆))"
                            r"[：:\s]*(?:是|为|在)?[：:\s]*\p{Han}{0,10}?$")
-# After a place: it names a bank's branch (苏州工业园区支行), not where someone is.
-_BRANCH_AFTER = regex.compile(r"\p{Han}{0,6}?(?:支行|分行|营业部|分理处|储蓄所)")
+# After a place: it names a bank's branch (苏州工业园区支行) or an event's venue (在郑州国际会展中心举行), not
+# where someone is.
+_BRANCH_AFTER = regex.compile(r"\p{Han}{0,6}?(?:支行|分行|营业部|分理处|储蓄所)|(?:隆重)?(?:举行|举办|召开|开幕)")
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?\s]")
 # Strong starts without a division: a road and its number, an estate and its building.
 _STRONG = regex.compile(r"(?:大道|大街|路|街|巷|弄)(?=\d+[-－]?\d*号|[与和]\p{Han}{1,8}?(?:大道|大街|路|街)(?:交叉口|交汇处|路口))"

@@ -14,7 +14,7 @@ import regex
 
 from ...rulebook.normalise import Normaliser, View
 
-__all__ = ["DISGUISABLE", "disguised_view"]
+__all__ = ["DISGUISABLE", "disguised_view", "trim_word_tail"]
 
 # The types whose values can be written in numerals or full-width forms.
 DISGUISABLE = ("CN_RESIDENT_ID", "CN_MOBILE", "PHONE_NUMBER", "CN_USCC", "BANK_CARD", "CREDIT_CARD", "WECHAT_ID",
@@ -26,6 +26,7 @@ _NORMALISER = Normaliser(chars={"幺": "一", "两": "二"})
 # normaliser folds; or a full-width letter, digit or ＠ (ＱＱ, ＶＸ, name＠qq.com). Full-width punctuation
 # alone (，。：) is in every Chinese text and hides nothing.
 _DIGITS = r"[0-9〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两\uff10-\uff19\u2460-\u249b\u24ea-\u24ff\u2776-\u2793]"
+_HAN = regex.compile(r"\p{Han}")
 _CANDIDATE = regex.compile(rf"{_DIGITS}(?:[ \-]?{_DIGITS}){{4,}}|[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
 
 
@@ -35,3 +36,17 @@ def disguised_view(text: str) -> View | None:
         if not m.group().isascii():
             return _NORMALISER.normalise(text).full
     return None
+
+
+_NUMERALS = frozenset("〇零一二三四五六七八九十壹贰叁肆伍陆柒捌玖幺两")
+
+
+def trim_word_tail(text: str, start: int, end: int) -> int:
+    """The end of a value read through the view, without a last Chinese numeral that begins the next word
+    (扣扣：③⑨⑥⑦②④⑧⑤一起来玩: the value is the circled digits, 一 is 一起's). Only where no other character
+    of the value is a Chinese numeral: a value written in numerals throughout keeps its last one."""
+    if end - start < 2 or end >= len(text) or text[end - 1] not in _NUMERALS or not _HAN.match(text[end]):
+        return end
+    if text[end] in _NUMERALS or any(c in _NUMERALS for c in text[start:end - 1]):
+        return end
+    return end - 1

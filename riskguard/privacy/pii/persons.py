@@ -45,6 +45,15 @@ from ._name_forms import NAME_TAGS as _NAME_TAGS
 from ._name_forms import PLACE_LAST as _PLACE_LAST
 from ._name_forms import TITLE_START as _TITLE_START
 from ._name_forms import dotted, sentence_names, spaced, titled
+from ._name_marks import (
+    at_tag,
+    cue_only_surname,
+    double_surnamed,
+    latin_list,
+    list_heads,
+    name_ends,
+    western_names,
+)
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
 
 __all__ = ["Name", "find_names"]
@@ -129,7 +138,13 @@ class _Model:
         self.latin_cue = regex.compile("(?<![A-Za-z])(?:" + "|".join(map(regex.escape, _LATIN_CUES))
                                        + r")\.?\s*[:：]?\s*(?=[A-Z])",
                                        regex.IGNORECASE)
-        self.doubles = regex.compile(doubles)
+        self.spaces = regex.compile(r"[ \u00a0]*")
+        self.word_doubles = frozenset(data["double_surnames_as_words"])
+        self.name_doubles = ahocorasick_rs.AhoCorasick([d for d in DOUBLE_SURNAMES if d not in self.word_doubles])
+        self.not_tags = frozenset(data["not_tags"])
+        self.cue_only_surnames = frozenset(data["cue_only_surnames"])
+        self.western_given = frozenset(data["western_given"])
+        self.latin_pair = regex.compile(r"(?<![A-Za-z])(?P<a>[A-Z][a-z]+)[ \u00a0]+(?P<b>[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z])")
         self.surname_pinyin = frozenset(lazy_pinyin(s, style=Style.NORMAL)[0] for s in SINGLE_SURNAMES) | \
             frozenset("".join(lazy_pinyin(s, style=Style.NORMAL)) for s in DOUBLE_SURNAMES) | _ROMANISED
         chars = [c for c, s in self.char_score.items() if s > 0 and len(c) == 1 and _HAN.match(c)]
@@ -170,14 +185,16 @@ class _Model:
                 continue
             word, given = text[pos:end], text[pos + surname:end]
             if any(c in _AFTER_NAME and not (c in _TITLE_START and not self.title.match(text, pos + surname + i))
-                   for i, c in enumerate(given)) or word[:2] in self.stop or given[-1] in _PLACE_LAST or (
+                   for i, c in enumerate(given)) or given[-1] in _PLACE_LAST or (
+                    word[:2] in self.stop and not (cued and word[:2] in DOUBLE_SURNAMES)) or "某" in given or (
                     given[-1] in "小老" and self.title.match(text, end - 1)) or self.title.fullmatch(given):
                 continue  # 梁小姐, 王老师, 袁阿姨: a surname and a title
             if weak and self.freq.get(word, 0) > 0 and (self.tags.get(word) not in _NAME_TAGS or (
                     weak > 1 and len(word) < 3)):
                 continue
             if self.ordinary(word) and not (cued and word not in self.stop and self.freq.get(word, 0) < _CUED_FREQ
-                                            and (end >= len(text) or not _HAN.match(text[end]))):
+                                            and (end >= len(text) or not _HAN.match(text[end])
+                                                 or self.after.match(text, end))):
                 continue
             boundary = end >= len(text) or not _HAN.match(text[end]) or text[end] in _AFTER_NAME or \
                 bool(self.after.match(text, end))
@@ -268,20 +285,28 @@ def find_names(text: str) -> list[Name]:
         if _starts_name(text, pos) and not (model.tags.get(text[pos]) == "c" and model.freq.get(text[pos + 1:pos + 3])):
             # (抬头和税号, 联系人及电话: a conjunction joining two labels is no surname)
             got = model.read(text, pos, strict=False, cued=True)
-            if got and got[1] > -2.5:
+            if got and got[1] > -2.5 and text[pos:got[0]] not in model.not_tags:  # (@管理员)
                 add(pos, got[0], _CUE_SCORE)
                 continue
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos, western=True)):
             add(pos, latin, _CUE_SCORE)
-        elif handle := _handle(text, pos, model):
-            add(pos, handle, _CUE_SCORE)
+        elif handle := _handle(text, pos, model) or cue_only_surname(text, pos, model):
+            add(pos, handle, _CUE_SCORE)  # 助播阿彩; 负责人：来晓光
+        elif text[end - 1] == "@" and (tag := at_tag(text, end, model)):
+            add(end, tag, _MODEL_SCORE)  # @乌兰 明天几点开播
     if _LATIN_GATE.search(text):
+        for m in _LATIN_NAME.finditer(text):  # a list of names in Latin letters (Zhang Wei, Li Na)
+            if model.latin(text, m.start(), western=True) and latin_list(text, m.end(), model):
+                add(m.start(), m.end(), _MODEL_SCORE)
+        for start, end, score in western_names(text, model):  # Tony Ho 来啦
+            add(start, end, score)
         for m in model.latin_cue.finditer(text):
             if latin := model.latin(text, m.end(), western=True):
                 add(m.end(), latin, _CUE_SCORE)
-        for m in _LATIN_NAME.finditer(text):  # Maria Wang代收: before a word that follows names
+        for m in _LATIN_NAME.finditer(text):  # Maria Wang代收, Liu Yuxuan 已签收: before a word that follows names
+            follow = model.spaces.match(text, m.end()).end()
             if (m.start() == 0 or not text[m.start() - 1].isascii() or not text[m.start() - 1].isalnum()) and \
-                    model.after.match(text, m.end()) and not model.not_after.match(text, m.end()) and \
+                    model.after.match(text, follow) and not model.not_after.match(text, follow) and \
                     (latin := model.latin(text, m.start(), western=True)):
                 add(m.start(), latin, _MODEL_SCORE)
     if "小" in text:
@@ -295,16 +320,17 @@ def find_names(text: str) -> list[Name]:
         pos = model.gap.match(text, end).end()
         if name_end := spaced(text, pos, model):
             add(pos, name_end, _CUE_SCORE)  # 收件人王 芳
-    for _, end in hits["verbs"]:
+    for verb_start, end in hits["verbs"]:
         pos = model.gap.match(text, end).end()
         if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos)):
             add(pos, latin, _MODEL_SCORE)  # 联系一下 Wu Haoran
             continue
         if pos == end and model.ordinary(text[end - 1:end + 1]):
             continue  # 和田玉, 给力: the verb's last character and the "surname" are one word
-        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and \
-                got[1] >= _WEAK_MIN:
-            add(pos, got[0], _MODEL_SCORE)
+        if _starts_name(text, pos) and (got := model.read(text, pos, strict=False, weak=2)) and (
+                got[1] >= _WEAK_MIN or (end - verb_start > 1 and got[1] >= _AFTER_MIN and name_ends(text, got[0], model))):
+            add(pos, got[0], _MODEL_SCORE)  # (通知张国强下午到: a verb of two characters or more before and a break
+            # after need less; not 和, 给, 找: 和温奶器。)
     for m in _HAN_RUN.finditer(text):  # a clause that is just a name (，王芳！)
         if 2 <= len(m.group()) <= 4 and _starts_name(text, m.start()):
             got = model.read(text, m.start(), strict=True, weak=1)
@@ -344,7 +370,8 @@ def find_names(text: str) -> list[Name]:
         add(start, end, _CUE_SCORE)
     occupied = [(n.start, n.end) for n in found.values()]
     after_at = {start for start, _ in hits["after"] + hits["after_weak"] if not model.not_after.match(text, start)}
-    for start, end, score in sentence_names(text, leads, after_at, model) + titled(text, leads, model):
+    marked = double_surnamed(text, model) + list_heads(text, model)
+    for start, end, score in marked + sentence_names(text, leads, after_at, model) + titled(text, leads, model):
         if not any(s < end and start < e for s, e in occupied):
             add(start, end, score)
             occupied.append((start, end))
@@ -416,7 +443,10 @@ def _list_before(text: str, start: int, model: _Model, add) -> None:  # type: ig
 
 
 def _list_after(text: str, end: int, model: _Model, add) -> None:  # type: ignore[no-untyped-def]
-    """A name right after a list separator following a name is a name too (王芳、李强)."""
+    """A name right after a list separator following a name is a name too (王芳、李强; Zhang Wei, Li Na)."""
+    if end and text[end - 1].isascii() and (start := latin_list(text, end, model)):
+        add(start, model.latin(text, start, western=True), _CUE_SCORE)
+        return
     m = _LIST_SEP.match(text, end)
     if not m:
         return

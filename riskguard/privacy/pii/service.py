@@ -18,7 +18,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from ...ids import keyed_digest
 from .analyzer import ALL_ENTITIES, get_analyzer, resolve_overlaps
-from .disguise import DISGUISABLE, disguised_view
+from .disguise import DISGUISABLE, disguised_view, trim_word_tail
 from .divisions import divisions
 from .recognizers import POS_ENTITIES
 from .redaction import Encryptor, RedactedItem, Redactor
@@ -124,6 +124,7 @@ def _analyze(analyzer: AnalyzerEngine, text: str, language: str, entities: Seque
     for result in analyzer.analyze(text=view.text, language=language, entities=wanted,
                                    score_threshold=score_threshold):
         result.start, result.end = view.original_span(result.start, result.end)
+        result.end = trim_word_tail(text, result.start, result.end)
         results.append(result)
     return results
 

@@ -30,11 +30,20 @@ CASES = [  # (text, type, value as written)
     ("薇：moon_cake88（备注来意）", "WECHAT_ID", "moon_cake88"),
     ("微信号码：tony-lee99，通过一下", "WECHAT_ID", "tony-lee99"),
     ("你加我，微信也行summer_ly01，扣扣也行", "WECHAT_ID", "summer_ly01"),
+    # QQ after a bare q before 群 or after 加我; groups of four digits; circled digits before a word that
+    # begins with a Chinese numeral (一起) end before it
+    ("粉丝q群 987654321，进群领券", "QQ_NUMBER", "987654321"),
+    ("加我Q 12345678 备注来意", "QQ_NUMBER", "12345678"),
+    ("QQ：1234 5678，白天在线", "QQ_NUMBER", "1234 5678"),
+    ("扣扣：③⑨⑥⑦②④⑧⑤一起来玩", "QQ_NUMBER", "③⑨⑥⑦②④⑧⑤"),
+    ("QQ/微信同号 12345678，随时联系", "QQ_NUMBER", "12345678"),  # a WeChat that shares the number, brackets
+    ("我的QQ（2973100866）", "QQ_NUMBER", "2973100866"),
 ]
 NEGATIVES = [
     "话题#abc.com 讨论区", "meet me at home", "Q1季度营收增长", "版本v2.3.18，固件已更新", "一二三四五六七，数到七",
     "型号：XR2024-Pro，颜色：深空灰", "QQ音乐会员月卡", "支持微信支付和支付宝",
     "两个人三五七九一起来", "我们的微：信号很差", "文件名report。pdf已上传",
+    "Q群聊天记录截图", "IQ 12345 测试", "QQ：1234 5，共两件",
 ]
 
 
@@ -47,6 +56,11 @@ def service() -> PiiService:
 def test_disguised_contact_found_as_written(service: PiiService, text: str, kind: str, value: str) -> None:
     found = [(d.type, text[d.start:d.end]) for d in service.detect(text)]
     assert (kind, value) in found, found
+
+
+def test_qq_in_numerals_throughout_keeps_its_last_numeral(service: PiiService) -> None:
+    text = "扣扣二九七三一零零八六一起"  # no other style in the value: 一 may be its last digit
+    assert [text[d.start:d.end] for d in service.detect(text) if d.type == "QQ_NUMBER"] == ["二九七三一零零八六一"]
 
 
 def test_several_qq_numbers_after_one_word(service: PiiService) -> None:

@@ -228,3 +228,69 @@ def test_round4_names_found(text: str, names: list[str]) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND4)
 def test_round4_words_that_are_not_names(text: str) -> None:
     assert find_names(text) == []
+
+
+MUST_MATCH_ROUND5 = [  # issue 16, fifth round: names marked by their form or their list, with no usual cue
+    # a double surname that is no word, before a break or a word that follows names
+    ("【邮政】申屠建民，您的挂号信请到邮政所领取", ["申屠建民"]),
+    ("帮我改下收件人，改成皇甫志远，电话稍后发", ["皇甫志远"]),
+    ("家长群：司空悦悦妈妈，孩子的校服到了", ["司空悦悦"]),
+    ("请梁丘果果家长明天带孩子来学校", ["梁丘果果"]),
+    ("法定代表人：东方明远", ["东方明远"]),  # 东方 is a word: only after a cue
+    # a list number or a weekday before a name (接龙, rosters)
+    ("接龙：1.闻人静 2.公孙策 3.左丘明月", ["闻人静", "公孙策", "左丘明月"]),
+    ("1. 陈建国 2. 刘洋", ["陈建国", "刘洋"]),
+    ("值班表：周一太史兰，周二百里飞，周三西门雪", ["太史兰", "百里飞", "西门雪"]),
+    # a surname that is an everyday word, right after a cue
+    ("负责人：来晓光", ["来晓光"]),
+    ("店主过文静 家庭住址见附件", ["过文静"]),
+    # any label ending in 人 before a colon; Latin names in a list or after a Western given name
+    ("出差人：Zhou Minghao，下周出发", ["Zhou Minghao"]),
+    ("参会：Zhang Wei, Li Na, Wang Fang", ["Zhang Wei", "Li Na", "Wang Fang"]),
+    ("弹幕：Tony Ho 来啦", ["Tony Ho"]),
+    # a word that is a name after a cue, before a word that follows names; more verbs and after-words
+    ("客服：收件人江海对吗？", ["江海"]),
+    ("这次多亏邓建国帮忙", ["邓建国"]),
+    ("听说贺志明昨晚到过", ["贺志明"]),
+    # @-tags of names with no surname; two Tibetan or Mongolian name elements at a break; a Latin name
+    # before a space and a word that follows names
+    ("@乌兰 明天几点开播", ["乌兰"]),
+    ("扎西顿珠说明天到", ["扎西顿珠"]),
+    ("Liu Yuxuan 已签收", ["Liu Yuxuan"]),
+    ("找南宫悦拿钥匙", ["南宫悦"]),
+    # a verb of two characters before and a break after: a given name scoring ≥ 0 is enough
+    ("通知张国强下午到", ["张国强"]),
+]
+MUST_NOT_MATCH_ROUND5 = [
+    "欧阳修的诗我背不全",  # figures the dictionary knows
+    "诸葛亮的扇子是道具",
+    "南宫市人民医院",  # a double surname before a division is a place
+    "欧阳村委会门口",
+    "乘车人:王某某(成人)",  # a name written anonymously
+    "负责人来处理",  # 来 as a verb
+    "店主过来了吗",
+    "收件人写对了吗",
+    "周一发货，周二到",
+    "1.红色 2.白色 3.黄金色",
+    "商场西门集合",
+    "第五代产品",
+    "一百里路",
+    "Hong Kong直邮",
+    "Super Ma卡通贴纸",
+    "@所有人 今晚八点开播",  # group-wide and role tags
+    "@群主 在吗",
+    "@管理员 踢人",
+    "格桑花开了",  # one element alone
+    "哺乳间、尿布台和温奶器，开放时间10点",  # a one-character verb (和) keeps the stricter score
+    "蔓越莓干和蓝莓干。低温烘焙",
+]
+
+
+@pytest.mark.parametrize(("text", "names"), MUST_MATCH_ROUND5)
+def test_round5_names_found(text: str, names: list[str]) -> None:
+    assert [text[n.start:n.end] for n in find_names(text)] == names
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND5)
+def test_round5_words_that_are_not_names(text: str) -> None:
+    assert find_names(text) == []
