@@ -10,7 +10,9 @@
     .venv/bin/python bench/pii_eval.py --split round2-dev   # its dev half (tune here)
     .venv/bin/python bench/pii_eval.py --split round2-test  # its test half: report only
     .venv/bin/python bench/pii_eval.py --split round3       # eval/pii/round3.txt, held out: report only
-    .venv/bin/python bench/pii_eval.py --split round4       # eval/pii/round4.txt, held out: report only
+    .venv/bin/python bench/pii_eval.py --split round4       # eval/pii/round4.txt, all of it (measured once)
+    .venv/bin/python bench/pii_eval.py --split round4-dev   # its dev half (tune here, since it was measured)
+    .venv/bin/python bench/pii_eval.py --split round4-test  # its test half: report only
     .venv/bin/python bench/pii_eval.py [--n 3000] [--seed 20261126]   # bench/pii_evalset.py, generated
 
 On the corpus a found span is a hit when it has the gold span's type and overlaps it (each gold span
@@ -41,7 +43,7 @@ from riskguard.privacy.pii.service import PiiService  # noqa: E402
 
 CORPUS = _HERE.parent / "eval" / "pii" / "corpus.jsonl"
 # Sets written inline as ``[[TYPE|value]]``, by split name (round2 is all of round2.txt, HALVES deals it;
-# round3 and round4 are held out: report only).
+# round3 is held out: report only; round4, measured once, is dealt like round2).
 EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "extra2": _HERE.parent / "eval" / "pii" / "extra_dev2.txt",
          "extra3": _HERE.parent / "eval" / "pii" / "extra_dev3.txt",
@@ -49,7 +51,8 @@ EXTRA = {"extra": _HERE.parent / "eval" / "pii" / "extra_dev.txt",
          "round3": _HERE.parent / "eval" / "pii" / "round3.txt",
          "round4": _HERE.parent / "eval" / "pii" / "round4.txt"}
 # Halves of an inline set, dealt by ``split_halves``: split name -> (set, half).
-HALVES = {"round2-dev": ("round2", "dev"), "round2-test": ("round2", "test")}
+HALVES = {"round2-dev": ("round2", "dev"), "round2-test": ("round2", "test"),
+          "round4-dev": ("round4", "dev"), "round4-test": ("round4", "test")}
 # Batches of an inline set, by the ``# Batch N`` comments in it: split name -> (set, batch number).
 BATCHES = {"extra3-batch1": ("extra3", 1), "extra3-batch2": ("extra3", 2)}
 _MARKED = re.compile(r"\[\[([A-Z_]+)\|([^\]]+)\]\]")
