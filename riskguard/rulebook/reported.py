@@ -22,6 +22,11 @@ the others, each a structure of the sentence rather than a word list of claims:
   article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
   or a contrast (但, 不过).
 
+Beside these, a whole text can be no advertisement (``not_an_ad``): a notice, correction, recall, judgment or
+news report by its heading, or a heading that only names a genre (【店铺整改公告】, 【案例评析】, 关于…的小知识)
+over a body that reports conduct as corrected or sanctioned; a claim the author makes of its own goods
+outside a quotation there (``own_claim``) is still promotion.
+
 Like ``clauses``, everything here runs on the engine's full view (Chinese numerals partly folded to
 digits, half-width punctuation), and only for candidates whose rule asks about polarity.
 """
