@@ -201,6 +201,11 @@ _EFFECT_NOUN = re.compile(r"[\u4e00-\u9fff、和及与/]{0,6}?(?:的)?(?:功效|
 _NOT_FOR = re.compile(r"[\u4e00-\u9fff]{0,6}?的?(?:朋友|人|姐妹|家人|宝宝|宝子)?们?(?:就|千万|请|暂时)?"
                       r"(?:别|不要|不用|不建议|勿|不适合)(?:来)?(?:买|拍|下单|购买|入手|囤|冲|使用|用)"
                       r"(?:了|啊|哈|哦|呀)*[\s,.!?;~…|—，。！？；～]*$")
+# A wish sent to a doctor (想降血脂去看医生, 需要治疗的请就医): what the buyer wants is named, the goods are not
+# said to do it.
+_WISH = re.compile(r"(?:想|想要|要想|需要)\s?$")
+_SEE_DOCTOR = re.compile(r"(?:的话|的朋友|的人|的)?[,，]?\s?(?:还是|请|就|要|得)?(?:去|到)?(?:看医生|就医|医院就诊|去医院|找医生|咨询医生|遵医嘱)"
+                         r"(?:吧|啊|哈|哦|呀)*[\s,.!?;~…|—，。！？；～]*$")
 _YES = re.compile(r"\s*(?:能|可以|当然|是的|没错|必须|绝对|肯定|会的|有的|对的|答案是)")
 _ASKED = re.compile(r"\s*(?:问|q)\s?[:：]")
 _PINYIN_NAME = re.compile(r"[A-Z][a-z]{0,5}(?:[\s-]?[A-Z][a-z]{0,5}){1,2}|[A-Z]{2,6}\s[A-Z][a-z]{1,5}(?:\s?[a-z]{1,5})?")
@@ -248,8 +253,11 @@ class TextClauses:
 
     def told_not_to_buy(self, start: int, end: int) -> bool:
         """Whether the match only describes whom the clause tells not to buy (想减肥的别买, 孕妇不要拍): the
-        words name the buyers turned away, the goods are not said to do it."""
-        return bool(_NOT_FOR.match(self.full, end, self.clause(start)[1]))
+        words name the buyers turned away, the goods are not said to do it; or a wish sent to a doctor
+        (想降血脂去看医生)."""
+        s, e = self.clause(start)
+        return bool(_NOT_FOR.match(self.full, end, e)
+                    or (_WISH.search(self.full, max(s, start - 3), start) and _SEE_DOCTOR.match(self.full, end, e)))
 
     def answered_no(self, start: int, end: int) -> bool:
         """Whether the match sits in an A-not-A question that the next clause answers no."""

@@ -28,12 +28,12 @@ from pypinyin import lazy_pinyin
 
 from . import detectors
 from .clauses import ClauseAnalyser, ClauseSpec, TextClauses
-from .model import Exemption, Finding, Rule, ScreenInput, action_for
+from .model import CATEGORIES, Exemption, Finding, Rule, ScreenInput, action_for
 from .normalise import _SEPARATORS, Normalised, Normaliser, View, _t2s, spans_gap, squeeze
 from .prefilter import required_literal_sets
 from .sound import SoundTable, SoundView
 
-__all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER"]
+__all__ = ["Engine", "pinyin_spelling", "REGISTRATION_NUMBER", "MEDICAL_IDENTITY"]
 
 EXEMPTION_WINDOW = 20
 _FIRST = itemgetter(0)
@@ -41,6 +41,16 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 # Drug, medical-device and health-food approval numbers written into the copy count as carrying one.
 REGISTRATION_NUMBER = re.compile(
     r"国药准字\s*[a-z]\d{8}|械注[准进许]\s*\d{8,11}|械备\s*\d{8}|国食健[注字]\s*[a-z]?\d{8,}|食健备\s*[a-z]?\d{8,}")
+# What only a drug's, a medical institution's or a medical device's text carries: an approval or
+# registration number, the OTC class, an ad-review number, the institution's licence or its 诊疗科目. A text
+# that shows one, sent with no category or one of the caller's own, is that kind of goods, and the rules for
+# it apply: a drug's indications are AdLaw-16's business, not AdLaw-17's (non-medical goods claiming
+# medical effects), and a clinic's guarantee of no side effects is AdLaw-16's too.
+MEDICAL_IDENTITY = (
+    ("drug", re.compile(r"国药准字\s*[a-z]\s?[\dx]{8}|otc\s?[(（]?[甲乙]类|非处方药\s?[(（]?[甲乙]类|药品广告审查(?:批准)?文号|药广审")),
+    ("medical_service", re.compile(r"医疗机构执业许可证|诊疗科目|医疗广告审查证明|医疗美容(?:门诊部|诊所|医院)")),
+    ("medical_device", re.compile(r"医疗器械注册证|械注[准进许]")),
+)
 
 LiteralSets = tuple[frozenset[int], ...]  # key ids; each set needs one present
 
@@ -180,6 +190,7 @@ class Engine:
         # rules/platform/: the platform's own rules, which bind every text posted, ad or not
         self._platform_rule = [r.source.startswith(f"{_PLATFORM_DIR}/") for r in self.rules]
         self._document_rules = [i for i, r in enumerate(self.rules) if r.document_level]
+        self._document_set = frozenset(self._document_rules)
         self._applicable: dict[tuple[str, str, date], frozenset[int]] = {}
         self._covering: dict[tuple[int, str], tuple[str, ...]] = {}  # ids of this engine's own rules
 
@@ -214,6 +225,15 @@ class Engine:
             self._applicable[key] = found
         return found
 
+    def _as_shown(self, live: frozenset[int], kind: str, category: str, day: date) -> frozenset[int]:
+        """The rules for a text that shows it is a drug, a clinic or a device (MEDICAL_IDENTITY) though not sent
+        as one: those among ``live`` that apply to the shown category, and its rules about claims. What such
+        a text must carry (a licence or approval number: document-level rules) is asked of a declared
+        category only; read from the text, the category decides which law a claim breaks, not which papers
+        are missing."""
+        shown = self.applicable(kind, category, day)
+        return (live & shown) | frozenset(i for i in shown if i not in self._document_set)
+
     # -- matching -----------------------------------------------------------------------------------
     def findings(self, item: ScreenInput, day: date, severity_actions: Mapping[str, str] | None = None
                  ) -> list[Finding]:
@@ -223,6 +243,10 @@ class Engine:
         if not live:
             return []
         norm = self.normaliser.normalise(item.text)
+        if item.category not in CATEGORIES or item.category == "general":
+            shown = next((c for c, pattern in MEDICAL_IDENTITY if pattern.search(norm.full.text)), None)
+            if shown is not None:
+                live = self._as_shown(live, item.kind, shown, day)
         # candidates: (rule index, original start, original end, compact span or None, via)
         cands: list[tuple[int, int, int, tuple[int, int] | None, str]] = []
         compact, full = norm.compact, norm.full

@@ -29,6 +29,18 @@ CATEGORY_FAMILIES: dict[str, frozenset[str]] = {
     "medical_device_class2": frozenset({"medical_device"}),
     "medical_device_class3": frozenset({"medical_device"}),
     "infant_food": frozenset({"food", "baby"}),
+    # Callers' own names for the same goods (a shop's catalogue says 'beer' or 'property'): the law that
+    # governs the goods does not change with the label, so each counts as the category it is a kind of.
+    **dict.fromkeys(("wine", "beer", "baijiu", "huangjiu", "fruit_wine", "health_liquor", "liquor", "spirits"),
+                    frozenset({"alcohol"})),
+    "property": frozenset({"real_estate"}),
+    "infant_formula": frozenset({"infant_food", "food", "baby"}),
+    "maternal_baby": frozenset({"baby"}),
+    **dict.fromkeys(("seeds", "pesticides", "feed", "fertilizer"), frozenset({"agriculture"})),
+    "pets": frozenset({"pet"}),
+    "books": frozenset({"publications"}),
+    **dict.fromkeys(("haircare", "skincare", "personal_care"), frozenset({"cosmetics"})),
+    **dict.fromkeys(("seafood", "fresh_produce", "condiments", "snacks"), frozenset({"food"})),
 }
 CATEGORY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 SEVERITIES = ("info", "low", "medium", "high", "critical")

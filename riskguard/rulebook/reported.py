@@ -22,6 +22,11 @@ the others, each a structure of the sentence rather than a word list of claims:
   article quotes the law, up to a sentence in which the speaker turns to its own goods (我们, 本店, 这款)
   or a contrast (但, 不过).
 
+Beside these, a whole text can be no advertisement (``not_an_ad``): a notice, correction, recall, judgment or
+news report by its heading, or a heading that only names a genre (【店铺整改公告】, 【案例评析】, 关于…的小知识)
+over a body that reports conduct as corrected or sanctioned; a claim the author makes of its own goods
+outside a quotation there (``own_claim``) is still promotion.
+
 Like ``clauses``, everything here runs on the engine's full view (Chinese numerals partly folded to
 digits, half-width punctuation), and only for candidates whose rule asks about polarity.
 """
@@ -123,6 +128,25 @@ _DOCUMENT_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：
                   r"(?:审理查明|经审理|审结|认定|查明|判决|宣判|判处|裁定|公诉|起诉)"
                   r"|^\s*(?:央视|新华社|人民日报|[^\n,，。]{0,6}?(?:电视台|日报|晚报|晨报|都市报|媒体|记者))"
                   r"[^\n,，。]{0,12}?(?:点名|曝光|报道|调查发现|暗访|获悉)")
+# A heading that names the document's genre without saying which (【店铺整改公告】, 【案例评析】, 【以案说法】,
+# 关于“好评返现”的小知识:, 【科普】): a correction, a case report or an explainer when its body reports conduct
+# as corrected or sanctioned (see _REPORT_FRAME); the same heading over a plain product text is an ad's.
+_FRAMED_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,，。!?;】\]]{0,10}?"
+                r"(?:公告|通告|说明|声明|通知|启事|案例|评析|点评|说法|知识|科普|解读|须知)\s*[】\]）):：]")
+# What makes such a body a report: a case, a judgment or a sanction, a deletion or admitted error, a claim
+# called baseless or unlawful.
+_REPORT_FRAME = (r"典型案例|案例|审结|审理|判处|判决|罚款|被罚|处罚|查处|责令|立案|整改|删除|撤下|误写|写错|表述有误"
+                 r"|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据|不符合[^。\n]{0,24}?(?:规定|要求|法)"
+                 r"|违反[^。\n]{0,24}?(?:法|规定|条例)|属于违法|违法行为|构成违法")
+# An authority's report of a case, in the first clause (某市市场监管局公布一起典型案例, 消协通报…案件).
+_AUTHORITY_REPORT = (r"^\s*[^\n,，。:：]{0,16}?(?:市场监管|监督管理|监管部门|监管局|法院|检察院|消协|消费者协会|公安|网信办"
+                     r"|工商局|药监局)[^\n,，。]{0,8}?(?:公布|通报|发布|曝光|披露)[^\n,，。]{0,16}?(?:案例|案件|典型)")
+# A selling word narrated, not offered: past (已下单的顾客, 曾秒杀) or reported of the sanctioned party in its
+# sentence (…开展秒杀销售,被市场监管部门罚款): the document reports a sale, it does not make one.
+_NARRATED = r"(?:已|曾|此前|之前)\s?$"
+_SANCTIONED = rf"被[{_HAN}]{{0,10}}?(?:罚款?|处罚|查处|立案|责令|通报|判)"
+_SENTENCE_BOUND = "。!?;\n"
+
 # What makes a text an offer whatever its heading: a way or a call to buy, a price now, a sale.
 _SELLING = (r"链接|下单|拍下|拍\d|抢购|立即购买|点击购买|马上买|赶紧买|快来买|欢迎(?:选|订|购)购?|加购|购物车|订购热线"
             r"|现价|到手价?|券后|秒杀|特价|促销|优惠价|活动价|折扣|限时|包邮|全场|进店|直播间|开抢|[¥￥]\s?\d"
@@ -135,7 +159,9 @@ _SELLING = (r"链接|下单|拍下|拍\d|抢购|立即购买|点击购买|马上
 _SYSTEM_VOICE = r"^[\s【\[(（⚠!]*[^\n:：】\]]{0,6}?(?:系统|安全|手机|设备|电脑|账户|账号|微信|支付宝)(?:提示|提醒|通知|警告|预警|公告|消息)"
 # The quote is called what it is, near it: the reader is told to beware, or the claim is called illegal.
 _BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|被判|"
-           r"违法|违规|不会承诺|不得(?!不)|虚假")
+           r"违法|违规|不会承诺|不得(?!不)|虚假"
+           # … or the author disowns its own earlier wording (此前误写“可降血压”，该表述没有依据，已删除)
+           r"|误写|写错|表述有误|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据|已(?:全部)?删除|已撤下")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 # The author speaking of its own goods: in a text headed as a notice or an after-sales rule, a claim
@@ -189,6 +215,11 @@ class Reported:
         self.notice_label_re = re.compile(_NOTICE_LABEL)
         self.document_head_re = re.compile(_DOCUMENT_HEAD)
         self.selling_re = re.compile(_SELLING)
+        self.framed_head_re = re.compile(_FRAMED_HEAD)
+        self.report_frame_re = re.compile(_REPORT_FRAME)
+        self.authority_report_re = re.compile(_AUTHORITY_REPORT)
+        self.narrated_re = re.compile(_NARRATED)
+        self.sanctioned_re = re.compile(_SANCTIONED)
         self.own_re = re.compile(_alt(_OWN, fold))
         self.system_voice_re = re.compile(_SYSTEM_VOICE)
         self.beware_re = re.compile(_BEWARE)
@@ -258,8 +289,23 @@ class Reported:
         nothing in it sells: not commercial promotion (广告法 Art. 2), so the claims it quotes, reports or
         denies are not asserted. A heading alone is not enough: 「店庆公告:全场最低价」 sells, and 【系统提示】 is
         a fake prompt's own voice."""
-        return bool((self.notice_label_re.match(full) or self.document_head_re.match(full))
-                    and not self.selling_re.search(full) and not self.system_voice_re.match(full))
+        if self.system_voice_re.match(full):
+            return False
+        if self.notice_label_re.match(full) or self.document_head_re.match(full):
+            return not self.selling_re.search(full)
+        # a heading that only names a genre, or an authority's case report: the body must report conduct,
+        # and a selling word in it must be narrated (已下单的顾客, the sanctioned party's 秒杀), not offered
+        framed = (self.framed_head_re.match(full) and self.report_frame_re.search(full)) or self.authority_report_re.match(full)
+        return bool(framed) and not any(self._offered(full, m.start()) for m in self.selling_re.finditer(full))
+
+    def _offered(self, full: str, start: int) -> bool:
+        """Whether a selling word at ``start`` offers the goods: not marked past, and not in a sentence that
+        reports a sanction."""
+        if self.narrated_re.search(full, max(0, start - 3), start):
+            return False
+        lo = max((full.rfind(ch, 0, start) for ch in _SENTENCE_BOUND), default=-1) + 1
+        hi = min((i for i in (full.find(ch, start) for ch in _SENTENCE_BOUND) if i >= 0), default=len(full))
+        return not self.sanctioned_re.search(full, lo, hi)
 
     def own_claim(self, full: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
         """Whether a match in a text that calls itself a notice or rule (``not_an_ad``) is nonetheless the

@@ -67,6 +67,11 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     ("就是好吃，不能减肥，想减肥的别买。", "减肥", True),
     ("孕妇和想美白的不要拍哈", "美白", True),
     ("想祛斑的朋友就别下单了", "祛斑", True),
+    # … or a wish the clause sends to a doctor
+    ("有弹幕问能不能降血脂，不能，想降血脂去看医生。", "降血脂", True),
+    ("需要治疗的请就医", "治疗", True),
+    ("想降血脂喝它，比看医生还管用", "降血脂", False),
+    ("降血脂去看医生不如喝这款茶", "降血脂", False),
     # … not when the buyers are told to buy, or the clause goes on after 别买
     ("想减肥的快来买", "减肥", False),
     ("减肥别买贵的，买这款就够", "减肥", False),

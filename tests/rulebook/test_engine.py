@@ -121,13 +121,31 @@ def test_exemptions_apply_near_the_match_only(book: Rulebook, text: str, fires: 
     # (广告法 Art. 2); the platform's own rules still bind it, and a heading over a sale changes nothing
     ("更正声明:此前详情页写的'最好'表述缺乏依据,已删除", {}, SUPERLATIVE, False),
     ("法院审理查明,被告以'最好的理财'为诱饵吸收资金", {}, SUPERLATIVE, False),
-    ("更正声明:此前详情页写的'最好'表述缺乏依据", {"has_purchase_link": True}, SUPERLATIVE, True),
+    ("更正声明:此前详情页写的'最好'表述已更新", {"has_purchase_link": True}, SUPERLATIVE, True),
+    # ...but a quote the author disowns (缺乏依据, 误写, 已删除) is no claim, on a page that sells or not
+    ("更正声明:此前详情页写的'最好'表述缺乏依据", {"has_purchase_link": True}, SUPERLATIVE, False),
     ("店庆公告:全场最好的面霜五折", {}, SUPERLATIVE, True),
     # ...nor does a heading over the author's own claim about its goods, outside a quotation
     ("售后说明:本品是最好的面霜", {}, SUPERLATIVE, True),
     ("更正声明:我们的面霜是最好的", {}, SUPERLATIVE, True),
     ("更正声明:本品详情页此前写的'最好'表述缺乏依据,已删除", {}, SUPERLATIVE, False),
     ("平台公告:为领取补贴请加微信联系客服", {"kind": "listing"}, "platform.diversion.wechat", True),
+    # a heading that only names a genre (整改公告, 案例评析, 小知识) frees a text that reports conduct as corrected or
+    # sanctioned; over the author's own claim, or over a text with no such report, it changes nothing (evasion watch)
+    ("【店铺整改公告】本店详情页曾使用'最好'等表述,不符合广告法的规定,已全部删除", {}, SUPERLATIVE, False),
+    ("【案例评析】某药房宣称'最好的药'并开展秒杀销售,被市场监管部门罚款", {}, SUPERLATIVE, False),
+    ("【店铺整改公告】我们的面霜是最好的", {}, SUPERLATIVE, True),
+    ("【小知识】最好的面霜,今晚秒杀", {}, SUPERLATIVE, True),
+    ("【案例评析】某店宣称'最好'被罚款。本店面霜秒杀价,最好的面霜", {}, SUPERLATIVE, True),
+    ("更正说明:本品能降血压", {"category": "food"}, "adlaw.17.disease", True),
+    ("【店铺整改公告】本品能降血压,已删除差评", {"category": "food"}, "adlaw.17.disease", True),
+    ("【更正说明】此前误写'降血压',该表述没有依据,已删除", {"category": "food"}, "adlaw.17.disease", False),
+    # a text that shows it is a drug (OTC class, approval number) is one: AdLaw-17 is for non-medical goods
+    ("OTC甲类。本品用于降血压", {"category": "general"}, "adlaw.17.disease", False),
+    ("OTC甲类。本品用于降血压", {"category": "general"}, "adlaw.16.drug-unregistered", True),
+    ("OTC甲类。本品用于降血压", {"category": "food"}, "adlaw.17.disease", True),
+    # a caller's own name for a category counts as the category it is a kind of
+    ("本品可以降血压", {"category": "seafood"}, "adlaw.17.disease", True),
 ])
 def test_scope_when_and_context(book: Rulebook, text: str, fields: dict, rule_id: str, fires: bool) -> None:
     kind = fields.pop("kind", "ad")

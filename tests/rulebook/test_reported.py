@@ -183,6 +183,16 @@ def test_notice_label(analyser: tuple[Normaliser, ClauseAnalyser], text: str, no
     ("某法院审结一起刷单纠纷:刷手起诉商家要求支付刷单佣金", True),
     ("央视3·15点名某高价白酒宣传'辅助降压、改善睡眠'", True),
     ("【通报】某商家宣称灵芝孢子油“治愈万症”被罚款", True),
+    # a heading naming only the genre, over a body that reports conduct corrected or sanctioned; an authority's
+    # case report; a selling word in it narrated (已下单的顾客, the sanctioned party's 秒杀), not offered
+    ("【店铺整改公告】本店详情页曾使用「消炎止痒」等表述,不符合广告法的规定,已全部删除。已下单的顾客可退货", True),
+    ("【以案说法】某区法院近日审结一起非法吸收公众存款案", True),
+    ("【案例评析】某药房在直播中开展秒杀销售,被市场监管部门罚款70万元", True),
+    ("关于「好评返现」的小知识:经营者以返现诱导好评属于违法行为", True),
+    ("济南市市场监管局公布一起典型案例:某公司宣称床垫能治病", True),
+    ("【新品说明】这款面霜补水保湿", False),
+    ("【店铺公告】双十一全场五折,今晚秒杀", False),
+    ("【店铺整改公告】部分表述已删除,新品现价99元", False),
     # a merchant's own notice, or any heading over a text that sells, is an ad
     ("店庆公告:全场最低价,今晚八点开抢", False),
     ("活动公告:本品降血压效果好", False),
