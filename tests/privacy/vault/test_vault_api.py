@@ -11,7 +11,7 @@ from riskguard.auth import Role
 from riskguard.ids import new_id
 from riskguard.privacy.vault import new_subject_id
 
-from .conftest import Person
+from .conftest import Person, VaultTestBase, with_test_fields
 
 VALUES = {"name": "王小明", "id_number": "11010519491231002X", "phone": "13812345678"}
 MASKED = {"name": "王**", "id_number": "1****************X", "phone": "138****5678"}
@@ -23,6 +23,20 @@ def person(vault_app):  # type: ignore[no-untyped-def]
     db = vault_app.extensions["riskguard"].db
     row = Person(id=new_id("p"), subject_id=new_subject_id(), **VALUES)
     with vault_app.app_context(), db.transaction() as session:
+        session.add(row)
+    return row
+
+
+@pytest.fixture(scope="module")
+def shared_person(shared_app):  # type: ignore[no-untyped-def]
+    """``shared_app`` (one per module and backend) with the test table and fields, and one active person,
+    for the cases that only read: nothing on it erases the person, and what they count they count as
+    what their own request added."""
+    ext = shared_app.extensions["riskguard"]
+    VaultTestBase.metadata.create_all(ext.db.engine)
+    ext.vault.policy = with_test_fields(ext.vault.policy)
+    row = Person(id=new_id("p"), subject_id=new_subject_id(), **VALUES)
+    with shared_app.app_context(), ext.db.transaction() as session:
         session.add(row)
     return row
 
@@ -73,19 +87,21 @@ READS = [
 
 
 @pytest.mark.parametrize(("role", "headers", "revealed"), READS)
-def test_reveal_or_mask(vault_app, client, auth, person, role: Role, headers: dict, revealed: bool) -> None:
-    before = len(_audit(vault_app, "privacy:record:revealed"))
-    res = client.get(_url(person), headers={**auth(role), **headers})
+def test_reveal_or_mask(shared_app, shared_client, shared_auth, shared_person, role: Role, headers: dict,
+                        revealed: bool) -> None:
+    before = _audit(shared_app, "privacy:record:revealed")
+    res = shared_client.get(_url(shared_person), headers={**shared_auth(role), **headers})
     assert res.status_code == 200
     body = res.get_json()
     assert body["revealed"] is revealed and body["subject_status"] == "active"
     assert body["fields"] == (VALUES if revealed else MASKED)
-    entries = _audit(vault_app, "privacy:record:revealed")
-    assert len(entries) == before + (1 if revealed else 0)
+    entries = _audit(shared_app, "privacy:record:revealed")
+    assert len(entries) == len(before) + (1 if revealed else 0)
     if revealed:
-        assert body["reveal_id"] and body["reveal_id"].encode() in entries[-1]
-        assert b"fraud_investigation:CASE-2026-0042" in entries[-1]
-        assert not any(v.encode() in entries[-1] for v in VALUES.values())
+        [entry] = [e for e in entries if e not in before]
+        assert body["reveal_id"] and body["reveal_id"].encode() in entry
+        assert b"fraud_investigation:CASE-2026-0042" in entry
+        assert not any(v.encode() in entry for v in VALUES.values())
 
 
 def test_field_selection(client, auth, person) -> None:
@@ -104,16 +120,18 @@ BAD = [
 
 
 @pytest.mark.parametrize(("suffix", "headers", "status", "code"), BAD)
-def test_bad_reveal_requests(client, auth, person, suffix: str, headers: dict, status: int, code: str) -> None:
-    res = client.get(_url(person) + suffix, headers={**auth(Role.PRIVACY_OFFICER), **headers})
+def test_bad_reveal_requests(shared_client, shared_auth, shared_person, suffix: str, headers: dict,
+                             status: int, code: str) -> None:
+    officer = shared_auth(Role.PRIVACY_OFFICER)
+    res = shared_client.get(_url(shared_person) + suffix, headers={**officer, **headers})
     assert res.status_code == status and res.get_json()["error"]["code"] == code
 
 
 @pytest.mark.parametrize(("url", "code"), [("/v1/privacy/records/nope/p_1", "unknown_record_type"),
                                            ("/v1/privacy/records/vault_test_person/p_missing", "record_not_found"),
                                            ("/v1/privacy/subjects/subj_missing", "subject_not_found")])
-def test_not_found(vault_app, client, auth, url: str, code: str) -> None:
-    res = client.get(url, headers={**auth(Role.PRIVACY_OFFICER), **REASON})
+def test_not_found(shared_client, shared_auth, shared_person, url: str, code: str) -> None:
+    res = shared_client.get(url, headers={**shared_auth(Role.PRIVACY_OFFICER), **REASON})
     assert res.status_code == 404 and res.get_json()["error"]["code"] == code
 
 
