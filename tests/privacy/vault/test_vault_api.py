@@ -11,7 +11,7 @@ from riskguard.auth import Role
 from riskguard.ids import new_id
 from riskguard.privacy.vault import new_subject_id
 
-from .conftest import Person, VaultTestBase, with_test_fields
+from .conftest import Person
 
 VALUES = {"name": "王小明", "id_number": "11010519491231002X", "phone": "13812345678"}
 MASKED = {"name": "王**", "id_number": "1****************X", "phone": "138****5678"}
@@ -28,15 +28,11 @@ def person(vault_app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def shared_person(shared_app):  # type: ignore[no-untyped-def]
-    """``shared_app`` (one per module and backend) with the test table and fields, and one active person,
-    for the cases that only read: nothing on it erases the person, and what they count they count as
-    what their own request added."""
-    ext = shared_app.extensions["riskguard"]
-    VaultTestBase.metadata.create_all(ext.db.engine)
-    ext.vault.policy = with_test_fields(ext.vault.policy)
+def shared_person(shared_vault_app):  # type: ignore[no-untyped-def]
+    """One active person on ``shared_vault_app``, for the cases that only read: nothing on that app erases
+    the person, and what they count they count as what their own request added."""
     row = Person(id=new_id("p"), subject_id=new_subject_id(), **VALUES)
-    with shared_app.app_context(), ext.db.transaction() as session:
+    with shared_vault_app.app_context(), shared_vault_app.extensions["riskguard"].db.transaction() as session:
         session.add(row)
     return row
 
