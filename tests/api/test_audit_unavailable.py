@@ -15,6 +15,7 @@ from riskguard import migrate
 from riskguard.audit import AuditEvent, AuditLog, AuditUnavailable
 from riskguard.audit.checkpoints import CheckpointError, parse
 from riskguard.audit.models import AuditEntry
+from riskguard.auth import create_key
 from riskguard.config import Settings
 from riskguard.db import Database
 from riskguard.keyring import Keyring
@@ -36,15 +37,29 @@ CASES: list[tuple[str, str, str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "role", "body"), CASES, ids=[f"{m} {p}" for m, p, _, _ in CASES])
-def test_audit_refusal_is_one_503_everywhere(app, client, auth, method: str, path: str, role: str,
-                                             body: Any) -> None:  # type: ignore[no-untyped-def]
-    headers = auth(role)
-    db = app.extensions["riskguard"].db
+@pytest.fixture(scope="module")
+def refusing(shared_app) -> tuple[Any, dict[str, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """One app per backend whose database refuses every audit entry, and a key of each role made before
+    the refusal: every case below needs that same state, so they share it instead of each building,
+    migrating and breaking an app of its own."""
+    db = shared_app.extensions["riskguard"].db
+    with db.transaction() as session:
+        tokens = {role: create_key(session, role=role, name=f"refused-{role}")[1]
+                  for role in sorted({role for _, _, role, _ in CASES})}
+    headers = {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
     refuse_audit_entries(db)
+    return shared_app, headers
+
+
+@pytest.mark.parametrize(("method", "path", "role", "body"), CASES, ids=[f"{m} {p}" for m, p, _, _ in CASES])
+def test_audit_refusal_is_one_503_everywhere(refusing, method: str, path: str, role: str,
+                                             body: Any) -> None:  # type: ignore[no-untyped-def]
+    app, headers = refusing
+    db = app.extensions["riskguard"].db
     with db.engine.connect() as conn:
         before = conn.scalar(select(func.count()).select_from(AuditEntry))
-    res = client.open(path, method=method, json=body() if callable(body) else body, headers=headers)
+    res = app.test_client().open(path, method=method, json=body() if callable(body) else body,
+                                 headers=headers[role])
     assert res.status_code == 503, res.get_data(as_text=True)
     out = res.get_json()
     assert set(out) == {"error"} and out["error"]["code"] == "audit_unavailable"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,10 @@ def headers(screen_app: Flask) -> dict[str, str]:
 def audit_rows(app: Flask) -> list[Any]:
     db: Database = app.extensions["riskguard"].db
     with db.engine.connect() as conn:
+        # in a fixed order: integrating an entry rewrites its row, which moves it on PostgreSQL
         return list(conn.execute(text("SELECT subject_type, subject_id, decision, policy_revision, entry "
-                                      "FROM audit_entries WHERE action = :a"), {"a": AUDIT_ACTION}))
+                                      "FROM audit_entries WHERE action = :a ORDER BY entry_id"),
+                                 {"a": AUDIT_ACTION}))
 
 
 @pytest.mark.parametrize(("kind", "body", "decision", "rules"), [
@@ -67,20 +70,28 @@ def audit_rows(app: Flask) -> list[Any]:
      "allow", []),
     ("ad", {"text": "商家组织刷单", "published_at": "2024-01-01"}, "review", ["aucl.9.fake-sales"]),
 ])
-def test_screen_one_answers_and_records(screen_app: Flask, api: FlaskClient, headers: dict[str, str],
-                                        kind: str, body: dict[str, Any], decision: str, rules: list[str]) -> None:
-    res = api.post(f"/v1/screen/{kind}", json={"id": "item-1", **body}, headers=headers)
+def test_screen_one_answers_and_records(shared_app: Flask, shared_client: FlaskClient,
+                                        shared_auth: Callable[..., dict[str, str]], kind: str,
+                                        body: dict[str, Any], decision: str, rules: list[str]) -> None:
+    """On one app per module and backend: the item's id is this case's own, and the request must add
+    exactly one screening entry to what the log held before it."""
+    item_id = f"item-{uuid.uuid4().hex[:12]}"
+    before = len(audit_rows(shared_app))
+    res = shared_client.post(f"/v1/screen/{kind}", json={"id": item_id, **body},
+                             headers=shared_auth("screener"))
     assert res.status_code == 200, res.get_json()
     out = res.get_json()
     assert out["decision"] == decision
     assert sorted({f["rule_id"] for f in out["findings"]}) == rules
-    assert out["policy_revision"] == screen_app.extensions["riskguard"].rulebook.revision
+    assert out["policy_revision"] == shared_app.extensions["riskguard"].rulebook.revision
     for f in out["findings"]:
         assert body["text"][f["start"]:f["end"]] == f["matched"]
         assert set(f) == {"rule_id", "law", "article", "severity", "start", "end", "matched", "message",
                           "suggestion"}
-    [row] = audit_rows(screen_app)
-    assert (row.subject_type, row.subject_id, row.decision) == (kind, "item-1", decision)
+    rows = audit_rows(shared_app)
+    assert len(rows) == before + 1
+    [row] = [r for r in rows if r.subject_id == item_id]
+    assert (row.subject_type, row.decision) == (kind, decision)
     assert row.policy_revision == out["policy_revision"]
     entry = bytes(row.entry).decode("utf-8")
     assert out["decision_id"] in entry and "hmac-sha256:" in entry

@@ -89,10 +89,21 @@ def vault(keyring: Keyring, database: Database, audit_log: AuditLog) -> Iterator
     yield v
 
 
-@pytest.fixture
-def vault_app(app):  # type: ignore[no-untyped-def]
-    """The app (both backends) with the test table and test policy fields."""
+def _with_test_table(app):  # type: ignore[no-untyped-def]
     ext = app.extensions["riskguard"]
     VaultTestBase.metadata.create_all(ext.db.engine)
     ext.vault.policy = with_test_fields(ext.vault.policy)
     return app
+
+
+@pytest.fixture
+def vault_app(app):  # type: ignore[no-untyped-def]
+    """The app (both backends) with the test table and test policy fields."""
+    return _with_test_table(app)
+
+
+@pytest.fixture(scope="module")
+def shared_vault_app(shared_app):  # type: ignore[no-untyped-def]
+    """``shared_app`` (one per test module and backend) with the test table and test policy fields, for
+    tables of cases whose checks hold whatever the module's other cases did on it before."""
+    return _with_test_table(shared_app)

@@ -27,6 +27,16 @@ def person(vault_app):  # type: ignore[no-untyped-def]
     return row
 
 
+@pytest.fixture(scope="module")
+def shared_person(shared_vault_app):  # type: ignore[no-untyped-def]
+    """One active person on ``shared_vault_app``, for the cases that only read: nothing on that app erases
+    the person, and what they count they count as what their own request added."""
+    row = Person(id=new_id("p"), subject_id=new_subject_id(), **VALUES)
+    with shared_vault_app.app_context(), shared_vault_app.extensions["riskguard"].db.transaction() as session:
+        session.add(row)
+    return row
+
+
 def _audit(app, action: str) -> list[bytes]:  # type: ignore[no-untyped-def]
     db = app.extensions["riskguard"].db
     with db.sessions() as session:
@@ -73,19 +83,21 @@ READS = [
 
 
 @pytest.mark.parametrize(("role", "headers", "revealed"), READS)
-def test_reveal_or_mask(vault_app, client, auth, person, role: Role, headers: dict, revealed: bool) -> None:
-    before = len(_audit(vault_app, "privacy:record:revealed"))
-    res = client.get(_url(person), headers={**auth(role), **headers})
+def test_reveal_or_mask(shared_app, shared_client, shared_auth, shared_person, role: Role, headers: dict,
+                        revealed: bool) -> None:
+    before = _audit(shared_app, "privacy:record:revealed")
+    res = shared_client.get(_url(shared_person), headers={**shared_auth(role), **headers})
     assert res.status_code == 200
     body = res.get_json()
     assert body["revealed"] is revealed and body["subject_status"] == "active"
     assert body["fields"] == (VALUES if revealed else MASKED)
-    entries = _audit(vault_app, "privacy:record:revealed")
-    assert len(entries) == before + (1 if revealed else 0)
+    entries = _audit(shared_app, "privacy:record:revealed")
+    assert len(entries) == len(before) + (1 if revealed else 0)
     if revealed:
-        assert body["reveal_id"] and body["reveal_id"].encode() in entries[-1]
-        assert b"fraud_investigation:CASE-2026-0042" in entries[-1]
-        assert not any(v.encode() in entries[-1] for v in VALUES.values())
+        [entry] = [e for e in entries if e not in before]
+        assert body["reveal_id"] and body["reveal_id"].encode() in entry
+        assert b"fraud_investigation:CASE-2026-0042" in entry
+        assert not any(v.encode() in entry for v in VALUES.values())
 
 
 def test_field_selection(client, auth, person) -> None:
@@ -104,16 +116,18 @@ BAD = [
 
 
 @pytest.mark.parametrize(("suffix", "headers", "status", "code"), BAD)
-def test_bad_reveal_requests(client, auth, person, suffix: str, headers: dict, status: int, code: str) -> None:
-    res = client.get(_url(person) + suffix, headers={**auth(Role.PRIVACY_OFFICER), **headers})
+def test_bad_reveal_requests(shared_client, shared_auth, shared_person, suffix: str, headers: dict,
+                             status: int, code: str) -> None:
+    officer = shared_auth(Role.PRIVACY_OFFICER)
+    res = shared_client.get(_url(shared_person) + suffix, headers={**officer, **headers})
     assert res.status_code == status and res.get_json()["error"]["code"] == code
 
 
 @pytest.mark.parametrize(("url", "code"), [("/v1/privacy/records/nope/p_1", "unknown_record_type"),
                                            ("/v1/privacy/records/vault_test_person/p_missing", "record_not_found"),
                                            ("/v1/privacy/subjects/subj_missing", "subject_not_found")])
-def test_not_found(vault_app, client, auth, url: str, code: str) -> None:
-    res = client.get(url, headers={**auth(Role.PRIVACY_OFFICER), **REASON})
+def test_not_found(shared_client, shared_auth, shared_person, url: str, code: str) -> None:
+    res = shared_client.get(url, headers={**shared_auth(Role.PRIVACY_OFFICER), **REASON})
     assert res.status_code == 404 and res.get_json()["error"]["code"] == code
 
 
