@@ -75,10 +75,28 @@ def _holds(row: dict[str, Any], cond: dict[str, Any]) -> bool:
     return False
 
 
+# Checked definitions by what the folder holds (file names, sizes, modification times): every auditor
+# request names its report, and parsing and schema-checking the files each time cost a fifth of a request.
+_loaded: dict[tuple[str, tuple[tuple[str, int, int], ...]], dict[str, Report]] = {}
+
+
 def load_reports(directory: Path) -> dict[str, Report]:
+    """The named reports of ``directory``, checked against the schema; read again when a file changes."""
+    paths = sorted(directory.glob("*.yaml"))
+    key = (str(directory), tuple((p.name, st.st_mtime_ns, st.st_size) for p in paths for st in (p.stat(),)))
+    if (hit := _loaded.get(key)) is not None:
+        return dict(hit)
+    reports = _checked(paths)
+    if len(_loaded) >= 8:  # a changed folder leaves its old entry behind: keep a few
+        _loaded.clear()
+    _loaded[key] = reports
+    return dict(reports)
+
+
+def _checked(paths: list[Path]) -> dict[str, Report]:
     schema = json.loads(SCHEMA_PATH.read_text("utf-8"))
     reports: dict[str, Report] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in paths:
         try:
             data = yaml.safe_load(path.read_text("utf-8"))
             jsonschema.validate(data, schema)
