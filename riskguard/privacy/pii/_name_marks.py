@@ -16,7 +16,8 @@ from ._name_forms import AFTER_NAME, HAN, MODEL_SCORE, PLACE_LAST
 if TYPE_CHECKING:
     from .persons import _Model
 
-__all__ = ["at_tag", "cue_only_surname", "double_surnamed", "latin_list", "list_heads", "western_names"]
+__all__ = ["at_tag", "caps_pinyin", "cue_only_surname", "double_surnamed", "latin_handle", "latin_list", "list_heads",
+           "titled_handles", "western_names"]
 
 _DOUBLE_MIN = -2.5  # the given name after a distinctive double surname need only not be impossible (果果, 策)
 _HEAD_MIN = 0.0  # after a list number or a weekday
@@ -28,11 +29,20 @@ _TAG_FREQ = 40  # a tag that is a dictionary word this common (not a name or pla
 _PROPER = frozenset({"nr", "nrfg", "nrt", "ns"})
 _HEAD_GATE = re.compile(r"\d\s*[.．、)）]|周[一二三四五六日天]|星期")
 _LATIN_SEP = regex.compile(r"\s*(?:[,，、/&;；]|and(?=\s))\s*")
+# A Latin handle or given name right before a Chinese title (Coco老师, Tina姐); a passport-style name, the
+# surname in capitals and the given name after it (ZHANG Wei, XU Mingyuan).
+_HANDLE_TITLED = regex.compile(r"(?<![A-Za-z0-9])(?P<h>[A-Z][a-z]{1,9})(?=老师|姐|哥|女士|小姐|先生|总[^\p{Han}]|总$)")
+_COUNT = regex.compile(r"[一二两三四五六七八九十]{1,3}(?:岁|位)")
+_CAPS_PLACES = frozenset({"hong kong", "tai po", "tai wai", "sha tin", "kwun tong", "wan chai", "tung chung"})
+_UPPER = re.compile("[A-Z]")
+_HANDLE = regex.compile(r"[A-Z][a-z]{1,9}(?![A-Za-z0-9])")
+_CAPS_NAME = regex.compile(r"(?<![A-Za-z0-9])(?P<s>[A-Z]{2,6})[ \u00a0]+(?P<g>[A-Z][a-z]{1,11})(?![A-Za-z0-9])")
 
 
 def name_ends(text: str, end: int, model: _Model) -> bool:
-    """Whether a name may end at ``end``: a break, a character that ends names or a word that follows them."""
-    if end >= len(text) or not HAN.match(text[end]) or text[end] in AFTER_NAME:
+    """Whether a name may end at ``end``: a break, a character that ends names, a word that follows them or
+    an age or head count (祝端木悦六岁生日快乐, 欧阳小满三位宝宝)."""
+    if end >= len(text) or not HAN.match(text[end]) or text[end] in AFTER_NAME or _COUNT.match(text, end):
         return True
     return bool(model.after.match(text, end)) and not model.not_after.match(text, end)
 
@@ -48,8 +58,9 @@ def double_surnamed(text: str, model: _Model) -> list[tuple[int, int, float]]:
         for size in (2, 1):
             end = given_at + size
             given = text[given_at:end]
-            if len(given) < size or not all(HAN.match(c) and c not in AFTER_NAME for c in given):
-                continue
+            if len(given) < size or not all(HAN.match(c) and c not in AFTER_NAME for c in given) or \
+                    any(_COUNT.match(text, given_at + i) for i in range(size)):
+                continue  # (司马五位: a head count is no given name)
             if (
                 any(c in PLACE_LAST for c in given)
                 or text[pos:end] in model.stop
@@ -103,6 +114,39 @@ def western_names(text: str, model: _Model) -> list[tuple[int, int, float]]:
     out = []
     for m in model.latin_pair.finditer(text):
         if m.group("a") in model.western_given and m.group("b").lower() in model.surname_pinyin:
+            out.append((m.start(), m.end(), MODEL_SCORE))
+    return out
+
+
+def _handle_word(word: str, model: _Model) -> bool:
+    """A Western given name (Lily, Tina) or a doubled handle (Coco, Kiki, Momo)."""
+    half = len(word) // 2
+    return word in model.western_given or (len(word) in (4, 6) and word[:half].lower() == word[half:])
+
+
+def titled_handles(text: str, model: _Model) -> list[tuple[int, int, float]]:
+    """A Latin handle right before a Chinese title (Coco老师您好, Tina姐推荐的): how shops and fans address
+    influencers and staff. Only given names and doubled handles: not Python老师, Apple总."""
+    if not _UPPER.search(text):
+        return []  # most texts have no capital letter: one cheap search instead of the full pattern
+    return [(m.start(), m.end(), MODEL_SCORE) for m in _HANDLE_TITLED.finditer(text) if _handle_word(m.group("h"), model)]
+
+
+def latin_handle(text: str, pos: int, model: _Model) -> int | None:
+    """After a cue, a Western given name or doubled handle alone (店铺负责人：Lily（黄丽丽）): its end, or None."""
+    m = _HANDLE.match(text, pos)
+    if not m or not _handle_word(m.group(), model) or regex.match(r"[ \u00a0]+[A-Z]", text[m.end():m.end() + 2]):
+        return None
+    return m.end()
+
+
+def caps_pinyin(text: str, model: _Model) -> list[tuple[int, int, float]]:
+    """A Chinese name written as in a passport, the surname's pinyin in capitals and the given name's
+    syllables after it (写ZHANG Wei就行, Refund request from XU Mingyuan): a name with no cue."""
+    out = []
+    for m in _CAPS_NAME.finditer(text):
+        surname, given = m.group("s").lower(), m.group("g").lower()
+        if surname in model.surname_pinyin and model._syllables(given) and f"{surname} {given}" not in _CAPS_PLACES:
             out.append((m.start(), m.end(), MODEL_SCORE))
     return out
 

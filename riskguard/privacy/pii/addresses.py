@@ -36,30 +36,33 @@ _ADMIN_SUFFIX = ("自治州|自治县|自治旗|特别行政区|地区|新区|�
                  "|街道|办事处")
 # What ends the name of an estate, a building or a campus; several may follow one another (中环国际广场).
 _ESTATE = ("小区|花园|公寓|大厦|广场|家园|新村|山庄|名苑|名都|苑|园|庭|府|城|大楼|写字楼|商城|市场|产业园|科技园|工业园|园区"
-           "|国际|公馆|湾|里|宿舍|大院|中心|大学|学院|学校|医院|大堂|一楼|二楼")
+           "|国际|公馆|湾|里|宿舍|大院|中心|大学|学院|学校|医院|院区|校区|大堂|一楼|二楼")
 # One pattern per kind of part; at each point the longest match of any kind is taken.
 # Name characters of a division, road or estate stop at the structural characters that end one, so a
 # name never runs across 市, 区, 路 or 号 (改成贵阳市观山湖区天府 is not an estate name ending in 府).
 _BODY = r"[^\P{Han}省市县区镇乡村路街巷弄号栋幢楼室的那这]"
 _PARTS = {
     "admin": regex.compile(rf"{_BODY}{{1,5}}?(?:{_ADMIN_SUFFIX})"),
-    "village": regex.compile(rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
+    "village": regex.compile(rf"(?![农山渔本全该此]村(?!委))"  # 我家在农村: a word for the countryside, no village
+                             rf"{_BODY}{{1,5}}?(?:村委会|居委会|村|社区|屯|寨)"),
     "road": regex.compile(rf"(?:{_BODY}{{1,8}}?(?:大道|大街|公路|路|街|巷|弄|胡同|[东南西北中]?[一二三四五六七八九十]+道"
                           r"|道(?=\d+号))"  # 鞍山西道320号 (Tianjin's 道 roads)
                           rf"|\d{{2,3}}[国省县]道|[GS]\d{{1,4}}|{_BODY}{{1,4}}?段)"
                           r"(?:[东南西北中]?[一二三四五六七八九十\d]+段|[东南西北中]段|[东南西北中](?=\d+号))?"),
     "number": regex.compile(rf"附?{_NUM}(?:[-－—]{_NUM})*(?:号院|号|弄|组|支弄|队|社)"),  # 3社: a Sichuan village group
-    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?|{_BODY}{{2,6}}?\d{{1,4}})"
-                            rf"(?:{_ESTATE})(?:{_ESTATE})*|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
+    "estate": regex.compile(rf"(?:{_BODY}{{2,10}}?|[A-Za-z]{{2,8}}\p{{Han}}{{0,6}}?|{_BODY}{{2,6}}?[A-Za-z]?\d{{1,4}})"
+                            rf"(?:{_ESTATE})(?:{_ESTATE}|区(?=\d))*|{_BODY}{{2,6}}?[一二三四五六七八九十\d]+期"),
     "building": regex.compile(rf"(?:{_NUM}|[A-Za-z])(?:号楼|栋|幢|座|楼|单元|层|室|户|房|期|排|区)|\d{{1,2}}门(?=\d{{3,4}})"),
     "dashed": regex.compile(r"\d+(?:[-－—]\d+){1,3}(?:室|号|房)?"),
     "crossing": regex.compile(rf"(?:与|和|交){_BODY}{{1,8}}?(?:大道|大街|路|街)(?:交叉口|交汇处|交界处|十字路口|十字|路口|口)?"),
     "landmark": regex.compile(r"的?(?:[东南西北正侧后]门口?|大门口?|门口|旁边?|对面|隔壁|路口|楼下|大堂|大厅|[东南西北]{1,2}[角侧])"),
     "facility": regex.compile(r"的?\p{Han}{0,4}?(?:菜鸟驿站|驿站|快递柜|丰巢柜?|快递点|便利店|超市|门卫室?|村委会|居委会"
-                              r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭|自提柜|智能柜|快递箱|速递易柜?)"),
+                              r"|小学|中学|卫生院|幼儿园|报刊亭|公交站|地铁站|保安亭|岗亭|自提柜|智能柜|快递箱|速递易柜?"
+                              r"|邮政所|邮政支局|邮局|供销社|护士站|收发室|传达室)"),
 }
 _NAMED_KINDS = ("admin", "village", "road", "estate")
 _ROOM = regex.compile(r"\d{2,5}(?!\d)")  # a bare room number, only right after a building or unit
+_GROUP = regex.compile(rf"{_BODY}{{1,3}}?组(?!\p{{Han}})")  # 步前村下坝组: a village group named, not numbered
 # or after a house number (天山路600弄3号1102), when nothing after it makes it a date, price or count
 _ROOM_AFTER_NUMBER = regex.compile(r"\d{3,4}(?![\d年月日元个件块号天次人])")
 _POSTCODE = regex.compile(r" \d{6}(?!\d)")
@@ -159,6 +162,10 @@ def _chain(text: str, pos: int, found: dict[int, list]) -> tuple[int, bool, bool
             m = (_ROOM if prev in _BUILDING_KINDS else _ROOM_AFTER_NUMBER).match(text, pos)
             if m and m.end() > best_end:
                 best_end, best_kind = m.end(), "room"
+        elif prev == "estate" and (m := _ROOM_AFTER_NUMBER.match(text, pos)) and m.end() > best_end:
+            best_end, best_kind = m.end(), "room"  # 齐鲁国际大厦2106, K18写字楼1706
+        elif prev == "village" and (m := _GROUP.match(text, pos)) and m.end() > best_end:
+            best_end, best_kind = m.end(), "number"
         if best_end == pos:
             m = _SPACE.match(text, pos)
             if m and prev is not None and _continues(text, m.end(), found):

@@ -35,7 +35,7 @@ import regex
 import yaml
 from pypinyin import Style, lazy_pinyin
 
-from ._minority import minority_names
+from ._minority import cued_element, minority_names
 from ._name_forms import AFTER_NAME as _AFTER_NAME
 from ._name_forms import BEFORE_NAME as _BEFORE_NAME
 from ._name_forms import COMMON_FREQ as _COMMON_FREQ
@@ -47,11 +47,14 @@ from ._name_forms import TITLE_START as _TITLE_START
 from ._name_forms import dotted, sentence_names, spaced, titled
 from ._name_marks import (
     at_tag,
+    caps_pinyin,
     cue_only_surname,
     double_surnamed,
+    latin_handle,
     latin_list,
     list_heads,
     name_ends,
+    titled_handles,
     western_names,
 )
 from .names import DOUBLE_SURNAMES, SINGLE_SURNAMES
@@ -288,17 +291,18 @@ def find_names(text: str) -> list[Name]:
             if got and got[1] > -2.5 and text[pos:got[0]] not in model.not_tags:  # (@管理员)
                 add(pos, got[0], _CUE_SCORE)
                 continue
-        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos, western=True)):
-            add(pos, latin, _CUE_SCORE)
-        elif handle := _handle(text, pos, model) or cue_only_surname(text, pos, model):
-            add(pos, handle, _CUE_SCORE)  # 助播阿彩; 负责人：来晓光
+        if pos < len(text) and text[pos].isascii() and (latin := model.latin(text, pos, western=True)
+                                                         or latin_handle(text, pos, model)):
+            add(pos, latin, _CUE_SCORE)  # 收件人 Wang Fang; 负责人：Lily（黄丽丽）
+        elif handle := _handle(text, pos, model) or cue_only_surname(text, pos, model) or cued_element(text, pos):
+            add(pos, handle, _CUE_SCORE)  # 助播阿彩; 负责人：来晓光; 买家：乌日娜
         elif text[end - 1] == "@" and (tag := at_tag(text, end, model)):
             add(end, tag, _MODEL_SCORE)  # @乌兰 明天几点开播
     if _LATIN_GATE.search(text):
         for m in _LATIN_NAME.finditer(text):  # a list of names in Latin letters (Zhang Wei, Li Na)
             if model.latin(text, m.start(), western=True) and latin_list(text, m.end(), model):
                 add(m.start(), m.end(), _MODEL_SCORE)
-        for start, end, score in western_names(text, model):  # Tony Ho 来啦
+        for start, end, score in western_names(text, model) + caps_pinyin(text, model):  # Tony Ho 来啦; XU Mingyuan
             add(start, end, score)
         for m in model.latin_cue.finditer(text):
             if latin := model.latin(text, m.end(), western=True):
@@ -370,7 +374,7 @@ def find_names(text: str) -> list[Name]:
         add(start, end, _CUE_SCORE)
     occupied = [(n.start, n.end) for n in found.values()]
     after_at = {start for start, _ in hits["after"] + hits["after_weak"] if not model.not_after.match(text, start)}
-    marked = double_surnamed(text, model) + list_heads(text, model)
+    marked = double_surnamed(text, model) + list_heads(text, model) + titled_handles(text, model)
     for start, end, score in marked + sentence_names(text, leads, after_at, model) + titled(text, leads, model):
         if not any(s < end and start < e for s, e in occupied):
             add(start, end, score)

@@ -178,3 +178,27 @@ def test_round3_addresses(text: str, addresses: list[str]) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND3)
 def test_round3_not_a_persons_address(text: str) -> None:
     assert find_addresses(text) == []
+
+
+# Issue 16, sixth round: rooms after a named building, named village groups, post offices and wards.
+MUST_MATCH_ROUND6 = [
+    ("寄到南京市鼓楼区中山路18号德基大厦3506，谢谢", ["南京市鼓楼区中山路18号德基大厦3506"]),
+    ("地址武汉市洪山区珞喻路88号光明新天地C12写字楼806", ["武汉市洪山区珞喻路88号光明新天地C12写字楼806"]),
+    ("湖南省邵阳市隆回县六都寨镇高坪村上屋组，到了打电话", ["湖南省邵阳市隆回县六都寨镇高坪村上屋组"]),
+    ("请到河北省保定市涞水县三坡镇邮政所领取", ["河北省保定市涞水县三坡镇邮政所"]),
+    ("放长沙市开福区湘雅路87号湘雅医院区3号楼护士站", ["长沙市开福区湘雅路87号湘雅医院区3号楼护士站"]),
+]
+MUST_NOT_MATCH_ROUND6 = [
+    "我家在农村，路不好走",  # a word for the countryside, no village
+    "住在山村里，信号差",
+]
+
+
+@pytest.mark.parametrize(("text", "addresses"), MUST_MATCH_ROUND6)
+def test_round6_addresses(text: str, addresses: list[str]) -> None:
+    assert [text[a.start:a.end] for a in find_addresses(text)] == addresses
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH_ROUND6)
+def test_round6_not_an_address(text: str) -> None:
+    assert find_addresses(text) == []
