@@ -69,6 +69,7 @@ class _Sample:
     candidate: Rulebook
     item: ScreenInput
     decision: Decision
+    active: Rulebook  # the rulebook that made ``decision``: the candidate may reuse its findings
 
 
 class ShadowRunner:
@@ -105,14 +106,14 @@ class ShadowRunner:
         self.stored = 0
 
     # -- the request side: never blocks on the thread, never raises for it -------------------------
-    def submit(self, items: Sequence[ScreenInput], decisions: Sequence[Decision]) -> int:
-        """Queue the sampled items of an answered request; how many were queued (the rest of the
-        sample, if the queue is full, is counted as dropped)."""
+    def submit(self, items: Sequence[ScreenInput], decisions: Sequence[Decision], active: Rulebook) -> int:
+        """Queue the sampled items of an answered request, which ``active`` decided; how many were
+        queued (the rest of the sample, if the queue is full, is counted as dropped)."""
         shadow = self._shadow()
         if shadow is None:
             return 0
         candidate, sample = shadow
-        chosen = [_Sample(candidate, i, d) for i, d in zip(items, decisions, strict=True)
+        chosen = [_Sample(candidate, i, d, active) for i, d in zip(items, decisions, strict=True)
                   if d.policy_revision != candidate.revision and self._rng() < sample]
         if not chosen:
             return 0
@@ -218,14 +219,14 @@ class ShadowRunner:
     def _store(self, taken: list[_Sample], drops: Counter[str]) -> bool:
         """Screen ``taken`` with its candidate and store the records and the drop counts in one
         transaction; False (logged) if anything failed."""
-        from ..rulebook import evaluate
+        from ..rulebook.decisions import reevaluate
 
         try:
             rows = []
             for sample in taken:
                 item, decision = sample.item, sample.decision
                 policy = decision.policy if decision.policy in sample.candidate.policies else None
-                shadow = evaluate(sample.candidate, item, policy=policy)
+                shadow = reevaluate(sample.candidate, item, decision, sample.active, policy=policy)
                 rows.append({"candidate_revision": sample.candidate.revision,
                              "active_revision": decision.policy_revision, "decision_id": decision.decision_id,
                              "input_digest": keyed_digest(self._digest_key, item.text), "kind": item.kind,
