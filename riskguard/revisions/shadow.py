@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -38,6 +39,7 @@ from sqlalchemy import func, insert, select
 from ..ids import keyed_digest, utcnow
 from .diff import Comparison, DiffReport
 from .models import ShadowDrops, ShadowRecord
+from .screener import Screener
 
 if TYPE_CHECKING:
     from ..db import Database
@@ -79,11 +81,12 @@ class ShadowRunner:
 
     def __init__(self, db: Database, digest_key: bytes,
                  shadow: Callable[[], tuple[Rulebook, float] | None], *,
-                 rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH,
+                 folders: Callable[[str], tuple[Path, Path]], rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH,
                  linger: float = LINGER_SECONDS, on_drop: OnDrop | None = None) -> None:
         self.db = db
         self._digest_key = digest_key
         self._shadow = shadow
+        self._folders = folders  # where a candidate revision's files are on this host
         self._rng = rng
         self.capacity, self.batch, self.linger = capacity, max(1, batch), linger
         self._on_drop = on_drop
@@ -98,6 +101,7 @@ class ShadowRunner:
         self._taken = 0  # samples the thread holds (screening or storing)
         self._unstored: Counter[str] = Counter()  # candidate revision -> drops not yet in the database
         self._thread: threading.Thread | None = None
+        self._screener = Screener()  # a forked child starts its own process, as it starts its own thread
         self._closing = False
         self._flushes = 0
         self._logged_at = float("-inf")
@@ -155,6 +159,7 @@ class ShadowRunner:
             return True
         thread.join(timeout)
         if not thread.is_alive():
+            self._screener.stop()
             return True
         with self._cond:
             left = len(self._queue) + self._taken
@@ -217,23 +222,18 @@ class ShadowRunner:
                 time.sleep(0.5)  # a database that fails is not asked again at once
 
     def _store(self, taken: list[_Sample], drops: Counter[str]) -> bool:
-        """Screen ``taken`` with its candidate and store the records and the drop counts in one
+        """Decide ``taken`` with its candidate and store the records and the drop counts in one
         transaction; False (logged) if anything failed."""
-        from ..rulebook.decisions import reevaluate
-
         try:
             rows = []
-            for sample in taken:
-                item, decision = sample.item, sample.decision
-                policy = decision.policy if decision.policy in sample.candidate.policies else None
-                shadow = reevaluate(sample.candidate, item, decision, sample.active, policy=policy)
+            for sample, (decision, rule_ids) in zip(taken, self._decide(taken), strict=True):
+                item, active = sample.item, sample.decision
                 rows.append({"candidate_revision": sample.candidate.revision,
-                             "active_revision": decision.policy_revision, "decision_id": decision.decision_id,
+                             "active_revision": active.policy_revision, "decision_id": active.decision_id,
                              "input_digest": keyed_digest(self._digest_key, item.text), "kind": item.kind,
-                             "category": item.category, "policy": decision.policy, "decision": decision.decision,
-                             "shadow_decision": shadow.decision, "rule_ids": json.dumps(decision.rule_ids),
-                             "shadow_rule_ids": json.dumps(shadow.rule_ids)})
-                time.sleep(0)  # hands the GIL to a request of this process that waits for it
+                             "category": item.category, "policy": active.policy, "decision": active.decision,
+                             "shadow_decision": decision, "rule_ids": json.dumps(active.rule_ids),
+                             "shadow_rule_ids": json.dumps(rule_ids)})
             now = utcnow()
             with self.db.engine.begin() as conn:
                 if rows:
@@ -245,6 +245,27 @@ class ShadowRunner:
         except Exception as exc:  # noqa: BLE001 - the shadow never touches an answer; it counts and logs
             log.error("shadow.failed", items=len(taken), error_type=type(exc).__name__)
             return False
+
+
+    def _decide(self, taken: list[_Sample]) -> list[tuple[str, list[str]]]:
+        """Each sample's candidate decision and rule ids: from the active findings where they stand for
+        the candidate's (here: a policy applied again), else screened in full by the screening process."""
+        from ..rulebook.decisions import reevaluate
+
+        decided: list[tuple[str, list[str]] | None] = []
+        full: dict[str, list[tuple[int, str | None]]] = {}  # candidate revision -> (index, policy)
+        for n, sample in enumerate(taken):
+            policy = sample.decision.policy if sample.decision.policy in sample.candidate.policies else None
+            shadow = reevaluate(sample.candidate, sample.item, sample.decision, sample.active, policy=policy)
+            decided.append(None if shadow is None else (shadow.decision, shadow.rule_ids))
+            if shadow is None:
+                full.setdefault(sample.candidate.revision, []).append((n, policy))
+        for revision, wanted in full.items():
+            answers = self._screener.screen(revision, self._folders(revision),
+                                            [(taken[n].item, policy) for n, policy in wanted])
+            for (n, _), answer in zip(wanted, answers, strict=True):
+                decided[n] = answer
+        return decided  # type: ignore[return-value] - every None was answered above
 
 
 def _after_fork(ref: weakref.ReferenceType[ShadowRunner]) -> Callable[[], None]:

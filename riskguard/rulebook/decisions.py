@@ -64,15 +64,17 @@ def evaluate(book: Rulebook, item: ScreenInput, *, policy: str | None = None,
 
 
 def reevaluate(book: Rulebook, item: ScreenInput, base: Decision, base_book: Rulebook, *,
-               policy: str | None = None) -> Decision:
-    """What ``evaluate(book, item, policy=policy)`` answers, given ``base``: the decision ``base_book``
-    made on the same item. A candidate revision usually changes a policy, not the rules: when both
-    rulebooks have the same rule files and the two policies select the same rules, the engine would find
-    what it found for ``base``, so only the policy is applied again (and the claim model asked only if
-    ``base`` did not ask it the same question). Otherwise, or if ``base`` may have lost findings to its
-    ``max_findings`` or is an engine error, the item is screened again in full."""
+               policy: str | None = None) -> Decision | None:
+    """What ``evaluate(book, item, policy=policy)`` answers, from ``base``: the decision ``base_book`` made
+    on the same item; None when ``base`` cannot tell (then screen the item: ``evaluate``). A candidate
+    revision usually changes a policy, not the rules: when both rulebooks have the same rule files and the
+    two policies select the same rules, the engine would find what it found for ``base``, so only the
+    policy is applied again (and the claim model asked only if ``base`` did not ask it the same question).
+    Not when the rules differ, or ``base`` may have lost findings to its ``max_findings`` or is an engine
+    error."""
     chosen = book.policy_for(item.kind, policy)
-    return _decided(book, chosen, item, item.published_at or today(), _reusable(book, chosen, base, base_book))
+    known = _reusable(book, chosen, base, base_book)
+    return None if known is None else _decided(book, chosen, item, item.published_at or today(), known)
 
 
 _ASK = object()  # _conclude's ``model``: ask the claim model if the verdict calls for it

@@ -117,7 +117,7 @@ def _shadowing(app: Flask, candidate_tree: Path, **runner: Any) -> ShadowRunner:
     rg.active_rules.refresh(wait=True)
     assert rg.active_rules.shadow is not None
     rg.shadow = ShadowRunner(rg.db, rg.keyring.secret("digest"), lambda: rg.active_rules.shadow,
-                             on_drop=rg.metrics.shadow_drop, **runner)
+                             folders=rg.rule_revisions.folders, on_drop=rg.metrics.shadow_drop, **runner)
     return rg.shadow
 
 
