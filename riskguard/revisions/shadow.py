@@ -1,8 +1,8 @@
 """Shadow mode: a candidate revision decides a sample of live requests after they are answered.
 
 Requests are answered (and their decisions recorded, fail closed) by the active revision only. For a
-sampled item, :meth:`ShadowRunner.submit` only appends the item and the active decision to a bounded
-queue; one daemon thread per process screens them with the candidate and stores
+sampled item, :meth:`ShadowRunner.submit` only appends the item, the active decision and the rulebook that
+made it to a bounded queue; one daemon thread per process decides them with the candidate and stores
 :class:`~.models.ShadowRecord` rows (the text's keyed digest, both decisions and rule ids; no text) in
 batches, one transaction each. A shadow record is best effort: a full queue, a failed batch or a
 shutdown that cannot finish in time drops samples. Drops are counted — in the process (``dropped``,
@@ -10,10 +10,13 @@ a ``/metrics`` counter, a ``shadow.dropped`` event) and in the database (:class:
 written with the next batch), so the report says how many samples it is missing. Nothing here can
 change, fail or wait for an answer.
 
-The thread shares its process's GIL with the requests it follows: it screens one item at a time and
-gives the GIL back between items, and it gathers samples for a moment before a batch so that writes
-compete with the requests' audit writes a few times a second rather than once per request.
-``shadow_report`` counts the records with the diff library (:mod:`.diff`).
+Deciding costs little when the candidate has the active revision's rules (the usual case: a policy
+change): the thread applies the candidate's policy to the answer's findings (``reevaluate``). Otherwise
+the items are screened in full by :class:`~.screener.Screener`, a process at the lowest CPU priority,
+so that work neither holds this process's GIL nor takes a core from a request that wants it. The thread
+gathers samples for a moment before a batch, so that writes compete with the requests' audit writes a
+few times a second rather than once per request. ``shadow_report`` counts the records with the diff
+library (:mod:`.diff`).
 """
 
 from __future__ import annotations
@@ -75,9 +78,10 @@ class _Sample:
 
 
 class ShadowRunner:
-    """One per process: samples answered items, screens them with the candidate on its own daemon thread,
-    stores the records in batches. ``flush`` waits until what was queued is stored (tests, a clean stop);
-    ``close`` (also at interpreter exit) lets the thread finish within a timeout."""
+    """One per process: samples answered items, decides them with the candidate on its own daemon thread
+    (and screening process), stores the records in batches. ``flush`` waits until what was queued is
+    stored (tests, a clean stop); ``close`` (also at interpreter exit) lets the thread finish within a
+    timeout. ``folders``: where a candidate revision's files are on this host."""
 
     def __init__(self, db: Database, digest_key: bytes,
                  shadow: Callable[[], tuple[Rulebook, float] | None], *,
@@ -86,7 +90,7 @@ class ShadowRunner:
         self.db = db
         self._digest_key = digest_key
         self._shadow = shadow
-        self._folders = folders  # where a candidate revision's files are on this host
+        self._folders = folders
         self._rng = rng
         self.capacity, self.batch, self.linger = capacity, max(1, batch), linger
         self._on_drop = on_drop

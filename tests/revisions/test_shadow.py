@@ -7,6 +7,7 @@ report and /metrics), and the answers stay what the active revision decided."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,24 @@ def test_a_policy_only_candidate_reuses_the_active_findings(shadow_app: tuple[Fl
     assert [(r.shadow_decision, json.loads(r.shadow_rule_ids)) for r in stored] == \
         [(d.decision, d.rule_ids) for d in full]
     assert [r.shadow_decision for r in stored] == ["review", "allow", "allow", "review"]  # high: review
+
+
+def test_a_forked_worker_starts_its_own_screening_process(shadow_app: tuple[Flask, Path]) -> None:
+    """The candidate's rules differ: samples are screened by the runner's screening process. A process
+    forked afterwards (a gunicorn worker) has neither the thread nor that process, and ending it leaves
+    the parent's process working."""
+    app, candidate_tree = shadow_app
+    runner = _shadowing(app, candidate_tree, linger=0)
+    screener = _headers(app, "screener")
+    _batch(app, screener)
+    assert runner.flush(120) and runner.stored == 4
+    started = runner._screener._proc
+    assert started is not None and started.poll() is None
+    pid = os.fork()
+    if pid == 0:  # the child: report by exit status only
+        os._exit(0 if runner._screener._proc is None and runner._thread is None else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    _batch(app, screener)
+    assert runner.flush(120) and runner.stored == 8 and runner.dropped == 0
+    assert runner._screener._proc is started  # the same process answered
+    assert runner.close(60) and started.poll() is not None  # close stops it
