@@ -30,7 +30,10 @@ answered item is also decided by the candidate after the answer and stored as a 
 against the product's row is the cost of shadow mode; the per-round p99 of both rows and the median of
 their per-round ratios are printed too. With ``--shadow-candidate rules`` the candidate also adds a term
 to a rule, so its rule files differ and every sample is screened in full (the costly case); with the
-default ``policy`` only the policy differs and the active findings are reused.
+default ``policy`` only the policy differs and the active findings are reused. The window starts once
+the shadow server has stored its warm-up samples (a rule-changing candidate's screening process starts
+and loads the candidate then), and its stored and dropped counts are read once every answered sample
+is one or the other (at most two minutes after the load: a shadow at low priority catches up then).
 
 ``--batch`` adds ``POST /v1/screen/ad/batch`` with 100 items a request (the same texts, the product's
 server) and, in the same alternating rounds, the engine in one process of its own (``evaluate`` on the
@@ -350,7 +353,9 @@ def main() -> None:
             shadow_db = Database(f"sqlite:///{Path(tmp) / '1' / 'riskguard.db'}") if args.shadow else None
             time.sleep(0.5)
             before = _count(db)
-            shadow_before = _shadowed(shadow_db) if shadow_db is not None else (0, 0)
+            started = time.perf_counter()
+            shadow_before = _settled(shadow_db, 300) if shadow_db is not None else (0, 0)
+            shadow_start = time.perf_counter() - started
             for round_ in range(args.rounds):
                 # The screening rows swap order every round, and each burst starts after the previous
                 # server's sequencer has integrated its entries: a row that always came second would pay
@@ -369,7 +374,10 @@ def main() -> None:
             pending = _count(db, pending=True)
             db.dispose()
             if shadow_db is not None:  # what the shadow threads stored or dropped of the window's samples
-                shadow_after = _shadowed(shadow_db)
+                started = time.perf_counter()
+                answered = sum(len(b["lat"]) for b in bursts[SHADOW])  # type: ignore[arg-type]
+                shadow_after = _settled(shadow_db, 120, until=sum(shadow_before) + answered)
+                shadow_tail = time.perf_counter() - started + 1.0
                 shadowed_counts = [a - b for a, b in zip(shadow_after, shadow_before, strict=True)]
                 shadow_db.dispose()
         finally:
@@ -402,7 +410,8 @@ def main() -> None:
         print(f"shadow mode at {args.shadow_sample:.0%}: p99 {shadowed['p99_ms']} ms vs {screen['p99_ms']} ms "
               f"({(shadowed['p99_ms'] / screen['p99_ms'] - 1) * 100:+.0f} %), req/s "  # type: ignore[operator]
               f"{shadowed['rps']} vs {screen['rps']}; shadow records stored in the window {shadowed_counts[0]}, "
-              f"dropped {shadowed_counts[1]}, of {shadowed['ok']} answered (a second after the load)")
+              f"dropped {shadowed_counts[1]}, of {shadowed['ok']} answered ({shadow_tail:.0f} s after the load; "
+              f"before the window, the shadow took {shadow_start:.0f} s to store its first warm-up sample)")
         per_round = [(summary([a])["p99_ms"], summary([b])["p99_ms"])
                      for a, b in zip(bursts[names[1]], bursts[SHADOW], strict=True)]
         ratios = sorted(b / a for a, b in per_round)  # type: ignore[operator]
@@ -466,6 +475,20 @@ def unthrottled_policies(folder: Path) -> Path:
     policy["api"] = {"per_key": {"default": "10000000/minute"}}
     path.write_text(yaml.safe_dump(policy), "utf-8")
     return folder
+
+
+def _settled(db: object, timeout: float, until: int | None = None) -> tuple[int, int]:
+    """The shadow server's counts once it has stored a record and then stands still for a second (the
+    warm-up: its first samples may wait for a screening process to start), or, with ``until``, once
+    records and drops reach that many; at most ``timeout`` seconds."""
+    deadline, last = time.perf_counter() + timeout, None
+    while time.perf_counter() < deadline:
+        counts = _shadowed(db)
+        if (until is not None and sum(counts) >= until) or (until is None and counts[0] and counts == last):
+            break
+        last = counts
+        time.sleep(1.0)
+    return _shadowed(db)
 
 
 def _shadowed(db: object) -> tuple[int, int]:
