@@ -85,8 +85,9 @@ class ShadowRunner:
 
     def __init__(self, db: Database, digest_key: bytes,
                  shadow: Callable[[], tuple[Rulebook, float] | None], *,
-                 folders: Callable[[str], tuple[Path, Path]], rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH,
-                 linger: float = LINGER_SECONDS, on_drop: OnDrop | None = None) -> None:
+                 folders: Callable[[str], tuple[Path, Path]], rng: Callable[[], float] = random.random,
+                 capacity: int = MAX_PENDING, batch: int = BATCH, linger: float = LINGER_SECONDS,
+                 on_drop: OnDrop | None = None) -> None:
         self.db = db
         self._digest_key = digest_key
         self._shadow = shadow
@@ -249,7 +250,6 @@ class ShadowRunner:
         except Exception as exc:  # noqa: BLE001 - the shadow never touches an answer; it counts and logs
             log.error("shadow.failed", items=len(taken), error_type=type(exc).__name__)
             return False
-
 
     def _decide(self, taken: list[_Sample]) -> list[tuple[str, list[str]]]:
         """Each sample's candidate decision and rule ids: from the active findings where they stand for
