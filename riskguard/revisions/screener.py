@@ -39,7 +39,7 @@ class ScreenerError(Exception):
 
 
 class Screener:
-    """The parent's end: ``screen`` sends a batch and waits for the answer; only the shadow thread calls it."""
+    """The parent's end: ``screen`` sends a batch and waits for the answer (the shadow thread only)."""
 
     def __init__(self, reply_seconds: float = REPLY_SECONDS) -> None:
         self.reply_seconds = reply_seconds

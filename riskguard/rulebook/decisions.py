@@ -91,7 +91,8 @@ def _reusable(book: Rulebook, chosen: Policy, base: Decision, base_book: Ruleboo
         return None
     rules = [f for f in base.findings if f.probability is None]
     modelled = [f for f in base.findings if f.probability is not None]
-    if len(rules) >= min(was.max_findings, chosen.max_findings + 1) or any(f.rule_id == ENGINE_ERROR for f in rules):
+    if len(rules) >= min(was.max_findings, chosen.max_findings + 1) or any(f.rule_id == ENGINE_ERROR
+                                                                           for f in rules):
         return None  # base may have dropped findings, or the candidate would (it breaks ties in engine order)
     asked = (was.model is not None and was.model_review_at is not None
              and (base.decision == "allow" or bool(modelled)))  # evaluate asks the model only for an allow
@@ -122,7 +123,8 @@ def _conclude(book: Rulebook, chosen: Policy, item: ScreenInput, day: date, find
     verdict, kept = decide(chosen, findings, book.rule_actions)
     if verdict == "allow" and chosen.model is not None and chosen.model_review_at is not None:
         # the claim model only ever raises allow to review (model_stage.py)
-        found = book.models[chosen.model].finding(item.text, day, chosen.model_review_at) if model is _ASK else model
+        found = model if model is not _ASK else book.models[chosen.model].finding(item.text, day,
+                                                                                  chosen.model_review_at)
         if found is not None:
             verdict = "review"
             kept = sorted([*kept, found], key=lambda f: (f.start, f.end, f.rule_id, -_RANK[f.action]))

@@ -517,15 +517,15 @@ def _compile_rules(chars: dict[str, str], phrases: dict[str, str], packs: list[t
     return _CompiledRules(normaliser=normaliser, rules=rules, library=library, lexicons=lexicons)
 
 
-def _compile_book(revisions: tuple[str, str], part: _CompiledRules, policy_data: list[tuple[str, dict[str, Any]]],
-                  files: list[str], models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]],
-                  use_cache: bool) -> Rulebook:
+def _compile_book(revisions: tuple[str, str], part: _CompiledRules,
+                  policy_data: list[tuple[str, dict[str, Any]]], files: list[str],
+                  models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]], use_cache: bool) -> Rulebook:
     """The policies over compiled packs: each policy's engine comes from ``part``. ``revisions``: the
     rulebook's, and the one of its files without the policies."""
     rules = dict(part.rules)
-    book = Rulebook(revision=revisions[0], rules_revision=revisions[1], rules=rules, policies={}, normaliser=part.normaliser, files=files,
-                    library=dict(part.library), lexicons=dict(part.lexicons),
-                    rule_actions={rid: r.action for rid, r in rules.items()})
+    book = Rulebook(revision=revisions[0], rules_revision=revisions[1], rules=rules, policies={},
+                    normaliser=part.normaliser, files=files, library=dict(part.library),
+                    lexicons=dict(part.lexicons), rule_actions={rid: r.action for rid, r in rules.items()})
     known_packs = {r.pack for r in rules.values()}
     for rel, data in policy_data:
         policy = _policy(data, rel)

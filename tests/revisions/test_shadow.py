@@ -233,7 +233,8 @@ def test_a_policy_only_candidate_reuses_the_active_findings(shadow_app: tuple[Fl
     candidate = app.extensions["riskguard"].active_rules.shadow[0]
     screened = []
     findings = Engine.findings
-    monkeypatch.setattr(Engine, "findings", lambda self, item, *a: screened.append(item.text) or findings(self, item, *a))
+    monkeypatch.setattr(Engine, "findings",
+                        lambda self, item, *a: screened.append(item.text) or findings(self, item, *a))
     answered = _batch(app, _headers(app, "screener"))
     assert runner.flush(60) and runner.stored == 4
     assert screened == [item["text"] for item in ITEMS]  # by the active revision, once each; not by the shadow
