@@ -16,6 +16,7 @@ batch with every item's decision and rule ids; it stores nothing and never sees 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..rulebook import Rulebook, ScreenInput
 
-__all__ = ["Screener", "NICE"]
+__all__ = ["Screener", "ScreenerError", "NICE", "lowest_priority"]
 
 NICE = 19  # the lowest priority: the process runs on what the requests leave
 REPLY_SECONDS = 120.0  # a batch not answered by then is given up (the process is stopped and started again)
@@ -91,10 +92,19 @@ class Screener:
         self._proc = self._conn = None
 
 
+def lowest_priority() -> None:
+    """This process runs only on CPU time nothing else wants: ``SCHED_IDLE`` where the kernel has it (a
+    waking request preempts it at once), and the highest nice value in any case."""
+    os.nice(NICE)
+    if hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 def _serve(conn: Connection) -> None:
     from ..rulebook import evaluate, load_rulebook
 
-    os.nice(NICE)
+    lowest_priority()
     book: Rulebook | None = None
     while True:
         try:

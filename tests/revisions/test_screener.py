@@ -34,7 +34,9 @@ def test_it_answers_what_evaluate_answers_at_the_lowest_priority(tmp_path: Path,
     batch = [(item, None) for item in items] + [(items[0], "lenient")]
     expected = [(d.decision, d.rule_ids) for d in (evaluate(book, i, policy=p) for i, p in batch)]
     assert screener.screen(book.revision, folders, batch) == expected
-    assert os.getpriority(os.PRIO_PROCESS, screener._proc.pid) == NICE  # type: ignore[union-attr]
+    pid = screener._proc.pid  # type: ignore[union-attr]
+    assert os.getpriority(os.PRIO_PROCESS, pid) == NICE
+    assert not hasattr(os, "SCHED_IDLE") or os.sched_getscheduler(pid) == os.SCHED_IDLE
     assert screener.screen(book.revision, folders, []) == []
 
 
