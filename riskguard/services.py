@@ -115,7 +115,7 @@ class Services:
         from .revisions.shadow import ShadowRunner
 
         return ShadowRunner(self.db, self.keyring.secret("digest"), lambda: self.active_rules.shadow,
-                            folders=self.rule_revisions.folders, on_drop=self.metrics.shadow_drop)
+                            on_drop=self.metrics.shadow_drop)
 
     @cached_property
     def vault(self) -> Vault:

@@ -12,10 +12,10 @@ change, fail or wait for an answer.
 
 Deciding costs little when the candidate has the active revision's rules (the usual case: a policy
 change): the thread applies the candidate's policy to the answer's findings (``reevaluate``). Otherwise
-the items are screened in full by :class:`~.screener.Screener`, a process at the lowest CPU priority,
-so that work neither holds this process's GIL nor takes a core from a request that wants it. The thread
-gathers samples for a moment before a batch, so that writes compete with the requests' audit writes a
-few times a second rather than once per request. ``shadow_report`` counts the records with the diff
+it screens the item in full, one item at a time, giving the GIL back between items: that shares its
+process's GIL and cores with the requests it follows (docs/revisions.md has what that costs, and why a
+low-priority process did not do better). The thread gathers samples for a moment before a batch, so
+that writes compete with the requests' audit writes a few times a second rather than once per request. ``shadow_report`` counts the records with the diff
 library (:mod:`.diff`).
 """
 
@@ -33,7 +33,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -42,7 +41,6 @@ from sqlalchemy import func, insert, select
 from ..ids import keyed_digest, utcnow
 from .diff import Comparison, DiffReport
 from .models import ShadowDrops, ShadowRecord
-from .screener import Screener
 
 if TYPE_CHECKING:
     from ..db import Database
@@ -78,20 +76,17 @@ class _Sample:
 
 
 class ShadowRunner:
-    """One per process: samples answered items, decides them with the candidate on its own daemon thread
-    (and screening process), stores the records in batches. ``flush`` waits until what was queued is
-    stored (tests, a clean stop); ``close`` (also at interpreter exit) lets the thread finish within a
-    timeout. ``folders``: where a candidate revision's files are on this host."""
+    """One per process: samples answered items, decides them with the candidate on its own daemon thread,
+    stores the records in batches. ``flush`` waits until what was queued is stored (tests, a clean
+    stop); ``close`` (also at interpreter exit) lets the thread finish within a timeout."""
 
     def __init__(self, db: Database, digest_key: bytes,
                  shadow: Callable[[], tuple[Rulebook, float] | None], *,
-                 folders: Callable[[str], tuple[Path, Path]], rng: Callable[[], float] = random.random,
-                 capacity: int = MAX_PENDING, batch: int = BATCH, linger: float = LINGER_SECONDS,
+                 rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH, linger: float = LINGER_SECONDS,
                  on_drop: OnDrop | None = None) -> None:
         self.db = db
         self._digest_key = digest_key
         self._shadow = shadow
-        self._folders = folders
         self._rng = rng
         self.capacity, self.batch, self.linger = capacity, max(1, batch), linger
         self._on_drop = on_drop
@@ -106,7 +101,6 @@ class ShadowRunner:
         self._taken = 0  # samples the thread holds (screening or storing)
         self._unstored: Counter[str] = Counter()  # candidate revision -> drops not yet in the database
         self._thread: threading.Thread | None = None
-        self._screener = Screener()  # a forked child starts its own process, as it starts its own thread
         self._closing = False
         self._flushes = 0
         self._logged_at = float("-inf")
@@ -164,7 +158,6 @@ class ShadowRunner:
             return True
         thread.join(timeout)
         if not thread.is_alive():
-            self._screener.stop()
             return True
         with self._cond:
             left = len(self._queue) + self._taken
@@ -251,25 +244,22 @@ class ShadowRunner:
             log.error("shadow.failed", items=len(taken), error_type=type(exc).__name__)
             return False
 
-    def _decide(self, taken: list[_Sample]) -> list[tuple[str, list[str]]]:
+    @staticmethod
+    def _decide(taken: list[_Sample]) -> list[tuple[str, list[str]]]:
         """Each sample's candidate decision and rule ids: from the active findings where they stand for
-        the candidate's (here: a policy applied again), else screened in full by the screening process."""
+        the candidate's (a policy applied again), else screened in full."""
+        from ..rulebook import evaluate
         from ..rulebook.decisions import reevaluate
 
-        decided: list[tuple[str, list[str]] | None] = []
-        full: dict[str, list[tuple[int, str | None]]] = {}  # candidate revision -> (index, policy)
-        for n, sample in enumerate(taken):
+        decided = []
+        for sample in taken:
             policy = sample.decision.policy if sample.decision.policy in sample.candidate.policies else None
             shadow = reevaluate(sample.candidate, sample.item, sample.decision, sample.active, policy=policy)
-            decided.append(None if shadow is None else (shadow.decision, shadow.rule_ids))
             if shadow is None:
-                full.setdefault(sample.candidate.revision, []).append((n, policy))
-        for revision, wanted in full.items():
-            answers = self._screener.screen(revision, self._folders(revision),
-                                            [(taken[n].item, policy) for n, policy in wanted])
-            for (n, _), answer in zip(wanted, answers, strict=True):
-                decided[n] = answer
-        return decided  # type: ignore[return-value] - every None was answered above
+                shadow = evaluate(sample.candidate, sample.item, policy=policy)
+                time.sleep(0)  # hands the GIL to a request of this process that waits for it
+            decided.append((shadow.decision, shadow.rule_ids))
+        return decided
 
 
 def _after_fork(ref: weakref.ReferenceType[ShadowRunner]) -> Callable[[], None]:
