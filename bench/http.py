@@ -2,7 +2,7 @@
 endpoint that only parses JSON and returns it (the framework's own ceiling), in the same run.
 
     .venv/bin/python bench/http.py [--seconds 12] [--rounds 3] [--clients 4] [--parts] [--shadow]
-                                   [--shadow-sample 1.0] [--batch]
+                                   [--shadow-sample 1.0] [--shadow-candidate policy|rules] [--batch]
 
 Both servers listen on 127.0.0.1 only and run side by side; the load alternates between them in
 ``--rounds`` rounds (echo, then screening), ``--seconds`` of load per endpoint in all (default 12; the
@@ -26,9 +26,14 @@ request drifts much less, so it is the figure to compare between runs.
 
 ``--shadow`` adds the product's server with shadow mode on (``riskguard rules shadow`` with a candidate whose
 ad policy differs from the shipped one, sample ``--shadow-sample``, default 1 = 100 %): each sampled
-answered item is also screened by the candidate in the worker's background thread and stored as a shadow
-record. Its p99 against the
-product's row is the cost of shadow mode.
+answered item is also decided by the candidate after the answer and stored as a shadow record. Its p99
+against the product's row is the cost of shadow mode; the per-round p99 of both rows and the median of
+their per-round ratios are printed too. With ``--shadow-candidate rules`` the candidate also adds a term
+to a rule, so its rule files differ and every sample is screened in full (the costly case); with the
+default ``policy`` only the policy differs and the active findings are reused. The window starts once
+the shadow server has stored its warm-up samples (a rule-changing candidate's screening process starts
+and loads the candidate then), and its stored and dropped counts are read once every answered sample
+is one or the other (at most two minutes after the load: a shadow at low priority catches up then).
 
 ``--batch`` adds ``POST /v1/screen/ad/batch`` with 100 items a request (the same texts, the product's
 server) and, in the same alternating rounds, the engine in one process of its own (``evaluate`` on the
@@ -276,6 +281,8 @@ def main() -> None:
     parser.add_argument("--parts", action="store_true", help="also the analysis servers (see above)")
     parser.add_argument("--shadow", action="store_true", help="also the product with shadow mode on")
     parser.add_argument("--shadow-sample", type=float, default=1.0, help="its sample rate (default 1: 100 %%)")
+    parser.add_argument("--shadow-candidate", choices=["policy", "rules"], default="policy",
+                        help="what the shadow candidate changes (see above)")
     parser.add_argument("--batch", action="store_true",
                         help="also /batch with 100 items against the engine in one process (see above)")
     parser.add_argument("--serve-echo", type=int, default=None, help=argparse.SUPPRESS)
@@ -319,7 +326,7 @@ def main() -> None:
             tokens[name] = subprocess.run([riskguard, "keys", "create", "--role", "screener", "--name", "bench"],
                                           env=env, check=True, capture_output=True, text=True).stdout.strip()
             if parts == SHADOW:
-                subprocess.run([riskguard, "rules", "shadow", str(_candidate(Path(tmp) / "candidate")), "--sample",
+                subprocess.run([riskguard, "rules", "shadow", str(_candidate(Path(tmp) / "candidate", args.shadow_candidate)), "--sample",
                                 str(args.shadow_sample)], env=env, check=True, capture_output=True)
             command = [riskguard, "serve", "--host", "127.0.0.1", "--port", str(ports[name]), "--workers", "2"] \
                 if parts in (None, SHADOW) else [sys.executable, __file__, "--serve-without", parts, str(ports[name])]
@@ -346,7 +353,9 @@ def main() -> None:
             shadow_db = Database(f"sqlite:///{Path(tmp) / '1' / 'riskguard.db'}") if args.shadow else None
             time.sleep(0.5)
             before = _count(db)
-            shadow_before = _shadowed(shadow_db) if shadow_db is not None else (0, 0)
+            started = time.perf_counter()
+            shadow_before = _settled(shadow_db, 300) if shadow_db is not None else (0, 0)
+            shadow_start = time.perf_counter() - started
             for round_ in range(args.rounds):
                 # The screening rows swap order every round, and each burst starts after the previous
                 # server's sequencer has integrated its entries: a row that always came second would pay
@@ -365,7 +374,10 @@ def main() -> None:
             pending = _count(db, pending=True)
             db.dispose()
             if shadow_db is not None:  # what the shadow threads stored or dropped of the window's samples
-                shadow_after = _shadowed(shadow_db)
+                started = time.perf_counter()
+                answered = sum(len(b["lat"]) for b in bursts[SHADOW])  # type: ignore[arg-type]
+                shadow_after = _settled(shadow_db, 120, until=sum(shadow_before) + answered)
+                shadow_tail = time.perf_counter() - started + 1.0
                 shadowed_counts = [a - b for a, b in zip(shadow_after, shadow_before, strict=True)]
                 shadow_db.dispose()
         finally:
@@ -398,7 +410,14 @@ def main() -> None:
         print(f"shadow mode at {args.shadow_sample:.0%}: p99 {shadowed['p99_ms']} ms vs {screen['p99_ms']} ms "
               f"({(shadowed['p99_ms'] / screen['p99_ms'] - 1) * 100:+.0f} %), req/s "  # type: ignore[operator]
               f"{shadowed['rps']} vs {screen['rps']}; shadow records stored in the window {shadowed_counts[0]}, "
-              f"dropped {shadowed_counts[1]}, of {shadowed['ok']} answered (a second after the load)")
+              f"dropped {shadowed_counts[1]}, of {shadowed['ok']} answered ({shadow_tail:.0f} s after the load; "
+              f"before the window, the shadow took {shadow_start:.0f} s to store its first warm-up sample)")
+        per_round = [(summary([a])["p99_ms"], summary([b])["p99_ms"])
+                     for a, b in zip(bursts[names[1]], bursts[SHADOW], strict=True)]
+        ratios = sorted(b / a for a, b in per_round)  # type: ignore[operator]
+        median = (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2
+        print(f"p99 ms per round without → with shadow ({args.shadow_candidate} candidate): "
+              + ", ".join(f"{a} → {b}" for a, b in per_round) + f"; median of the rounds' ratios {median:.2f}")
     if args.batch:
         _batch_lines(bursts[BATCH], rows[BATCH], engine_runs)
     if args.parts:
@@ -424,8 +443,9 @@ def _batch_lines(bursts: list[dict[str, object]], row: dict[str, object],
               f"{engine_per_cpu:,.0f} in the engine process; ratio {http_cpu / engine_per_cpu:.2f} (goal ≥ 0.6)")
 
 
-def _candidate(folder: Path) -> Path:
-    """The shipped rules with an ad policy that sends ``medium`` to block: a second revision to shadow."""
+def _candidate(folder: Path, changes: str = "policy") -> Path:
+    """The shipped rules with an ad policy that sends ``medium`` to block: a second revision to shadow.
+    ``changes="rules"``: the superlative rule also knows 无敌, so the rule files differ too."""
     import shutil
 
     from riskguard._data import packaged_dir
@@ -434,6 +454,9 @@ def _candidate(folder: Path) -> Path:
     shutil.copytree(packaged_dir("policies"), folder / "policies")
     ad = folder / "policies" / "ad-prepublish.yaml"
     ad.write_text(ad.read_text("utf-8").replace("  medium: review", "  medium: block", 1), "utf-8")
+    if changes == "rules":
+        pack = folder / "rules" / "cn" / "adlaw.yaml"
+        pack.write_text(pack.read_text("utf-8").replace("terms: [最佳,", "terms: [无敌, 最佳,", 1), "utf-8")
     return folder
 
 
@@ -452,6 +475,20 @@ def unthrottled_policies(folder: Path) -> Path:
     policy["api"] = {"per_key": {"default": "10000000/minute"}}
     path.write_text(yaml.safe_dump(policy), "utf-8")
     return folder
+
+
+def _settled(db: object, timeout: float, until: int | None = None) -> tuple[int, int]:
+    """The shadow server's counts once it has stored a record and then stands still for a second (the
+    warm-up: its first samples may wait for a screening process to start), or, with ``until``, once
+    records and drops reach that many; at most ``timeout`` seconds."""
+    deadline, last = time.perf_counter() + timeout, None
+    while time.perf_counter() < deadline:
+        counts = _shadowed(db)
+        if (until is not None and sum(counts) >= until) or (until is None and counts[0] and counts == last):
+            break
+        last = counts
+        time.sleep(1.0)
+    return _shadowed(db)
 
 
 def _shadowed(db: object) -> tuple[int, int]:

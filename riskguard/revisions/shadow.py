@@ -1,8 +1,8 @@
 """Shadow mode: a candidate revision decides a sample of live requests after they are answered.
 
 Requests are answered (and their decisions recorded, fail closed) by the active revision only. For a
-sampled item, :meth:`ShadowRunner.submit` only appends the item and the active decision to a bounded
-queue; one daemon thread per process screens them with the candidate and stores
+sampled item, :meth:`ShadowRunner.submit` only appends the item, the active decision and the rulebook that
+made it to a bounded queue; one daemon thread per process decides them with the candidate and stores
 :class:`~.models.ShadowRecord` rows (the text's keyed digest, both decisions and rule ids; no text) in
 batches, one transaction each. A shadow record is best effort: a full queue, a failed batch or a
 shutdown that cannot finish in time drops samples. Drops are counted — in the process (``dropped``,
@@ -10,10 +10,13 @@ a ``/metrics`` counter, a ``shadow.dropped`` event) and in the database (:class:
 written with the next batch), so the report says how many samples it is missing. Nothing here can
 change, fail or wait for an answer.
 
-The thread shares its process's GIL with the requests it follows: it screens one item at a time and
-gives the GIL back between items, and it gathers samples for a moment before a batch so that writes
-compete with the requests' audit writes a few times a second rather than once per request.
-``shadow_report`` counts the records with the diff library (:mod:`.diff`).
+Deciding costs little when the candidate has the active revision's rules (the usual case: a policy
+change): the thread applies the candidate's policy to the answer's findings (``reevaluate``). Otherwise
+it screens the item in full, one item at a time, giving the GIL back between items: that shares its
+process's GIL and cores with the requests it follows (docs/revisions.md has what that costs, and why a
+low-priority process did not do better). The thread gathers samples for a moment before a batch, so
+that writes compete with the requests' audit writes a few times a second rather than once per request. ``shadow_report`` counts the records with the diff
+library (:mod:`.diff`).
 """
 
 from __future__ import annotations
@@ -69,17 +72,18 @@ class _Sample:
     candidate: Rulebook
     item: ScreenInput
     decision: Decision
+    active: Rulebook  # the rulebook that made ``decision``: the candidate may reuse its findings
 
 
 class ShadowRunner:
-    """One per process: samples answered items, screens them with the candidate on its own daemon thread,
-    stores the records in batches. ``flush`` waits until what was queued is stored (tests, a clean stop);
-    ``close`` (also at interpreter exit) lets the thread finish within a timeout."""
+    """One per process: samples answered items, decides them with the candidate on its own daemon thread,
+    stores the records in batches. ``flush`` waits until what was queued is stored (tests, a clean
+    stop); ``close`` (also at interpreter exit) lets the thread finish within a timeout."""
 
     def __init__(self, db: Database, digest_key: bytes,
                  shadow: Callable[[], tuple[Rulebook, float] | None], *,
-                 rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH,
-                 linger: float = LINGER_SECONDS, on_drop: OnDrop | None = None) -> None:
+                 rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH, linger: float = LINGER_SECONDS,
+                 on_drop: OnDrop | None = None) -> None:
         self.db = db
         self._digest_key = digest_key
         self._shadow = shadow
@@ -105,14 +109,14 @@ class ShadowRunner:
         self.stored = 0
 
     # -- the request side: never blocks on the thread, never raises for it -------------------------
-    def submit(self, items: Sequence[ScreenInput], decisions: Sequence[Decision]) -> int:
-        """Queue the sampled items of an answered request; how many were queued (the rest of the
-        sample, if the queue is full, is counted as dropped)."""
+    def submit(self, items: Sequence[ScreenInput], decisions: Sequence[Decision], active: Rulebook) -> int:
+        """Queue the sampled items of an answered request, which ``active`` decided; how many were
+        queued (the rest of the sample, if the queue is full, is counted as dropped)."""
         shadow = self._shadow()
         if shadow is None:
             return 0
         candidate, sample = shadow
-        chosen = [_Sample(candidate, i, d) for i, d in zip(items, decisions, strict=True)
+        chosen = [_Sample(candidate, i, d, active) for i, d in zip(items, decisions, strict=True)
                   if d.policy_revision != candidate.revision and self._rng() < sample]
         if not chosen:
             return 0
@@ -216,23 +220,18 @@ class ShadowRunner:
                 time.sleep(0.5)  # a database that fails is not asked again at once
 
     def _store(self, taken: list[_Sample], drops: Counter[str]) -> bool:
-        """Screen ``taken`` with its candidate and store the records and the drop counts in one
+        """Decide ``taken`` with its candidate and store the records and the drop counts in one
         transaction; False (logged) if anything failed."""
-        from ..rulebook import evaluate
-
         try:
             rows = []
-            for sample in taken:
-                item, decision = sample.item, sample.decision
-                policy = decision.policy if decision.policy in sample.candidate.policies else None
-                shadow = evaluate(sample.candidate, item, policy=policy)
+            for sample, (decision, rule_ids) in zip(taken, self._decide(taken), strict=True):
+                item, active = sample.item, sample.decision
                 rows.append({"candidate_revision": sample.candidate.revision,
-                             "active_revision": decision.policy_revision, "decision_id": decision.decision_id,
+                             "active_revision": active.policy_revision, "decision_id": active.decision_id,
                              "input_digest": keyed_digest(self._digest_key, item.text), "kind": item.kind,
-                             "category": item.category, "policy": decision.policy, "decision": decision.decision,
-                             "shadow_decision": shadow.decision, "rule_ids": json.dumps(decision.rule_ids),
-                             "shadow_rule_ids": json.dumps(shadow.rule_ids)})
-                time.sleep(0)  # hands the GIL to a request of this process that waits for it
+                             "category": item.category, "policy": active.policy, "decision": active.decision,
+                             "shadow_decision": decision, "rule_ids": json.dumps(active.rule_ids),
+                             "shadow_rule_ids": json.dumps(rule_ids)})
             now = utcnow()
             with self.db.engine.begin() as conn:
                 if rows:
@@ -244,6 +243,23 @@ class ShadowRunner:
         except Exception as exc:  # noqa: BLE001 - the shadow never touches an answer; it counts and logs
             log.error("shadow.failed", items=len(taken), error_type=type(exc).__name__)
             return False
+
+    @staticmethod
+    def _decide(taken: list[_Sample]) -> list[tuple[str, list[str]]]:
+        """Each sample's candidate decision and rule ids: from the active findings where they stand for
+        the candidate's (a policy applied again), else screened in full."""
+        from ..rulebook import evaluate
+        from ..rulebook.decisions import reevaluate
+
+        decided = []
+        for sample in taken:
+            policy = sample.decision.policy if sample.decision.policy in sample.candidate.policies else None
+            shadow = reevaluate(sample.candidate, sample.item, sample.decision, sample.active, policy=policy)
+            if shadow is None:
+                shadow = evaluate(sample.candidate, sample.item, policy=policy)
+                time.sleep(0)  # hands the GIL to a request of this process that waits for it
+            decided.append((shadow.decision, shadow.rule_ids))
+        return decided
 
 
 def _after_fork(ref: weakref.ReferenceType[ShadowRunner]) -> Callable[[], None]:

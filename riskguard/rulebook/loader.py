@@ -72,6 +72,7 @@ class Rulebook:
     policies: dict[str, Policy]
     normaliser: Normaliser
     files: list[str]
+    rules_revision: str = ""  # the same hash over every file but the policies: equal means equal findings
     engines: dict[str, Engine] = field(default_factory=dict)
     rule_actions: dict[str, str | None] = field(default_factory=dict)
     library: dict[str, LibraryExemption] = field(default_factory=dict)
@@ -479,6 +480,7 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
     files = [*rule_yaml, *policy_files, *(("rules/" + rel, raw) for rel, raw in table_files),
              *((f"rules/{MODEL_DIR}/{name}", raw) for name, raw in blobs.items())]
     revision = _revision(files)
+    rules_revision = _revision([f for f in files if not f[0].startswith("policies/")])
     if use_cache and (hit := _cache.get(revision)) is not None:
         return hit
     with _lock:
@@ -488,7 +490,8 @@ def load_rulebook(rules_dir: Path, policies_dir: Path, *, use_cache: bool = True
             part = _compile_rules(chars, phrases, packs, libraries, _lexicons(lexicon_data))
             if use_cache:
                 _parts[packs_key] = part
-        book = _compile_book(revision, part, policy_data, [r for r, _ in files], (tables, blobs), use_cache)
+        book = _compile_book((revision, rules_revision), part, policy_data, [r for r, _ in files], (tables, blobs),
+                             use_cache)
         if use_cache:
             _cache[revision] = book
     if part.lint is None:  # the packs' own warnings: the same for every rulebook over them
@@ -514,14 +517,15 @@ def _compile_rules(chars: dict[str, str], phrases: dict[str, str], packs: list[t
     return _CompiledRules(normaliser=normaliser, rules=rules, library=library, lexicons=lexicons)
 
 
-def _compile_book(revision: str, part: _CompiledRules, policy_data: list[tuple[str, dict[str, Any]]],
-                  files: list[str], models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]],
-                  use_cache: bool) -> Rulebook:
-    """The policies over compiled packs: each policy's engine comes from ``part``."""
+def _compile_book(revisions: tuple[str, str], part: _CompiledRules,
+                  policy_data: list[tuple[str, dict[str, Any]]], files: list[str],
+                  models: tuple[list[tuple[str, dict[str, Any]]], dict[str, bytes]], use_cache: bool) -> Rulebook:
+    """The policies over compiled packs: each policy's engine comes from ``part``. ``revisions``: the
+    rulebook's, and the one of its files without the policies."""
     rules = dict(part.rules)
-    book = Rulebook(revision=revision, rules=rules, policies={}, normaliser=part.normaliser, files=files,
-                    library=dict(part.library), lexicons=dict(part.lexicons),
-                    rule_actions={rid: r.action for rid, r in rules.items()})
+    book = Rulebook(revision=revisions[0], rules_revision=revisions[1], rules=rules, policies={},
+                    normaliser=part.normaliser, files=files, library=dict(part.library),
+                    lexicons=dict(part.lexicons), rule_actions={rid: r.action for rid, r in rules.items()})
     known_packs = {r.pack for r in rules.values()}
     for rel, data in policy_data:
         policy = _policy(data, rel)

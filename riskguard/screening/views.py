@@ -51,7 +51,7 @@ def _decide(kind: str, bodies: list[dict[str, Any]], query: dict[str, Any]) -> l
                                   actor=current_actor(), items=items, policy=policy, hooks=rg.decision_hooks)
     rg.metrics.decided(decisions)
     try:  # the shadow candidate sees a sample afterwards; it can never change or fail an answer
-        rg.shadow.submit(items, decisions)
+        rg.shadow.submit(items, decisions, rulebook)
     except Exception as exc:  # noqa: BLE001
         log.error("shadow.submit_failed", error_type=type(exc).__name__)
     return decisions

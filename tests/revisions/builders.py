@@ -1,5 +1,6 @@
 """Rule trees for revision tests: the test packs (tests/rulebook/packs.py) as a base, and a candidate
-whose ad policy sends ``high`` to review and whose superlative rule also knows 无敌."""
+whose ad policy sends ``high`` to review and whose superlative rule also knows 无敌 (or, with
+``new_term=False``, only the policy change)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ ITEMS = [
 SUPERLATIVE = "adlaw.9-3.superlative"
 
 
-def tree(root: Path, *, candidate: bool = False, other_policies: Path | None = None) -> Path:
+def tree(root: Path, *, candidate: bool = False, new_term: bool = True, other_policies: Path | None = None) -> Path:
     """The base or candidate test packs under ``root`` (``rules/``, ``policies/``); ``other_policies``:
     a folder whose non-screening policies are copied beside (an app reads those too)."""
     rules = packs()
     policies: dict[str, Any] = dict(POLICIES)
-    if candidate:
+    if candidate and new_term:
         rules["cn/adlaw.yaml"]["rules"][0]["match"]["terms"].append("无敌")
+    if candidate:
         ad = POLICIES["ad-prepublish.yaml"]
         policies["ad-prepublish.yaml"] = {**ad, "actions": {**ad["actions"], "high": "review"}}
     _rules_dir, policies_dir = write_rulebook(root, rules, policies)

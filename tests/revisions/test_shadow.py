@@ -6,6 +6,8 @@ report and /metrics), and the answers stay what the active revision decided."""
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from riskguard.auth import create_key
 from riskguard.revisions import shadow as shadow_module
 from riskguard.revisions.active import ActiveRulebook
 from riskguard.revisions.shadow import ShadowRunner
+from riskguard.rulebook import evaluate
+from riskguard.rulebook.engine import Engine
+from riskguard.screening.service import to_input
 
 from .builders import ITEMS, SUPERLATIVE, expect_counts, tree
 
@@ -214,3 +219,51 @@ def test_close_stores_what_is_queued_then_counts_late_samples(shadow_app: tuple[
     assert _records(app) == 4
     assert len(_batch(app, screener)["decisions"]) == 4  # still answered after the runner closed
     assert runner.dropped == 4 and _dropped_metric(app, "shutdown") == "4.0"
+
+
+def test_a_policy_only_candidate_reuses_the_active_findings(shadow_app: tuple[Flask, Path], tmp_path: Path,
+                                                            make_settings: Any, db_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same rule files, another policy: the shadow applies the candidate's policy to the findings the
+    active revision answered with, and stores what screening with the candidate would have decided."""
+    app, _ = shadow_app
+    policy_only = tree(tmp_path / "policy-only", candidate=True, new_term=False,
+                       other_policies=make_settings(db_url).policies_dir)
+    runner = _shadowing(app, policy_only, linger=0)
+    candidate = app.extensions["riskguard"].active_rules.shadow[0]
+    screened = []
+    findings = Engine.findings
+    monkeypatch.setattr(Engine, "findings",
+                        lambda self, item, *a: screened.append(item.text) or findings(self, item, *a))
+    answered = _batch(app, _headers(app, "screener"))
+    assert runner.flush(60) and runner.stored == 4
+    assert screened == [item["text"] for item in ITEMS]  # by the active revision, once each; not by the shadow
+    monkeypatch.undo()
+    with app.extensions["riskguard"].db.engine.connect() as conn:
+        stored = conn.execute(text("SELECT decision_id, shadow_decision, shadow_rule_ids FROM rule_shadow_records "
+                                   "WHERE candidate_revision = :c ORDER BY id"), {"c": candidate.revision}).all()
+    assert [r.decision_id for r in stored] == [d["decision_id"] for d in answered["decisions"]]
+    full = [evaluate(candidate, to_input(kind="ad", **item)) for item in ITEMS]
+    assert [(r.shadow_decision, json.loads(r.shadow_rule_ids)) for r in stored] == \
+        [(d.decision, d.rule_ids) for d in full]
+    assert [r.shadow_decision for r in stored] == ["review", "allow", "allow", "review"]  # high: review
+
+
+def test_a_forked_worker_starts_its_own_shadow_thread(shadow_app: tuple[Flask, Path]) -> None:
+    """A process forked from one whose shadow thread runs (a gunicorn worker from a master that
+    screened) has neither that thread nor its queue, and the parent's thread goes on storing."""
+    app, candidate_tree = shadow_app
+    runner = _shadowing(app, candidate_tree, linger=0)
+    screener = _headers(app, "screener")
+    _batch(app, screener)
+    assert runner.flush(60) and runner.stored == 4
+    thread = runner._thread
+    assert thread is not None and thread.is_alive()
+    pid = os.fork()
+    if pid == 0:  # the child: report by exit status only
+        fresh = runner._thread is None and not runner._queue and runner.stored == 0
+        os._exit(0 if fresh else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    _batch(app, screener)
+    assert runner.flush(60) and runner.stored == 8 and runner.dropped == 0
+    assert runner._thread is thread
