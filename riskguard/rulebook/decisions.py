@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import cast
 
 import structlog
 
@@ -123,8 +124,8 @@ def _conclude(book: Rulebook, chosen: Policy, item: ScreenInput, day: date, find
     verdict, kept = decide(chosen, findings, book.rule_actions)
     if verdict == "allow" and chosen.model is not None and chosen.model_review_at is not None:
         # the claim model only ever raises allow to review (model_stage.py)
-        found = model if model is not _ASK else book.models[chosen.model].finding(item.text, day,
-                                                                                  chosen.model_review_at)
+        found = (book.models[chosen.model].finding(item.text, day, chosen.model_review_at) if model is _ASK
+                 else cast("Finding | None", model))
         if found is not None:
             verdict = "review"
             kept = sorted([*kept, found], key=lambda f: (f.start, f.end, f.rule_id, -_RANK[f.action]))
