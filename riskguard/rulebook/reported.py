@@ -128,6 +128,15 @@ _DOCUMENT_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：
                   r"(?:审理查明|经审理|审结|认定|查明|判决|宣判|判处|裁定|公诉|起诉)"
                   r"|^\s*(?:央视|新华社|人民日报|[^\n,，。]{0,6}?(?:电视台|日报|晚报|晨报|都市报|媒体|记者))"
                   r"[^\n,，。]{0,12}?(?:点名|曝光|报道|调查发现|暗访|获悉)")
+# An operator's notice of where or when it does business (乔迁公告:, 关于春节期间营业时间调整的通知:): not
+# commercial promotion of any goods (SAMR's guideline on absolute terms: the operator's own name, address and
+# hours); only while the body offers nothing, whether by a selling word (see _SELLING) or a product pitched
+# (开售, 起投, 年化, 新品, 优惠 …).
+_OPERATING_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,，。!?;]{0,16}?"
+                   r"(?:乔迁|搬迁|迁址|地址变更|营业时间调整|营业时间变更|暂停营业|停业|歇业|放假|休假)的?"
+                   r"(?:公告|通告|通知|启事|告知书?|说明)\s*[】\]）):：]")
+_OFFER = (r"开售|发售|认购|申购|起购|起投|年化|收益|回报|保本|上新|新品|新款|优惠|开业酬宾|酬宾|福利|礼品|赠送|免费"
+          r"|[%％]|最|第1|首选")
 # A heading that names the document's genre without saying which (【店铺整改公告】, 【案例评析】, 【以案说法】,
 # 关于“好评返现”的小知识:, 【科普】): a correction, a case report or an explainer when its body reports conduct
 # as corrected or sanctioned (see _REPORT_FRAME); the same heading over a plain product text is an ad's.
@@ -138,9 +147,11 @@ _FRAMED_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,�
 _REPORT_FRAME = (r"典型案例|案例|审结|审理|判处|判决|罚款|被罚|处罚|查处|责令|立案|整改|删除|撤下|误写|写错|表述有误"
                  r"|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据|不符合[^。\n]{0,24}?(?:规定|要求|法)"
                  r"|违反[^。\n]{0,24}?(?:法|规定|条例)|属于违法|违法行为|构成违法")
-# An authority's report of a case, in the first clause (某市市场监管局公布一起典型案例, 消协通报…案件).
+# An authority's report of a case, in the first clause (某市市场监管局公布一起典型案例, 消协通报…案件), or of a
+# case it has itself investigated (东阳市场监管局查处一起利用儿童代言案, 某区监管局立案查办一起…案件).
 _AUTHORITY_REPORT = (r"^\s*[^\n,，。:：]{0,16}?(?:市场监管|监督管理|监管部门|监管局|法院|检察院|消协|消费者协会|公安|网信办"
-                     r"|工商局|药监局)[^\n,，。]{0,8}?(?:公布|通报|发布|曝光|披露)[^\n,，。]{0,16}?(?:案例|案件|典型)")
+                     r"|工商局|药监局)[^\n,，。]{0,8}?(?:(?:公布|通报|发布|曝光|披露)[^\n,，。]{0,16}?(?:案例|案件|典型)"
+                     r"|(?:查处|查办|办结|立案查处|立案查办|立案调查)了?(?:一|1|两|2|多)起[^\n,，。:：]{0,20}?案(?:件)?[,，。:：])")
 # A selling word narrated, not offered: past (已下单的顾客, 曾秒杀) or reported of the sanctioned party in its
 # sentence (…开展秒杀销售,被市场监管部门罚款): the document reports a sale, it does not make one.
 _NARRATED = r"(?:已|曾|此前|之前)\s?$"
@@ -214,6 +225,8 @@ class Reported:
         self.notice_re = re.compile(_NOTICE_HEAD)
         self.notice_label_re = re.compile(_NOTICE_LABEL)
         self.document_head_re = re.compile(_DOCUMENT_HEAD)
+        self.operating_head_re = re.compile(_OPERATING_HEAD)
+        self.offer_re = re.compile(_OFFER)
         self.selling_re = re.compile(_SELLING)
         self.framed_head_re = re.compile(_FRAMED_HEAD)
         self.report_frame_re = re.compile(_REPORT_FRAME)
@@ -293,6 +306,8 @@ class Reported:
             return False
         if self.notice_label_re.match(full) or self.document_head_re.match(full):
             return not self.selling_re.search(full)
+        if self.operating_head_re.match(full):
+            return not (self.selling_re.search(full) or self.offer_re.search(full))
         # a heading that only names a genre, or an authority's case report: the body must report conduct,
         # and a selling word in it must be narrated (已下单的顾客, the sanctioned party's 秒杀), not offered
         framed = (self.framed_head_re.match(full) and self.report_frame_re.search(full)) or self.authority_report_re.match(full)

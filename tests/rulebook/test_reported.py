@@ -190,6 +190,17 @@ def test_notice_label(analyser: tuple[Normaliser, ClauseAnalyser], text: str, no
     ("【案例评析】某药房在直播中开展秒杀销售,被市场监管部门罚款70万元", True),
     ("关于「好评返现」的小知识:经营者以返现诱导好评属于违法行为", True),
     ("济南市市场监管局公布一起典型案例:某公司宣称床垫能治病", True),
+    ("东阳市场监管局查处一起利用儿童代言案:某培训机构用未满十周岁学员的照片配上“代言人”字样", True),
+    ("某区市场监管局立案查办一起虚假宣传案件,涉事商家宣称床垫能治病", True),
+    # … but not when the text then sells, nor a merchant merely naming the authority
+    ("某区市场监管局查处一起虚假宣传案:别家床垫是假货,我们的床垫现价999元点击链接下单", False),
+    ("市场监管局查处过我们的对手,我们的床垫能治病", False),
+    # an operator's notice of where or when it does business, offering nothing
+    ("某某证券(国宾路营业部)乔迁公告:自6月1日起迁至国宾路66号3楼,业务办理不受影响", True),
+    ("关于春节期间营业时间调整的通知:2月9日至2月12日暂停营业,线上服务照常", True),
+    ("乔迁公告:新址开业,稳健理财年化8%", False),
+    ("搬迁公告:新店新品上市,欢迎选购", False),
+    ("乔迁公告:迁至新址,新发基金今日开售", False),
     ("【新品说明】这款面霜补水保湿", False),
     ("【店铺公告】双十一全场五折,今晚秒杀", False),
     ("【店铺整改公告】部分表述已删除,新品现价99元", False),
