@@ -61,6 +61,16 @@ _NO = ["不能", "不会", "不是", "不行", "不可以", "不可能", "不好
 _ONLY = r"(?:它|这|这个|这款|这种|本品|我们的?|[\u4e00-\u9fff]{1,4}?)?(?:就|只|仅|仅仅|不过)是"
 # Words of an answer that says yes: a gap before the no-word may not contain them (能，不用吃药也行).
 _YES_CHARS = "能可会肯当对有行"
+# An answer that sends the asker to a doctor (能不能用？请先带宝宝看皮肤科医生): the goods are not offered for
+# it, so it answers no; not one that says a doctor is not needed (不用去医院) or is worse than the goods.
+_REFERRAL = (r"\s*(?![^,，。;；!?？]{0,8}?(?:不用|不必|无需|无须|没必要|不需要|省得|免得|比|不如|胜过|强过))"
+             r"(?:请|建议|要|需要|应该?|应当|务必|最好|还是|一定要)?(?:先|及时|尽快|立即|马上)?[^,，。;；!?？]{0,12}?"
+             r"(?:看医生|看大夫|就医|就诊|医生|医师|大夫|医院|[\u4e00-\u9fff]{1,3}科)"
+             r"(?:看看|看一下|检查|诊断|诊治|咨询)?(?:吧|啊|哈|哦|呀)*[\s,.!?;~…|—]*$")
+# A clause that only names the condition a disease (湿疹属于皮肤病, 这是一种病): said before a referral, it is
+# the reason for it, not an effect of the goods.
+_CLASSED = (r"\s*[\u4e00-\u9fff]{0,8}?(?:属于|是|算)(?:1种|一种|1类|一类)?[\u4e00-\u9fff]{0,6}?(?:病|疾病|病症)"
+            r"[\s,.!;:~|…—]*$")
 # Naming quoted words as words, slogans or kinds of content: a mention, not a use.
 # Right after a bare match only words that name it as a word count (开光这个词); after a quote, kinds of
 # content too (『…』之类的弹窗). Not 话术: quoted 话术 are lines to be posted, the very act.
@@ -210,6 +220,8 @@ class Reported:
         # 没事, 没关系, 没问题 answer yes
         self.no_re = re.compile(rf"\s*{lead}{gap}(?:{_alt(_NO, fold)})(?!事|关系|问题|啥|什么问题|影响)")
         self.only_re = re.compile(rf"\s*{lead}{_ONLY}")
+        self.referral_re = re.compile(_REFERRAL)
+        self.classed_re = re.compile(_CLASSED)
         self.lead_only_re = re.compile(
             rf"\s*(?:这个|这点|这里|这事|这件事)?(?:我|主播|客服|小编|老师|医生|药师)?(?:必须|得|要|先|来)?"
             rf"(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}|{_ADDRESS_ONLY}")
@@ -252,10 +264,19 @@ class Reported:
             if nxt is None:
                 return False
         after = following[1] if len(following) > 1 else None
-        if self.no_re.match(full, nxt[0], nxt[1]):
+        if self.no_re.match(full, nxt[0], nxt[1]) or self.referred(full, nxt, following[1:]):
             return True
         return bool(after is not None and self.only_re.match(full, nxt[0], nxt[1])
                     and self.no_re.match(full, after[0], after[1]))
+
+    def referred(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None]) -> bool:
+        """Whether ``clause`` sends the reader to a doctor, or names a condition a disease (湿疹属于皮肤病) and
+        the clause after it does so: the condition is why the reader is sent, the goods are not said to treat it."""
+        if self.referral_re.fullmatch(full, *clause):
+            return True
+        nxt = following[0] if following else None
+        return bool(nxt is not None and self.classed_re.fullmatch(full, *clause)
+                    and self.referral_re.fullmatch(full, *nxt))
 
     def mentioned(self, full: str, start: int, end: int, clause: tuple[int, int]) -> bool:
         """Whether the match is named as words (quoted and called a word, phrase or kind of ad, or

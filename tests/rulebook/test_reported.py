@@ -38,6 +38,12 @@ def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) ->
     ("有姐姐问能不能降血脂——我必须说清楚啊，它就是一款花茶，不能降血脂", "降血脂", True),  # a lead-in clause
     # an address and a lead-in passed over, a restriction with its own subject, then no
     ("有个姐姐问这个牙膏能不能治牙周炎——姐姐，这个我必须讲清楚，牙膏就是清洁口腔的，它不能治牙周炎", "治牙周炎", True),
+    # … or sends the asker to a doctor, after naming the condition a disease or not
+    ("有家长问湿疹能不能用：湿疹属于皮肤病，请先带宝宝看儿科或皮肤科医生", "湿疹", True),
+    ("有人问能不能治湿疹？建议去医院皮肤科看看", "治湿疹", True),
+    ("有人问能不能治湿疹？不用去医院，用它就行", "治湿疹", False),
+    ("有人问能不能治湿疹？皮肤科医生都推荐它", "治湿疹", False),
+    ("有人问能不能治湿疹？湿疹属于皮肤病，用它三天就好", "治湿疹", False),
     ("有家人在公屏问：我有脂肪肝，吃这个能不能好？我跟你说实话，不能", "脂肪肝", True),  # quoted after 问：
     ("有家人在公屏问：吃这个能不能降血脂？能！", "降血脂", False),                      # answered yes
     # answered yes, or not answered at all: still a claim
