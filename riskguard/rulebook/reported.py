@@ -140,7 +140,7 @@ _DOCUMENT_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：
                   r"[^\n,，。]{0,12}?(?:点名|曝光|报道|调查发现|暗访|获悉)")
 # An operator's notice of where or when it does business (乔迁公告:, 关于春节期间营业时间调整的通知:): not
 # commercial promotion of any goods (SAMR's guideline on absolute terms: the operator's own name, address and
-# hours); only while the body offers nothing, whether by a selling word (see _SELLING) or a product pitched
+# hours); only while the body after the heading (which names the operator) offers nothing, whether by a selling word (see _SELLING) or a product pitched
 # (开售, 起投, 年化, 新品, 优惠 …).
 _OPERATING_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,，。!?;]{0,16}?"
                    r"(?:乔迁|搬迁|迁址|地址变更|营业时间调整|营业时间变更|暂停营业|停业|歇业|放假|休假)的?"
@@ -327,8 +327,9 @@ class Reported:
             return False
         if self.notice_label_re.match(full) or self.document_head_re.match(full):
             return not self.selling_re.search(full)
-        if self.operating_head_re.match(full):
-            return not (self.selling_re.search(full) or self.offer_re.search(full))
+        head = self.operating_head_re.match(full)
+        if head:  # the heading names the operator (第一百货商店乔迁公告:); the body must offer nothing
+            return not (self.selling_re.search(full) or self.offer_re.search(full, head.end()))
         # a heading that only names a genre, or an authority's case report: the body must report conduct,
         # and a selling word in it must be narrated (已下单的顾客, the sanctioned party's 秒杀), not offered
         framed = (self.framed_head_re.match(full) and self.report_frame_re.search(full)) or self.authority_report_re.match(full)

@@ -202,8 +202,10 @@ def test_notice_label(analyser: tuple[Normaliser, ClauseAnalyser], text: str, no
     ("某区市场监管局查处一起虚假宣传案:别家床垫是假货,我们的床垫现价999元点击链接下单", False),
     ("市场监管局查处过我们的对手,我们的床垫能治病", False),
     # an operator's notice of where or when it does business, offering nothing
-    ("某某证券(国宾路营业部)乔迁公告:自6月1日起迁至国宾路66号3楼,业务办理不受影响", True),
+    ("第一创远证券(东门营业部)乔迁公告:自3月1日起迁至东门路8号2楼,业务办理不受影响", True),
     ("关于春节期间营业时间调整的通知:2月9日至2月12日暂停营业,线上服务照常", True),
+    ("第一百货商店乔迁公告:自6月1日起迁至人民路8号,营业时间不变", True),     # the name in the heading
+    ("乔迁公告:迁至新址,全市第一家智能网点", False),
     ("乔迁公告:新址开业,稳健理财年化8%", False),
     ("搬迁公告:新店新品上市,欢迎选购", False),
     ("乔迁公告:迁至新址,新发基金今日开售", False),
