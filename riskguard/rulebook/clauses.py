@@ -238,7 +238,7 @@ class TextClauses:
         governs it, or it sits in a question (one answered no, when ``end`` is given: see ``reported``)."""
         return self._cue_governs(start) or self.asked(start) or (
             end is not None and (self.answered_no(start, end) or self.told_not_to_buy(start, end)
-                                 or self._effect_denied(start, end)))
+                                 or self._effect_denied(start, end) or self.classed_and_referred(start)))
 
     def _effect_denied(self, start: int, end: int) -> bool:
         """Whether a cue a few words back denies an effect the match only names: 无/没有/不具有 before a run of
@@ -266,6 +266,17 @@ class TextClauses:
         bounds = [_unit(self._clauses, self._clauses[k], n) if k < len(self._clauses) else None
                   for k in range(i + 1, i + 6)]
         return self._a.reported.answered_no(self.full, self.clause(start), bounds, end)
+
+    def classed_and_referred(self, start: int) -> bool:
+        """Whether the match's clause only names the condition a disease and the next one sends the reader to
+        a doctor (湿疹属于皮肤病，请先看皮肤科医生)."""
+        i = bisect_right(self._clauses, start) - 1
+        n = len(self.full)
+        nxt = _unit(self._clauses, self._clauses[i + 1], n) if i + 1 < len(self._clauses) else None
+        clause = self.clause(start)
+        rep = self._a.reported
+        return bool(nxt is not None and rep.classed_re.fullmatch(self.full, *clause)
+                    and rep.referral_re.fullmatch(self.full, *nxt))
 
     def reported(self, start: int, end: int) -> bool:
         """Whether the match is mentioned as words (quoted and named a word or kind of ad, 所谓) or quoted

@@ -61,6 +61,16 @@ _NO = ["不能", "不会", "不是", "不行", "不可以", "不可能", "不好
 _ONLY = r"(?:它|这|这个|这款|这种|本品|我们的?|[\u4e00-\u9fff]{1,4}?)?(?:就|只|仅|仅仅|不过)是"
 # Words of an answer that says yes: a gap before the no-word may not contain them (能，不用吃药也行).
 _YES_CHARS = "能可会肯当对有行"
+# An answer that sends the asker to a doctor (能不能用？请先带宝宝看皮肤科医生): the goods are not offered for
+# it, so it answers no; not one that says a doctor is not needed (不用去医院) or is worse than the goods.
+_REFERRAL = (r"\s*(?![^,，。;；!?？]{0,8}?(?:不用|不必|无需|无须|没必要|不需要|省得|免得|比|不如|胜过|强过))"
+             r"(?:请|建议|要|需要|应该?|应当|务必|最好|还是|一定要)?(?:先|及时|尽快|立即|马上)?[^,，。;；!?？]{0,12}?"
+             r"(?:看医生|看大夫|就医|就诊|医生|医师|大夫|医院|[\u4e00-\u9fff]{1,3}科)"
+             r"(?:看看|看一下|检查|诊断|诊治|咨询)?(?:吧|啊|哈|哦|呀)*[\s,.!?;~…|—]*$")
+# A clause that only names the condition a disease (湿疹属于皮肤病, 这是一种病): said before a referral, it is
+# the reason for it, not an effect of the goods.
+_CLASSED = (r"\s*[\u4e00-\u9fff]{0,8}?(?:属于|是|算)(?:1种|一种|1类|一类)?[\u4e00-\u9fff]{0,6}?(?:病|疾病|病症)"
+            r"[\s,.!;:~|…—]*$")
 # Naming quoted words as words, slogans or kinds of content: a mention, not a use.
 # Right after a bare match only words that name it as a word count (开光这个词); after a quote, kinds of
 # content too (『…』之类的弹窗). Not 话术: quoted 话术 are lines to be posted, the very act.
@@ -128,6 +138,15 @@ _DOCUMENT_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：
                   r"(?:审理查明|经审理|审结|认定|查明|判决|宣判|判处|裁定|公诉|起诉)"
                   r"|^\s*(?:央视|新华社|人民日报|[^\n,，。]{0,6}?(?:电视台|日报|晚报|晨报|都市报|媒体|记者))"
                   r"[^\n,，。]{0,12}?(?:点名|曝光|报道|调查发现|暗访|获悉)")
+# An operator's notice of where or when it does business (乔迁公告:, 关于春节期间营业时间调整的通知:): not
+# commercial promotion of any goods (SAMR's guideline on absolute terms: the operator's own name, address and
+# hours); only while the body after the heading (which names the operator) offers nothing, whether by a selling word (see _SELLING) or a product pitched
+# (开售, 起投, 年化, 新品, 优惠 …).
+_OPERATING_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,，。!?;]{0,16}?"
+                   r"(?:乔迁|搬迁|迁址|地址变更|营业时间调整|营业时间变更|暂停营业|停业|歇业|放假|休假)的?"
+                   r"(?:公告|通告|通知|启事|告知书?|说明)\s*[】\]）):：]")
+_OFFER = (r"开售|发售|认购|申购|起购|起投|年化|收益|回报|保本|上新|新品|新款|优惠|开业酬宾|酬宾|福利|礼品|赠送|免费"
+          r"|[%％]|最|第1|首选")
 # A heading that names the document's genre without saying which (【店铺整改公告】, 【案例评析】, 【以案说法】,
 # 关于“好评返现”的小知识:, 【科普】): a correction, a case report or an explainer when its body reports conduct
 # as corrected or sanctioned (see _REPORT_FRAME); the same heading over a plain product text is an ad's.
@@ -138,9 +157,11 @@ _FRAMED_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,�
 _REPORT_FRAME = (r"典型案例|案例|审结|审理|判处|判决|罚款|被罚|处罚|查处|责令|立案|整改|删除|撤下|误写|写错|表述有误"
                  r"|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据|不符合[^。\n]{0,24}?(?:规定|要求|法)"
                  r"|违反[^。\n]{0,24}?(?:法|规定|条例)|属于违法|违法行为|构成违法")
-# An authority's report of a case, in the first clause (某市市场监管局公布一起典型案例, 消协通报…案件).
+# An authority's report of a case, in the first clause (某市市场监管局公布一起典型案例, 消协通报…案件), or of a
+# case it has itself investigated (东阳市场监管局查处一起利用儿童代言案, 某区监管局立案查办一起…案件).
 _AUTHORITY_REPORT = (r"^\s*[^\n,，。:：]{0,16}?(?:市场监管|监督管理|监管部门|监管局|法院|检察院|消协|消费者协会|公安|网信办"
-                     r"|工商局|药监局)[^\n,，。]{0,8}?(?:公布|通报|发布|曝光|披露)[^\n,，。]{0,16}?(?:案例|案件|典型)")
+                     r"|工商局|药监局)[^\n,，。]{0,8}?(?:(?:公布|通报|发布|曝光|披露)[^\n,，。]{0,16}?(?:案例|案件|典型)"
+                     r"|(?:查处|查办|办结|立案查处|立案查办|立案调查)了?(?:一|1|两|2|多)起[^\n,，。:：]{0,20}?案(?:件)?[,，。:：])")
 # A selling word narrated, not offered: past (已下单的顾客, 曾秒杀) or reported of the sanctioned party in its
 # sentence (…开展秒杀销售,被市场监管部门罚款): the document reports a sale, it does not make one.
 _NARRATED = r"(?:已|曾|此前|之前)\s?$"
@@ -199,6 +220,8 @@ class Reported:
         # 没事, 没关系, 没问题 answer yes
         self.no_re = re.compile(rf"\s*{lead}{gap}(?:{_alt(_NO, fold)})(?!事|关系|问题|啥|什么问题|影响)")
         self.only_re = re.compile(rf"\s*{lead}{_ONLY}")
+        self.referral_re = re.compile(_REFERRAL)
+        self.classed_re = re.compile(_CLASSED)
         self.lead_only_re = re.compile(
             rf"\s*(?:这个|这点|这里|这事|这件事)?(?:我|主播|客服|小编|老师|医生|药师)?(?:必须|得|要|先|来)?"
             rf"(?:{_alt(_LEADS, fold)}){_LEAD_ONLY_TAIL}|{_ADDRESS_ONLY}")
@@ -214,6 +237,8 @@ class Reported:
         self.notice_re = re.compile(_NOTICE_HEAD)
         self.notice_label_re = re.compile(_NOTICE_LABEL)
         self.document_head_re = re.compile(_DOCUMENT_HEAD)
+        self.operating_head_re = re.compile(_OPERATING_HEAD)
+        self.offer_re = re.compile(_OFFER)
         self.selling_re = re.compile(_SELLING)
         self.framed_head_re = re.compile(_FRAMED_HEAD)
         self.report_frame_re = re.compile(_REPORT_FRAME)
@@ -239,10 +264,19 @@ class Reported:
             if nxt is None:
                 return False
         after = following[1] if len(following) > 1 else None
-        if self.no_re.match(full, nxt[0], nxt[1]):
+        if self.no_re.match(full, nxt[0], nxt[1]) or self.referred(full, nxt, following[1:]):
             return True
         return bool(after is not None and self.only_re.match(full, nxt[0], nxt[1])
                     and self.no_re.match(full, after[0], after[1]))
+
+    def referred(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None]) -> bool:
+        """Whether ``clause`` sends the reader to a doctor, or names a condition a disease (湿疹属于皮肤病) and
+        the clause after it does so: the condition is why the reader is sent, the goods are not said to treat it."""
+        if self.referral_re.fullmatch(full, *clause):
+            return True
+        nxt = following[0] if following else None
+        return bool(nxt is not None and self.classed_re.fullmatch(full, *clause)
+                    and self.referral_re.fullmatch(full, *nxt))
 
     def mentioned(self, full: str, start: int, end: int, clause: tuple[int, int]) -> bool:
         """Whether the match is named as words (quoted and called a word, phrase or kind of ad, or
@@ -293,6 +327,9 @@ class Reported:
             return False
         if self.notice_label_re.match(full) or self.document_head_re.match(full):
             return not self.selling_re.search(full)
+        head = self.operating_head_re.match(full)
+        if head:  # the heading names the operator (第一百货商店乔迁公告:); the body must offer nothing
+            return not (self.selling_re.search(full) or self.offer_re.search(full, head.end()))
         # a heading that only names a genre, or an authority's case report: the body must report conduct,
         # and a selling word in it must be narrated (已下单的顾客, the sanctioned party's 秒杀), not offered
         framed = (self.framed_head_re.match(full) and self.report_frame_re.search(full)) or self.authority_report_re.match(full)

@@ -72,6 +72,11 @@ def test_polarity(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: 
     ("需要治疗的请就医", "治疗", True),
     ("想降血脂喝它，比看医生还管用", "降血脂", False),
     ("降血脂去看医生不如喝这款茶", "降血脂", False),
+    # … or a condition named a disease, and the next clause sends the reader to a doctor
+    ("湿疹属于皮肤病，请先带宝宝看儿科或皮肤科医生，本品只是保湿霜", "湿疹", True),
+    ("湿疹属于皮肤病，本品专门针对它", "湿疹", False),
+    ("湿疹属于皮肤病，不用去医院", "湿疹", False),
+    ("专治湿疹，湿疹属于皮肤病，请就医", "专治湿疹", False),
     # … not when the buyers are told to buy, or the clause goes on after 别买
     ("想减肥的快来买", "减肥", False),
     ("减肥别买贵的，买这款就够", "减肥", False),

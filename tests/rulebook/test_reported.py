@@ -38,6 +38,12 @@ def _place(analyser: tuple[Normaliser, ClauseAnalyser], text: str, word: str) ->
     ("有姐姐问能不能降血脂——我必须说清楚啊，它就是一款花茶，不能降血脂", "降血脂", True),  # a lead-in clause
     # an address and a lead-in passed over, a restriction with its own subject, then no
     ("有个姐姐问这个牙膏能不能治牙周炎——姐姐，这个我必须讲清楚，牙膏就是清洁口腔的，它不能治牙周炎", "治牙周炎", True),
+    # … or sends the asker to a doctor, after naming the condition a disease or not
+    ("有家长问湿疹能不能用：湿疹属于皮肤病，请先带宝宝看儿科或皮肤科医生", "湿疹", True),
+    ("有人问能不能治湿疹？建议去医院皮肤科看看", "治湿疹", True),
+    ("有人问能不能治湿疹？不用去医院，用它就行", "治湿疹", False),
+    ("有人问能不能治湿疹？皮肤科医生都推荐它", "治湿疹", False),
+    ("有人问能不能治湿疹？湿疹属于皮肤病，用它三天就好", "治湿疹", False),
     ("有家人在公屏问：我有脂肪肝，吃这个能不能好？我跟你说实话，不能", "脂肪肝", True),  # quoted after 问：
     ("有家人在公屏问：吃这个能不能降血脂？能！", "降血脂", False),                      # answered yes
     # answered yes, or not answered at all: still a claim
@@ -190,6 +196,19 @@ def test_notice_label(analyser: tuple[Normaliser, ClauseAnalyser], text: str, no
     ("【案例评析】某药房在直播中开展秒杀销售,被市场监管部门罚款70万元", True),
     ("关于「好评返现」的小知识:经营者以返现诱导好评属于违法行为", True),
     ("济南市市场监管局公布一起典型案例:某公司宣称床垫能治病", True),
+    ("东阳市场监管局查处一起利用儿童代言案:某培训机构用未满十周岁学员的照片配上“代言人”字样", True),
+    ("某区市场监管局立案查办一起虚假宣传案件,涉事商家宣称床垫能治病", True),
+    # … but not when the text then sells, nor a merchant merely naming the authority
+    ("某区市场监管局查处一起虚假宣传案:别家床垫是假货,我们的床垫现价999元点击链接下单", False),
+    ("市场监管局查处过我们的对手,我们的床垫能治病", False),
+    # an operator's notice of where or when it does business, offering nothing
+    ("第一创远证券(东门营业部)乔迁公告:自3月1日起迁至东门路8号2楼,业务办理不受影响", True),
+    ("关于春节期间营业时间调整的通知:2月9日至2月12日暂停营业,线上服务照常", True),
+    ("第一百货商店乔迁公告:自6月1日起迁至人民路8号,营业时间不变", True),     # the name in the heading
+    ("乔迁公告:迁至新址,全市第一家智能网点", False),
+    ("乔迁公告:新址开业,稳健理财年化8%", False),
+    ("搬迁公告:新店新品上市,欢迎选购", False),
+    ("乔迁公告:迁至新址,新发基金今日开售", False),
     ("【新品说明】这款面霜补水保湿", False),
     ("【店铺公告】双十一全场五折,今晚秒杀", False),
     ("【店铺整改公告】部分表述已删除,新品现价99元", False),
