@@ -26,7 +26,7 @@ ITEMS = [
     ScreenInput(text=MISSED, kind="ad", category="cosmetics"),  # allow by the rules; the model: review
     ScreenInput(text=BLOCKED, kind="ad"),
     ScreenInput(text=PLAIN, kind="ad"),
-    ScreenInput(text="这个枕头让颈椎舒服多了", kind="ad"),  # allow; the model's probability is below 0.7
+    ScreenInput(text="用了这个枕头，脖子舒服多了", kind="ad"),  # allow; the model's probability is 0.2–0.7 (0.61)
     MANY,
     ScreenInput(text="本店最好的茶叶", kind="ad", category="food"),
     ScreenInput(text="祖传秘方酿造的药酒", kind="ad", category="food"),  # one medium finding: review
