@@ -23,7 +23,7 @@ import json
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -85,6 +85,10 @@ def _line(name: str, rows: list[dict]) -> str:
 LENGTHS = (80, 150, 300)  # the bucket edges of "by length": long detail pages and transcripts apart
 
 
+def _field(key: str) -> Callable[[dict], str]:
+    return lambda row: str(row.get(key) or "none")
+
+
 def _length(row: dict) -> str:
     n = len(row["text"])
     lower = max((edge for edge in LENGTHS if edge <= n), default=0)
@@ -100,11 +104,11 @@ def report(results: list[dict], show: int) -> None:
     blocked = sum(r["decision"] == "block" for r in results if r["label"] == "violation")
     print(f"violations blocked {blocked}, sent to review {c - blocked}; compliant texts blocked "
           f"{sum(r['decision'] == 'block' for r in results if r['label'] == 'compliant')}")
-    for title, key in (("family", "family"), ("article", "article"), ("category", "category"), ("kind", "kind"),
-                       ("evasion", "evasion"), ("length in characters", "length")):
+    for title, group_of in (*((key, _field(key)) for key in ("family", "article", "category", "kind", "evasion")),
+                            ("length in characters", _length)):
         groups: dict[str, list[dict]] = defaultdict(list)
         for r in results:
-            groups[_length(r) if key == "length" else str(r.get(key) or "none")].append(r)
+            groups[group_of(r)].append(r)
         print(f"\nby {title}:")
         for name in sorted(groups):
             print(_line(name, groups[name]))

@@ -29,10 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from riskguard.rulebook.model_stage import sentences, trimmed
+
 _WHITE_SPACES = re.compile(r"\s\s+")
 _SYMBOLS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9\s，。！？；：、,.!?;:%％（）()《》“”\"'-]+")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_TRIM = " \t\r\n,，。.!！?？;；…~～|—、:："
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,6 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
-def sentence_spans(full: str) -> list[tuple[int, int]]:
-    from riskguard.rulebook.model_stage import sentences
-    return sentences(full)
-
-
 def analyzer(variant: Variant) -> Callable[[str], list[str]]:
     """scikit-learn's char analyzer (what ClaimModel.ngrams reproduces), plus the variant's extras."""
     lo, hi = variant.ngram_range
@@ -112,12 +108,9 @@ def clauses_of(analyser, full: str) -> list[str]:  # noqa: ANN001 - a ClauseAnal
     out, pos = [], 0
     found = analyser.analyse(full)
     while pos < len(full):
-        start, end = found.clause(pos)
-        pos = max(end, pos + 1)
-        while start < end and full[start] in _TRIM:
-            start += 1
-        while end > start and full[end - 1] in _TRIM:
-            end -= 1
+        clause = found.clause(pos)
+        pos = max(clause[1], pos + 1)
+        start, end = trimmed(full, *clause)
         if end > start:
             out.append(full[start:end])
     return out
@@ -147,7 +140,7 @@ def score_fold(variant: Variant, texts: Sequence[str], labels: Sequence[int], we
         score = clf.decision_function(vectorizer.transform(list(held)))
         if variant.sentence_margin is not None:
             best = [clf.decision_function(vectorizer.transform([t[a:b] for a, b in spans])).max() if spans
-                    else -np.inf for t in held for spans in [sentence_spans(t)]]
+                    else -np.inf for t in held for spans in [sentences(t)]]
             score = np.maximum(score, np.array(best) - variant.sentence_margin)
     else:
         score = np.array([clf.decision_function(vectorizer.transform(

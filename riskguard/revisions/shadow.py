@@ -15,8 +15,8 @@ change): the thread applies the candidate's policy to the answer's findings (``r
 it screens the item in full, one item at a time, giving the GIL back between items: that shares its
 process's GIL and cores with the requests it follows (docs/revisions.md has what that costs, and why a
 low-priority process did not do better). The thread gathers samples for a moment before a batch, so
-that writes compete with the requests' audit writes a few times a second rather than once per request. ``shadow_report`` counts the records with the diff
-library (:mod:`.diff`).
+that writes compete with the requests' audit writes a few times a second rather than once per request.
+``shadow_report`` counts the records with the diff library (:mod:`.diff`).
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ class ShadowRunner:
 
     def __init__(self, db: Database, digest_key: bytes,
                  shadow: Callable[[], tuple[Rulebook, float] | None], *,
-                 rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH, linger: float = LINGER_SECONDS,
-                 on_drop: OnDrop | None = None) -> None:
+                 rng: Callable[[], float] = random.random, capacity: int = MAX_PENDING, batch: int = BATCH,
+                 linger: float = LINGER_SECONDS, on_drop: OnDrop | None = None) -> None:
         self.db = db
         self._digest_key = digest_key
         self._shadow = shadow

@@ -271,12 +271,8 @@ class TextClauses:
         """Whether the match's clause only names the condition a disease and the next one sends the reader to
         a doctor (湿疹属于皮肤病，请先看皮肤科医生)."""
         i = bisect_right(self._clauses, start) - 1
-        n = len(self.full)
-        nxt = _unit(self._clauses, self._clauses[i + 1], n) if i + 1 < len(self._clauses) else None
-        clause = self.clause(start)
-        rep = self._a.reported
-        return bool(nxt is not None and rep.classed_re.fullmatch(self.full, *clause)
-                    and rep.referral_re.fullmatch(self.full, *nxt))
+        nxt = _unit(self._clauses, self._clauses[i + 1], len(self.full)) if i + 1 < len(self._clauses) else None
+        return self._a.reported.classed_then_referred(self.full, self.clause(start), nxt)
 
     def reported(self, start: int, end: int) -> bool:
         """Whether the match is mentioned as words (quoted and named a word or kind of ad, 所谓) or quoted

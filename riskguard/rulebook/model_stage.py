@@ -25,7 +25,7 @@ from .clauses import ClauseAnalyser
 from .model import Citation, Finding, Numbering
 from .normalise import Normaliser
 
-__all__ = ["ClaimStage", "ModelCitation", "MODEL_RULE_PREFIX", "citation_from", "scored", "sentences"]
+__all__ = ["ClaimStage", "ModelCitation", "MODEL_RULE_PREFIX", "citation_from", "scored", "sentences", "trimmed"]
 
 MODEL_RULE_PREFIX = "model."
 SEVERITY = "medium"
@@ -53,15 +53,20 @@ def sentences(full: str) -> list[tuple[int, int]]:
     their marks and spaces trimmed; none when the text is one sentence (the whole text is scored anyway)."""
     out, start = [], 0
     for end in [m.end() for m in _SENTENCE_END.finditer(full)] + [len(full)]:
-        a, b = start, end
+        a, b = trimmed(full, start, end)
         start = end
-        while a < b and full[a] in _TRIM:
-            a += 1
-        while b > a and full[b - 1] in _TRIM:
-            b -= 1
         if len(_CONTENT.findall(full, a, b)) >= MIN_CONTENT:
             out.append((a, b))
     return out if len(out) > 1 else []
+
+
+def trimmed(full: str, start: int, end: int) -> tuple[int, int]:
+    """``full[start:end]`` without the marks and spaces at its ends (empty when it holds nothing else)."""
+    while start < end and full[start] in _TRIM:
+        start += 1
+    while end > start and full[end - 1] in _TRIM:
+        end -= 1
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,9 @@ class ClaimStage:
         best, best_p = (0, len(full)), -1.0
         pos = 0
         while pos < len(full):
-            start, end = clauses.clause(pos)
-            pos = max(end, pos + 1)
-            while start < end and full[start] in _TRIM:
-                start += 1
-            while end > start and full[end - 1] in _TRIM:
-                end -= 1
+            clause = clauses.clause(pos)
+            pos = max(clause[1], pos + 1)
+            start, end = trimmed(full, *clause)
             if end <= start:
                 continue
             p = self.model.probability(full[start:end])

@@ -140,8 +140,8 @@ _DOCUMENT_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：
                   r"[^\n,，。]{0,12}?(?:点名|曝光|报道|调查发现|暗访|获悉)")
 # An operator's notice of where or when it does business (乔迁公告:, 关于春节期间营业时间调整的通知:): not
 # commercial promotion of any goods (SAMR's guideline on absolute terms: the operator's own name, address and
-# hours); only while the body after the heading (which names the operator) offers nothing, whether by a selling word (see _SELLING) or a product pitched
-# (开售, 起投, 年化, 新品, 优惠 …).
+# hours); only while the body after the heading (which names the operator) offers nothing, whether by a
+# selling word (see _SELLING) or a product pitched (开售, 起投, 年化, 新品, 优惠 …).
 _OPERATING_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,，。!?;]{0,16}?"
                    r"(?:乔迁|搬迁|迁址|地址变更|营业时间调整|营业时间变更|暂停营业|停业|歇业|放假|休假)的?"
                    r"(?:公告|通告|通知|启事|告知书?|说明)\s*[】\]）):：]")
@@ -154,8 +154,10 @@ _FRAMED_HEAD = (r"^[\s【\[(（]*(?:关于[^\n:：。!?;]{1,24}?的?)?[^\n:：,�
                 r"(?:公告|通告|说明|声明|通知|启事|案例|评析|点评|说法|知识|科普|解读|须知)\s*[】\]）):：]")
 # What makes such a body a report: a case, a judgment or a sanction, a deletion or admitted error, a claim
 # called baseless or unlawful.
-_REPORT_FRAME = (r"典型案例|案例|审结|审理|判处|判决|罚款|被罚|处罚|查处|责令|立案|整改|删除|撤下|误写|写错|表述有误"
-                 r"|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据|不符合[^。\n]{0,24}?(?:规定|要求|法)"
+# The author's own earlier wording disowned (此前误写“可降血压”，该表述没有依据): also a _BEWARE.
+_DISOWNED = r"误写|写错|表述有误|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据"
+_REPORT_FRAME = (r"典型案例|案例|审结|审理|判处|判决|罚款|被罚|处罚|查处|责令|立案|整改|删除|撤下|"
+                 rf"{_DISOWNED}|不符合[^。\n]{{0,24}}?(?:规定|要求|法)"
                  r"|违反[^。\n]{0,24}?(?:法|规定|条例)|属于违法|违法行为|构成违法")
 # An authority's report of a case, in the first clause (某市市场监管局公布一起典型案例, 消协通报…案件), or of a
 # case it has itself investigated (东阳市场监管局查处一起利用儿童代言案, 某区监管局立案查办一起…案件).
@@ -182,7 +184,7 @@ _SYSTEM_VOICE = r"^[\s【\[(（⚠!]*[^\n:：】\]]{0,6}?(?:系统|安全|手机
 _BEWARE = (r"警惕|提防|别信|不要信|勿信|谨防|当心|举报|投诉|12315|上当|受骗|骗局|骗子|套路|陷阱|被罚|罚款|处罚|被判|"
            r"违法|违规|不会承诺|不得(?!不)|虚假"
            # … or the author disowns its own earlier wording (此前误写“可降血压”，该表述没有依据，已删除)
-           r"|误写|写错|表述有误|没有(?:任何)?(?:科学)?依据|缺乏依据|无依据|已(?:全部)?删除|已撤下")
+           rf"|{_DISOWNED}|已(?:全部)?删除|已撤下")
 _TRAILING = ",.!;~|…\n\r "
 _TURN = ["我们", "我家", "咱家", "本店", "本品", "本公司", "这款", "我店", "但是", "但", "不过", "可是"]
 # The author speaking of its own goods: in a text headed as a notice or an after-sales rule, a claim
@@ -272,9 +274,11 @@ class Reported:
     def referred(self, full: str, clause: tuple[int, int], following: list[tuple[int, int] | None]) -> bool:
         """Whether ``clause`` sends the reader to a doctor, or names a condition a disease (湿疹属于皮肤病) and
         the clause after it does so: the condition is why the reader is sent, the goods are not said to treat it."""
-        if self.referral_re.fullmatch(full, *clause):
-            return True
-        nxt = following[0] if following else None
+        return bool(self.referral_re.fullmatch(full, *clause)
+                    or self.classed_then_referred(full, clause, following[0] if following else None))
+
+    def classed_then_referred(self, full: str, clause: tuple[int, int], nxt: tuple[int, int] | None) -> bool:
+        """Whether ``clause`` only names a condition a disease and ``nxt`` sends the reader to a doctor."""
         return bool(nxt is not None and self.classed_re.fullmatch(full, *clause)
                     and self.referral_re.fullmatch(full, *nxt))
 
@@ -332,7 +336,8 @@ class Reported:
             return not (self.selling_re.search(full) or self.offer_re.search(full, head.end()))
         # a heading that only names a genre, or an authority's case report: the body must report conduct,
         # and a selling word in it must be narrated (已下单的顾客, the sanctioned party's 秒杀), not offered
-        framed = (self.framed_head_re.match(full) and self.report_frame_re.search(full)) or self.authority_report_re.match(full)
+        framed = ((self.framed_head_re.match(full) and self.report_frame_re.search(full))
+                  or self.authority_report_re.match(full))
         return bool(framed) and not any(self._offered(full, m.start()) for m in self.selling_re.finditer(full))
 
     def _offered(self, full: str, start: int) -> bool:
